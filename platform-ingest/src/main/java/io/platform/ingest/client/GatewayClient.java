@@ -1,0 +1,120 @@
+package io.platform.ingest.client;
+
+import io.netty.buffer.ByteBuf;
+import io.platform.network.FrameConnection;
+import io.platform.network.FrameHandler;
+import io.platform.network.tcp.FramedTcpClient;
+import io.platform.wire.IngestFrameLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sends wire-format events to the gateway over one TCP connection and matches acks by correlation id.
+ * {@link #send(String, byte[], long, long)} with an {@link AckListener} allocates nothing per ack beyond the frame;
+ * {@link #send(String, byte[], long)} returns a future for convenience. Thread-safe.
+ */
+public final class GatewayClient implements AutoCloseable {
+    /** Receives acks on the client's I/O thread; must not block. */
+    public interface AckListener {
+        void onAck(long correlationId, byte status, String reason);
+    }
+
+    /** The outcome of one sent event. */
+    public record Ack(byte status, String reason) {
+        public boolean accepted() {
+            return status == IngestFrameLayout.STATUS_ACCEPTED;
+        }
+    }
+
+    private final FramedTcpClient tcp;
+    private final Map<Long, CompletableFuture<Ack>> pending = new ConcurrentHashMap<>();
+    private final AtomicLong nextCorrelationId = new AtomicLong(1);
+    private volatile AckListener listener;
+
+    private GatewayClient(String host, int port) throws InterruptedException {
+        this.tcp = FramedTcpClient.connect(host, port, IngestFrameLayout.MAX_FRAME_LENGTH, new FrameHandler() {
+            @Override
+            public void onFrame(FrameConnection connection, ByteBuf frame) {
+                onAckFrame(frame);
+            }
+
+            @Override
+            public void onClose(FrameConnection connection) {
+                IllegalStateException closed = new IllegalStateException("gateway connection closed");
+                pending.values().forEach(f -> f.completeExceptionally(closed));
+                pending.clear();
+            }
+        });
+    }
+
+    public static GatewayClient connect(String host, int port) throws InterruptedException {
+        return new GatewayClient(host, port);
+    }
+
+    /** Routes acks of {@link #send(String, byte[], long, long)} to this listener. */
+    public void setAckListener(AckListener listener) {
+        this.listener = listener;
+    }
+
+    /** Sends one event; the future completes with its ack. */
+    public CompletableFuture<Ack> send(String stream, byte[] wireValue, long sendTimeNs) {
+        long correlationId = nextCorrelationId.getAndIncrement() | Long.MIN_VALUE;
+        CompletableFuture<Ack> ack = new CompletableFuture<>();
+        pending.put(correlationId, ack);
+        write(stream, wireValue, sendTimeNs, correlationId);
+        return ack;
+    }
+
+    /** Sends one event whose ack goes to the {@link AckListener}; correlation ids must be non-negative. */
+    public void send(String stream, byte[] wireValue, long sendTimeNs, long correlationId) {
+        write(stream, wireValue, sendTimeNs, correlationId);
+    }
+
+    /** False while the socket's send buffer is full: the gateway is pushing back. */
+    public boolean isWritable() {
+        return tcp.connection().isWritable();
+    }
+
+    private void write(String stream, byte[] wireValue, long sendTimeNs, long correlationId) {
+        byte[] name = stream.getBytes(StandardCharsets.UTF_8);
+        if (name.length > 255) {
+            throw new IllegalArgumentException("stream name longer than 255 bytes: " + stream);
+        }
+        FrameConnection connection = tcp.connection();
+        ByteBuf frame = connection.alloc().buffer(IngestFrameLayout.STREAM_OFFSET + name.length + wireValue.length);
+        frame.writeByte(IngestFrameLayout.TYPE_EVENT);
+        frame.writeLong(correlationId);
+        frame.writeLong(sendTimeNs);
+        frame.writeByte(name.length);
+        frame.writeBytes(name);
+        frame.writeBytes(wireValue);
+        connection.send(frame);
+    }
+
+    private void onAckFrame(ByteBuf frame) {
+        int base = frame.readerIndex();
+        long correlationId = frame.getLong(base + IngestFrameLayout.CORRELATION_ID_OFFSET);
+        byte status = frame.getByte(base + IngestFrameLayout.ACK_STATUS_OFFSET);
+        int reasonLength = frame.getUnsignedShort(base + IngestFrameLayout.ACK_REASON_LENGTH_OFFSET);
+        String reason = reasonLength == 0 ? null : frame.toString(base + IngestFrameLayout.ACK_REASON_OFFSET, reasonLength, StandardCharsets.UTF_8);
+        if (correlationId < 0) {
+            CompletableFuture<Ack> future = pending.remove(correlationId);
+            if (future != null) {
+                future.complete(new Ack(status, reason));
+            }
+        } else {
+            AckListener current = listener;
+            if (current != null) {
+                current.onAck(correlationId, status, reason);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        tcp.close();
+    }
+}

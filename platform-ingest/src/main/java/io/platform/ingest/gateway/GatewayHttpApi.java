@@ -1,0 +1,254 @@
+package io.platform.ingest.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import io.platform.ingest.schema.IncompatibleSchemaException;
+import io.platform.ingest.schema.SchemaRegistry;
+import io.platform.observability.http.ServiceHttpServer;
+import io.platform.wire.EpochClock;
+import io.platform.wire.schema.StreamSchema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The gateway's REST API (see ARCHITECTURE.md): schema registration and lookup, and event ingest as one JSON object,
+ * a JSON array or NDJSON lines. Answers carry accepted/rejected/failed counts and a reason per refused event.
+ */
+public final class GatewayHttpApi {
+    /** Bodies larger than this are refused with 413 before parsing. */
+    public static final int MAX_BODY_BYTES = 64 << 20;
+    private static final int MAX_LISTED_ERRORS = 100;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SchemaRegistry registry;
+    private final IngestPipeline pipeline;
+
+    public GatewayHttpApi(SchemaRegistry registry, IngestPipeline pipeline) {
+        this.registry = registry;
+        this.pipeline = pipeline;
+    }
+
+    /** Installs {@code /v1/schemas} and {@code /v1/streams} on the server. */
+    public void install(ServiceHttpServer server) {
+        server.route("/v1/schemas", this::schemas);
+        server.route("/v1/streams", this::streams);
+    }
+
+    private void schemas(HttpExchange exchange) throws IOException {
+        String[] path = pathParts(exchange, "/v1/schemas");
+        String method = exchange.getRequestMethod();
+        if (path.length == 0 && method.equals("GET")) {
+            ArrayNode streams = JSON.createArrayNode();
+            for (String stream : registry.catalog().streams()) {
+                streams.add(describe(registry.catalog().latest(stream)));
+            }
+            respondJson(exchange, 200, streams);
+            return;
+        }
+        if (path.length != 1) {
+            error(exchange, 404, "no such route: use /v1/schemas/<stream>");
+            return;
+        }
+        String stream = path[0];
+        if (method.equals("GET")) {
+            List<StreamSchema> versions = registry.catalog().versions(stream);
+            if (versions.isEmpty()) {
+                error(exchange, 404, IngestPipeline.unknownStream(stream));
+                return;
+            }
+            ObjectNode latest = describe(versions.get(versions.size() - 1));
+            ArrayNode all = latest.putArray("versions");
+            versions.forEach(v -> all.add(v.version()));
+            respondJson(exchange, 200, latest);
+        } else if (method.equals("POST")) {
+            Map<String, String> query = queryParams(exchange);
+            String body = new String(readBody(exchange), StandardCharsets.UTF_8);
+            String schemaJson = unwrapConfluentEnvelope(body);
+            List<String> keys = query.containsKey("key") ? Arrays.asList(query.get("key").split(",")) : null;
+            try {
+                StreamSchema registered = registry.register(stream, schemaJson, query.get("time"), keys);
+                respondJson(exchange, 200, describe(registered));
+            } catch (IncompatibleSchemaException e) {
+                error(exchange, e.getMessage().startsWith("schema incompatible") ? 409 : 422, e.getMessage());
+            }
+        } else {
+            error(exchange, 405, "method " + method + " not allowed: use GET or POST");
+        }
+    }
+
+    private static String unwrapConfluentEnvelope(String body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node != null && node.isObject() && node.size() == 1 && node.has("schema") && node.get("schema").isTextual()) {
+                return node.get("schema").textValue();
+            }
+        } catch (JsonProcessingException e) {
+            // not JSON at all: the registry reports it as a malformed schema
+        }
+        return body;
+    }
+
+    private void streams(HttpExchange exchange) throws IOException {
+        String[] path = pathParts(exchange, "/v1/streams");
+        if (path.length != 2 || !path[1].equals("events")) {
+            error(exchange, 404, "no such route: use POST /v1/streams/<stream>/events");
+            return;
+        }
+        if (!exchange.getRequestMethod().equals("POST")) {
+            error(exchange, 405, "use POST to send events");
+            return;
+        }
+        String stream = path[0];
+        StreamSchema schema = pipeline.catalog().latest(stream);
+        if (schema == null) {
+            error(exchange, 404, IngestPipeline.unknownStream(stream));
+            return;
+        }
+        long sendTimeNs = EpochClock.nowNs();
+        byte[] body = readBody(exchange);
+        if (body == null) {
+            error(exchange, 413, "body larger than " + MAX_BODY_BYTES + " bytes: split it into several requests");
+            return;
+        }
+        List<CompletableFuture<IngestOutcome>> outcomes = new ArrayList<>();
+        for (byte[] event : splitEvents(body)) {
+            JsonNode json;
+            try {
+                json = JSON.readTree(event);
+            } catch (JsonProcessingException e) {
+                outcomes.add(pipeline.rejectUnparseable(stream, event, "malformed JSON: " + e.getOriginalMessage()));
+                continue;
+            }
+            outcomes.add(pipeline.ingestJson(schema, json, event, sendTimeNs));
+        }
+        int accepted = 0;
+        int rejected = 0;
+        int failed = 0;
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode errors = JSON.createArrayNode();
+        for (int i = 0; i < outcomes.size(); i++) {
+            IngestOutcome outcome = outcomes.get(i).join();
+            switch (outcome.status()) {
+                case ACCEPTED -> accepted++;
+                case REJECTED -> rejected++;
+                case FAILED -> failed++;
+            }
+            if (outcome.status() != IngestOutcome.Status.ACCEPTED && errors.size() < MAX_LISTED_ERRORS) {
+                errors.addObject().put("index", i).put("status", outcome.status().name().toLowerCase()).put("reason", outcome.reason());
+            }
+        }
+        answer.put("stream", stream).put("accepted", accepted).put("rejected", rejected).put("failed", failed);
+        answer.set("errors", errors);
+        int status;
+        if (failed > 0) {
+            status = 503;
+            exchange.getResponseHeaders().set("Retry-After", "1");
+        } else if (rejected == 0) {
+            status = 200;
+        } else if (accepted == 0) {
+            status = 400;
+        } else {
+            status = 207;
+        }
+        respondJson(exchange, status, answer);
+    }
+
+    /** One event per non-blank line (NDJSON), or the elements of a top-level JSON array, or the single object. */
+    static List<byte[]> splitEvents(byte[] body) {
+        List<byte[]> events = new ArrayList<>();
+        int first = 0;
+        while (first < body.length && Character.isWhitespace(body[first])) {
+            first++;
+        }
+        if (first < body.length && body[first] == '[') {
+            try {
+                for (JsonNode element : JSON.readTree(body)) {
+                    events.add(JSON.writeValueAsBytes(element));
+                }
+                return events;
+            } catch (IOException e) {
+                // not a valid array: fall through and let each line be reported
+            }
+        }
+        int start = 0;
+        for (int i = 0; i <= body.length; i++) {
+            if (i == body.length || body[i] == '\n') {
+                int end = i;
+                if (end > start && body[end - 1] == '\r') {
+                    end--;
+                }
+                boolean blank = true;
+                for (int j = start; j < end && blank; j++) {
+                    blank = Character.isWhitespace(body[j]);
+                }
+                if (!blank) {
+                    events.add(Arrays.copyOfRange(body, start, end));
+                }
+                start = i + 1;
+            }
+        }
+        return events;
+    }
+
+    private static ObjectNode describe(StreamSchema schema) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("stream", schema.stream()).put("id", schema.id()).put("version", schema.version())
+                .put("timeField", schema.timeField());
+        ArrayNode keys = node.putArray("keyFields");
+        schema.keyFields().forEach(keys::add);
+        ArrayNode numeric = node.putArray("numericFields");
+        schema.numericFields().forEach(numeric::add);
+        node.put("schema", schema.schema().toString());
+        return node;
+    }
+
+    private static String[] pathParts(HttpExchange exchange, String prefix) {
+        String rest = exchange.getRequestURI().getPath().substring(prefix.length());
+        return Arrays.stream(rest.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+    }
+
+    static Map<String, String> queryParams(HttpExchange exchange) {
+        Map<String, String> params = new HashMap<>();
+        String raw = exchange.getRequestURI().getRawQuery();
+        if (raw == null) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return params;
+    }
+
+    /** The body, or null when it exceeds {@link #MAX_BODY_BYTES}. */
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            return bytes.length > MAX_BODY_BYTES ? null : bytes;
+        }
+    }
+
+    private static void respondJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        ServiceHttpServer.respond(exchange, status, "application/json", body.toString());
+    }
+
+    private static void error(HttpExchange exchange, int status, String message) throws IOException {
+        ObjectNode node = JSON.createObjectNode().put("error", message);
+        respondJson(exchange, status, node);
+    }
+}

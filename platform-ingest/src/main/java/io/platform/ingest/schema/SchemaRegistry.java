@@ -1,0 +1,97 @@
+package io.platform.ingest.schema;
+
+import io.platform.wire.TopicNames;
+import io.platform.wire.schema.SchemaCatalog;
+import io.platform.wire.schema.StreamSchema;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaParseException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Registers stream schemas. A new version must be BACKWARD compatible with the latest one (a reader on the new schema
+ * can read every record written with the old), the Confluent default. Registering a schema identical to the latest
+ * returns the existing version, so registration is idempotent. Ids are global and increase; ids below
+ * {@link #FIRST_USER_ID} are reserved for platform records.
+ * Thread-safe; registrations are serialized (one writer per cluster; see docs/architecture.md).
+ */
+public final class SchemaRegistry {
+    public static final int FIRST_USER_ID = 100;
+
+    private final SchemaCatalog catalog;
+    private final Producer<byte[], byte[]> producer;
+    private final StreamTopics topics;
+    private final String aggregateView;
+
+    public SchemaRegistry(SchemaCatalog catalog, Producer<byte[], byte[]> producer, StreamTopics topics, String aggregateView) {
+        this.catalog = catalog;
+        this.producer = producer;
+        this.topics = topics;
+        this.aggregateView = aggregateView;
+    }
+
+    /**
+     * Registers {@code schemaJson} as the next version of {@code stream}.
+     *
+     * @param timeField the event-time field, or null to infer it
+     * @param keyFields the series-key fields, or null to use the string fields
+     * @throws IncompatibleSchemaException when the schema is malformed, unfit as a stream schema or incompatible
+     */
+    public synchronized StreamSchema register(String stream, String schemaJson, String timeField, List<String> keyFields)
+            throws IncompatibleSchemaException {
+        String nameError = TopicNames.streamNameError(stream);
+        if (nameError != null) {
+            throw new IncompatibleSchemaException(nameError);
+        }
+        Schema schema;
+        try {
+            schema = new Schema.Parser().parse(schemaJson);
+        } catch (SchemaParseException | NullPointerException e) {
+            throw new IncompatibleSchemaException("malformed Avro schema for stream=" + stream + ": " + e.getMessage());
+        }
+        StreamSchema latest = catalog.latest(stream);
+        if (latest != null) {
+            if (latest.schema().equals(schema)) {
+                return latest;
+            }
+            SchemaCompatibility.SchemaPairCompatibility result =
+                    SchemaCompatibility.checkReaderWriterCompatibility(schema, latest.schema());
+            if (result.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+                throw new IncompatibleSchemaException("schema incompatible stream=" + stream + " with version=" + latest.version()
+                        + " rule=BACKWARD reason=" + result.getResult().getIncompatibilities()
+                        + ": add new fields with defaults instead of changing or removing fields");
+            }
+        }
+        int id = Math.max(FIRST_USER_ID, catalog.maxId() + 1);
+        int version = latest == null ? 1 : latest.version() + 1;
+        StreamSchema defined;
+        try {
+            defined = StreamSchema.define(stream, version, id, schema, timeField, keyFields);
+        } catch (IllegalArgumentException e) {
+            throw new IncompatibleSchemaException(e.getMessage());
+        }
+        topics.ensureStreamTopics(stream, aggregateView);
+        byte[] key = (stream + "/" + version).getBytes(StandardCharsets.UTF_8);
+        try {
+            producer.send(new ProducerRecord<>(TopicNames.SCHEMAS, key, defined.toJson().getBytes(StandardCharsets.UTF_8)))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot persist schema stream=" + stream + " to topic=" + TopicNames.SCHEMAS + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted persisting schema", e);
+        }
+        catalog.apply(defined);
+        return defined;
+    }
+
+    public SchemaCatalog catalog() {
+        return catalog;
+    }
+}

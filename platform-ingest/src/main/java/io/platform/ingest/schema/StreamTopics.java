@@ -1,0 +1,66 @@
+package io.platform.ingest.schema;
+
+import io.platform.wire.TopicNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the topics a stream needs. Partitions bound ingest parallelism (one Flink source split and one storage
+ * writer partition each); replication trades durability against recovery time and is 1 on a single node.
+ * Thread-safe.
+ */
+public final class StreamTopics {
+    private final Admin admin;
+    private final int partitions;
+    private final short replicationFactor;
+
+    public StreamTopics(Admin admin, int partitions, short replicationFactor) {
+        this.admin = admin;
+        this.partitions = partitions;
+        this.replicationFactor = replicationFactor;
+    }
+
+    /** Creates the compacted {@code _schemas} topic if it does not exist. */
+    public void ensureSchemasTopic() {
+        NewTopic topic = new NewTopic(TopicNames.SCHEMAS, 1, replicationFactor)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        create(List.of(topic));
+    }
+
+    /** Creates {@code ingest.<stream>}, {@code dlq.<stream>} and {@code agg.<stream>.<view>} if they do not exist. */
+    public void ensureStreamTopics(String stream, String view) {
+        List<NewTopic> topics = new ArrayList<>();
+        topics.add(new NewTopic(TopicNames.ingest(stream), partitions, replicationFactor));
+        topics.add(new NewTopic(TopicNames.deadLetter(stream), 1, replicationFactor));
+        topics.add(new NewTopic(TopicNames.aggregate(stream, view), partitions, replicationFactor));
+        create(topics);
+    }
+
+    private void create(List<NewTopic> topics) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topics " + topics + ": " + e.getCause(), e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating topics", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("timed out creating topics " + topics + ": is Kafka reachable?", e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.platform.network.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.platform.network.FrameConnection;
+import io.platform.network.FrameHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The pipeline both ends share: 4-byte length prefix in and out, then the user's frame handler. */
+final class FramePipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(FramePipeline.class);
+
+    private FramePipeline() {
+    }
+
+    static void install(ChannelPipeline pipeline, int maxFrameLength, FrameHandler handler) {
+        pipeline.addLast(new LengthFieldBasedFrameDecoder(maxFrameLength, 0, 4, 0, 4));
+        pipeline.addLast(new LengthFieldPrepender(4));
+        pipeline.addLast(new Dispatcher(handler));
+    }
+
+    static final class Dispatcher extends SimpleChannelInboundHandler<ByteBuf> {
+        private final FrameHandler handler;
+        private ChannelConnection connection;
+
+        Dispatcher(FrameHandler handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            connection = new ChannelConnection(ctx.channel());
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            handler.onFrame(connection, frame);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            handler.onClose(connection);
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A peer that sends an oversized or garbled length gets disconnected; the gateway stays up.
+            LOG.warn("closing connection remote={} reason={}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    static final class ChannelConnection implements FrameConnection {
+        private final Channel channel;
+
+        ChannelConnection(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public ByteBufAllocator alloc() {
+            return channel.alloc();
+        }
+
+        @Override
+        public void send(ByteBuf frame) {
+            channel.writeAndFlush(frame, channel.voidPromise());
+        }
+
+        @Override
+        public boolean isWritable() {
+            return channel.isWritable();
+        }
+
+        @Override
+        public String remoteAddress() {
+            return String.valueOf(channel.remoteAddress());
+        }
+    }
+}

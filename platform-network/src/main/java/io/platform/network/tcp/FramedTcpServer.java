@@ -1,0 +1,65 @@
+package io.platform.network.tcp;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.platform.network.FrameHandler;
+import java.net.InetSocketAddress;
+
+/** A TCP server that delivers length-prefixed frames to one {@link FrameHandler}. Thread-safe. */
+public final class FramedTcpServer implements AutoCloseable {
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel channel;
+
+    private FramedTcpServer(EventLoopGroup boss, EventLoopGroup workers, Channel channel) {
+        this.boss = boss;
+        this.workers = workers;
+        this.channel = channel;
+    }
+
+    /** Binds {@code host:port} (0 for an ephemeral port) and starts accepting. */
+    public static FramedTcpServer bind(String host, int port, int ioThreads, int maxFrameLength, FrameHandler handler)
+            throws InterruptedException {
+        EventLoopGroup boss = NettyTransport.group(1);
+        EventLoopGroup workers = NettyTransport.group(ioThreads);
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NettyTransport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            FramePipeline.install(ch.pipeline(), maxFrameLength, handler);
+                        }
+                    })
+                    .bind(host, port).sync().channel();
+            return new FramedTcpServer(boss, workers, channel);
+        } catch (RuntimeException | InterruptedException e) {
+            boss.shutdownGracefully();
+            workers.shutdownGracefully();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** True when the native epoll transport is in use. */
+    public static boolean usesEpoll() {
+        return NettyTransport.EPOLL;
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,86 @@
+package io.platform.observability;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The process-wide latency and counter registry. One instance per JVM ({@link #global()}) because Flink operators
+ * running in the same JVM as the node record into it without a reference being passed through the job graph.
+ * Thread-safe.
+ */
+public final class LatencyMetrics {
+    private static final LatencyMetrics GLOBAL = new LatencyMetrics();
+    private static final double[] QUANTILES = {0.5, 0.99, 0.999};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<Stage, StageLatency> stages = new EnumMap<>(Stage.class);
+
+    private LatencyMetrics() {
+        for (Stage stage : Stage.values()) {
+            Timer timer = Timer.builder("platform.stage.latency")
+                    .description("latency of one pipeline stage")
+                    .tag("stage", stage.metricName())
+                    .publishPercentiles(QUANTILES)
+                    .distributionStatisticExpiry(Duration.ofMinutes(1))
+                    .register(registry);
+            StageLatency latency = new StageLatency(stage, timer);
+            stages.put(stage, latency);
+            for (double q : QUANTILES) {
+                // HdrHistogram view since start: exact tail percentiles that never average across intervals.
+                Gauge.builder("platform.stage.latency.hdr.ms", latency, l -> l.snapshot().getValueAtPercentile(q * 100) / 1e6)
+                        .description("latency percentile since start, from HdrHistogram")
+                        .tag("stage", stage.metricName())
+                        .tag("quantile", Double.toString(q))
+                        .register(registry);
+            }
+        }
+    }
+
+    public static LatencyMetrics global() {
+        return GLOBAL;
+    }
+
+    public StageLatency stage(Stage stage) {
+        return stages.get(stage);
+    }
+
+    public void recordNanos(Stage stage, long nanos) {
+        stages.get(stage).recordNanos(nanos);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Increments a counter, e.g. {@code platform.ingest.events{outcome=accepted}}. */
+    public void count(String name, String tagKey, String tagValue, long amount) {
+        registry.counter(name, tagKey, tagValue).increment(amount);
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** One line per stage with count and p50/p99/p999/max in milliseconds, for consoles. */
+    public String summary() {
+        StringBuilder out = new StringBuilder(String.format("%-12s %10s %9s %9s %9s %9s%n", "stage", "count", "p50 ms", "p99 ms", "p999 ms", "max ms"));
+        for (Stage stage : Stage.values()) {
+            Histogram h = stages.get(stage).snapshot();
+            out.append(formatRow(stage.metricName(), h));
+        }
+        return out.toString();
+    }
+
+    public static String formatRow(String name, Histogram h) {
+        return String.format("%-12s %10d %9.3f %9.3f %9.3f %9.3f%n", name, h.getTotalCount(),
+                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
+                h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
+    }
+}

@@ -1,0 +1,55 @@
+package io.platform.observability;
+
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Latency of one stage. Writers call {@link #recordNanos} from any thread without locks (HdrHistogram's
+ * {@link Recorder} is wait-free for writers); readers take snapshots, which fold the recorder's interval into an
+ * accumulated histogram under a lock that writers never touch.
+ */
+public final class StageLatency {
+    /** Values above an hour are clamped: they are faults, not latencies, and must not break the histogram. */
+    private static final long MAX_TRACKABLE_NS = TimeUnit.HOURS.toNanos(1);
+
+    private final Stage stage;
+    private final Recorder recorder = new Recorder(MAX_TRACKABLE_NS, 3);
+    private final Timer timer;
+    private final Histogram accumulated = new Histogram(MAX_TRACKABLE_NS, 3);
+    private Histogram interval;
+
+    StageLatency(Stage stage, Timer timer) {
+        this.stage = stage;
+        this.timer = timer;
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+
+    /** Records one latency; negative values (clock steps) count as zero. Thread-safe, lock-free. */
+    public void recordNanos(long nanos) {
+        long value = Math.min(Math.max(nanos, 0L), MAX_TRACKABLE_NS);
+        recorder.recordValue(value);
+        timer.record(value, TimeUnit.NANOSECONDS);
+    }
+
+    /** A copy of everything recorded since start or the last {@link #reset}. Thread-safe. */
+    public synchronized Histogram snapshot() {
+        drain();
+        return accumulated.copy();
+    }
+
+    /** Forgets everything recorded so far, e.g. at the end of a benchmark's warm-up. Thread-safe. */
+    public synchronized void reset() {
+        drain();
+        accumulated.reset();
+    }
+
+    private void drain() {
+        interval = recorder.getIntervalHistogram(interval);
+        accumulated.add(interval);
+    }
+}

@@ -1,0 +1,110 @@
+package io.platform.observability.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import io.platform.observability.LatencyMetrics;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * An HTTP/1.1 server with {@code GET /health} and {@code GET /metrics} (Prometheus text) built in; services add their
+ * own routes. Handlers run on a bounded worker pool, so they may block on I/O. Thread-safe after {@link #start()}.
+ */
+public final class ServiceHttpServer implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService workers;
+    private final String name;
+
+    public ServiceHttpServer(String name, String host, int port, int workerThreads, BooleanSupplier healthy) throws IOException {
+        this.name = name;
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(workerThreads, r -> {
+            Thread t = new Thread(r, name + "-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(workers);
+        route("/health", exchange -> {
+            boolean ok = healthy.getAsBoolean();
+            respond(exchange, ok ? 200 : 503, "application/json",
+                    "{\"service\":\"" + name + "\",\"status\":\"" + (ok ? "UP" : "DOWN") + "\"}");
+        });
+        route("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
+                LatencyMetrics.global().scrape()));
+    }
+
+    /** Adds a route; the handler gets every method and path below {@code pathPrefix}. Call before {@link #start()}. */
+    public void route(String pathPrefix, HttpHandler handler) {
+        server.createContext(pathPrefix, exchange -> {
+            try {
+                handler.handle(exchange);
+            } catch (RuntimeException e) {
+                respond(exchange, 500, "application/json", "{\"error\":" + jsonString(e.toString()) + "}");
+            } finally {
+                exchange.close();
+            }
+        });
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    /** The bound port (useful when configured as 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        workers.shutdownNow();
+    }
+
+    /** Writes a complete response with the given status, content type and body. */
+    public static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /** A JSON string literal for {@code text}, quotes included. */
+    public static String jsonString(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}

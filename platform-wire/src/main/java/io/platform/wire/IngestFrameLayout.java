@@ -1,0 +1,40 @@
+package io.platform.wire;
+
+/**
+ * Byte layout of the binary ingest protocol over TCP. Every frame starts with a 4-byte big-endian length that counts
+ * the bytes after it.
+ *
+ * <pre>
+ * request  (client to gateway): length:int32 | type:int8 = 1 | correlationId:int64 | sendTimeNs:int64
+ *                               | streamLength:int8 | stream:UTF-8 | value: wire format (0, schemaId:int32, Avro body)
+ * response (gateway to client): length:int32 | type:int8 = 2 | correlationId:int64 | status:int8
+ *                               | reasonLength:int16 | reason:UTF-8
+ * </pre>
+ */
+public final class IngestFrameLayout {
+    public static final int LENGTH_FIELD_LENGTH = 4;
+    public static final int MAX_FRAME_LENGTH = 1 << 20;
+
+    public static final byte TYPE_EVENT = 1;
+    public static final byte TYPE_ACK = 2;
+
+    public static final int TYPE_OFFSET = 0;
+    public static final int CORRELATION_ID_OFFSET = 1;
+    public static final int SEND_TIME_OFFSET = 9;
+    public static final int STREAM_LENGTH_OFFSET = 17;
+    public static final int STREAM_OFFSET = 18;
+
+    public static final int ACK_STATUS_OFFSET = 9;
+    public static final int ACK_REASON_LENGTH_OFFSET = 10;
+    public static final int ACK_REASON_OFFSET = 12;
+
+    /** The event was validated and acknowledged by Kafka. */
+    public static final byte STATUS_ACCEPTED = 0;
+    /** The event was invalid; it went to the dead-letter topic; the reason says why. */
+    public static final byte STATUS_REJECTED = 1;
+    /** The gateway could not persist the event (Kafka unavailable); the client may retry. */
+    public static final byte STATUS_FAILED = 2;
+
+    private IngestFrameLayout() {
+    }
+}

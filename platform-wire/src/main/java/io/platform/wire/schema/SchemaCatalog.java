@@ -1,0 +1,207 @@
+package io.platform.wire.schema;
+
+import io.platform.wire.TopicNames;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every registered stream schema, read from the compacted {@code _schemas} topic and kept current by a background
+ * reader, so each service sees the ids the registry assigned. Lookups are lock-free reads of concurrent maps; a lookup
+ * of an id not yet seen may wait a bounded time for the reader to catch up. Thread-safe.
+ */
+public final class SchemaCatalog implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaCatalog.class);
+
+    private final Map<Integer, StreamSchema> byId = new ConcurrentHashMap<>();
+    private final Map<String, TreeMap<Integer, StreamSchema>> byStream = new ConcurrentHashMap<>();
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicPartition partition = new TopicPartition(TopicNames.SCHEMAS, 0);
+    private final Thread reader;
+    private final Object changed = new Object();
+    private volatile long readOffset;
+    private volatile boolean running = true;
+
+    private SchemaCatalog(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "schema-catalog");
+        this.consumer = new KafkaConsumer<>(props);
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        this.reader = new Thread(this::readLoop, "schema-catalog-reader");
+        reader.setDaemon(true);
+    }
+
+    /**
+     * Opens a catalog on the given cluster and reads {@code _schemas} up to its current end before returning.
+     * The topic must exist (the registry creates it).
+     */
+    public static SchemaCatalog open(String bootstrapServers, Duration catchUpTimeout) {
+        SchemaCatalog catalog = new SchemaCatalog(bootstrapServers);
+        long end;
+        try {
+            end = catalog.consumer.endOffsets(List.of(catalog.partition), catchUpTimeout).get(catalog.partition);
+        } catch (RuntimeException e) {
+            catalog.consumer.close();
+            throw new IllegalStateException("cannot read topic=" + TopicNames.SCHEMAS + " bootstrap=" + bootstrapServers
+                    + ": " + e.getMessage() + " (is Kafka reachable?)", e);
+        }
+        catalog.reader.start();
+        if (!catalog.awaitOffset(end, catchUpTimeout.toMillis())) {
+            LOG.warn("schema catalog did not catch up within {} ms; continuing, lookups will wait", catchUpTimeout.toMillis());
+        }
+        return catalog;
+    }
+
+    private void readLoop() {
+        try {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() != null) {
+                        apply(StreamSchema.fromJson(new String(record.value(), StandardCharsets.UTF_8)));
+                    }
+                }
+                readOffset = consumer.position(partition);
+                synchronized (changed) {
+                    changed.notifyAll();
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("schema catalog reader stopped: {}", e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /** Adds a schema the local registry has just written, so the writer sees it before the topic round trip. */
+    public void apply(StreamSchema schema) {
+        byId.put(schema.id(), schema);
+        byStream.computeIfAbsent(schema.stream(), s -> new TreeMap<>());
+        synchronized (byStream.get(schema.stream())) {
+            byStream.get(schema.stream()).put(schema.version(), schema);
+        }
+        synchronized (changed) {
+            changed.notifyAll();
+        }
+    }
+
+    private boolean awaitOffset(long offset, long timeoutMs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (changed) {
+            while (readOffset < offset) {
+                long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (leftMs <= 0) {
+                    return false;
+                }
+                try {
+                    changed.wait(leftMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The schema with this id, or null if none is registered. Non-blocking. */
+    public StreamSchema byId(int id) {
+        return byId.get(id);
+    }
+
+    /** The schema with this id, waiting up to {@code waitMs} for the reader to see a just-registered one; null if none. */
+    public StreamSchema awaitById(int id, long waitMs) {
+        StreamSchema schema = byId.get(id);
+        if (schema != null || waitMs <= 0) {
+            return schema;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        synchronized (changed) {
+            while ((schema = byId.get(id)) == null) {
+                long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (leftMs <= 0) {
+                    return null;
+                }
+                try {
+                    changed.wait(leftMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        }
+        return schema;
+    }
+
+    /** The newest version of a stream's schema, or null for an unknown stream. */
+    public StreamSchema latest(String stream) {
+        TreeMap<Integer, StreamSchema> versions = byStream.get(stream);
+        if (versions == null) {
+            return null;
+        }
+        synchronized (versions) {
+            return versions.isEmpty() ? null : versions.lastEntry().getValue();
+        }
+    }
+
+    /** Every version of a stream's schema, oldest first; empty for an unknown stream. */
+    public List<StreamSchema> versions(String stream) {
+        TreeMap<Integer, StreamSchema> versions = byStream.get(stream);
+        if (versions == null) {
+            return Collections.emptyList();
+        }
+        synchronized (versions) {
+            return new ArrayList<>(versions.values());
+        }
+    }
+
+    /** The names of all registered streams, sorted. */
+    public Set<String> streams() {
+        return new TreeSet<>(byStream.keySet());
+    }
+
+    /** The highest id in use, 0 when none. */
+    public int maxId() {
+        int max = 0;
+        for (int id : byId.keySet()) {
+            max = Math.max(max, id);
+        }
+        return max;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            reader.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package io.platform.wire.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import org.apache.avro.LogicalType;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * One registered version of a stream's schema: the Avro record schema, its global id, the event-time field and the
+ * fields that make the series key. Immutable and thread-safe.
+ */
+public final class StreamSchema {
+    /** Separates series-key parts inside a series string; a control character that field values do not carry. */
+    public static final char SERIES_SEPARATOR = '\u001f';
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String stream;
+    private final int version;
+    private final int id;
+    private final Schema schema;
+    private final String timeField;
+    private final boolean timeInMicros;
+    private final List<String> keyFields;
+    private final List<String> numericFields;
+
+    private StreamSchema(String stream, int version, int id, Schema schema, String timeField, List<String> keyFields) {
+        this.stream = stream;
+        this.version = version;
+        this.id = id;
+        this.schema = schema;
+        this.timeField = timeField;
+        LogicalType logical = schema.getField(timeField).schema().getLogicalType();
+        this.timeInMicros = logical != null && logical.getName().startsWith("timestamp-micros");
+        this.keyFields = List.copyOf(keyFields);
+        List<String> numeric = new ArrayList<>();
+        for (Schema.Field field : schema.getFields()) {
+            if (!field.name().equals(timeField) && isNumeric(field.schema())) {
+                numeric.add(field.name());
+            }
+        }
+        this.numericFields = Collections.unmodifiableList(numeric);
+    }
+
+    /**
+     * Validates a schema for use as a stream schema and settles its time field and series key.
+     *
+     * @param requestedTimeField the time field, or null to infer it
+     * @param requestedKeyFields the series-key fields, or null/empty to use every string field
+     * @throws IllegalArgumentException with the reason, when the schema cannot serve as a stream schema
+     */
+    public static StreamSchema define(String stream, int version, int id, Schema schema,
+                                      String requestedTimeField, List<String> requestedKeyFields) {
+        if (schema.getType() != Schema.Type.RECORD) {
+            throw new IllegalArgumentException("schema of stream=" + stream + " must be an Avro record, got " + schema.getType());
+        }
+        String timeField = requestedTimeField == null || requestedTimeField.isBlank() ? inferTimeField(schema) : requestedTimeField;
+        if (timeField == null) {
+            throw new IllegalArgumentException("stream=" + stream + " has no time field: add a long field named ts, time or timestamp"
+                    + " (or with a timestamp logical type), or name it with ?time=<field>");
+        }
+        Schema.Field time = schema.getField(timeField);
+        if (time == null || unwrapNullable(time.schema()).getType() != Schema.Type.LONG) {
+            throw new IllegalArgumentException("time field '" + timeField + "' of stream=" + stream + " must be a long field of the schema");
+        }
+        List<String> keyFields = new ArrayList<>();
+        if (requestedKeyFields == null || requestedKeyFields.isEmpty()) {
+            for (Schema.Field field : schema.getFields()) {
+                if (unwrapNullable(field.schema()).getType() == Schema.Type.STRING) {
+                    keyFields.add(field.name());
+                }
+            }
+        } else {
+            for (String key : requestedKeyFields) {
+                if (schema.getField(key) == null) {
+                    throw new IllegalArgumentException("key field '" + key + "' of stream=" + stream + " is not in the schema");
+                }
+                keyFields.add(key);
+            }
+        }
+        return new StreamSchema(stream, version, id, schema, timeField, keyFields);
+    }
+
+    private static String inferTimeField(Schema schema) {
+        for (Schema.Field field : schema.getFields()) {
+            Schema type = unwrapNullable(field.schema());
+            LogicalType logical = type.getLogicalType();
+            if (type.getType() == Schema.Type.LONG && logical != null && logical.getName().startsWith("timestamp")) {
+                return field.name();
+            }
+        }
+        for (Schema.Field field : schema.getFields()) {
+            String name = field.name().toLowerCase(Locale.ROOT);
+            if (unwrapNullable(field.schema()).getType() == Schema.Type.LONG
+                    && (name.equals("ts") || name.equals("time") || name.equals("timestamp"))) {
+                return field.name();
+            }
+        }
+        return null;
+    }
+
+    /** The non-null branch of a {@code ["null", T]} union, else the schema itself. */
+    public static Schema unwrapNullable(Schema schema) {
+        if (schema.getType() == Schema.Type.UNION) {
+            for (Schema branch : schema.getTypes()) {
+                if (branch.getType() != Schema.Type.NULL) {
+                    return branch;
+                }
+            }
+        }
+        return schema;
+    }
+
+    private static boolean isNumeric(Schema schema) {
+        Schema.Type type = unwrapNullable(schema).getType();
+        return type == Schema.Type.INT || type == Schema.Type.LONG || type == Schema.Type.FLOAT || type == Schema.Type.DOUBLE;
+    }
+
+    /** The series key of a record: its key-field values joined by {@link #SERIES_SEPARATOR}. */
+    public String seriesKey(GenericRecord record) {
+        if (keyFields.size() == 1) {
+            Object value = record.get(keyFields.get(0));
+            return value == null ? "" : value.toString();
+        }
+        StringBuilder series = new StringBuilder();
+        for (int i = 0; i < keyFields.size(); i++) {
+            if (i > 0) {
+                series.append(SERIES_SEPARATOR);
+            }
+            Object value = record.get(keyFields.get(i));
+            series.append(value == null ? "" : value.toString());
+        }
+        return series.toString();
+    }
+
+    /** The event time of a record in epoch milliseconds. */
+    public long eventTimeMs(GenericRecord record) {
+        Object value = record.get(timeField);
+        long raw = value == null ? 0L : ((Number) value).longValue();
+        return timeInMicros ? raw / 1000 : raw;
+    }
+
+    public String stream() {
+        return stream;
+    }
+
+    public int version() {
+        return version;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    public String timeField() {
+        return timeField;
+    }
+
+    public boolean timeInMicros() {
+        return timeInMicros;
+    }
+
+    public List<String> keyFields() {
+        return keyFields;
+    }
+
+    /** Numeric fields other than the time field: the ones windowed aggregates summarise. */
+    public List<String> numericFields() {
+        return numericFields;
+    }
+
+    public String toJson() {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("stream", stream);
+        node.put("version", version);
+        node.put("id", id);
+        node.put("schema", schema.toString());
+        node.put("timeField", timeField);
+        node.putPOJO("keyFields", keyFields);
+        return node.toString();
+    }
+
+    public static StreamSchema fromJson(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            List<String> keys = new ArrayList<>();
+            node.get("keyFields").forEach(k -> keys.add(k.asText()));
+            Schema schema = new Schema.Parser().parse(node.get("schema").asText());
+            return define(node.get("stream").asText(), node.get("version").asInt(), node.get("id").asInt(), schema,
+                    node.get("timeField").asText(), keys);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("unreadable schema record: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StreamSchema{stream=" + stream + ", version=" + version + ", id=" + id + ", time=" + timeField + ", keys=" + keyFields + "}";
+    }
+}
