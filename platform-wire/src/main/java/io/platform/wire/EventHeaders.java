@@ -8,6 +8,8 @@ import org.apache.kafka.common.header.Headers;
 public final class EventHeaders {
     /** The producer's send time, epoch nanoseconds, clock-corrected; the origin of the end_to_end latency. */
     public static final String SEND_TIME_NS = "platform.send_time_ns";
+    /** The event time, epoch milliseconds, so consumers can place an event without decoding its body. */
+    public static final String EVENT_TIME_MS = "platform.event_time_ms";
     /** Why an event was dead-lettered, in words a person can act on. */
     public static final String DLQ_REASON = "dlq.reason";
     /** The pipeline stage that refused the event: {@code decode}, {@code validate}, {@code produce}. */

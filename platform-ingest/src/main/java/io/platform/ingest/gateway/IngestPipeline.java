@@ -57,7 +57,7 @@ public final class IngestPipeline {
         }
         byte[] value = codec.encode(schema, record);
         validateLatency.recordNanos(System.nanoTime() - start);
-        return produce(schema, schema.seriesKey(record), value, sendTimeNs);
+        return produce(schema, schema.seriesKey(record), schema.eventTimeMs(record), value, sendTimeNs);
     }
 
     /** Dead-letters bytes that are not even JSON. */
@@ -96,7 +96,7 @@ public final class IngestPipeline {
             return reject(stream, copy(bytes, offset, length), e.getMessage(), DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT);
         }
         validateLatency.recordNanos(System.nanoTime() - start);
-        return produce(schema, schema.seriesKey(record), copy(bytes, offset, length), sendTimeNs);
+        return produce(schema, schema.seriesKey(record), schema.eventTimeMs(record), copy(bytes, offset, length), sendTimeNs);
     }
 
     /** The message for an event addressed to a stream that has no schema. */
@@ -105,9 +105,10 @@ public final class IngestPipeline {
                 + " or 'platform schema register " + stream + " <schema.avsc>'";
     }
 
-    private CompletableFuture<IngestOutcome> produce(StreamSchema schema, String series, byte[] value, long sendTimeNs) {
+    private CompletableFuture<IngestOutcome> produce(StreamSchema schema, String series, long eventTimeMs, byte[] value, long sendTimeNs) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EventHeaders.SEND_TIME_NS, EventHeaders.longBytes(sendTimeNs > 0 ? sendTimeNs : EpochClock.nowNs()));
+        headers.add(EventHeaders.EVENT_TIME_MS, EventHeaders.longBytes(eventTimeMs));
         CompletableFuture<IngestOutcome> done = new CompletableFuture<>();
         long sentAt = System.nanoTime();
         try {

@@ -1,0 +1,98 @@
+package io.platform.processing.aggregation;
+
+import io.platform.wire.TopicNames;
+import io.platform.wire.aggregate.WindowAggregate;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Defines and starts the windowed aggregation on a Flink environment (a MiniCluster in the all-in-one node, or a
+ * remote cluster). Exactly-once into storage comes from checkpoints plus idempotent writes: each (series, window)
+ * aggregate is one storage key, so a replay after restore rewrites the same value instead of adding to it.
+ */
+public final class AggregationJob {
+    public static final String JOB_NAME = "platform-aggregation";
+
+    private AggregationJob() {
+    }
+
+    /** Adds the job's operators to {@code env}. */
+    public static void define(StreamExecutionEnvironment env, AggregationSettings settings) {
+        KafkaSource<KeyedEvent> source = KafkaSource.<KeyedEvent>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setTopicPattern(TopicNames.INGEST_TOPICS)
+                .setGroupId(JOB_NAME)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new EventDeserializer(settings.bootstrapServers()))
+                // New streams register new topics at any time: look for them every second.
+                .setProperty("partition.discovery.interval.ms", "1000")
+                .setProperty("fetch.max.wait.ms", "20")
+                .setProperty("isolation.level", "read_committed")
+                .build();
+        WatermarkStrategy<KeyedEvent> watermarks = WatermarkStrategy.<KeyedEvent>forBoundedOutOfOrderness(settings.outOfOrderness())
+                .withTimestampAssigner((event, previous) -> event.eventTimeMs)
+                .withIdleness(settings.idleness());
+        String view = settings.view();
+        KafkaSink<WindowAggregate> sink = KafkaSink.<WindowAggregate>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setRecordSerializer((KafkaRecordSerializationSchema<WindowAggregate>) (aggregate, context, timestamp) ->
+                        new ProducerRecord<>(TopicNames.aggregate(aggregate.stream, view),
+                                aggregate.series.getBytes(StandardCharsets.UTF_8), aggregate.toWire()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+        env.fromSource(source, watermarks, "ingest-topics")
+                .keyBy(new AggregationKey())
+                .window(TumblingEventTimeWindows.of(settings.window()))
+                .aggregate(new WindowAccumulator(), new StampWindow(view))
+                .name("window-aggregate")
+                .sinkTo(sink)
+                .name("agg-topics");
+    }
+
+    /** Defines the job on {@code env} and submits it without waiting for it to finish. */
+    public static JobClient start(StreamExecutionEnvironment env, AggregationSettings settings) throws Exception {
+        define(env, settings);
+        return env.executeAsync(JOB_NAME);
+    }
+
+    static final class AggregationKey implements KeySelector<KeyedEvent, String> {
+        @Override
+        public String getKey(KeyedEvent event) {
+            return event.aggregationKey();
+        }
+    }
+
+    static final class StampWindow extends ProcessWindowFunction<WindowAggregate, WindowAggregate, String, TimeWindow> {
+        private final String view;
+
+        StampWindow(String view) {
+            this.view = view;
+        }
+
+        @Override
+        public void process(String key, Context context, Iterable<WindowAggregate> elements, Collector<WindowAggregate> out) {
+            int split = key.indexOf('\u0000');
+            for (WindowAggregate aggregate : elements) {
+                aggregate.stream = key.substring(0, split);
+                aggregate.series = key.substring(split + 1);
+                aggregate.view = view;
+                aggregate.windowStartMs = context.window().getStart();
+                aggregate.windowEndMs = context.window().getEnd();
+                out.collect(aggregate);
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.platform.processing.aggregation;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * What the aggregation job needs to know.
+ *
+ * @param bootstrapServers Kafka cluster to read {@code ingest.*} from and write {@code agg.*} to
+ * @param window tumbling window size
+ * @param view the view name in {@code agg.<stream>.<view>}, e.g. {@code 10s}
+ * @param outOfOrderness how late an event may arrive and still count in its window
+ * @param idleness after this long without data a partition stops holding back the watermark
+ */
+public record AggregationSettings(String bootstrapServers, Duration window, String view, Duration outOfOrderness,
+                                  Duration idleness) implements Serializable {
+    /** The view name for a window size: {@code 10s}, {@code 1m}, {@code 1h}, or milliseconds. */
+    public static String viewName(Duration window) {
+        long ms = window.toMillis();
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+}

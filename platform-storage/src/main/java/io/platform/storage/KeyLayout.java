@@ -1,0 +1,84 @@
+package io.platform.storage;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Byte layout of storage keys. Timestamps are big-endian with the sign bit flipped, so byte order is time order.
+ * <pre>
+ * raw:       streamLen:u8 | stream | seriesLen:u16 | series | eventTimeMs:i64^MIN | partition:i32 | offset:i64
+ * aggregate: streamLen:u8 | stream | viewLen:u8 | view | seriesLen:u16 | series | windowStartMs:i64^MIN
+ * offsets:   topic UTF-8 | '/' | partition decimal      (value: next offset, i64)
+ * </pre>
+ * The Kafka partition and offset make a raw key unique per record, so replaying a partition rewrites the same keys:
+ * storage writes are idempotent.
+ */
+final class KeyLayout {
+    static final int TIME_LENGTH = 8;
+    static final int RAW_SUFFIX_LENGTH = TIME_LENGTH + 4 + 8;
+
+    private KeyLayout() {
+    }
+
+    static byte[] streamPrefix(String stream) {
+        byte[] name = stream.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + name.length).put((byte) name.length).put(name).array();
+    }
+
+    static byte[] seriesPrefix(byte[] streamPrefix, String series) {
+        byte[] s = series.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(streamPrefix.length + 2 + s.length).put(streamPrefix).putShort((short) s.length).put(s).array();
+    }
+
+    static byte[] viewPrefix(String stream, String view) {
+        byte[] streamPart = streamPrefix(stream);
+        byte[] v = view.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(streamPart.length + 1 + v.length).put(streamPart).put((byte) v.length).put(v).array();
+    }
+
+    static byte[] rawKey(String stream, String series, long eventTimeMs, int partition, long offset) {
+        byte[] prefix = seriesPrefix(streamPrefix(stream), series);
+        return ByteBuffer.allocate(prefix.length + RAW_SUFFIX_LENGTH).put(prefix)
+                .putLong(eventTimeMs ^ Long.MIN_VALUE).putInt(partition).putLong(offset).array();
+    }
+
+    static byte[] aggregateKey(String stream, String view, String series, long windowStartMs) {
+        byte[] prefix = seriesPrefix(viewPrefix(stream, view), series);
+        return ByteBuffer.allocate(prefix.length + TIME_LENGTH).put(prefix).putLong(windowStartMs ^ Long.MIN_VALUE).array();
+    }
+
+    static byte[] withTime(byte[] prefix, long timeMs) {
+        return ByteBuffer.allocate(prefix.length + TIME_LENGTH).put(prefix).putLong(timeMs ^ Long.MIN_VALUE).array();
+    }
+
+    static byte[] offsetKey(String topic, int partition) {
+        return (topic + "/" + partition).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The series of a key whose series field starts at {@code seriesLengthOffset}. */
+    static String series(byte[] key, int seriesLengthOffset) {
+        int length = ((key[seriesLengthOffset] & 0xff) << 8) | (key[seriesLengthOffset + 1] & 0xff);
+        return new String(key, seriesLengthOffset + 2, length, StandardCharsets.UTF_8);
+    }
+
+    static long time(byte[] key, int timeOffset) {
+        return ByteBuffer.wrap(key, timeOffset, TIME_LENGTH).getLong() ^ Long.MIN_VALUE;
+    }
+
+    static int seriesEnd(byte[] key, int seriesLengthOffset) {
+        int length = ((key[seriesLengthOffset] & 0xff) << 8) | (key[seriesLengthOffset + 1] & 0xff);
+        return seriesLengthOffset + 2 + length;
+    }
+
+    static boolean startsWith(byte[] key, byte[] prefix) {
+        if (key.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (key[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

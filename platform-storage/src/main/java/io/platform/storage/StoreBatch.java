@@ -1,0 +1,67 @@
+package io.platform.storage;
+
+import io.platform.wire.aggregate.WindowAggregate;
+import java.nio.ByteBuffer;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * Writes collected for one atomic commit: raw events, aggregates and the Kafka offsets they came from. Applied all or
+ * nothing by {@link TimeSeriesStore#commit}. Not thread-safe; use one per writer thread and {@link #clear} to reuse.
+ */
+public final class StoreBatch implements AutoCloseable {
+    final WriteBatch batch = new WriteBatch();
+    private final TimeSeriesStore store;
+    private int rawCount;
+
+    StoreBatch(TimeSeriesStore store) {
+        this.store = store;
+    }
+
+    /** Adds a raw event; {@code wireValue} is its wire-format value (magic, schema id, Avro body). */
+    public void putRaw(String stream, String series, long eventTimeMs, int partition, long offset, byte[] wireValue) {
+        try {
+            batch.put(store.rawFamily(), KeyLayout.rawKey(stream, series, eventTimeMs, partition, offset), wireValue);
+            rawCount++;
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot add raw event to batch: " + e.getMessage(), e);
+        }
+    }
+
+    /** Adds (or replaces: one key per series and window) a window aggregate. */
+    public void putAggregate(WindowAggregate aggregate) {
+        try {
+            batch.put(store.aggregateFamily(), KeyLayout.aggregateKey(aggregate.stream, aggregate.view, aggregate.series,
+                    aggregate.windowStartMs), aggregate.toWire());
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot add aggregate to batch: " + e.getMessage(), e);
+        }
+    }
+
+    /** Records that everything of {@code topic/partition} before {@code nextOffset} is in this batch or earlier ones. */
+    public void putOffset(String topic, int partition, long nextOffset) {
+        try {
+            batch.put(store.offsetFamily(), KeyLayout.offsetKey(topic, partition), ByteBuffer.allocate(8).putLong(nextOffset).array());
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot add offset to batch: " + e.getMessage(), e);
+        }
+    }
+
+    public int rawCount() {
+        return rawCount;
+    }
+
+    public int size() {
+        return batch.count();
+    }
+
+    public void clear() {
+        batch.clear();
+        rawCount = 0;
+    }
+
+    @Override
+    public void close() {
+        batch.close();
+    }
+}

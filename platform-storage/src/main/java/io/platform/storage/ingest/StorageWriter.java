@@ -1,0 +1,220 @@
+package io.platform.storage.ingest;
+
+import io.platform.observability.LatencyMetrics;
+import io.platform.observability.Stage;
+import io.platform.observability.StageLatency;
+import io.platform.storage.StoreBatch;
+import io.platform.storage.TimeSeriesStore;
+import io.platform.wire.EpochClock;
+import io.platform.wire.EventHeaders;
+import io.platform.wire.TopicNames;
+import io.platform.wire.WireFormat;
+import io.platform.wire.aggregate.WindowAggregate;
+import io.platform.wire.schema.SchemaCatalog;
+import io.platform.wire.schema.StreamSchema;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves records from Kafka into the {@link TimeSeriesStore}. Offsets live in the store, written in the same atomic
+ * batch as the rows, and Kafka's committed offsets are not used: on (re)assignment each partition resumes exactly after
+ * the last row storage holds. One thread; start with {@link #start()}.
+ */
+public final class StorageWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StorageWriter.class);
+    private static final Pattern TOPICS = Pattern.compile(TopicNames.INGEST_TOPICS.pattern() + "|" + TopicNames.AGG_TOPICS.pattern());
+
+    private final TimeSeriesStore store;
+    private final SchemaCatalog catalog;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread thread;
+    private final StageLatency commitLatency = LatencyMetrics.global().stage(Stage.STORE_COMMIT);
+    private final StageLatency endToEndLatency = LatencyMetrics.global().stage(Stage.END_TO_END);
+    private final Map<Integer, GenericDatumReader<GenericRecord>> readers = new HashMap<>();
+    private final CopyOnWriteArrayList<Consumer<Collection<String>>> commitListeners = new CopyOnWriteArrayList<>();
+    private final CountDownLatch assigned = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    public StorageWriter(String bootstrapServers, TimeSeriesStore store, SchemaCatalog catalog) {
+        this.store = store;
+        this.catalog = catalog;
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "platform-storage");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Low fetch wait: a row is visible to queries only once stored, so this is on the end-to-end path.
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "2");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "platform-storage-writer");
+        this.consumer = new KafkaConsumer<>(props);
+        this.thread = new Thread(this::run, "storage-writer");
+        thread.setDaemon(true);
+    }
+
+    /** Called after each commit with the streams whose data changed (for cache invalidation). */
+    public void onCommit(Consumer<Collection<String>> listener) {
+        commitListeners.add(listener);
+    }
+
+    public void start() {
+        consumer.subscribe(TOPICS, new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                for (TopicPartition tp : partitions) {
+                    long next = store.committedOffset(tp.topic(), tp.partition());
+                    if (next >= 0) {
+                        consumer.seek(tp, next);
+                    } else {
+                        consumer.seekToBeginning(java.util.List.of(tp));
+                    }
+                }
+                assigned.countDown();
+            }
+        });
+        thread.start();
+    }
+
+    /** True while the writer thread runs without a fault. */
+    public boolean healthy() {
+        return running && failure == null && thread.isAlive();
+    }
+
+    private void run() {
+        try (StoreBatch batch = store.newBatch()) {
+            Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+            java.util.Set<String> changedStreams = new java.util.HashSet<>();
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                long start = System.nanoTime();
+                batch.clear();
+                nextOffsets.clear();
+                changedStreams.clear();
+                long[] sendTimes = new long[records.count()];
+                int raw = 0;
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    String topic = record.topic();
+                    nextOffsets.put(new TopicPartition(topic, record.partition()), record.offset() + 1);
+                    if (record.value() == null) {
+                        continue;
+                    }
+                    String stream = TopicNames.streamOf(topic);
+                    changedStreams.add(stream);
+                    if (topic.startsWith(TopicNames.AGG_PREFIX)) {
+                        putAggregate(batch, record);
+                    } else if (putRaw(batch, stream, record)) {
+                        sendTimes[raw++] = EventHeaders.readLong(record.headers(), EventHeaders.SEND_TIME_NS, 0);
+                    }
+                }
+                nextOffsets.forEach((tp, next) -> batch.putOffset(tp.topic(), tp.partition(), next));
+                store.commit(batch);
+                long nowNs = EpochClock.nowNs();
+                commitLatency.recordNanos(System.nanoTime() - start);
+                for (int i = 0; i < raw; i++) {
+                    if (sendTimes[i] > 0) {
+                        endToEndLatency.recordNanos(nowNs - sendTimes[i]);
+                    }
+                }
+                for (Consumer<Collection<String>> listener : commitListeners) {
+                    listener.accept(changedStreams);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (Throwable t) {
+            failure = t;
+            LOG.error("storage writer stopped: {}; restart the node once the cause is fixed, nothing committed is lost", t.toString(), t);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void putAggregate(StoreBatch batch, ConsumerRecord<byte[], byte[]> record) {
+        try {
+            batch.putAggregate(WindowAggregate.fromWire(record.value()));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("skipping unreadable aggregate topic={} partition={} offset={} reason={}",
+                    record.topic(), record.partition(), record.offset(), e.getMessage());
+        }
+    }
+
+    private boolean putRaw(StoreBatch batch, String stream, ConsumerRecord<byte[], byte[]> record) {
+        byte[] value = record.value();
+        String series = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+        long eventTimeMs = EventHeaders.readLong(record.headers(), EventHeaders.EVENT_TIME_MS, Long.MIN_VALUE);
+        if (eventTimeMs == Long.MIN_VALUE) {
+            eventTimeMs = decodeEventTime(value, record);
+            if (eventTimeMs == Long.MIN_VALUE) {
+                return false;
+            }
+        }
+        batch.putRaw(stream, series, eventTimeMs, record.partition(), record.offset(), value);
+        return true;
+    }
+
+    /** For records produced straight to Kafka without the gateway's headers. */
+    private long decodeEventTime(byte[] value, ConsumerRecord<byte[], byte[]> record) {
+        if (WireFormat.framingError(value, 0, value.length) != null) {
+            LOG.warn("skipping record without wire format topic={} offset={}", record.topic(), record.offset());
+            return Long.MIN_VALUE;
+        }
+        StreamSchema schema = catalog.awaitById(WireFormat.schemaId(value), 5000);
+        if (schema == null) {
+            LOG.warn("skipping record of unknown schema id={} topic={} offset={}", WireFormat.schemaId(value), record.topic(), record.offset());
+            return Long.MIN_VALUE;
+        }
+        try {
+            GenericRecord decoded = readers.computeIfAbsent(schema.id(), id -> new GenericDatumReader<>(schema.schema()))
+                    .read(null, DecoderFactory.get().binaryDecoder(value, WireFormat.BODY_OFFSET, value.length - WireFormat.BODY_OFFSET, null));
+            return schema.eventTimeMs(decoded);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("skipping undecodable record topic={} offset={} reason={}", record.topic(), record.offset(), e.toString());
+            return Long.MIN_VALUE;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
