@@ -1,0 +1,479 @@
+package io.platform.query.exec;
+
+import io.platform.observability.LatencyMetrics;
+import io.platform.observability.Stage;
+import io.platform.query.sql.Expr;
+import io.platform.query.sql.SelectStatement;
+import io.platform.query.sql.SqlException;
+import io.platform.query.sql.SqlParser;
+import io.platform.storage.TimeSeriesStore;
+import io.platform.wire.schema.SchemaCatalog;
+import io.platform.wire.schema.StreamSchema;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Plans and runs queries. Planning resolves the table and columns and turns time-range and series-key predicates
+ * into one storage seek; execution streams rows straight to the sink when the query neither aggregates nor sorts, and
+ * otherwise aggregates in a hash table or sorts within {@link QueryLimits}. Thread-safe: each query gets its own plan.
+ */
+public final class QueryEngine {
+    private final TimeSeriesStore store;
+    private final SchemaCatalog catalog;
+    private final String aggregateView;
+    private final QueryLimits limits;
+
+    public QueryEngine(TimeSeriesStore store, SchemaCatalog catalog, String aggregateView, QueryLimits limits) {
+        this.store = store;
+        this.catalog = catalog;
+        this.aggregateView = aggregateView;
+        this.limits = limits;
+    }
+
+    /** Parses and plans {@code sql}; errors carry the position of the problem. */
+    public PreparedQuery prepare(String sql) throws SqlException {
+        SelectStatement statement = SqlParser.parse(sql);
+        return new PreparedQuery(statement, resolve(statement.table(), statement.tablePosition()));
+    }
+
+    /** Parses, plans and runs {@code sql} into {@code sink}. */
+    public void execute(String sql, RowSink sink) throws SqlException, IOException {
+        prepare(sql).run(sink);
+    }
+
+    private Table resolve(String name, int position) throws SqlException {
+        StreamSchema raw = catalog.latest(name);
+        if (raw != null) {
+            return new RawTable(store, catalog, raw);
+        }
+        String suffix = "_" + aggregateView;
+        if (name.endsWith(suffix)) {
+            StreamSchema stream = catalog.latest(name.substring(0, name.length() - suffix.length()));
+            if (stream != null) {
+                return new AggregateTable(store, stream, aggregateView);
+            }
+        }
+        List<String> known = new ArrayList<>();
+        for (String stream : catalog.streams()) {
+            known.add(stream);
+            known.add(stream + suffix);
+        }
+        throw new SqlException("unknown table '" + name + "'; tables: " + known, position);
+    }
+
+    /** A planned query; run it once. Not thread-safe. */
+    public final class PreparedQuery {
+        private final SelectStatement statement;
+        private final Table table;
+        private final Map<String, Integer> columnIndex = new HashMap<>();
+        private final List<SelectStatement.SelectItem> items = new ArrayList<>();
+        private final List<Filter> filters = new ArrayList<>();
+        private long fromMs = Long.MIN_VALUE;
+        private long toMs = Long.MAX_VALUE;
+        private String series;
+
+        private record Filter(int column, String operator, Object value) {
+            boolean test(Object[] row) {
+                Object v = row[column];
+                if (v == null) {
+                    return false;
+                }
+                int c = Values.compare(v, value);
+                return switch (operator) {
+                    case "=" -> c == 0;
+                    case "!=" -> c != 0;
+                    case "<" -> c < 0;
+                    case "<=" -> c <= 0;
+                    case ">" -> c > 0;
+                    default -> c >= 0;
+                };
+            }
+        }
+
+        private PreparedQuery(SelectStatement statement, Table table) throws SqlException {
+            this.statement = statement;
+            this.table = table;
+            for (int i = 0; i < table.columns().size(); i++) {
+                columnIndex.put(table.columns().get(i).toLowerCase(Locale.ROOT), i);
+            }
+            for (SelectStatement.SelectItem item : statement.items()) {
+                if (item.expr() instanceof Expr.Star) {
+                    for (String column : table.columns()) {
+                        items.add(new SelectStatement.SelectItem(new Expr.Column(column, item.expr().position()), null));
+                    }
+                } else {
+                    items.add(item);
+                }
+            }
+            Map<String, String> keyEquals = new HashMap<>();
+            for (SelectStatement.Condition condition : statement.where()) {
+                int column = column(condition.column());
+                filters.add(new Filter(column, condition.operator(), condition.value()));
+                String name = table.columns().get(column);
+                if (name.equals(table.timeColumn()) && condition.value() instanceof Number n) {
+                    long v = n.longValue();
+                    switch (condition.operator()) {
+                        case "=" -> narrow(v, v + 1);
+                        case ">=" -> narrow(v, Long.MAX_VALUE);
+                        case ">" -> narrow(v + 1, Long.MAX_VALUE);
+                        case "<" -> narrow(Long.MIN_VALUE, v);
+                        case "<=" -> narrow(Long.MIN_VALUE, v + 1);
+                        default -> { }
+                    }
+                }
+                if (condition.operator().equals("=") && table.keyColumns().contains(name) && condition.value() instanceof String s) {
+                    keyEquals.put(name, s);
+                }
+            }
+            if (!table.keyColumns().isEmpty() && keyEquals.keySet().containsAll(table.keyColumns())) {
+                series = String.join(String.valueOf(StreamSchema.SERIES_SEPARATOR),
+                        table.keyColumns().stream().map(keyEquals::get).toList());
+            }
+        }
+
+        private void narrow(long from, long to) {
+            fromMs = Math.max(fromMs, from);
+            toMs = Math.min(toMs, to);
+        }
+
+        private int column(Expr.Column column) throws SqlException {
+            Integer index = columnIndex.get(column.name().toLowerCase(Locale.ROOT));
+            if (index == null) {
+                throw new SqlException("unknown column '" + column.name() + "' in table " + statement.table()
+                        + "; columns: " + table.columns(), column.position());
+            }
+            return index;
+        }
+
+        /** A description of how the query will run, for EXPLAIN-style diagnostics and tests. */
+        public String plan() {
+            return "scan table=" + statement.table() + (series != null ? " series=" + series.replace(StreamSchema.SERIES_SEPARATOR, '|') + " (one seek)" : " all-series")
+                    + " time=[" + (fromMs == Long.MIN_VALUE ? "-inf" : fromMs) + "," + (toMs == Long.MAX_VALUE ? "+inf" : toMs) + ")"
+                    + " filters=" + filters.size() + (statement.aggregates() ? " hash-aggregate" : "")
+                    + (statement.orderBy().isEmpty() ? "" : " sort") + (statement.limit() == Long.MAX_VALUE ? "" : " limit=" + statement.limit());
+        }
+
+        public List<String> columnNames() {
+            return items.stream().map(SelectStatement.SelectItem::name).toList();
+        }
+
+        /** Runs the query; rows go to {@code sink} as they are ready. */
+        public void run(RowSink sink) throws SqlException, IOException {
+            long start = System.nanoTime();
+            long deadline = start + limits.timeoutMs() * 1_000_000L;
+            sink.columns(columnNames());
+            try {
+                if (statement.aggregates()) {
+                    runAggregate(sink, deadline);
+                } else {
+                    runProjection(sink, deadline);
+                }
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            } finally {
+                LatencyMetrics.global().recordNanos(Stage.QUERY, System.nanoTime() - start);
+            }
+        }
+
+        private boolean passes(Object[] row) {
+            for (Filter filter : filters) {
+                if (!filter.test(row)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void checkDeadline(long deadline, long rows) throws SqlException {
+            if ((rows & 1023) == 0 && System.nanoTime() > deadline) {
+                throw new SqlException("query timed out after " + limits.timeoutMs() + " ms: narrow the time range or add a series filter", 1);
+            }
+        }
+
+        private void runProjection(RowSink sink, long deadline) throws SqlException, IOException {
+            List<Function<Object[], Object>> projections = new ArrayList<>();
+            for (SelectStatement.SelectItem item : items) {
+                if (item.expr() instanceof Expr.Call call && call.isAggregate()) {
+                    throw new SqlException("aggregate in a non-aggregate query", call.position());
+                }
+                projections.add(compile(item.expr()));
+            }
+            boolean sorted = !statement.orderBy().isEmpty();
+            List<Object[]> buffer = new ArrayList<>();
+            long[] seen = {0};
+            long[] emitted = {0};
+            SqlException[] error = {null};
+            if (statement.limit() > 0) {
+                table.scan(series, fromMs, toMs, row -> {
+                    try {
+                        checkDeadline(deadline, ++seen[0]);
+                    } catch (SqlException e) {
+                        error[0] = e;
+                        return false;
+                    }
+                    if (!passes(row)) {
+                        return true;
+                    }
+                    Object[] out = new Object[projections.size()];
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = projections.get(i).apply(row);
+                    }
+                    if (sorted) {
+                        if (buffer.size() >= limits.maxMaterializedRows()) {
+                            error[0] = new SqlException("query needs more than " + limits.maxMaterializedRows()
+                                    + " rows in memory to sort: add a LIMIT-friendly filter or aggregate first", 1);
+                            return false;
+                        }
+                        buffer.add(out);
+                        return true;
+                    }
+                    try {
+                        return sink.row(out) && ++emitted[0] < statement.limit();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            }
+            if (error[0] != null) {
+                throw error[0];
+            }
+            if (sorted) {
+                emitSorted(buffer, sink);
+            }
+        }
+
+        private void runAggregate(RowSink sink, long deadline) throws SqlException, IOException {
+            List<Function<Object[], Object>> groupFns = new ArrayList<>();
+            List<String> groupLabels = new ArrayList<>();
+            for (Expr e : statement.groupBy()) {
+                groupFns.add(compile(e));
+                groupLabels.add(e.label().toLowerCase(Locale.ROOT));
+            }
+            // each output column is either an aggregate over rows or one of the group keys
+            int n = items.size();
+            int[] groupSlot = new int[n];
+            Function<Object[], Object>[] aggInputs = new Function[n];
+            String[] aggFunctions = new String[n];
+            for (int i = 0; i < n; i++) {
+                Expr e = items.get(i).expr();
+                if (e instanceof Expr.Call call && call.isAggregate()) {
+                    groupSlot[i] = -1;
+                    aggFunctions[i] = call.function();
+                    if (call.args().size() != 1) {
+                        throw new SqlException(call.function() + " takes one argument", call.position());
+                    }
+                    Expr arg = call.args().get(0);
+                    if (arg instanceof Expr.Star) {
+                        if (!call.function().equals("count")) {
+                            throw new SqlException(call.function() + "(*) is not defined; name a column", call.position());
+                        }
+                        aggInputs[i] = row -> Boolean.TRUE;
+                    } else {
+                        aggInputs[i] = compile(arg);
+                    }
+                } else {
+                    int slot = groupLabels.indexOf(e.label().toLowerCase(Locale.ROOT));
+                    if (slot < 0) {
+                        throw new SqlException("'" + e.label() + "' must appear in GROUP BY or be inside an aggregate", e.position());
+                    }
+                    groupSlot[i] = slot;
+                }
+            }
+            Map<List<Object>, Accumulator[]> groups = new LinkedHashMap<>();
+            long[] seen = {0};
+            SqlException[] error = {null};
+            table.scan(series, fromMs, toMs, row -> {
+                try {
+                    checkDeadline(deadline, ++seen[0]);
+                } catch (SqlException e) {
+                    error[0] = e;
+                    return false;
+                }
+                if (!passes(row)) {
+                    return true;
+                }
+                Object[] key = new Object[groupFns.size()];
+                for (int g = 0; g < key.length; g++) {
+                    key[g] = groupFns.get(g).apply(row);
+                }
+                List<Object> groupKey = Arrays.asList(key);
+                Accumulator[] accs = groups.get(groupKey);
+                if (accs == null) {
+                    if (groups.size() >= limits.maxMaterializedRows()) {
+                        error[0] = new SqlException("query has more than " + limits.maxMaterializedRows() + " groups: group by fewer or coarser keys", 1);
+                        return false;
+                    }
+                    accs = new Accumulator[n];
+                    for (int i = 0; i < n; i++) {
+                        if (groupSlot[i] < 0) {
+                            accs[i] = new Accumulator(aggFunctions[i]);
+                        }
+                    }
+                    groups.put(groupKey, accs);
+                }
+                for (int i = 0; i < n; i++) {
+                    if (accs[i] != null) {
+                        accs[i].add(aggInputs[i].apply(row));
+                    }
+                }
+                return true;
+            });
+            if (error[0] != null) {
+                throw error[0];
+            }
+            if (groups.isEmpty() && groupFns.isEmpty()) {
+                Accumulator[] empty = new Accumulator[n];
+                for (int i = 0; i < n; i++) {
+                    empty[i] = new Accumulator(aggFunctions[i]);
+                }
+                groups.put(List.of(), empty);
+            }
+            List<Object[]> rows = new ArrayList<>(groups.size());
+            for (Map.Entry<List<Object>, Accumulator[]> group : groups.entrySet()) {
+                Object[] out = new Object[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = groupSlot[i] >= 0 ? group.getKey().get(groupSlot[i]) : group.getValue()[i].result();
+                }
+                rows.add(out);
+            }
+            emitSorted(rows, sink);
+        }
+
+        private void emitSorted(List<Object[]> rows, RowSink sink) throws SqlException, IOException {
+            if (!statement.orderBy().isEmpty()) {
+                Comparator<Object[]> order = null;
+                for (SelectStatement.OrderItem item : statement.orderBy()) {
+                    int index = outputIndex(item.expr());
+                    Comparator<Object[]> c = (a, b) -> Values.compare(a[index], b[index]);
+                    c = item.descending() ? c.reversed() : c;
+                    order = order == null ? c : order.thenComparing(c);
+                }
+                rows.sort(order);
+            }
+            long limit = statement.limit();
+            for (int i = 0; i < rows.size() && i < limit; i++) {
+                if (!sink.row(rows.get(i))) {
+                    return;
+                }
+            }
+        }
+
+        private int outputIndex(Expr e) throws SqlException {
+            if (e instanceof Expr.Literal literal && literal.value() instanceof Long position) {
+                if (position < 1 || position > items.size()) {
+                    throw new SqlException("ORDER BY position " + position + " is not between 1 and " + items.size(), e.position());
+                }
+                return (int) (position - 1);
+            }
+            String label = e.label().toLowerCase(Locale.ROOT);
+            for (int i = 0; i < items.size(); i++) {
+                if (items.get(i).name().toLowerCase(Locale.ROOT).equals(label) || items.get(i).expr().label().toLowerCase(Locale.ROOT).equals(label)) {
+                    return i;
+                }
+            }
+            throw new SqlException("ORDER BY '" + e.label() + "' must name an output column, its alias or its position", e.position());
+        }
+
+        private Function<Object[], Object> compile(Expr e) throws SqlException {
+            if (e instanceof Expr.Column column) {
+                int index = column(column);
+                return row -> row[index];
+            }
+            if (e instanceof Expr.Literal literal) {
+                Object value = literal.value();
+                return row -> value;
+            }
+            if (e instanceof Expr.Call call) {
+                if (call.function().equals("time_bucket")) {
+                    if (call.args().size() != 2 || !(call.args().get(1) instanceof Expr.Column)) {
+                        throw new SqlException("time_bucket takes (width, column), e.g. time_bucket('10s', ts)", call.position());
+                    }
+                    long width = widthMs(call.args().get(0));
+                    Function<Object[], Object> time = compile(call.args().get(1));
+                    return row -> {
+                        Object t = time.apply(row);
+                        return t instanceof Number n ? Math.floorDiv(n.longValue(), width) * width : null;
+                    };
+                }
+                throw new SqlException(call.isAggregate() ? call.function() + " is only allowed in the SELECT list of an aggregate query"
+                        : "unknown function '" + call.function() + "'; functions: count, sum, min, max, avg, time_bucket", call.position());
+            }
+            throw new SqlException("'*' is only allowed alone or in count(*)", e.position());
+        }
+
+        private long widthMs(Expr e) throws SqlException {
+            if (e instanceof Expr.Literal literal) {
+                if (literal.value() instanceof Long ms && ms > 0) {
+                    return ms;
+                }
+                if (literal.value() instanceof String text && text.matches("\\d+(ms|s|m|h|d)")) {
+                    long amount = Long.parseLong(text.replaceAll("\\D", ""));
+                    String unit = text.replaceAll("\\d", "");
+                    return amount * switch (unit) {
+                        case "ms" -> 1L;
+                        case "s" -> 1000L;
+                        case "m" -> 60_000L;
+                        case "h" -> 3_600_000L;
+                        default -> 86_400_000L;
+                    };
+                }
+            }
+            throw new SqlException("time_bucket width must be milliseconds or a string like '10s', '5m', '1h'", e.position());
+        }
+    }
+
+    /** count/sum/min/max/avg over a group. Sums of whole numbers stay exact as long. */
+    private static final class Accumulator {
+        private final String function;
+        private long count;
+        private long longSum;
+        private double doubleSum;
+        private boolean fractional;
+        private Object extreme;
+
+        Accumulator(String function) {
+            this.function = function;
+        }
+
+        void add(Object value) {
+            if (value == null) {
+                return;
+            }
+            count++;
+            switch (function) {
+                case "sum", "avg" -> {
+                    if (value instanceof Long l && !fractional) {
+                        longSum += l;
+                    } else if (value instanceof Number n) {
+                        if (!fractional) {
+                            fractional = true;
+                            doubleSum = longSum;
+                        }
+                        doubleSum += n.doubleValue();
+                    }
+                }
+                case "min" -> extreme = extreme == null || Values.compare(value, extreme) < 0 ? value : extreme;
+                case "max" -> extreme = extreme == null || Values.compare(value, extreme) > 0 ? value : extreme;
+                default -> { }
+            }
+        }
+
+        Object result() {
+            return switch (function) {
+                case "count" -> count;
+                case "sum" -> count == 0 ? null : fractional ? (Object) doubleSum : (Object) longSum;
+                case "avg" -> count == 0 ? null : (fractional ? doubleSum : longSum) / (double) count;
+                default -> extreme;
+            };
+        }
+    }
+}

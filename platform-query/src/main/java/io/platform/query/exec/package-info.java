@@ -1,0 +1,6 @@
+/**
+ * Planning and execution of the SQL subset over the {@link io.platform.storage.TimeSeriesStore}: tables per stream
+ * (raw events) and per stream view (window aggregates), time-range and series-key pushdown into one RocksDB seek,
+ * filtering, hash aggregation, sorting and limits. Depends on platform-storage, platform-wire and {@code sql}.
+ */
+package io.platform.query.exec;

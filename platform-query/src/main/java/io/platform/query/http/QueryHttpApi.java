@@ -1,0 +1,109 @@
+package io.platform.query.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import io.platform.observability.http.ServiceHttpServer;
+import io.platform.query.exec.QueryEngine;
+import io.platform.query.exec.RowSink;
+import io.platform.query.sql.SqlException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * {@code POST /v1/query} (SQL text body, or {@code GET /v1/query?sql=...}): each row is one JSON object per line,
+ * streamed with chunked transfer as it is produced. Planning errors answer 400 with {@code {"error", "position"}};
+ * a failure after rows were sent ends the stream with one {@code {"error": ...}} line.
+ */
+public final class QueryHttpApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final QueryEngine engine;
+
+    public QueryHttpApi(QueryEngine engine) {
+        this.engine = engine;
+    }
+
+    public void install(ServiceHttpServer server) {
+        server.route("/v1/query", this::query);
+    }
+
+    private void query(HttpExchange exchange) throws IOException {
+        String sql;
+        if (exchange.getRequestMethod().equals("POST")) {
+            try (InputStream in = exchange.getRequestBody()) {
+                sql = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
+            }
+        } else {
+            String raw = exchange.getRequestURI().getRawQuery();
+            sql = raw != null && raw.startsWith("sql=") ? URLDecoder.decode(raw.substring(4), StandardCharsets.UTF_8) : "";
+        }
+        if (sql.isBlank()) {
+            error(exchange, 400, "empty query: send SQL as the POST body, e.g. SELECT count(*) FROM readings", 1);
+            return;
+        }
+        QueryEngine.PreparedQuery prepared;
+        try {
+            prepared = engine.prepare(sql);
+        } catch (SqlException e) {
+            error(exchange, 400, e.getMessage(), e.position());
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            try {
+                prepared.run(new NdjsonSink(out));
+            } catch (SqlException e) {
+                out.write(("{\"error\":" + ServiceHttpServer.jsonString(e.getMessage()) + "}\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static void error(HttpExchange exchange, int status, String message, int position) throws IOException {
+        ServiceHttpServer.respond(exchange, status, "application/json",
+                "{\"error\":" + ServiceHttpServer.jsonString(message) + ",\"position\":" + position + "}");
+    }
+
+    /** Writes rows as JSON objects, one per line, flushing so clients see rows as they come. */
+    static final class NdjsonSink implements RowSink {
+        private final OutputStream out;
+        private List<String> names;
+        private int unflushed;
+
+        NdjsonSink(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void columns(List<String> names) {
+            this.names = names;
+        }
+
+        @Override
+        public boolean row(Object[] values) throws IOException {
+            JsonGenerator json = JSON.getFactory().createGenerator(out);
+            json.writeStartObject();
+            for (int i = 0; i < values.length; i++) {
+                json.writeFieldName(names.get(i));
+                Object v = values[i];
+                if (v instanceof Double d && (d.isNaN() || d.isInfinite())) {
+                    json.writeNull();
+                } else {
+                    json.writeObject(v);
+                }
+            }
+            json.writeEndObject();
+            json.flush();
+            out.write('\n');
+            if (++unflushed >= 256) {
+                out.flush();
+                unflushed = 0;
+            }
+            return true;
+        }
+    }
+}

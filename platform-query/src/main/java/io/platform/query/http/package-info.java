@@ -1,0 +1,2 @@
+/** The query service's HTTP API: {@code POST /v1/query} with rows streamed as NDJSON. Depends on {@code exec}. */
+package io.platform.query.http;

@@ -1,0 +1,2 @@
+/** SQL over storage; see {@code sql} (parsing), {@code exec} (planning and execution) and {@code http} (the API). */
+package io.platform.query;
