@@ -15,8 +15,8 @@ import org.HdrHistogram.Histogram;
  * Thread-safe.
  */
 public final class LatencyMetrics {
-    private static final LatencyMetrics GLOBAL = new LatencyMetrics();
     private static final double[] QUANTILES = {0.5, 0.99, 0.999};
+    private static final LatencyMetrics GLOBAL = new LatencyMetrics();
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<Stage, StageLatency> stages = new EnumMap<>(Stage.class);

@@ -1,0 +1,175 @@
+package io.platform.deploy.node;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Every setting of a node, with its default. Read from a properties file and {@code key=value} overrides; unknown
+ * keys and malformed values are errors that name the key and the fix. Immutable once built; thread-safe.
+ */
+public final class NodeConfig {
+    /** Keys, defaults and what they mean: the one place default ports and settings live. */
+    public static final Map<String, String[]> SETTINGS = new LinkedHashMap<>();
+
+    static {
+        define("data.dir", "./data", "directory for Kafka logs, storage, Flink checkpoints (survives restarts)");
+        define("bind.host", "127.0.0.1", "address every listener binds to");
+        define("kafka.bootstrap", "", "external Kafka bootstrap servers; empty runs the embedded broker");
+        define("kafka.port", "9092", "port of the embedded broker (0 = any free port)");
+        define("gateway.http.port", "8080", "ingest gateway HTTP port (0 = any free port)");
+        define("gateway.tcp.port", "7070", "ingest gateway binary TCP port (0 = any free port)");
+        define("query.http.port", "8081", "query service HTTP port (0 = any free port)");
+        define("stream.partitions", "2", "partitions of each new ingest.<stream> topic: ingest parallelism");
+        define("stream.replication", "1", "replication factor of new topics (1 on a single broker)");
+        define("aggregation.window", "10s", "tumbling window of the built-in aggregation, e.g. 10s, 1m");
+        define("aggregation.out-of-orderness", "2s", "how late an event may be and still count in its window");
+        define("aggregation.idleness", "5s", "after this long a silent partition stops holding back windows");
+        define("flink.parallelism", "1", "parallelism of the aggregation job");
+        define("flink.checkpoint.interval", "5s", "checkpoint interval of the aggregation job");
+        define("flink.state.backend", "rocksdb", "state backend of the aggregation job: rocksdb or hashmap");
+        define("storage.sync", "false", "fsync every storage commit (power-loss safe) instead of relying on the OS");
+        define("query.timeout", "30s", "longest a query may run");
+        define("producer.linger.ms", "1", "Kafka producer linger of the gateway: batching against latency");
+    }
+
+    private static void define(String key, String defaultValue, String help) {
+        SETTINGS.put(key, new String[] {defaultValue, help});
+    }
+
+    private final Map<String, String> values;
+
+    private NodeConfig(Map<String, String> values) {
+        this.values = values;
+    }
+
+    public static NodeConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects settings from a file and overrides; validates in {@link #build()}. */
+    public static final class Builder {
+        private final Map<String, String> values = new TreeMap<>();
+
+        public Builder file(Path file) {
+            Properties props = new Properties();
+            try (Reader reader = Files.newBufferedReader(file)) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read config file " + file + ": " + e.getMessage() + "; pass an existing file with --config");
+            }
+            props.forEach((k, v) -> set(k.toString().trim(), v.toString().trim()));
+            return this;
+        }
+
+        public Builder set(String key, String value) {
+            if (!SETTINGS.containsKey(key)) {
+                throw new ConfigException("unknown config key '" + key + "'; known keys: " + String.join(", ", SETTINGS.keySet()));
+            }
+            values.put(key, value);
+            return this;
+        }
+
+        public Builder dataDir(Path dir) {
+            return set("data.dir", dir.toString());
+        }
+
+        /** Every listener on a free port: for tests and benchmarks that must not collide with a running node. */
+        public Builder ephemeralPorts() {
+            set("kafka.port", "0");
+            set("gateway.http.port", "0");
+            set("gateway.tcp.port", "0");
+            return set("query.http.port", "0");
+        }
+
+        public NodeConfig build() {
+            Map<String, String> all = new LinkedHashMap<>();
+            SETTINGS.forEach((k, v) -> all.put(k, values.getOrDefault(k, v[0])));
+            NodeConfig config = new NodeConfig(all);
+            config.validate();
+            return config;
+        }
+    }
+
+    private void validate() {
+        for (String key : new String[] {"kafka.port", "gateway.http.port", "gateway.tcp.port", "query.http.port"}) {
+            int port = integer(key);
+            if (port < 0 || port > 65535) {
+                throw new ConfigException(key + "=" + port + " is not a port: use 0 to 65535");
+            }
+        }
+        if (integer("stream.partitions") < 1 || integer("stream.replication") < 1 || integer("flink.parallelism") < 1) {
+            throw new ConfigException("stream.partitions, stream.replication and flink.parallelism must be at least 1");
+        }
+        duration("aggregation.window");
+        duration("aggregation.out-of-orderness");
+        duration("aggregation.idleness");
+        duration("flink.checkpoint.interval");
+        duration("query.timeout");
+        integer("producer.linger.ms");
+        bool("storage.sync");
+        String backend = get("flink.state.backend");
+        if (!backend.equals("rocksdb") && !backend.equals("hashmap")) {
+            throw new ConfigException("flink.state.backend=" + backend + " is not a state backend: use rocksdb or hashmap");
+        }
+    }
+
+    public String get(String key) {
+        String value = values.get(key);
+        if (value == null) {
+            throw new ConfigException("unknown config key '" + key + "'");
+        }
+        return value;
+    }
+
+    public int integer(String key) {
+        try {
+            return Integer.parseInt(get(key));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + "=" + get(key) + " is not a whole number; e.g. " + key + "=" + SETTINGS.get(key)[0]);
+        }
+    }
+
+    public boolean bool(String key) {
+        String v = get(key);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new ConfigException(key + "=" + v + " must be true or false");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    /** Durations like {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}. */
+    public Duration duration(String key) {
+        String v = get(key);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(v);
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new ConfigException(key + "=" + v + " is not a duration: use a positive number with ms, s, m or h, e.g. "
+                    + key + "=" + SETTINGS.get(key)[0]);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    public Path dataDir() {
+        return Path.of(get("data.dir")).toAbsolutePath();
+    }
+
+    public Map<String, String> asMap() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
+}

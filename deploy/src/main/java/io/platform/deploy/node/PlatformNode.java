@@ -1,0 +1,218 @@
+package io.platform.deploy.node;
+
+import io.platform.deploy.kafka.EmbeddedKafkaBroker;
+import io.platform.ingest.gateway.BinaryIngestHandler;
+import io.platform.ingest.gateway.GatewayHttpApi;
+import io.platform.ingest.gateway.IngestPipeline;
+import io.platform.ingest.schema.SchemaRegistry;
+import io.platform.ingest.schema.StreamTopics;
+import io.platform.network.tcp.FramedTcpServer;
+import io.platform.observability.http.ServiceHttpServer;
+import io.platform.processing.aggregation.AggregationJob;
+import io.platform.processing.aggregation.AggregationSettings;
+import io.platform.query.exec.QueryEngine;
+import io.platform.query.exec.QueryLimits;
+import io.platform.query.http.QueryHttpApi;
+import io.platform.storage.StorageOptions;
+import io.platform.storage.TimeSeriesStore;
+import io.platform.storage.ingest.StorageWriter;
+import io.platform.wire.IngestFrameLayout;
+import io.platform.wire.schema.SchemaCatalog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The all-in-one node: Kafka (embedded KRaft broker unless {@code kafka.bootstrap} is set), the ingest gateway (HTTP
+ * and binary TCP), the storage writer, the Flink aggregation job on a MiniCluster, and the query service, all over
+ * one data directory. {@link #close()} stops them in reverse order. Thread-safe for its accessors.
+ */
+public final class PlatformNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PlatformNode.class);
+
+    private final NodeConfig config;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private String bootstrapServers;
+    private SchemaCatalog catalog;
+    private SchemaRegistry registry;
+    private IngestPipeline pipeline;
+    private ServiceHttpServer gatewayHttp;
+    private FramedTcpServer gatewayTcp;
+    private ServiceHttpServer queryHttp;
+    private TimeSeriesStore store;
+    private StorageWriter storageWriter;
+    private JobClient aggregationJob;
+    private QueryEngine queryEngine;
+    private String restoredCheckpoint;
+
+    private PlatformNode(NodeConfig config) {
+        this.config = config;
+    }
+
+    /** Starts every service; on failure stops what was started and rethrows. */
+    public static PlatformNode start(NodeConfig config) throws Exception {
+        PlatformNode node = new PlatformNode(config);
+        try {
+            node.startAll();
+            return node;
+        } catch (Exception | Error e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        Path dataDir = config.dataDir();
+        Files.createDirectories(dataDir);
+        String host = config.get("bind.host");
+        // Storage first: its RocksDB lock refuses a second node on the same data dir before anything else starts.
+        store = TimeSeriesStore.open(dataDir.resolve("storage"),
+                new StorageOptions(config.bool("storage.sync"), 64L << 20, 128L << 20));
+        started.push(store::close);
+
+        if (config.get("kafka.bootstrap").isEmpty()) {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), host, config.integer("kafka.port"), Duration.ofSeconds(60));
+            started.push(broker);
+            bootstrapServers = broker.bootstrapServers();
+        } else {
+            bootstrapServers = config.get("kafka.bootstrap");
+        }
+        Admin admin = Admin.create(adminProps());
+        started.push(admin);
+        StreamTopics topics = new StreamTopics(admin, config.integer("stream.partitions"), (short) config.integer("stream.replication"));
+        topics.ensureSchemasTopic();
+        catalog = SchemaCatalog.open(bootstrapServers, Duration.ofSeconds(30));
+        started.push(catalog);
+
+        Producer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrapServers, config.integer("producer.linger.ms")));
+        started.push(() -> producer.close(Duration.ofSeconds(5)));
+        Duration window = config.duration("aggregation.window");
+        String view = AggregationSettings.viewName(window);
+        registry = new SchemaRegistry(catalog, producer, topics, view);
+        pipeline = new IngestPipeline(catalog, producer);
+
+        storageWriter = new StorageWriter(bootstrapServers, store, catalog);
+        storageWriter.start();
+        started.push(storageWriter);
+
+        Path flinkDir = dataDir.resolve("flink");
+        restoredCheckpoint = FlinkRuntime.restoredFrom(flinkDir).orElse(null);
+        aggregationJob = AggregationJob.start(FlinkRuntime.environment(config, flinkDir), new AggregationSettings(bootstrapServers, window, view,
+                config.duration("aggregation.out-of-orderness"), config.duration("aggregation.idleness")));
+        started.push(() -> aggregationJob.cancel().get(30, TimeUnit.SECONDS));
+
+        queryEngine = new QueryEngine(store, catalog, view, new QueryLimits(config.duration("query.timeout").toMillis(), 2_000_000));
+        queryHttp = new ServiceHttpServer("query", host, config.integer("query.http.port"), 8, storageWriter::healthy);
+        new QueryHttpApi(queryEngine).install(queryHttp);
+        queryHttp.start();
+        started.push(queryHttp);
+
+        gatewayTcp = FramedTcpServer.bind(host, config.integer("gateway.tcp.port"), 2, IngestFrameLayout.MAX_FRAME_LENGTH,
+                new BinaryIngestHandler(pipeline));
+        started.push(gatewayTcp);
+        gatewayHttp = new ServiceHttpServer("gateway", host, config.integer("gateway.http.port"), 16, () -> true);
+        new GatewayHttpApi(registry, pipeline).install(gatewayHttp);
+        gatewayHttp.start();
+        started.push(gatewayHttp);
+    }
+
+    private Properties adminProps() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
+    }
+
+    /**
+     * The gateway's producer settings, shared with the plain-producer benchmark so the two compare like for like:
+     * acks from all in-sync replicas and idempotence, so an acknowledged event is durable and never duplicated by a retry.
+     */
+    public static Properties producerProps(String bootstrapServers, int lingerMs) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(lingerMs));
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(128 * 1024));
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        return props;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public int gatewayHttpPort() {
+        return gatewayHttp.port();
+    }
+
+    public int gatewayTcpPort() {
+        return gatewayTcp.port();
+    }
+
+    public int queryHttpPort() {
+        return queryHttp.port();
+    }
+
+    public String host() {
+        return config.get("bind.host");
+    }
+
+    public SchemaRegistry registry() {
+        return registry;
+    }
+
+    public SchemaCatalog catalog() {
+        return catalog;
+    }
+
+    public QueryEngine queryEngine() {
+        return queryEngine;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** The checkpoint the aggregation job restored from at start, or null on a fresh start. */
+    public String restoredCheckpoint() {
+        return restoredCheckpoint;
+    }
+
+    /** One line per address, for people and scripts. */
+    public String addresses() {
+        String h = host();
+        return "gateway   http://" + h + ":" + gatewayHttpPort() + "  (POST /v1/schemas/<stream>, POST /v1/streams/<stream>/events, /health, /metrics)\n"
+                + "gateway   tcp://" + h + ":" + gatewayTcpPort() + "   (binary wire-format frames)\n"
+                + "query     http://" + h + ":" + queryHttpPort() + "  (POST /v1/query, /health, /metrics)\n"
+                + "kafka     " + bootstrapServers + (config.get("kafka.bootstrap").isEmpty() ? "  (embedded KRaft broker)" : "  (external)") + "\n"
+                + "data dir  " + config.dataDir();
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable component = started.pop();
+            try {
+                component.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping {}: {}", component, e.toString());
+            }
+        }
+    }
+}

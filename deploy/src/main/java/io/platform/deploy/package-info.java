@@ -1,0 +1,2 @@
+/** The {@code platform} command line: every subcommand of the launcher. Depends on all service modules. */
+package io.platform.deploy;

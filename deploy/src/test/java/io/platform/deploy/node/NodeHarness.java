@@ -1,0 +1,58 @@
+package io.platform.deploy.node;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** HTTP helpers for tests that drive a node the way a user would. */
+final class NodeHarness {
+    static final String READINGS_SCHEMA = """
+            {"type":"record","name":"Reading","namespace":"test","fields":[
+              {"name":"device","type":"string"},{"name":"ts","type":"long"},{"name":"temperature","type":"double"}]}""";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private NodeHarness() {
+    }
+
+    static HttpResponse<String> post(String url, String body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String gateway(PlatformNode node) {
+        return "http://" + node.host() + ":" + node.gatewayHttpPort();
+    }
+
+    static String query(PlatformNode node) {
+        return "http://" + node.host() + ":" + node.queryHttpPort();
+    }
+
+    /** Polls until the condition holds; fails the test with {@code what} after {@code timeout}. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    static String queryFirstLine(PlatformNode node, String sql) {
+        try {
+            String body = post(query(node) + "/v1/query", sql).body();
+            int nl = body.indexOf('\n');
+            return nl < 0 ? body : body.substring(0, nl);
+        } catch (IOException | InterruptedException e) {
+            return "";
+        }
+    }
+}

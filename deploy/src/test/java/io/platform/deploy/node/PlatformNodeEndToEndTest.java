@@ -1,0 +1,136 @@
+package io.platform.deploy.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.platform.wire.EventHeaders;
+import io.platform.wire.TopicNames;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole path on a real embedded broker and MiniCluster: HTTP in, Kafka, Flink, RocksDB, SQL out. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PlatformNodeEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path dataDir;
+    private PlatformNode node;
+
+    @BeforeAll
+    void startNode() throws Exception {
+        node = PlatformNode.start(NodeConfig.builder().dataDir(dataDir).ephemeralPorts()
+                .set("aggregation.window", "1s").set("aggregation.out-of-orderness", "100ms")
+                .set("aggregation.idleness", "1s").set("flink.checkpoint.interval", "1s").build());
+    }
+
+    @AfterAll
+    void stopNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void shouldStoreValidEventsAggregateThemAndDeadLetterMalformedOnes() throws Exception {
+        HttpResponse<String> registered = NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/readings", NodeHarness.READINGS_SCHEMA);
+        assertEquals(200, registered.statusCode(), registered.body());
+        JsonNode schema = JSON.readTree(registered.body());
+        assertEquals("ts", schema.get("timeField").asText());
+        assertEquals("device", schema.get("keyFields").get(0).asText());
+
+        long base = 1_700_000_000_000L;
+        StringBuilder ndjson = new StringBuilder();
+        double expectedD1Sum = 0;
+        for (int i = 0; i < 300; i++) {
+            double temperature = i * 0.5;
+            ndjson.append("{\"device\":\"d").append(i % 3).append("\",\"ts\":").append(base + i * 10L)
+                    .append(",\"temperature\":").append(temperature).append("}\n");
+            if (i % 3 == 1) {
+                expectedD1Sum += temperature;
+            }
+        }
+        HttpResponse<String> accepted = NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/readings/events", ndjson.toString());
+        assertEquals(200, accepted.statusCode(), accepted.body());
+        assertEquals(300, JSON.readTree(accepted.body()).get("accepted").asInt());
+
+        HttpResponse<String> malformed = NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/readings/events",
+                "{\"device\":\"x\",\"ts\":\"not-a-number\",\"temperature\":1}\n{\"nope\":true}\n{broken json\n");
+        assertEquals(400, malformed.statusCode(), malformed.body());
+        JsonNode refusal = JSON.readTree(malformed.body());
+        assertEquals(3, refusal.get("rejected").asInt());
+        assertTrue(refusal.get("errors").get(0).get("reason").asText().contains("field 'ts' must be long"), refusal.toString());
+
+        String expected = "{\"n\":100,\"s\":" + expectedD1Sum + "}";
+        NodeHarness.await("raw rows of d1 queryable", Duration.ofSeconds(30), () -> NodeHarness.queryFirstLine(node,
+                "SELECT count(*) AS n, sum(temperature) AS s FROM readings WHERE device = 'd1'").equals(expected));
+
+        // a later event closes the windows (watermark passes them); aggregates then equal the raw figures per window
+        NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/readings/events",
+                "{\"device\":\"d1\",\"ts\":" + (base + 60_000) + ",\"temperature\":0}");
+        NodeHarness.await("aggregates of the closed windows", Duration.ofSeconds(60), () -> NodeHarness.queryFirstLine(node,
+                "SELECT sum(count) AS n FROM readings_1s WHERE device = 'd1' AND window_start < " + (base + 60_000)).equals("{\"n\":100}"));
+        String perWindowRaw = NodeHarness.post(NodeHarness.query(node) + "/v1/query",
+                "SELECT time_bucket('1s', ts) AS w, count(*) AS n, max(temperature) AS mx FROM readings WHERE device = 'd1' AND ts < "
+                        + (base + 60_000) + " GROUP BY time_bucket('1s', ts) ORDER BY w").body();
+        String perWindowAgg = NodeHarness.post(NodeHarness.query(node) + "/v1/query",
+                "SELECT window_start AS w, count AS n, temperature_max AS mx FROM readings_1s WHERE device = 'd1' AND window_start < "
+                        + (base + 60_000) + " ORDER BY w").body();
+        assertEquals(perWindowRaw, perWindowAgg);
+
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = readAll(TopicNames.deadLetter("readings"), 3);
+        assertEquals(3, deadLetters.size());
+        String reason = new String(deadLetters.get(0).headers().lastHeader(EventHeaders.DLQ_REASON).value(), StandardCharsets.UTF_8);
+        assertTrue(reason.contains("ts"), reason);
+        assertEquals("{\"device\":\"x\",\"ts\":\"not-a-number\",\"temperature\":1}", new String(deadLetters.get(0).value(), StandardCharsets.UTF_8));
+        assertEquals("decode", new String(deadLetters.get(2).headers().lastHeader(EventHeaders.DLQ_STAGE).value(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void refusesEventsOfUnknownStreamAndBadSqlWithReasons() throws Exception {
+        HttpResponse<String> unknown = NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/nosuch/events", "{\"a\":1}");
+        assertEquals(404, unknown.statusCode());
+        assertTrue(unknown.body().contains("register its schema first"), unknown.body());
+
+        HttpResponse<String> badSql = NodeHarness.post(NodeHarness.query(node) + "/v1/query", "SELECT count(*) FROM");
+        assertEquals(400, badSql.statusCode());
+        assertEquals(21, JSON.readTree(badSql.body()).get("position").asInt(), badSql.body());
+
+        HttpResponse<String> metrics = NodeHarness.get(NodeHarness.gateway(node) + "/metrics");
+        assertTrue(metrics.body().contains("platform_stage_latency_seconds{quantile=\"0.99\",stage=\"validate\"}")
+                || metrics.body().contains("stage=\"validate\""), metrics.body().substring(0, Math.min(2000, metrics.body().length())));
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (records.size() < expected && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+}
