@@ -1,0 +1,338 @@
+package io.platform.deploy;
+
+import io.platform.deploy.bench.EndToEndBench;
+import io.platform.deploy.bench.SensorEvents;
+import io.platform.deploy.node.ConfigException;
+import io.platform.deploy.node.NodeConfig;
+import io.platform.deploy.node.PlatformNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code platform} launcher. Every subcommand answers {@code --help}. */
+@Command(name = "platform", mixinStandardHelpOptions = true, version = "platform 0.1.0",
+        description = "Low-latency streaming data platform: ingest, process, store and query events.",
+        subcommands = {PlatformCli.Up.class, PlatformCli.Demo.class, PlatformCli.Send.class, PlatformCli.Query.class,
+                PlatformCli.Schema.class, PlatformCli.Bench.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
+public final class PlatformCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new PlatformCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException) {
+                commandLine.getErr().println("config error: " + e.getMessage());
+                return 2;
+            }
+            commandLine.getErr().println("error: " + e.getMessage());
+            return 1;
+        });
+        int code = cli.execute(args);
+        if (code != 0 || !(args.length > 0 && (args[0].equals("up") || args[0].equals("demo")))) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Options shared by commands that start a node. */
+    static final class NodeOptions {
+        @Option(names = "--data-dir", description = "data directory (default: ./data, or a temporary one for demo/bench)")
+        Path dataDir;
+
+        @Option(names = "--config", description = "properties file with node settings (see 'platform config')")
+        Path config;
+
+        @Option(names = "--set", description = "override one setting, key=value (repeatable)")
+        Map<String, String> overrides = new java.util.LinkedHashMap<>();
+
+        NodeConfig build(boolean temporary) throws IOException {
+            NodeConfig.Builder builder = NodeConfig.builder();
+            if (config != null) {
+                builder.file(config);
+            }
+            overrides.forEach(builder::set);
+            if (dataDir != null) {
+                builder.dataDir(dataDir);
+            } else if (temporary) {
+                builder.dataDir(Files.createTempDirectory("platform-"));
+                builder.ephemeralPorts();
+                overrides.forEach(builder::set);
+            }
+            return builder.build();
+        }
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true, description = "Run the all-in-one node (embedded Kafka, gateway, Flink, storage, query) until Ctrl-C.")
+    static final class Up implements Callable<Integer> {
+        @CommandLine.Mixin
+        NodeOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            NodeConfig config = options.build(false);
+            System.out.println("starting platform node, data dir " + config.dataDir() + " ...");
+            long start = System.nanoTime();
+            PlatformNode node = PlatformNode.start(config);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                System.out.println("stopping platform node ...");
+                node.close();
+                stopped.countDown();
+            }, "platform-shutdown"));
+            System.out.printf("platform node ready in %.1f s%n%s%n", (System.nanoTime() - start) / 1e9, node.addresses());
+            if (node.restoredCheckpoint() != null) {
+                System.out.println("aggregation restored from checkpoint " + node.restoredCheckpoint());
+            }
+            System.out.println("press Ctrl-C to stop");
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true, description = "Start a node, register a sample stream, drive load while printing live latency, then run a sample query.")
+    static final class Demo implements Callable<Integer> {
+        @CommandLine.Mixin
+        NodeOptions options;
+
+        @Option(names = "--rate", defaultValue = "2000", description = "events per second (default ${DEFAULT-VALUE})")
+        int rate;
+
+        @Option(names = "--duration", defaultValue = "15", description = "seconds of load (default ${DEFAULT-VALUE})")
+        int durationSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            NodeConfig config = options.build(true);
+            System.out.println("starting platform node in " + config.dataDir() + " ...");
+            try (PlatformNode node = PlatformNode.start(config)) {
+                System.out.println(node.addresses());
+                EndToEndBench bench = new EndToEndBench(node, System.out);
+                System.out.println("registered sample stream '" + SensorEvents.STREAM + "': " + bench.registerSampleStream());
+                System.out.printf("sending %d events/s for %d s over the binary TCP protocol ...%n", rate, durationSeconds);
+                EndToEndBench.Result result = bench.gateway(rate, 0, durationSeconds, true);
+                bench.awaitStored(result.acked(), 30_000);
+                bench.report(result);
+                bench.reportStages();
+                String sql = "SELECT device, count(*) AS events, avg(temperature) AS avg_temp, max(humidity) AS max_humidity FROM "
+                        + SensorEvents.STREAM + " GROUP BY device ORDER BY events DESC LIMIT 5";
+                System.out.println("\nsample query: " + sql);
+                node.queryEngine().prepare(sql).run(new PrintingSink());
+                String aggSql = "SELECT device, site, window_start, count, temperature_avg FROM " + SensorEvents.STREAM + "_"
+                        + io.platform.processing.aggregation.AggregationSettings.viewName(config.duration("aggregation.window"))
+                        + " ORDER BY window_start DESC LIMIT 5";
+                System.out.println("\nwindow aggregates (Flink): " + aggSql);
+                node.queryEngine().prepare(aggSql).run(new PrintingSink());
+            }
+            return 0;
+        }
+    }
+
+    /** Prints rows as an aligned text table. */
+    static final class PrintingSink implements io.platform.query.exec.RowSink {
+        @Override
+        public void columns(List<String> names) {
+            System.out.println(String.join("\t", names));
+        }
+
+        @Override
+        public boolean row(Object[] values) {
+            List<String> cells = new ArrayList<>();
+            for (Object v : values) {
+                cells.add(v instanceof Double d ? String.format("%.3f", d) : String.valueOf(v));
+            }
+            System.out.println(String.join("\t", cells));
+            return true;
+        }
+    }
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static int printResponse(HttpResponse<String> response) {
+        System.out.println(response.body().stripTrailing());
+        return response.statusCode() / 100 == 2 ? 0 : 1;
+    }
+
+    @Command(name = "send", mixinStandardHelpOptions = true, description = "Send JSON events (one object or NDJSON lines) from a file or stdin to a stream.")
+    static final class Send implements Callable<Integer> {
+        @Parameters(index = "0", description = "stream name")
+        String stream;
+
+        @Option(names = "--file", description = "NDJSON file (default: stdin)")
+        Path file;
+
+        @Option(names = "--gateway", defaultValue = "http://127.0.0.1:8080", description = "gateway URL (default ${DEFAULT-VALUE})")
+        String gateway;
+
+        @Override
+        public Integer call() throws Exception {
+            byte[] body = file != null ? Files.readAllBytes(file) : System.in.readAllBytes();
+            return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/streams/" + stream + "/events"))
+                    .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+    }
+
+    @Command(name = "query", mixinStandardHelpOptions = true, description = "Run SQL on the query service; rows print as NDJSON.")
+    static final class Query implements Callable<Integer> {
+        @Parameters(index = "0", description = "SQL, e.g. \"SELECT count(*) FROM sensors\"")
+        String sql;
+
+        @Option(names = "--url", defaultValue = "http://127.0.0.1:8081", description = "query service URL (default ${DEFAULT-VALUE})")
+        String url;
+
+        @Override
+        public Integer call() throws Exception {
+            return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/query"))
+                    .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+    }
+
+    @Command(name = "schema", mixinStandardHelpOptions = true, description = "Register and list stream schemas.",
+            subcommands = {Schema.Register.class, Schema.ListSchemas.class})
+    static final class Schema implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+
+        @Command(name = "register", mixinStandardHelpOptions = true, description = "Register an Avro schema (.avsc file) for a stream.")
+        static final class Register implements Callable<Integer> {
+            @Parameters(index = "0", description = "stream name")
+            String stream;
+
+            @Parameters(index = "1", description = "Avro schema file (.avsc)")
+            Path schemaFile;
+
+            @Option(names = "--time", description = "event-time field (default: inferred)")
+            String timeField;
+
+            @Option(names = "--key", description = "series-key fields, comma-separated (default: the string fields)")
+            String keyFields;
+
+            @Option(names = "--gateway", defaultValue = "http://127.0.0.1:8080", description = "gateway URL (default ${DEFAULT-VALUE})")
+            String gateway;
+
+            @Override
+            public Integer call() throws Exception {
+                StringBuilder query = new StringBuilder();
+                if (timeField != null) {
+                    query.append("time=").append(URLEncoder.encode(timeField, StandardCharsets.UTF_8));
+                }
+                if (keyFields != null) {
+                    query.append(query.length() > 0 ? "&" : "").append("key=").append(URLEncoder.encode(keyFields, StandardCharsets.UTF_8));
+                }
+                String url = gateway + "/v1/schemas/" + stream + (query.length() > 0 ? "?" + query : "");
+                return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                        .POST(HttpRequest.BodyPublishers.ofString(Files.readString(schemaFile))).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List registered streams and their latest schema.")
+        static final class ListSchemas implements Callable<Integer> {
+            @Option(names = "--gateway", defaultValue = "http://127.0.0.1:8080", description = "gateway URL (default ${DEFAULT-VALUE})")
+            String gateway;
+
+            @Override
+            public Integer call() throws Exception {
+                return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/schemas")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
+            subcommands = {Bench.E2e.class, Bench.Kafka.class})
+    static final class Bench implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+
+        abstract static class LoadOptions {
+            @CommandLine.Mixin
+            NodeOptions options;
+
+            @Option(names = "--rate", defaultValue = "20000", description = "events per second, open loop (default ${DEFAULT-VALUE})")
+            int rate;
+
+            @Option(names = "--duration", defaultValue = "60", description = "measured seconds (default ${DEFAULT-VALUE})")
+            int durationSeconds;
+
+            @Option(names = "--warmup", defaultValue = "10", description = "unmeasured seconds first (default ${DEFAULT-VALUE})")
+            int warmupSeconds;
+        }
+
+        @Command(name = "e2e", mixinStandardHelpOptions = true, description = "Open-loop load through the gateway (binary TCP) to queryable rows; prints throughput and p50/p99/p999/max per stage and end to end.")
+        static final class E2e extends LoadOptions implements Callable<Integer> {
+            @Override
+            public Integer call() throws Exception {
+                NodeConfig config = options.build(true);
+                try (PlatformNode node = PlatformNode.start(config)) {
+                    EndToEndBench bench = new EndToEndBench(node, System.out);
+                    System.out.printf("bench e2e: rate=%d/s warmup=%ds duration=%ds node=%s%n", rate, warmupSeconds, durationSeconds, config.dataDir());
+                    EndToEndBench.Result result = bench.gateway(rate, warmupSeconds, durationSeconds, true);
+                    long stored = bench.awaitStored(result.acked(), 60_000);
+                    bench.report(result);
+                    System.out.println("stored rows: " + stored + " of " + result.acked() + " acknowledged");
+                    bench.reportStages();
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "kafka", mixinStandardHelpOptions = true, description = "The same load through a plain KafkaProducer and through the gateway, on the same broker and settings, in one run; prints the ratio.")
+        static final class Kafka extends LoadOptions implements Callable<Integer> {
+            @Override
+            public Integer call() throws Exception {
+                NodeConfig config = options.build(true);
+                try (PlatformNode node = PlatformNode.start(config)) {
+                    EndToEndBench bench = new EndToEndBench(node, System.out);
+                    System.out.printf("bench kafka: rate=%d/s warmup=%ds duration=%ds%n", rate, warmupSeconds, durationSeconds);
+                    EndToEndBench.Result plain = bench.plainProducer(rate, warmupSeconds, durationSeconds, true);
+                    EndToEndBench.Result gateway = bench.gateway(rate, warmupSeconds, durationSeconds, true);
+                    bench.report(plain);
+                    bench.report(gateway);
+                    System.out.printf("%ngateway/plain throughput ratio: %.3f   ack p99 ratio: %.3f%n",
+                            (gateway.acked() / gateway.seconds()) / (plain.acked() / plain.seconds()),
+                            gateway.ack().getValueAtPercentile(99) / (double) Math.max(1, plain.ack().getValueAtPercentile(99)));
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "config", mixinStandardHelpOptions = true, description = "List every node setting with its default.")
+    static final class Config implements Runnable {
+        @Override
+        public void run() {
+            NodeConfig.SETTINGS.forEach((key, v) -> System.out.printf("%-30s %-12s %s%n", key, v[0].isEmpty() ? "\"\"" : v[0], v[1]));
+        }
+    }
+}

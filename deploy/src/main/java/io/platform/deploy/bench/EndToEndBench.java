@@ -1,0 +1,138 @@
+package io.platform.deploy.bench;
+
+import io.platform.deploy.node.PlatformNode;
+import io.platform.ingest.client.GatewayClient;
+import io.platform.observability.LatencyMetrics;
+import io.platform.observability.Stage;
+import io.platform.wire.IngestFrameLayout;
+import io.platform.wire.schema.StreamSchema;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * {@code platform bench e2e} and {@code platform bench kafka}: drive a running node open-loop and report throughput
+ * and latency per stage; against a plain KafkaProducer on the same broker with the gateway's producer settings.
+ */
+public final class EndToEndBench {
+    /** What one run measured. */
+    public record Result(String name, long sent, long acked, double seconds, Histogram ack) {
+        double eventsPerSecond() {
+            return acked / seconds;
+        }
+    }
+
+    private final PlatformNode node;
+    private final PrintStream out;
+
+    public EndToEndBench(PlatformNode node, PrintStream out) {
+        this.node = node;
+        this.out = out;
+    }
+
+    public StreamSchema registerSampleStream() throws Exception {
+        return node.registry().register(SensorEvents.STREAM, SensorEvents.SCHEMA, null, null);
+    }
+
+    /** Sends through the gateway's binary TCP protocol; events flow on through Kafka, Flink and storage. */
+    public Result gateway(int rate, int warmupSeconds, int durationSeconds, boolean printProgress) throws Exception {
+        StreamSchema schema = registerSampleStream();
+        SensorEvents events = new SensorEvents(schema.id(), 1000);
+        OpenLoopLoad load = new OpenLoopLoad();
+        ConcurrentHashMap<Long, Long> inFlight = new ConcurrentHashMap<>();
+        try (GatewayClient client = GatewayClient.connect(node.host(), node.gatewayTcpPort())) {
+            client.setAckListener((correlationId, status, reason) -> {
+                Long sendTimeNs = inFlight.remove(correlationId);
+                if (sendTimeNs != null) {
+                    load.acked(sendTimeNs, status == IngestFrameLayout.STATUS_ACCEPTED);
+                }
+            });
+            OpenLoopLoad.Sender sender = (seq, sendTimeNs, l) -> {
+                inFlight.put(seq, sendTimeNs);
+                client.send(SensorEvents.STREAM, events.encode(seq, sendTimeNs / 1_000_000L), sendTimeNs, seq);
+            };
+            long start = System.nanoTime();
+            long sent = load.run(sender, rate, warmupSeconds, durationSeconds, EndToEndBench::resetStages,
+                    printProgress ? this::progress : (s, a, b, h) -> { });
+            long acked = load.awaitAcks(sent, 30_000);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Result("gateway (TCP) -> Kafka -> storage", sent, acked, seconds, load.ackLatency());
+        }
+    }
+
+    /** The same events and rate through a plain KafkaProducer with the gateway's settings, on the same broker. */
+    public Result plainProducer(int rate, int warmupSeconds, int durationSeconds, boolean printProgress) throws Exception {
+        StreamSchema schema = registerSampleStream();
+        SensorEvents events = new SensorEvents(schema.id(), 1000);
+        OpenLoopLoad load = new OpenLoopLoad();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(PlatformNode.producerProps(node.bootstrapServers(),
+                node.config().integer("producer.linger.ms")))) {
+            OpenLoopLoad.Sender sender = (seq, sendTimeNs, l) -> producer.send(new ProducerRecord<>("bench.plain-producer",
+                    events.series(seq).getBytes(StandardCharsets.UTF_8), events.encode(seq, sendTimeNs / 1_000_000L)),
+                    (metadata, error) -> l.acked(sendTimeNs, error == null));
+            long start = System.nanoTime();
+            long sent = load.run(sender, rate, warmupSeconds, durationSeconds, () -> { },
+                    printProgress ? this::progress : (s, a, b, h) -> { });
+            long acked = load.awaitAcks(sent, 30_000);
+            return new Result("plain KafkaProducer", sent, acked, (System.nanoTime() - start) / 1e9, load.ackLatency());
+        }
+    }
+
+    private static void resetStages() {
+        for (Stage stage : Stage.values()) {
+            LatencyMetrics.global().stage(stage).reset();
+        }
+    }
+
+    private void progress(int second, long sent, long acked, Histogram interval) {
+        out.printf("t=%3ds sent/s=%7d acked/s=%7d ack p50=%7.3f ms p99=%7.3f ms p999=%7.3f ms%n", second, sent, acked,
+                interval.getValueAtPercentile(50) / 1e6, interval.getValueAtPercentile(99) / 1e6, interval.getValueAtPercentile(99.9) / 1e6);
+    }
+
+    /** Waits until storage holds {@code expected} sample events, so end_to_end has seen them all. */
+    public long awaitStored(long expected, long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        long stored = 0;
+        while (System.currentTimeMillis() < deadline) {
+            long[] count = {0};
+            node.queryEngine().prepare("SELECT count(*) FROM " + SensorEvents.STREAM).run(new io.platform.query.exec.RowSink() {
+                @Override
+                public void columns(java.util.List<String> names) {
+                }
+
+                @Override
+                public boolean row(Object[] values) {
+                    count[0] = (Long) values[0];
+                    return true;
+                }
+            });
+            stored = count[0];
+            if (stored >= expected) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        return stored;
+    }
+
+    public void report(Result result) {
+        Histogram h = result.ack();
+        out.printf("%n== %s ==%nsent=%d acked=%d in %.1f s -> %.0f events/s%n", result.name(), result.sent(), result.acked(),
+                result.seconds(), result.eventsPerSecond());
+        out.printf("client ack latency (from intended send time): p50=%.3f ms p99=%.3f ms p999=%.3f ms max=%.3f ms%n",
+                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
+    }
+
+    public void reportStages() {
+        out.println("per-stage latency over the measured period (HdrHistogram):");
+        out.print(LatencyMetrics.global().summary());
+    }
+
+    static long toMs(long ns) {
+        return TimeUnit.NANOSECONDS.toMillis(ns);
+    }
+}
