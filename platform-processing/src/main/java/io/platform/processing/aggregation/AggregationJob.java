@@ -3,6 +3,7 @@ package io.platform.processing.aggregation;
 import io.platform.wire.TopicNames;
 import io.platform.wire.aggregate.WindowAggregate;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -42,9 +43,11 @@ public final class AggregationJob {
                 .setProperty("fetch.max.wait.ms", "20")
                 .setProperty("isolation.level", "read_committed")
                 .build();
-        WatermarkStrategy<KeyedEvent> watermarks = WatermarkStrategy.<KeyedEvent>forBoundedOutOfOrderness(settings.outOfOrderness())
-                .withTimestampAssigner((event, previous) -> event.eventTimeMs)
-                .withIdleness(settings.idleness());
+        Duration outOfOrderness = settings.outOfOrderness();
+        Duration idleness = settings.idleness();
+        WatermarkStrategy<KeyedEvent> watermarks = WatermarkStrategy
+                .<KeyedEvent>forGenerator(context -> new IdleAwareWatermarks(outOfOrderness, idleness))
+                .withTimestampAssigner((event, previous) -> event.eventTimeMs);
         String view = settings.view();
         KafkaSink<WindowAggregate> sink = KafkaSink.<WindowAggregate>builder()
                 .setBootstrapServers(settings.bootstrapServers())
