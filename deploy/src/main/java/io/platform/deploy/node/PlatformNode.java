@@ -112,7 +112,10 @@ public final class PlatformNode implements AutoCloseable {
         restoredCheckpoint = FlinkRuntime.restoredFrom(flinkDir).orElse(null);
         aggregationJob = AggregationJob.start(FlinkRuntime.environment(config, flinkDir), new AggregationSettings(bootstrapServers, window, view,
                 config.duration("aggregation.out-of-orderness"), config.duration("aggregation.idleness")));
-        started.push(() -> aggregationJob.cancel().get(30, TimeUnit.SECONDS));
+        started.push(() -> {
+            aggregationJob.cancel().get(30, TimeUnit.SECONDS);
+            AggregationJob.releaseSharedResources();
+        });
 
         queryEngine = new QueryEngine(store, catalog, view, new QueryLimits(config.duration("query.timeout").toMillis(), 2_000_000));
         queryHttp = new ServiceHttpServer("query", host, config.integer("query.http.port"), 8, storageWriter::healthy);

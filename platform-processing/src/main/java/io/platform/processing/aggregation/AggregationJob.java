@@ -71,6 +71,14 @@ public final class AggregationJob {
         return env.executeAsync(JOB_NAME);
     }
 
+    /**
+     * Releases what the job's operators share per JVM (the schema catalog readers). Call after cancelling the job on
+     * an in-JVM MiniCluster; a remote cluster's task managers release theirs when they stop.
+     */
+    public static void releaseSharedResources() {
+        EventDeserializer.closeCatalogs();
+    }
+
     static final class AggregationKey implements KeySelector<KeyedEvent, String> {
         @Override
         public String getKey(KeyedEvent event) {

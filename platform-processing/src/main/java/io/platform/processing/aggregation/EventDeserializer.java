@@ -50,6 +50,14 @@ final class EventDeserializer implements KafkaRecordDeserializationSchema<KeyedE
         }
     }
 
+    /** Closes the shared catalogs; call after the jobs of this JVM were cancelled. */
+    static void closeCatalogs() {
+        synchronized (CATALOGS) {
+            CATALOGS.values().forEach(SchemaCatalog::close);
+            CATALOGS.clear();
+        }
+    }
+
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         catalog = catalogFor(bootstrapServers);

@@ -80,6 +80,13 @@ public final class QueryEngine {
         private long fromMs = Long.MIN_VALUE;
         private long toMs = Long.MAX_VALUE;
         private String series;
+        // compiled at planning time, so every error is known before the first row is sent
+        private final List<Function<Object[], Object>> projections = new ArrayList<>();
+        private final List<Function<Object[], Object>> groupFns = new ArrayList<>();
+        private int[] groupSlot;
+        private Function<Object[], Object>[] aggInputs;
+        private String[] aggFunctions;
+        private Comparator<Object[]> order;
 
         private record Filter(int column, String operator, Object value) {
             boolean test(Object[] row) {
@@ -137,6 +144,58 @@ public final class QueryEngine {
             if (!table.keyColumns().isEmpty() && keyEquals.keySet().containsAll(table.keyColumns())) {
                 series = String.join(String.valueOf(StreamSchema.SERIES_SEPARATOR),
                         table.keyColumns().stream().map(keyEquals::get).toList());
+            }
+            if (statement.aggregates()) {
+                compileAggregation();
+            } else {
+                for (SelectStatement.SelectItem item : items) {
+                    projections.add(compile(item.expr()));
+                }
+            }
+            for (SelectStatement.OrderItem item : statement.orderBy()) {
+                int index = outputIndex(item.expr());
+                Comparator<Object[]> c = (a, b) -> Values.compare(a[index], b[index]);
+                c = item.descending() ? c.reversed() : c;
+                order = order == null ? c : order.thenComparing(c);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private void compileAggregation() throws SqlException {
+            List<String> groupLabels = new ArrayList<>();
+            for (Expr e : statement.groupBy()) {
+                groupFns.add(compile(e));
+                groupLabels.add(e.label().toLowerCase(Locale.ROOT));
+            }
+            // each output column is either an aggregate over rows or one of the group keys
+            int n = items.size();
+            groupSlot = new int[n];
+            aggInputs = new Function[n];
+            aggFunctions = new String[n];
+            for (int i = 0; i < n; i++) {
+                Expr e = items.get(i).expr();
+                if (e instanceof Expr.Call call && call.isAggregate()) {
+                    groupSlot[i] = -1;
+                    aggFunctions[i] = call.function();
+                    if (call.args().size() != 1) {
+                        throw new SqlException(call.function() + " takes one argument", call.position());
+                    }
+                    Expr arg = call.args().get(0);
+                    if (arg instanceof Expr.Star) {
+                        if (!call.function().equals("count")) {
+                            throw new SqlException(call.function() + "(*) is not defined; name a column", call.position());
+                        }
+                        aggInputs[i] = row -> Boolean.TRUE;
+                    } else {
+                        aggInputs[i] = compile(arg);
+                    }
+                } else {
+                    int slot = groupLabels.indexOf(e.label().toLowerCase(Locale.ROOT));
+                    if (slot < 0) {
+                        throw new SqlException("'" + e.label() + "' must appear in GROUP BY or be inside an aggregate", e.position());
+                    }
+                    groupSlot[i] = slot;
+                }
             }
         }
 
@@ -200,13 +259,6 @@ public final class QueryEngine {
         }
 
         private void runProjection(RowSink sink, long deadline) throws SqlException, IOException {
-            List<Function<Object[], Object>> projections = new ArrayList<>();
-            for (SelectStatement.SelectItem item : items) {
-                if (item.expr() instanceof Expr.Call call && call.isAggregate()) {
-                    throw new SqlException("aggregate in a non-aggregate query", call.position());
-                }
-                projections.add(compile(item.expr()));
-            }
             boolean sorted = !statement.orderBy().isEmpty();
             List<Object[]> buffer = new ArrayList<>();
             long[] seen = {0};
@@ -252,42 +304,7 @@ public final class QueryEngine {
         }
 
         private void runAggregate(RowSink sink, long deadline) throws SqlException, IOException {
-            List<Function<Object[], Object>> groupFns = new ArrayList<>();
-            List<String> groupLabels = new ArrayList<>();
-            for (Expr e : statement.groupBy()) {
-                groupFns.add(compile(e));
-                groupLabels.add(e.label().toLowerCase(Locale.ROOT));
-            }
-            // each output column is either an aggregate over rows or one of the group keys
             int n = items.size();
-            int[] groupSlot = new int[n];
-            Function<Object[], Object>[] aggInputs = new Function[n];
-            String[] aggFunctions = new String[n];
-            for (int i = 0; i < n; i++) {
-                Expr e = items.get(i).expr();
-                if (e instanceof Expr.Call call && call.isAggregate()) {
-                    groupSlot[i] = -1;
-                    aggFunctions[i] = call.function();
-                    if (call.args().size() != 1) {
-                        throw new SqlException(call.function() + " takes one argument", call.position());
-                    }
-                    Expr arg = call.args().get(0);
-                    if (arg instanceof Expr.Star) {
-                        if (!call.function().equals("count")) {
-                            throw new SqlException(call.function() + "(*) is not defined; name a column", call.position());
-                        }
-                        aggInputs[i] = row -> Boolean.TRUE;
-                    } else {
-                        aggInputs[i] = compile(arg);
-                    }
-                } else {
-                    int slot = groupLabels.indexOf(e.label().toLowerCase(Locale.ROOT));
-                    if (slot < 0) {
-                        throw new SqlException("'" + e.label() + "' must appear in GROUP BY or be inside an aggregate", e.position());
-                    }
-                    groupSlot[i] = slot;
-                }
-            }
             Map<List<Object>, Accumulator[]> groups = new LinkedHashMap<>();
             long[] seen = {0};
             SqlException[] error = {null};
@@ -348,15 +365,8 @@ public final class QueryEngine {
             emitSorted(rows, sink);
         }
 
-        private void emitSorted(List<Object[]> rows, RowSink sink) throws SqlException, IOException {
-            if (!statement.orderBy().isEmpty()) {
-                Comparator<Object[]> order = null;
-                for (SelectStatement.OrderItem item : statement.orderBy()) {
-                    int index = outputIndex(item.expr());
-                    Comparator<Object[]> c = (a, b) -> Values.compare(a[index], b[index]);
-                    c = item.descending() ? c.reversed() : c;
-                    order = order == null ? c : order.thenComparing(c);
-                }
+        private void emitSorted(List<Object[]> rows, RowSink sink) throws IOException {
+            if (order != null) {
                 rows.sort(order);
             }
             long limit = statement.limit();

@@ -39,6 +39,16 @@ public final class SchemaCatalog implements AutoCloseable {
     private volatile long readOffset;
     private volatile boolean running = true;
 
+    private SchemaCatalog() {
+        this.consumer = null;
+        this.reader = null;
+    }
+
+    /** A catalog fed only through {@link #apply}, without Kafka: for tools and tests that hold schemas themselves. */
+    public static SchemaCatalog detached() {
+        return new SchemaCatalog();
+    }
+
     private SchemaCatalog(String bootstrapServers) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -197,6 +207,9 @@ public final class SchemaCatalog implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (consumer == null) {
+            return;
+        }
         consumer.wakeup();
         try {
             reader.join(5000);
