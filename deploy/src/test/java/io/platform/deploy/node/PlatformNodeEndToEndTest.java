@@ -116,6 +116,38 @@ class PlatformNodeEndToEndTest {
                 || metrics.body().contains("stage=\"validate\""), metrics.body().substring(0, Math.min(2000, metrics.body().length())));
     }
 
+    @Test
+    void shouldAcceptBinaryFramesAndDeadLetterCorruptOnesWithReasons() throws Exception {
+        HttpResponse<String> registered = NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/frames", NodeHarness.READINGS_SCHEMA);
+        int schemaId = JSON.readTree(registered.body()).get("id").asInt();
+        org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse(NodeHarness.READINGS_SCHEMA);
+        org.apache.avro.generic.GenericRecord record = new org.apache.avro.generic.GenericData.Record(schema);
+        record.put("device", "bin");
+        record.put("ts", 1_700_000_000_000L);
+        record.put("temperature", 7.5);
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(body, null);
+        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(schema).write(record, encoder);
+        encoder.flush();
+        byte[] valid = io.platform.wire.WireFormat.encode(schemaId, body.toByteArray());
+        byte[] truncated = java.util.Arrays.copyOf(valid, valid.length - 4);
+        byte[] wrongSchema = io.platform.wire.WireFormat.encode(999_999, body.toByteArray());
+        byte[] badMagic = valid.clone();
+        badMagic[0] = 7;
+        try (io.platform.ingest.client.GatewayClient client = io.platform.ingest.client.GatewayClient.connect(node.host(), node.gatewayTcpPort())) {
+            assertTrue(client.send("frames", valid, 0).get(10, java.util.concurrent.TimeUnit.SECONDS).accepted());
+            io.platform.ingest.client.GatewayClient.Ack cut = client.send("frames", truncated, 0).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(io.platform.wire.IngestFrameLayout.STATUS_REJECTED, cut.status());
+            assertTrue(cut.reason().contains("not a record of schema"), cut.reason());
+            assertTrue(client.send("frames", wrongSchema, 0).get(10, java.util.concurrent.TimeUnit.SECONDS).reason().contains("id=999999"));
+            assertTrue(client.send("frames", badMagic, 0).get(10, java.util.concurrent.TimeUnit.SECONDS).reason().contains("magic"));
+            assertTrue(client.send("nosuch", valid, 0).get(10, java.util.concurrent.TimeUnit.SECONDS).reason().contains("unknown stream=nosuch"));
+        }
+        assertEquals(3, readAll(TopicNames.deadLetter("frames"), 3).size());
+        NodeHarness.await("binary event queryable", Duration.ofSeconds(30), () -> NodeHarness.queryFirstLine(node,
+                "SELECT device, temperature FROM frames").equals("{\"device\":\"bin\",\"temperature\":7.5}"));
+    }
+
     private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrapServers());
