@@ -5,6 +5,7 @@ import io.platform.ingest.client.GatewayClient;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
 import io.platform.wire.IngestFrameLayout;
+import io.platform.wire.TopicNames;
 import io.platform.wire.schema.StreamSchema;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,17 +44,28 @@ public final class EndToEndBench {
         StreamSchema schema = registerSampleStream();
         SensorEvents events = new SensorEvents(schema.id(), 1000);
         OpenLoopLoad load = new OpenLoopLoad();
-        ConcurrentHashMap<Long, Long> inFlight = new ConcurrentHashMap<>();
+        ConcurrentHashMap<Long, Integer> batches = new ConcurrentHashMap<>();
+        byte[][] values = new byte[OpenLoopLoad.MAX_BATCH][];
         try (GatewayClient client = GatewayClient.connect(node.host(), node.gatewayTcpPort())) {
-            client.setAckListener((correlationId, status, reason) -> {
-                Long sendTimeNs = inFlight.remove(correlationId);
-                if (sendTimeNs != null) {
-                    load.acked(sendTimeNs, status == IngestFrameLayout.STATUS_ACCEPTED);
+            client.setAckListener(new GatewayClient.AckListener() {
+                @Override
+                public void onAck(long correlationId, byte status, String reason) {
+                }
+
+                @Override
+                public void onBatchAck(long firstSeq, int accepted, int rejected, int failed, String firstReason) {
+                    Integer count = batches.remove(firstSeq);
+                    if (count != null) {
+                        load.acked(firstSeq, count, rejected == 0 && failed == 0);
+                    }
                 }
             });
-            OpenLoopLoad.Sender sender = (seq, sendTimeNs, l) -> {
-                inFlight.put(seq, sendTimeNs);
-                client.send(SensorEvents.STREAM, events.encode(seq, sendTimeNs / 1_000_000L), sendTimeNs, seq);
+            OpenLoopLoad.Sender sender = (firstSeq, count, l) -> {
+                for (int i = 0; i < count; i++) {
+                    values[i] = events.encode(firstSeq + i, l.intendedSendTimeNs(firstSeq + i) / 1_000_000L);
+                }
+                batches.put(firstSeq, count);
+                client.sendBatch(SensorEvents.STREAM, values, count, l.intendedSendTimeNs(firstSeq), firstSeq);
             };
             long start = System.nanoTime();
             long sent = load.run(sender, rate, warmupSeconds, durationSeconds, EndToEndBench::resetStages,
@@ -64,16 +76,24 @@ public final class EndToEndBench {
         }
     }
 
-    /** The same events and rate through a plain KafkaProducer with the gateway's settings, on the same broker. */
+    /**
+     * The same events and rate through a plain KafkaProducer with the gateway's settings, on the same broker, into
+     * the same {@code ingest.<stream>} topic: storage and the Flink job consume them exactly as they consume the
+     * gateway's, so both runs carry the same downstream load and only the gateway's own cost differs.
+     */
     public Result plainProducer(int rate, int warmupSeconds, int durationSeconds, boolean printProgress) throws Exception {
         StreamSchema schema = registerSampleStream();
         SensorEvents events = new SensorEvents(schema.id(), 1000);
         OpenLoopLoad load = new OpenLoopLoad();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(PlatformNode.producerProps(node.bootstrapServers(),
                 node.config().integer("producer.linger.ms")))) {
-            OpenLoopLoad.Sender sender = (seq, sendTimeNs, l) -> producer.send(new ProducerRecord<>("bench.plain-producer",
-                    events.series(seq).getBytes(StandardCharsets.UTF_8), events.encode(seq, sendTimeNs / 1_000_000L)),
-                    (metadata, error) -> l.acked(sendTimeNs, error == null));
+            OpenLoopLoad.Sender sender = (firstSeq, count, l) -> {
+                for (long seq = firstSeq; seq < firstSeq + count; seq++) {
+                    long acked = seq;
+                    producer.send(new ProducerRecord<>(TopicNames.ingest(SensorEvents.STREAM), events.series(seq).getBytes(StandardCharsets.UTF_8),
+                            events.encode(seq, l.intendedSendTimeNs(seq) / 1_000_000L)), (metadata, error) -> l.acked(acked, 1, error == null));
+                }
+            };
             long start = System.nanoTime();
             long sent = load.run(sender, rate, warmupSeconds, durationSeconds, () -> { },
                     printProgress ? this::progress : (s, a, b, h) -> { });

@@ -8,14 +8,22 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Sends events at a fixed rate regardless of how fast acks come back (open loop). Each event's latency is measured
- * from its intended send time, so a stall shows up in every event it delayed. Progress goes to a listener once a second.
- * Runs on the calling thread; acks may arrive on any thread.
+ * Sends events at a fixed rate regardless of how fast acks come back (open loop). Events that fall due together go
+ * out as one batch, as a real client library batches. Each event's latency is measured from its own intended send
+ * time, so a stall shows up in every event it delayed (no coordinated omission). With rate 0 it saturates instead:
+ * as fast as acks allow with at most {@link #SATURATION_IN_FLIGHT} events outstanding, latency then counting from the
+ * actual send. Progress goes to a listener once a second. Runs on the calling thread; acks may arrive on any thread.
  */
 public final class OpenLoopLoad {
-    /** Sends one event; {@code sendTimeNs} is its intended send time in epoch ns; call {@link #acked} when done. */
+    /** In saturation mode at most this many events are unacknowledged at once. */
+    static final int SATURATION_IN_FLIGHT = 32_768;
+    static final int MAX_BATCH = 1024;
+    private static final int SEND_TIME_SLOTS = 1 << 20;
+    private static final long MAX_LATENCY_NS = TimeUnit.MINUTES.toNanos(5);
+
+    /** Sends events {@code firstSeq .. firstSeq+count-1}; calls {@link #acked} for them when done. */
     public interface Sender {
-        void send(long seq, long sendTimeNs, OpenLoopLoad load);
+        void send(long firstSeq, int count, OpenLoopLoad load);
     }
 
     /** Receives a progress line each second. */
@@ -23,36 +31,48 @@ public final class OpenLoopLoad {
         void second(int elapsedSeconds, long sentInSecond, long ackedInSecond, Histogram interval);
     }
 
-    private final Recorder ackLatency = new Recorder(TimeUnit.MINUTES.toNanos(5), 3);
-    private final Histogram total = new Histogram(TimeUnit.MINUTES.toNanos(5), 3);
+    private final Recorder ackLatency = new Recorder(MAX_LATENCY_NS, 3);
+    private final Histogram total = new Histogram(MAX_LATENCY_NS, 3);
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final long[] actualSendTimes = new long[SEND_TIME_SLOTS];
     private volatile boolean measuring;
+    private boolean saturate;
+    private long startEpochNs;
+    private long periodNs;
 
-    /** An ack (or failure) for an event whose intended send time was {@code sendTimeNs}. */
-    public void acked(long sendTimeNs, boolean ok) {
+    /** The intended send time of event {@code seq}, epoch ns. */
+    public long intendedSendTimeNs(long seq) {
+        return saturate ? actualSendTimes[(int) (seq & (SEND_TIME_SLOTS - 1))] : startEpochNs + seq * periodNs;
+    }
+
+    /** Acks (or failures) for events {@code firstSeq .. firstSeq+count-1}. Thread-safe. */
+    public void acked(long firstSeq, int count, boolean ok) {
         if (!ok) {
-            failed.incrementAndGet();
+            failed.addAndGet(count);
             return;
         }
-        acked.incrementAndGet();
         if (measuring) {
-            ackLatency.recordValue(Math.max(0, Math.min(EpochClock.nowNs() - sendTimeNs, TimeUnit.MINUTES.toNanos(5))));
+            long now = EpochClock.nowNs();
+            for (int i = 0; i < count; i++) {
+                ackLatency.recordValue(Math.max(0, Math.min(now - intendedSendTimeNs(firstSeq + i), MAX_LATENCY_NS)));
+            }
         }
+        acked.addAndGet(count);
     }
 
     /**
-     * Runs warm-up then measurement at {@code ratePerSecond}.
+     * Runs warm-up then measurement at {@code ratePerSecond} (0 saturates).
      *
      * @param onMeasureStart called once when the warm-up ends (e.g. to reset stage histograms)
      * @return events sent
      */
     public long run(Sender sender, int ratePerSecond, int warmupSeconds, int durationSeconds, Runnable onMeasureStart, Progress progress) {
-        long periodNs = 1_000_000_000L / ratePerSecond;
+        saturate = ratePerSecond <= 0;
+        periodNs = saturate ? 1 : 1_000_000_000L / ratePerSecond;
         long startNs = System.nanoTime();
-        long startEpochNs = EpochClock.nowNs();
-        long totalSeconds = warmupSeconds + durationSeconds;
-        long endNs = startNs + TimeUnit.SECONDS.toNanos(totalSeconds);
+        startEpochNs = EpochClock.nowNs();
+        long endNs = startNs + TimeUnit.SECONDS.toNanos(warmupSeconds + durationSeconds);
         long seq = 0;
         int second = 0;
         long sentAtSecondStart = 0;
@@ -67,11 +87,20 @@ public final class OpenLoopLoad {
             if (now >= endNs) {
                 break;
             }
-            // send every event whose intended time has come: catching up keeps the schedule after a stall
-            long due = (now - startNs) / periodNs;
-            while (seq <= due) {
-                sender.send(seq, startEpochNs + seq * periodNs, this);
-                seq++;
+            int count;
+            if (saturate) {
+                count = (int) Math.min(MAX_BATCH, SATURATION_IN_FLIGHT - (seq - acked.get() - failed.get()));
+                long sendTimeNs = EpochClock.nowNs();
+                for (int i = 0; i < count; i++) {
+                    actualSendTimes[(int) ((seq + i) & (SEND_TIME_SLOTS - 1))] = sendTimeNs;
+                }
+            } else {
+                // every event whose intended time has come: catching up keeps the schedule after a stall
+                count = (int) Math.min(MAX_BATCH, (now - startNs) / periodNs + 1 - seq);
+            }
+            if (count > 0) {
+                sender.send(seq, count, this);
+                seq += count;
             }
             int elapsed = (int) ((now - startNs) / 1_000_000_000L);
             if (elapsed > second) {
@@ -87,8 +116,7 @@ public final class OpenLoopLoad {
                 sentAtSecondStart = seq;
                 ackedAtSecondStart = acked.get();
             }
-            long nextDueNs = startNs + seq * periodNs;
-            long waitNs = nextDueNs - System.nanoTime();
+            long waitNs = saturate ? (count > 0 ? 0 : 50_000) : startNs + seq * periodNs - System.nanoTime();
             if (waitNs > 20_000) {
                 LockSupport.parkNanos(waitNs - 10_000);
             }

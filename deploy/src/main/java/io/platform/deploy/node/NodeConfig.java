@@ -19,6 +19,7 @@ public final class NodeConfig {
     public static final Map<String, String[]> SETTINGS = new LinkedHashMap<>();
 
     static {
+        define("node.role", "all", "all: every service in one process; ingest: Kafka and the gateway only (a gateway node)");
         define("data.dir", "./data", "directory for Kafka logs, storage, Flink checkpoints (survives restarts)");
         define("bind.host", "127.0.0.1", "address every listener binds to");
         define("kafka.bootstrap", "", "external Kafka bootstrap servers; empty runs the embedded broker");
@@ -118,6 +119,9 @@ public final class NodeConfig {
         duration("query.timeout");
         integer("producer.linger.ms");
         bool("storage.sync");
+        if (!get("node.role").equals("all") && !get("node.role").equals("ingest")) {
+            throw new ConfigException("node.role=" + get("node.role") + " is not a role: use all or ingest");
+        }
         String backend = get("flink.state.backend");
         if (!backend.equals("rocksdb") && !backend.equals("hashmap")) {
             throw new ConfigException("flink.state.backend=" + backend + " is not a state backend: use rocksdb or hashmap");

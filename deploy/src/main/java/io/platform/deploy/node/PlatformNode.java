@@ -78,10 +78,13 @@ public final class PlatformNode implements AutoCloseable {
         Path dataDir = config.dataDir();
         Files.createDirectories(dataDir);
         String host = config.get("bind.host");
-        // Storage first: its RocksDB lock refuses a second node on the same data dir before anything else starts.
-        store = TimeSeriesStore.open(dataDir.resolve("storage"),
-                new StorageOptions(config.bool("storage.sync"), 64L << 20, 128L << 20));
-        started.push(store::close);
+        boolean allServices = config.get("node.role").equals("all");
+        if (allServices) {
+            // Storage first: its RocksDB lock refuses a second node on the same data dir before anything else starts.
+            store = TimeSeriesStore.open(dataDir.resolve("storage"),
+                    new StorageOptions(config.bool("storage.sync"), 64L << 20, 128L << 20));
+            started.push(store::close);
+        }
 
         if (config.get("kafka.bootstrap").isEmpty()) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), host, config.integer("kafka.port"), Duration.ofSeconds(60));
@@ -103,7 +106,13 @@ public final class PlatformNode implements AutoCloseable {
         String view = AggregationSettings.viewName(window);
         registry = new SchemaRegistry(catalog, producer, topics, view);
         pipeline = new IngestPipeline(catalog, producer);
+        if (allServices) {
+            startProcessingStorageAndQuery(dataDir, host, window, view);
+        }
+        startGateway(host);
+    }
 
+    private void startProcessingStorageAndQuery(Path dataDir, String host, Duration window, String view) throws Exception {
         storageWriter = new StorageWriter(bootstrapServers, store, catalog);
         storageWriter.start();
         started.push(storageWriter);
@@ -122,7 +131,9 @@ public final class PlatformNode implements AutoCloseable {
         new QueryHttpApi(queryEngine).install(queryHttp);
         queryHttp.start();
         started.push(queryHttp);
+    }
 
+    private void startGateway(String host) throws Exception {
         gatewayTcp = FramedTcpServer.bind(host, config.integer("gateway.tcp.port"), 2, IngestFrameLayout.MAX_FRAME_LENGTH,
                 new BinaryIngestHandler(pipeline));
         started.push(gatewayTcp);
@@ -168,8 +179,9 @@ public final class PlatformNode implements AutoCloseable {
         return gatewayTcp.port();
     }
 
+    /** The query port, or -1 on an ingest-only node. */
     public int queryHttpPort() {
-        return queryHttp.port();
+        return queryHttp == null ? -1 : queryHttp.port();
     }
 
     public String host() {
@@ -202,7 +214,8 @@ public final class PlatformNode implements AutoCloseable {
         String h = host();
         return "gateway   http://" + h + ":" + gatewayHttpPort() + "  (POST /v1/schemas/<stream>, POST /v1/streams/<stream>/events, /health, /metrics)\n"
                 + "gateway   tcp://" + h + ":" + gatewayTcpPort() + "   (binary wire-format frames)\n"
-                + "query     http://" + h + ":" + queryHttpPort() + "  (POST /v1/query, /health, /metrics)\n"
+                + (queryHttp == null ? "query     (not on this node: node.role=ingest)\n"
+                        : "query     http://" + h + ":" + queryHttpPort() + "  (POST /v1/query, /health, /metrics)\n")
                 + "kafka     " + bootstrapServers + (config.get("kafka.bootstrap").isEmpty() ? "  (embedded KRaft broker)" : "  (external)") + "\n"
                 + "data dir  " + config.dataDir();
     }

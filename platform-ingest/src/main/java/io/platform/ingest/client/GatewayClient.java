@@ -20,6 +20,10 @@ public final class GatewayClient implements AutoCloseable {
     /** Receives acks on the client's I/O thread; must not block. */
     public interface AckListener {
         void onAck(long correlationId, byte status, String reason);
+
+        /** The outcome of a batch sent with {@link #sendBatch}. */
+        default void onBatchAck(long correlationId, int accepted, int rejected, int failed, String firstReason) {
+        }
     }
 
     /** The outcome of one sent event. */
@@ -73,6 +77,35 @@ public final class GatewayClient implements AutoCloseable {
         write(stream, wireValue, sendTimeNs, correlationId);
     }
 
+    /**
+     * Sends {@code count} events of one stream in one frame; the {@link AckListener} gets one batch ack for all.
+     *
+     * @param values wire-format values; the first {@code count} are sent
+     */
+    public void sendBatch(String stream, byte[][] values, int count, long sendTimeNs, long correlationId) {
+        byte[] name = stream.getBytes(StandardCharsets.UTF_8);
+        if (name.length > 255) {
+            throw new IllegalArgumentException("stream name longer than 255 bytes: " + stream);
+        }
+        int size = IngestFrameLayout.STREAM_OFFSET + name.length + 4;
+        for (int i = 0; i < count; i++) {
+            size += 4 + values[i].length;
+        }
+        FrameConnection connection = tcp.connection();
+        ByteBuf frame = connection.alloc().buffer(size);
+        frame.writeByte(IngestFrameLayout.TYPE_EVENT_BATCH);
+        frame.writeLong(correlationId);
+        frame.writeLong(sendTimeNs);
+        frame.writeByte(name.length);
+        frame.writeBytes(name);
+        frame.writeInt(count);
+        for (int i = 0; i < count; i++) {
+            frame.writeInt(values[i].length);
+            frame.writeBytes(values[i]);
+        }
+        connection.send(frame);
+    }
+
     /** False while the socket's send buffer is full: the gateway is pushing back. */
     public boolean isWritable() {
         return tcp.connection().isWritable();
@@ -96,6 +129,18 @@ public final class GatewayClient implements AutoCloseable {
 
     private void onAckFrame(ByteBuf frame) {
         int base = frame.readerIndex();
+        if (frame.getByte(base + IngestFrameLayout.TYPE_OFFSET) == IngestFrameLayout.TYPE_BATCH_ACK) {
+            int reasonLength = frame.getUnsignedShort(base + IngestFrameLayout.BATCH_ACK_REASON_LENGTH_OFFSET);
+            AckListener current = listener;
+            if (current != null) {
+                current.onBatchAck(frame.getLong(base + IngestFrameLayout.CORRELATION_ID_OFFSET),
+                        frame.getInt(base + IngestFrameLayout.BATCH_ACK_ACCEPTED_OFFSET),
+                        frame.getInt(base + IngestFrameLayout.BATCH_ACK_REJECTED_OFFSET),
+                        frame.getInt(base + IngestFrameLayout.BATCH_ACK_FAILED_OFFSET),
+                        reasonLength == 0 ? null : frame.toString(base + IngestFrameLayout.BATCH_ACK_REASON_OFFSET, reasonLength, StandardCharsets.UTF_8));
+            }
+            return;
+        }
         long correlationId = frame.getLong(base + IngestFrameLayout.CORRELATION_ID_OFFSET);
         byte status = frame.getByte(base + IngestFrameLayout.ACK_STATUS_OFFSET);
         int reasonLength = frame.getUnsignedShort(base + IngestFrameLayout.ACK_REASON_LENGTH_OFFSET);

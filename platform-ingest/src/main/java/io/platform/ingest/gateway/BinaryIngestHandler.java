@@ -5,11 +5,12 @@ import io.platform.network.FrameConnection;
 import io.platform.network.FrameHandler;
 import io.platform.wire.IngestFrameLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves the binary ingest protocol ({@link IngestFrameLayout}): each event frame is validated and produced, and
  * answered with an ack frame carrying the same correlation id once Kafka acknowledged it. Acks may come back out of
- * order across partitions. Runs on Netty I/O threads; never blocks.
+ * order across partitions. Batch frames carry many events and get one ack. Runs on Netty I/O threads; never blocks.
  */
 public final class BinaryIngestHandler implements FrameHandler {
     private final IngestPipeline pipeline;
@@ -22,6 +23,10 @@ public final class BinaryIngestHandler implements FrameHandler {
     public void onFrame(FrameConnection connection, ByteBuf frame) {
         int length = frame.readableBytes();
         int base = frame.readerIndex();
+        if (length > IngestFrameLayout.STREAM_OFFSET && frame.getByte(base + IngestFrameLayout.TYPE_OFFSET) == IngestFrameLayout.TYPE_EVENT_BATCH) {
+            onBatch(connection, frame, base, length);
+            return;
+        }
         if (length < IngestFrameLayout.STREAM_OFFSET || frame.getByte(base + IngestFrameLayout.TYPE_OFFSET) != IngestFrameLayout.TYPE_EVENT) {
             long correlationId = length >= IngestFrameLayout.SEND_TIME_OFFSET ? frame.getLong(base + IngestFrameLayout.CORRELATION_ID_OFFSET) : -1;
             ack(connection, correlationId, new IngestOutcome(IngestOutcome.Status.REJECTED,
@@ -38,11 +43,103 @@ public final class BinaryIngestHandler implements FrameHandler {
             return;
         }
         String stream = frame.toString(base + IngestFrameLayout.STREAM_OFFSET, streamLength, StandardCharsets.UTF_8);
+        pipeline.recordTransport(sendTimeNs);
         byte[] value = new byte[length - valueOffset];
         frame.getBytes(base + valueOffset, value);
         pipeline.ingestWire(stream, value, 0, value.length, sendTimeNs)
                 .whenComplete((outcome, error) -> ack(connection, correlationId,
                         error == null ? outcome : new IngestOutcome(IngestOutcome.Status.FAILED, error.toString())));
+    }
+
+    private void onBatch(FrameConnection connection, ByteBuf frame, int base, int length) {
+        long correlationId = frame.getLong(base + IngestFrameLayout.CORRELATION_ID_OFFSET);
+        long sendTimeNs = frame.getLong(base + IngestFrameLayout.SEND_TIME_OFFSET);
+        int streamLength = frame.getUnsignedByte(base + IngestFrameLayout.STREAM_LENGTH_OFFSET);
+        int countOffset = IngestFrameLayout.STREAM_OFFSET + streamLength;
+        if (streamLength == 0 || countOffset + 4 > length) {
+            new BatchAck(connection, correlationId, 0).malformed("malformed batch frame: no room for stream name and count in " + length + " bytes");
+            return;
+        }
+        String stream = frame.toString(base + IngestFrameLayout.STREAM_OFFSET, streamLength, StandardCharsets.UTF_8);
+        int count = frame.getInt(base + countOffset);
+        if (count <= 0 || count > IngestFrameLayout.MAX_BATCH_EVENTS) {
+            new BatchAck(connection, correlationId, 0).malformed("malformed batch frame: count " + count + " not in 1.." + IngestFrameLayout.MAX_BATCH_EVENTS);
+            return;
+        }
+        // check every length before producing anything, so a corrupt batch is refused whole, not half-ingested
+        int position = countOffset + 4;
+        for (int i = 0; i < count; i++) {
+            int valueLength = position + 4 <= length ? frame.getInt(base + position) : -1;
+            if (valueLength < 0 || position + 4 + valueLength > length) {
+                new BatchAck(connection, correlationId, count).malformed("malformed batch frame: event " + i + " of " + count
+                        + " overruns the frame of " + length + " bytes");
+                return;
+            }
+            position += 4 + valueLength;
+        }
+        pipeline.recordTransport(sendTimeNs);
+        BatchAck ack = new BatchAck(connection, correlationId, count);
+        position = countOffset + 4;
+        for (int i = 0; i < count; i++) {
+            int valueLength = frame.getInt(base + position);
+            byte[] value = new byte[valueLength];
+            frame.getBytes(base + position + 4, value);
+            position += 4 + valueLength;
+            pipeline.ingestWire(stream, value, 0, valueLength, sendTimeNs, ack);
+        }
+    }
+
+    /** Counts the outcomes of one batch and answers once the last event's outcome is known. Thread-safe. */
+    private static final class BatchAck implements IngestPipeline.OutcomeListener {
+        private final FrameConnection connection;
+        private final long correlationId;
+        private final AtomicInteger remaining;
+        private final AtomicInteger accepted = new AtomicInteger();
+        private final AtomicInteger rejected = new AtomicInteger();
+        private final AtomicInteger failed = new AtomicInteger();
+        private volatile String firstReason;
+
+        BatchAck(FrameConnection connection, long correlationId, int count) {
+            this.connection = connection;
+            this.correlationId = correlationId;
+            this.remaining = new AtomicInteger(count);
+        }
+
+        void malformed(String reason) {
+            rejected.set(Math.max(remaining.get(), 1));
+            firstReason = reason;
+            send();
+        }
+
+        @Override
+        public void onOutcome(IngestOutcome outcome) {
+            switch (outcome.status()) {
+                case ACCEPTED -> accepted.incrementAndGet();
+                case REJECTED -> rejected.incrementAndGet();
+                case FAILED -> failed.incrementAndGet();
+            }
+            if (outcome.reason() != null && firstReason == null) {
+                firstReason = outcome.reason();
+            }
+            if (remaining.decrementAndGet() == 0) {
+                send();
+            }
+        }
+
+        private void send() {
+            String reasonText = firstReason;
+            byte[] reason = reasonText == null ? new byte[0] : reasonText.getBytes(StandardCharsets.UTF_8);
+            int reasonLength = Math.min(reason.length, Short.MAX_VALUE);
+            ByteBuf ack = connection.alloc().buffer(IngestFrameLayout.BATCH_ACK_REASON_OFFSET + reasonLength);
+            ack.writeByte(IngestFrameLayout.TYPE_BATCH_ACK);
+            ack.writeLong(correlationId);
+            ack.writeInt(accepted.get());
+            ack.writeInt(rejected.get());
+            ack.writeInt(failed.get());
+            ack.writeShort(reasonLength);
+            ack.writeBytes(reason, 0, reasonLength);
+            connection.send(ack);
+        }
     }
 
     private static void ack(FrameConnection connection, long correlationId, IngestOutcome outcome) {

@@ -1,6 +1,7 @@
 package io.platform.ingest.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
 import io.platform.ingest.dlq.DeadLetterPublisher;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
@@ -35,6 +36,9 @@ public final class IngestPipeline {
     private final StageLatency validateLatency = LatencyMetrics.global().stage(Stage.VALIDATE);
     private final StageLatency produceAckLatency = LatencyMetrics.global().stage(Stage.PRODUCE_ACK);
     private final StageLatency transportLatency = LatencyMetrics.global().stage(Stage.TRANSPORT);
+    private final Counter acceptedEvents = LatencyMetrics.global().registry().counter("platform.ingest.events", "outcome", "accepted");
+    private final Counter rejectedEvents = LatencyMetrics.global().registry().counter("platform.ingest.events", "outcome", "rejected");
+    private final Counter failedEvents = LatencyMetrics.global().registry().counter("platform.ingest.events", "outcome", "failed");
 
     public IngestPipeline(SchemaCatalog catalog, Producer<byte[], byte[]> producer) {
         this.catalog = catalog;
@@ -57,12 +61,26 @@ public final class IngestPipeline {
         }
         byte[] value = codec.encode(schema, record);
         validateLatency.recordNanos(System.nanoTime() - start);
-        return produce(schema, schema.seriesKey(record), schema.eventTimeMs(record), value, sendTimeNs);
+        CompletableFuture<IngestOutcome> done = new CompletableFuture<>();
+        produce(schema, schema.seriesKey(record), schema.eventTimeMs(record), value, sendTimeNs, done::complete);
+        return done;
+    }
+
+    /** Records the transport stage of a frame (one per frame, not per event of a batch); 0 means "not stamped". */
+    public void recordTransport(long sendTimeNs) {
+        if (sendTimeNs > 0) {
+            transportLatency.recordNanos(EpochClock.nowNs() - sendTimeNs);
+        }
     }
 
     /** Dead-letters bytes that are not even JSON. */
     public CompletableFuture<IngestOutcome> rejectUnparseable(String stream, byte[] originalBytes, String reason) {
         return reject(stream, originalBytes, reason, DeadLetterPublisher.STAGE_DECODE, JSON_CONTENT);
+    }
+
+    /** Receives the outcome of one event on a Kafka or I/O thread; must not block. */
+    public interface OutcomeListener {
+        void onOutcome(IngestOutcome outcome);
     }
 
     /**
@@ -71,32 +89,43 @@ public final class IngestPipeline {
      * @param bytes the buffer holding the wire-format value at {@code offset}, {@code length} bytes
      */
     public CompletableFuture<IngestOutcome> ingestWire(String stream, byte[] bytes, int offset, int length, long sendTimeNs) {
+        CompletableFuture<IngestOutcome> done = new CompletableFuture<>();
+        ingestWire(stream, bytes, offset, length, sendTimeNs, done::complete);
+        return done;
+    }
+
+    /**
+     * As {@link #ingestWire(String, byte[], int, int, long)}, reporting to a listener: no future per event, which
+     * matters on the batch path where one frame carries thousands of events.
+     */
+    public void ingestWire(String stream, byte[] bytes, int offset, int length, long sendTimeNs, OutcomeListener listener) {
         long start = System.nanoTime();
-        if (sendTimeNs > 0) {
-            transportLatency.recordNanos(EpochClock.nowNs() - sendTimeNs);
-        }
         StreamSchema latest = catalog.latest(stream);
         if (latest == null) {
-            return CompletableFuture.completedFuture(IngestOutcome.rejected(unknownStream(stream)));
+            listener.onOutcome(IngestOutcome.rejected(unknownStream(stream)));
+            return;
         }
         String framing = WireFormat.framingError(bytes, offset, length);
         if (framing != null) {
-            return reject(stream, copy(bytes, offset, length), framing, DeadLetterPublisher.STAGE_DECODE, WIRE_CONTENT);
+            reject(stream, copy(bytes, offset, length), framing, DeadLetterPublisher.STAGE_DECODE, WIRE_CONTENT).thenAccept(listener::onOutcome);
+            return;
         }
         int schemaId = WireFormat.schemaId(bytes, offset);
         StreamSchema schema = catalog.byId(schemaId);
         if (schema == null || !schema.stream().equals(stream)) {
-            return reject(stream, copy(bytes, offset, length), "schema id=" + schemaId + " is not a registered schema of stream=" + stream
-                    + " (latest id=" + latest.id() + ")", DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT);
+            reject(stream, copy(bytes, offset, length), "schema id=" + schemaId + " is not a registered schema of stream=" + stream
+                    + " (latest id=" + latest.id() + ")", DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT).thenAccept(listener::onOutcome);
+            return;
         }
         GenericRecord record;
         try {
             record = codec.decode(schema, bytes, offset + WireFormat.BODY_OFFSET, length - WireFormat.BODY_OFFSET);
         } catch (InvalidEventException e) {
-            return reject(stream, copy(bytes, offset, length), e.getMessage(), DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT);
+            reject(stream, copy(bytes, offset, length), e.getMessage(), DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT).thenAccept(listener::onOutcome);
+            return;
         }
         validateLatency.recordNanos(System.nanoTime() - start);
-        return produce(schema, schema.seriesKey(record), schema.eventTimeMs(record), copy(bytes, offset, length), sendTimeNs);
+        produce(schema, schema.seriesKey(record), schema.eventTimeMs(record), copy(bytes, offset, length), sendTimeNs, listener);
     }
 
     /** The message for an event addressed to a stream that has no schema. */
@@ -105,32 +134,30 @@ public final class IngestPipeline {
                 + " or 'platform schema register " + stream + " <schema.avsc>'";
     }
 
-    private CompletableFuture<IngestOutcome> produce(StreamSchema schema, String series, long eventTimeMs, byte[] value, long sendTimeNs) {
+    private void produce(StreamSchema schema, String series, long eventTimeMs, byte[] value, long sendTimeNs, OutcomeListener listener) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EventHeaders.SEND_TIME_NS, EventHeaders.longBytes(sendTimeNs > 0 ? sendTimeNs : EpochClock.nowNs()));
         headers.add(EventHeaders.EVENT_TIME_MS, EventHeaders.longBytes(eventTimeMs));
-        CompletableFuture<IngestOutcome> done = new CompletableFuture<>();
         long sentAt = System.nanoTime();
         try {
             producer.send(new ProducerRecord<>(TopicNames.ingest(schema.stream()), null, null,
                     series.getBytes(StandardCharsets.UTF_8), value, headers), (metadata, error) -> {
                 if (error != null) {
-                    LatencyMetrics.global().count("platform.ingest.events", "outcome", "failed", 1);
-                    done.complete(IngestOutcome.failed("Kafka did not acknowledge: " + error.getMessage() + "; retry later"));
+                    failedEvents.increment();
+                    listener.onOutcome(IngestOutcome.failed("Kafka did not acknowledge: " + error.getMessage() + "; retry later"));
                 } else {
                     produceAckLatency.recordNanos(System.nanoTime() - sentAt);
-                    LatencyMetrics.global().count("platform.ingest.events", "outcome", "accepted", 1);
-                    done.complete(IngestOutcome.ACCEPTED);
+                    acceptedEvents.increment();
+                    listener.onOutcome(IngestOutcome.ACCEPTED);
                 }
             });
         } catch (RuntimeException e) {
-            done.complete(IngestOutcome.failed("Kafka producer refused the event: " + e.getMessage() + "; retry later"));
+            listener.onOutcome(IngestOutcome.failed("Kafka producer refused the event: " + e.getMessage() + "; retry later"));
         }
-        return done;
     }
 
     private CompletableFuture<IngestOutcome> reject(String stream, byte[] original, String reason, String stage, String contentType) {
-        LatencyMetrics.global().count("platform.ingest.events", "outcome", "rejected", 1);
+        rejectedEvents.increment();
         return deadLetters.publish(stream, original, reason, stage, contentType)
                 .handle((ok, error) -> error == null
                         ? IngestOutcome.rejected(reason)
