@@ -143,9 +143,25 @@ class PlatformNodeEndToEndTest {
             assertTrue(client.send("frames", badMagic, 0).get(10, java.util.concurrent.TimeUnit.SECONDS).reason().contains("magic"));
             assertTrue(client.send("nosuch", valid, 0).get(10, java.util.concurrent.TimeUnit.SECONDS).reason().contains("unknown stream=nosuch"));
         }
-        assertEquals(3, readAll(TopicNames.deadLetter("frames"), 3).size());
-        NodeHarness.await("binary event queryable", Duration.ofSeconds(30), () -> NodeHarness.queryFirstLine(node,
-                "SELECT device, temperature FROM frames").equals("{\"device\":\"bin\",\"temperature\":7.5}"));
+        // a batch frame: one ack for all its events; an invalid event in it is dead-lettered and counted as rejected
+        java.util.concurrent.CompletableFuture<int[]> batchAck = new java.util.concurrent.CompletableFuture<>();
+        try (io.platform.ingest.client.GatewayClient client = io.platform.ingest.client.GatewayClient.connect(node.host(), node.gatewayTcpPort())) {
+            client.setAckListener(new io.platform.ingest.client.GatewayClient.AckListener() {
+                @Override
+                public void onAck(long correlationId, byte status, String reason) {
+                }
+
+                @Override
+                public void onBatchAck(long correlationId, int accepted, int rejected, int failed, String firstReason) {
+                    batchAck.complete(new int[] {(int) correlationId, accepted, rejected, failed});
+                }
+            });
+            client.sendBatch("frames", new byte[][] {valid, valid, truncated, valid}, 4, System.currentTimeMillis() * 1_000_000L, 77);
+            assertEquals("[77, 3, 1, 0]", java.util.Arrays.toString(batchAck.get(10, java.util.concurrent.TimeUnit.SECONDS)));
+        }
+        assertEquals(4, readAll(TopicNames.deadLetter("frames"), 4).size());
+        NodeHarness.await("binary events queryable", Duration.ofSeconds(30), () -> NodeHarness.queryFirstLine(node,
+                "SELECT count(*) AS n, max(temperature) AS t FROM frames WHERE device = 'bin'").equals("{\"n\":4,\"t\":7.5}"));
     }
 
     private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {

@@ -10,6 +10,8 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.platform.network.FrameConnection;
 import io.platform.network.FrameHandler;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,34 +63,44 @@ final class FramePipeline {
     }
 
     /**
-     * Writes frames and coalesces flushes: a burst of sends from other threads (Kafka ack callbacks, load generators)
-     * costs one flush, one syscall, instead of one per frame.
+     * Writes frames and coalesces flushes: frames sent from any thread (Kafka ack callbacks, load generators) queue up,
+     * and one task on the channel's event loop writes every queued frame and flushes once: one syscall per burst
+     * instead of one per frame. The drain clears its flag before taking frames, so a frame queued at any moment is
+     * either taken by the running drain or schedules the next one; none waits for an unrelated later send.
      */
     static final class ChannelConnection implements FrameConnection {
         private final Channel channel;
-        private final AtomicBoolean flushScheduled = new AtomicBoolean();
-        private final Runnable flush;
+        private final Queue<ByteBuf> queued = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean drainScheduled = new AtomicBoolean();
+        private final Runnable drain;
 
         ChannelConnection(Channel channel) {
             this.channel = channel;
-            this.flush = () -> {
-                flushScheduled.set(false);
-                channel.flush();
+            this.drain = () -> {
+                drainScheduled.set(false);
+                ByteBuf frame;
+                boolean wrote = false;
+                while ((frame = queued.poll()) != null) {
+                    channel.write(frame, channel.voidPromise());
+                    wrote = true;
+                }
+                if (wrote) {
+                    channel.flush();
+                }
             };
+        }
+
+        @Override
+        public void send(ByteBuf frame) {
+            queued.add(frame);
+            if (drainScheduled.compareAndSet(false, true)) {
+                channel.eventLoop().execute(drain);
+            }
         }
 
         @Override
         public ByteBufAllocator alloc() {
             return channel.alloc();
-        }
-
-        @Override
-        public void send(ByteBuf frame) {
-            channel.write(frame, channel.voidPromise());
-            // the flush task queues behind the writes already submitted, so it flushes all of them
-            if (flushScheduled.compareAndSet(false, true)) {
-                channel.eventLoop().execute(flush);
-            }
         }
 
         @Override
