@@ -83,27 +83,18 @@ public final class GatewayClient implements AutoCloseable {
      * @param values wire-format values; the first {@code count} are sent
      */
     public void sendBatch(String stream, byte[][] values, int count, long sendTimeNs, long correlationId) {
-        byte[] name = stream.getBytes(StandardCharsets.UTF_8);
-        if (name.length > 255) {
-            throw new IllegalArgumentException("stream name longer than 255 bytes: " + stream);
-        }
-        int size = IngestFrameLayout.STREAM_OFFSET + name.length + 4;
+        byte[] name = streamName(stream);
+        int bodyLength = 4;
         for (int i = 0; i < count; i++) {
-            size += 4 + values[i].length;
+            bodyLength += 4 + values[i].length;
         }
-        FrameConnection connection = tcp.connection();
-        ByteBuf frame = connection.alloc().buffer(size);
-        frame.writeByte(IngestFrameLayout.TYPE_EVENT_BATCH);
-        frame.writeLong(correlationId);
-        frame.writeLong(sendTimeNs);
-        frame.writeByte(name.length);
-        frame.writeBytes(name);
+        ByteBuf frame = frameHeader(IngestFrameLayout.TYPE_EVENT_BATCH, correlationId, sendTimeNs, name, bodyLength);
         frame.writeInt(count);
         for (int i = 0; i < count; i++) {
             frame.writeInt(values[i].length);
             frame.writeBytes(values[i]);
         }
-        connection.send(frame);
+        tcp.connection().send(frame);
     }
 
     /** False while the socket's send buffer is full: the gateway is pushing back. */
@@ -112,19 +103,29 @@ public final class GatewayClient implements AutoCloseable {
     }
 
     private void write(String stream, byte[] wireValue, long sendTimeNs, long correlationId) {
+        byte[] name = streamName(stream);
+        ByteBuf frame = frameHeader(IngestFrameLayout.TYPE_EVENT, correlationId, sendTimeNs, name, wireValue.length);
+        frame.writeBytes(wireValue);
+        tcp.connection().send(frame);
+    }
+
+    private static byte[] streamName(String stream) {
         byte[] name = stream.getBytes(StandardCharsets.UTF_8);
         if (name.length > 255) {
             throw new IllegalArgumentException("stream name longer than 255 bytes: " + stream);
         }
-        FrameConnection connection = tcp.connection();
-        ByteBuf frame = connection.alloc().buffer(IngestFrameLayout.STREAM_OFFSET + name.length + wireValue.length);
-        frame.writeByte(IngestFrameLayout.TYPE_EVENT);
+        return name;
+    }
+
+    /** A frame buffer with the common header written, with room for {@code bodyLength} more bytes. */
+    private ByteBuf frameHeader(byte type, long correlationId, long sendTimeNs, byte[] name, int bodyLength) {
+        ByteBuf frame = tcp.connection().alloc().buffer(IngestFrameLayout.STREAM_OFFSET + name.length + bodyLength);
+        frame.writeByte(type);
         frame.writeLong(correlationId);
         frame.writeLong(sendTimeNs);
         frame.writeByte(name.length);
         frame.writeBytes(name);
-        frame.writeBytes(wireValue);
-        connection.send(frame);
+        return frame;
     }
 
     private void onAckFrame(ByteBuf frame) {

@@ -10,7 +10,6 @@ import io.platform.storage.TimeSeriesStore;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -236,10 +235,34 @@ public final class QueryEngine {
                 } else {
                     runProjection(sink, deadline);
                 }
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
             } finally {
                 LatencyMetrics.global().recordNanos(Stage.QUERY, System.nanoTime() - start);
+            }
+        }
+
+        private interface MatchingRow {
+            /** @return false to stop the scan */
+            boolean accept(Object[] row) throws SqlException, IOException;
+        }
+
+        /** Scans the planned range, hands each row that passes the filters to {@code visitor}, enforces the deadline. */
+        private void scanMatching(long deadline, MatchingRow visitor) throws SqlException, IOException {
+            long[] seen = {0};
+            Exception[] error = {null};
+            table.scan(series, fromMs, toMs, row -> {
+                try {
+                    checkDeadline(deadline, ++seen[0]);
+                    return !passes(row) || visitor.accept(row);
+                } catch (SqlException | IOException e) {
+                    error[0] = e;
+                    return false;
+                }
+            });
+            if (error[0] instanceof SqlException e) {
+                throw e;
+            }
+            if (error[0] instanceof IOException e) {
+                throw e;
             }
         }
 
@@ -261,42 +284,23 @@ public final class QueryEngine {
         private void runProjection(RowSink sink, long deadline) throws SqlException, IOException {
             boolean sorted = !statement.orderBy().isEmpty();
             List<Object[]> buffer = new ArrayList<>();
-            long[] seen = {0};
             long[] emitted = {0};
-            SqlException[] error = {null};
             if (statement.limit() > 0) {
-                table.scan(series, fromMs, toMs, row -> {
-                    try {
-                        checkDeadline(deadline, ++seen[0]);
-                    } catch (SqlException e) {
-                        error[0] = e;
-                        return false;
-                    }
-                    if (!passes(row)) {
-                        return true;
-                    }
+                scanMatching(deadline, row -> {
                     Object[] out = new Object[projections.size()];
                     for (int i = 0; i < out.length; i++) {
                         out[i] = projections.get(i).apply(row);
                     }
-                    if (sorted) {
-                        if (buffer.size() >= limits.maxMaterializedRows()) {
-                            error[0] = new SqlException("query needs more than " + limits.maxMaterializedRows()
-                                    + " rows in memory to sort: add a LIMIT-friendly filter or aggregate first", 1);
-                            return false;
-                        }
-                        buffer.add(out);
-                        return true;
-                    }
-                    try {
+                    if (!sorted) {
                         return sink.row(out) && ++emitted[0] < statement.limit();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
                     }
+                    if (buffer.size() >= limits.maxMaterializedRows()) {
+                        throw new SqlException("query needs more than " + limits.maxMaterializedRows()
+                                + " rows in memory to sort: add a LIMIT-friendly filter or aggregate first", 1);
+                    }
+                    buffer.add(out);
+                    return true;
                 });
-            }
-            if (error[0] != null) {
-                throw error[0];
             }
             if (sorted) {
                 emitSorted(buffer, sink);
@@ -306,18 +310,7 @@ public final class QueryEngine {
         private void runAggregate(RowSink sink, long deadline) throws SqlException, IOException {
             int n = items.size();
             Map<List<Object>, Accumulator[]> groups = new LinkedHashMap<>();
-            long[] seen = {0};
-            SqlException[] error = {null};
-            table.scan(series, fromMs, toMs, row -> {
-                try {
-                    checkDeadline(deadline, ++seen[0]);
-                } catch (SqlException e) {
-                    error[0] = e;
-                    return false;
-                }
-                if (!passes(row)) {
-                    return true;
-                }
+            scanMatching(deadline, row -> {
                 Object[] key = new Object[groupFns.size()];
                 for (int g = 0; g < key.length; g++) {
                     key[g] = groupFns.get(g).apply(row);
@@ -326,8 +319,7 @@ public final class QueryEngine {
                 Accumulator[] accs = groups.get(groupKey);
                 if (accs == null) {
                     if (groups.size() >= limits.maxMaterializedRows()) {
-                        error[0] = new SqlException("query has more than " + limits.maxMaterializedRows() + " groups: group by fewer or coarser keys", 1);
-                        return false;
+                        throw new SqlException("query has more than " + limits.maxMaterializedRows() + " groups: group by fewer or coarser keys", 1);
                     }
                     accs = new Accumulator[n];
                     for (int i = 0; i < n; i++) {
@@ -344,9 +336,6 @@ public final class QueryEngine {
                 }
                 return true;
             });
-            if (error[0] != null) {
-                throw error[0];
-            }
             if (groups.isEmpty() && groupFns.isEmpty()) {
                 Accumulator[] empty = new Accumulator[n];
                 for (int i = 0; i < n; i++) {
