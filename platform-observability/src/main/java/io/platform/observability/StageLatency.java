@@ -1,14 +1,15 @@
 package io.platform.observability;
 
-import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
  * Latency of one stage. Writers call {@link #recordNanos} from any thread without locks (HdrHistogram's
- * {@link Recorder} is wait-free for writers); readers take snapshots, which fold the recorder's interval into an
- * accumulated histogram under a lock that writers never touch.
+ * {@link Recorder} is wait-free for writers, the count and total are {@link LongAdder}s); readers take snapshots,
+ * which fold the recorder's interval into an accumulated histogram under a lock that writers never touch. The
+ * Micrometer timer of the stage reads the count and total at scrape time, so it costs nothing per event.
  */
 public final class StageLatency {
     /** Values above an hour are clamped: they are faults, not latencies, and must not break the histogram. */
@@ -16,13 +17,13 @@ public final class StageLatency {
 
     private final Stage stage;
     private final Recorder recorder = new Recorder(MAX_TRACKABLE_NS, 3);
-    private final Timer timer;
+    private final LongAdder count = new LongAdder();
+    private final LongAdder totalNanos = new LongAdder();
     private final Histogram accumulated = new Histogram(MAX_TRACKABLE_NS, 3);
     private Histogram interval;
 
-    StageLatency(Stage stage, Timer timer) {
+    StageLatency(Stage stage) {
         this.stage = stage;
-        this.timer = timer;
     }
 
     public Stage stage() {
@@ -33,7 +34,18 @@ public final class StageLatency {
     public void recordNanos(long nanos) {
         long value = Math.min(Math.max(nanos, 0L), MAX_TRACKABLE_NS);
         recorder.recordValue(value);
-        timer.record(value, TimeUnit.NANOSECONDS);
+        count.increment();
+        totalNanos.add(value);
+    }
+
+    /** Events recorded since start (never reset: Prometheus counters only grow). */
+    public long count() {
+        return count.sum();
+    }
+
+    /** Sum of all recorded latencies since start, in nanoseconds. */
+    public long totalNanos() {
+        return totalNanos.sum();
     }
 
     /** A copy of everything recorded since start or the last {@link #reset}. Thread-safe. */

@@ -20,7 +20,7 @@ class LatencyMetricsTest {
         assertEquals(1000, snapshot.getMaxValue() / 1_000_000.0, 1.0);
         String scrape = LatencyMetrics.global().scrape();
         assertTrue(scrape.contains("platform_stage_latency_hdr_ms{quantile=\"0.999\",stage=\"query\"}"), scrape);
-        assertTrue(scrape.contains("platform_stage_latency_seconds_max{stage=\"query\"}"), scrape);
+        assertTrue(scrape.contains("platform_stage_latency_seconds_count{stage=\"query\"}"), scrape);
     }
 
     @Test

@@ -6,10 +6,15 @@ import org.apache.kafka.common.header.Headers;
 
 /** Kafka header names the platform writes, and helpers to read the numeric ones. Thread-safe. */
 public final class EventHeaders {
-    /** The producer's send time, epoch nanoseconds, clock-corrected; the origin of the end_to_end latency. */
-    public static final String SEND_TIME_NS = "platform.send_time_ns";
-    /** The event time, epoch milliseconds, so consumers can place an event without decoding its body. */
-    public static final String EVENT_TIME_MS = "platform.event_time_ms";
+    /**
+     * The event's times in one 16-byte header: the producer's send time in epoch nanoseconds (clock-corrected; the
+     * origin of the end_to_end latency) at {@link #SEND_TIME_OFFSET}, then the event time in epoch milliseconds at
+     * {@link #EVENT_TIME_OFFSET}, so consumers place an event without decoding its body. One short key rather than
+     * two long ones: Kafka encodes header keys per record, and at a million records a second that shows.
+     */
+    public static final String TIMES = "pt";
+    public static final int SEND_TIME_OFFSET = 0;
+    public static final int EVENT_TIME_OFFSET = 8;
     /** Why an event was dead-lettered, in words a person can act on. */
     public static final String DLQ_REASON = "dlq.reason";
     /** The pipeline stage that refused the event: {@code decode}, {@code validate}, {@code produce}. */
@@ -22,16 +27,22 @@ public final class EventHeaders {
     private EventHeaders() {
     }
 
-    public static byte[] longBytes(long value) {
-        return ByteBuffer.allocate(Long.BYTES).putLong(0, value).array();
+    /** The value of the {@link #TIMES} header. */
+    public static byte[] times(long sendTimeNs, long eventTimeMs) {
+        return ByteBuffer.allocate(2 * Long.BYTES).putLong(SEND_TIME_OFFSET, sendTimeNs).putLong(EVENT_TIME_OFFSET, eventTimeMs).array();
     }
 
-    /** The long value of a header written by {@link #longBytes}, or {@code missing} when absent or malformed. */
-    public static long readLong(Headers headers, String name, long missing) {
-        Header header = headers.lastHeader(name);
-        if (header == null || header.value() == null || header.value().length != Long.BYTES) {
+    /**
+     * Reads one long of the {@link #TIMES} header.
+     *
+     * @param offset {@link #SEND_TIME_OFFSET} or {@link #EVENT_TIME_OFFSET}
+     * @return the value, or {@code missing} when the header is absent or malformed (e.g. produced by another client)
+     */
+    public static long readTime(Headers headers, int offset, long missing) {
+        Header header = headers.lastHeader(TIMES);
+        if (header == null || header.value() == null || header.value().length != 2 * Long.BYTES) {
             return missing;
         }
-        return ByteBuffer.wrap(header.value()).getLong();
+        return ByteBuffer.wrap(header.value()).getLong(offset);
     }
 }

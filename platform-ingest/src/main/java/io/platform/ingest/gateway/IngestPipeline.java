@@ -136,11 +136,10 @@ public final class IngestPipeline {
 
     private void produce(StreamSchema schema, String series, long eventTimeMs, byte[] value, long sendTimeNs, OutcomeListener listener) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(EventHeaders.SEND_TIME_NS, EventHeaders.longBytes(sendTimeNs > 0 ? sendTimeNs : EpochClock.nowNs()));
-        headers.add(EventHeaders.EVENT_TIME_MS, EventHeaders.longBytes(eventTimeMs));
+        headers.add(EventHeaders.TIMES, EventHeaders.times(sendTimeNs > 0 ? sendTimeNs : EpochClock.nowNs(), eventTimeMs));
         long sentAt = System.nanoTime();
         try {
-            producer.send(new ProducerRecord<>(TopicNames.ingest(schema.stream()), null, null,
+            producer.send(new ProducerRecord<>(schema.ingestTopic(), null, null,
                     series.getBytes(StandardCharsets.UTF_8), value, headers), (metadata, error) -> {
                 if (error != null) {
                     failedEvents.increment();

@@ -86,7 +86,7 @@ final class EventDeserializer implements KafkaRecordDeserializationSchema<KeyedE
         KeyedEvent event = new KeyedEvent();
         event.stream = TopicNames.streamOf(record.topic());
         event.series = record.key() == null ? schema.seriesKey(decoded) : new String(record.key(), StandardCharsets.UTF_8);
-        long headerTime = EventHeaders.readLong(record.headers(), EventHeaders.EVENT_TIME_MS, Long.MIN_VALUE);
+        long headerTime = EventHeaders.readTime(record.headers(), EventHeaders.EVENT_TIME_OFFSET, Long.MIN_VALUE);
         event.eventTimeMs = headerTime != Long.MIN_VALUE ? headerTime : schema.eventTimeMs(decoded);
         List<String> numeric = schema.numericFields();
         event.fields = numeric.toArray(new String[0]);

@@ -137,7 +137,7 @@ public final class StorageWriter implements AutoCloseable {
                     if (topic.startsWith(TopicNames.AGG_PREFIX)) {
                         putAggregate(batch, record);
                     } else if (putRaw(batch, stream, record)) {
-                        sendTimes[raw++] = EventHeaders.readLong(record.headers(), EventHeaders.SEND_TIME_NS, 0);
+                        sendTimes[raw++] = EventHeaders.readTime(record.headers(), EventHeaders.SEND_TIME_OFFSET, 0);
                     }
                 }
                 nextOffsets.forEach((tp, next) -> batch.putOffset(tp.topic(), tp.partition(), next));
@@ -175,7 +175,7 @@ public final class StorageWriter implements AutoCloseable {
     private boolean putRaw(StoreBatch batch, String stream, ConsumerRecord<byte[], byte[]> record) {
         byte[] value = record.value();
         String series = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
-        long eventTimeMs = EventHeaders.readLong(record.headers(), EventHeaders.EVENT_TIME_MS, Long.MIN_VALUE);
+        long eventTimeMs = EventHeaders.readTime(record.headers(), EventHeaders.EVENT_TIME_OFFSET, Long.MIN_VALUE);
         if (eventTimeMs == Long.MIN_VALUE) {
             eventTimeMs = decodeEventTime(value, record);
             if (eventTimeMs == Long.MIN_VALUE) {

@@ -32,6 +32,8 @@ public final class SchemaCatalog implements AutoCloseable {
 
     private final Map<Integer, StreamSchema> byId = new ConcurrentHashMap<>();
     private final Map<String, TreeMap<Integer, StreamSchema>> byStream = new ConcurrentHashMap<>();
+    // the newest version per stream, read lock-free on every ingested event
+    private final Map<String, StreamSchema> latestByStream = new ConcurrentHashMap<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final TopicPartition partition = new TopicPartition(TopicNames.SCHEMAS, 0);
     private final Thread reader;
@@ -112,8 +114,10 @@ public final class SchemaCatalog implements AutoCloseable {
     public void apply(StreamSchema schema) {
         byId.put(schema.id(), schema);
         byStream.computeIfAbsent(schema.stream(), s -> new TreeMap<>());
-        synchronized (byStream.get(schema.stream())) {
-            byStream.get(schema.stream()).put(schema.version(), schema);
+        TreeMap<Integer, StreamSchema> versions = byStream.get(schema.stream());
+        synchronized (versions) {
+            versions.put(schema.version(), schema);
+            latestByStream.put(schema.stream(), versions.lastEntry().getValue());
         }
         synchronized (changed) {
             changed.notifyAll();
@@ -168,15 +172,9 @@ public final class SchemaCatalog implements AutoCloseable {
         return schema;
     }
 
-    /** The newest version of a stream's schema, or null for an unknown stream. */
+    /** The newest version of a stream's schema, or null for an unknown stream. Lock-free. */
     public StreamSchema latest(String stream) {
-        TreeMap<Integer, StreamSchema> versions = byStream.get(stream);
-        if (versions == null) {
-            return null;
-        }
-        synchronized (versions) {
-            return versions.isEmpty() ? null : versions.lastEntry().getValue();
-        }
+        return latestByStream.get(stream);
     }
 
     /** Every version of a stream's schema, oldest first; empty for an unknown stream. */

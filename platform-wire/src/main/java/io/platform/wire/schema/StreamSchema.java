@@ -3,6 +3,7 @@ package io.platform.wire.schema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.platform.wire.TopicNames;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class StreamSchema {
     private final boolean timeInMicros;
     private final List<String> keyFields;
     private final List<String> numericFields;
+    private final String ingestTopic;
 
     private StreamSchema(String stream, int version, int id, Schema schema, String timeField, List<String> keyFields) {
         this.stream = stream;
@@ -45,6 +47,7 @@ public final class StreamSchema {
             }
         }
         this.numericFields = Collections.unmodifiableList(numeric);
+        this.ingestTopic = TopicNames.ingest(stream);
     }
 
     /**
@@ -147,6 +150,11 @@ public final class StreamSchema {
 
     public String stream() {
         return stream;
+    }
+
+    /** {@code ingest.<stream>}, built once rather than per event. */
+    public String ingestTopic() {
+        return ingestTopic;
     }
 
     public int version() {
