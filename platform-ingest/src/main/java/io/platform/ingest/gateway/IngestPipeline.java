@@ -13,7 +13,9 @@ import io.platform.wire.WireFormat;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,6 +35,7 @@ public final class IngestPipeline {
     private final Producer<byte[], byte[]> producer;
     private final DeadLetterPublisher deadLetters;
     private final AvroCodec codec = new AvroCodec();
+    private final Map<Integer, WireRecordScanner> scanners = new ConcurrentHashMap<>();
     private final StageLatency validateLatency = LatencyMetrics.global().stage(Stage.VALIDATE);
     private final StageLatency produceAckLatency = LatencyMetrics.global().stage(Stage.PRODUCE_ACK);
     private final StageLatency transportLatency = LatencyMetrics.global().stage(Stage.TRANSPORT);
@@ -62,7 +65,7 @@ public final class IngestPipeline {
         byte[] value = codec.encode(schema, record);
         validateLatency.recordNanos(System.nanoTime() - start);
         CompletableFuture<IngestOutcome> done = new CompletableFuture<>();
-        produce(schema, schema.seriesKey(record), schema.eventTimeMs(record), value, sendTimeNs, done::complete);
+        produce(schema, schema.seriesKey(record).getBytes(StandardCharsets.UTF_8), schema.eventTimeMs(record), value, sendTimeNs, done::complete);
         return done;
     }
 
@@ -117,15 +120,16 @@ public final class IngestPipeline {
                     + " (latest id=" + latest.id() + ")", DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT).thenAccept(listener::onOutcome);
             return;
         }
-        GenericRecord record;
+        WireRecordScanner.Scan scan;
         try {
-            record = codec.decode(schema, bytes, offset + WireFormat.BODY_OFFSET, length - WireFormat.BODY_OFFSET);
+            scan = scanners.computeIfAbsent(schemaId, id -> new WireRecordScanner(schema))
+                    .scan(bytes, offset + WireFormat.BODY_OFFSET, length - WireFormat.BODY_OFFSET);
         } catch (InvalidEventException e) {
             reject(stream, copy(bytes, offset, length), e.getMessage(), DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT).thenAccept(listener::onOutcome);
             return;
         }
         validateLatency.recordNanos(System.nanoTime() - start);
-        produce(schema, schema.seriesKey(record), schema.eventTimeMs(record), copy(bytes, offset, length), sendTimeNs, listener);
+        produce(schema, scan.keyBytes(), scan.eventTimeMs, copy(bytes, offset, length), sendTimeNs, listener);
     }
 
     /** The message for an event addressed to a stream that has no schema. */
@@ -134,13 +138,12 @@ public final class IngestPipeline {
                 + " or 'platform schema register " + stream + " <schema.avsc>'";
     }
 
-    private void produce(StreamSchema schema, String series, long eventTimeMs, byte[] value, long sendTimeNs, OutcomeListener listener) {
+    private void produce(StreamSchema schema, byte[] seriesKey, long eventTimeMs, byte[] value, long sendTimeNs, OutcomeListener listener) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EventHeaders.TIMES, EventHeaders.times(sendTimeNs > 0 ? sendTimeNs : EpochClock.nowNs(), eventTimeMs));
         long sentAt = System.nanoTime();
         try {
-            producer.send(new ProducerRecord<>(schema.ingestTopic(), null, null,
-                    series.getBytes(StandardCharsets.UTF_8), value, headers), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(schema.ingestTopic(), null, null, seriesKey, value, headers), (metadata, error) -> {
                 if (error != null) {
                     failedEvents.increment();
                     listener.onOutcome(IngestOutcome.failed("Kafka did not acknowledge: " + error.getMessage() + "; retry later"));
