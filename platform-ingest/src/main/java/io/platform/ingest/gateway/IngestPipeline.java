@@ -125,7 +125,8 @@ public final class IngestPipeline {
             scan = scanners.computeIfAbsent(schemaId, id -> new WireRecordScanner(schema))
                     .scan(bytes, offset + WireFormat.BODY_OFFSET, length - WireFormat.BODY_OFFSET);
         } catch (InvalidEventException e) {
-            reject(stream, copy(bytes, offset, length), e.getMessage(), DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT).thenAccept(listener::onOutcome);
+            reject(stream, copy(bytes, offset, length), e.getMessage() + " (stream=" + stream + " schema id=" + schemaId + ")",
+                    DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT).thenAccept(listener::onOutcome);
             return;
         }
         validateLatency.recordNanos(System.nanoTime() - start);

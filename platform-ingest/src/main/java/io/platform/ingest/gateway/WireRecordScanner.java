@@ -92,6 +92,8 @@ final class WireRecordScanner {
             if (!in.isEnd()) {
                 throw new InvalidEventException("Avro body has trailing bytes after the record");
             }
+        } catch (java.io.EOFException e) {
+            throw new InvalidEventException("Avro body ends before the record does (truncated?)");
         } catch (IOException | RuntimeException e) {
             // garbage input surfaces as many exception types inside Avro's decoder; each is a refusal, not a fault
             throw new InvalidEventException("Avro body is not a record of the schema: " + e);
