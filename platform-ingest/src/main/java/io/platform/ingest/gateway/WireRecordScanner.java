@@ -23,12 +23,14 @@ final class WireRecordScanner {
         int keyLength;
         long eventTimeMs;
         long itemBudget;
+        int bodyLength;
         BinaryDecoder decoder;
 
         void appendKey(BinaryDecoder in, boolean separator) throws IOException {
             int length = in.readInt();
-            if (length < 0) {
-                throw new IOException("negative string length " + length);
+            // checked before growing the buffer: a forged length must not allocate beyond the body it came in
+            if (length < 0 || length > bodyLength) {
+                throw new IOException("string length " + length + " does not fit a body of " + bodyLength + " bytes");
             }
             int needed = keyLength + (separator ? 1 : 0) + length;
             if (needed > key.length) {
@@ -83,6 +85,7 @@ final class WireRecordScanner {
         scan.keyLength = 0;
         scan.eventTimeMs = 0;
         scan.itemBudget = length;
+        scan.bodyLength = length;
         BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, offset, length, scan.decoder);
         scan.decoder = in;
         try {

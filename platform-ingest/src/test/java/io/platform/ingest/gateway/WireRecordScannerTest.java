@@ -77,6 +77,9 @@ class WireRecordScannerTest {
         byte[] trailing = java.util.Arrays.copyOf(body, body.length + 1);
         assertTrue(assertThrows(InvalidEventException.class, () -> scanner.scan(trailing, 0, trailing.length)).getMessage().contains("trailing"));
         assertThrows(InvalidEventException.class, () -> scanner.scan(new byte[] {(byte) 0x81, 0x7f}, 0, 2));
+        // a key string announcing two gigabytes in a six-byte body is refused without allocating it
+        byte[] forged = {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0};
+        assertTrue(assertThrows(InvalidEventException.class, () -> scanner.scan(forged, 0, forged.length)).getMessage().contains("does not fit"));
     }
 
     @Test
