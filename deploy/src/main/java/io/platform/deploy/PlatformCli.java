@@ -129,8 +129,8 @@ public final class PlatformCli implements Runnable {
                 System.out.println(node.addresses());
                 EndToEndBench bench = new EndToEndBench(node, System.out);
                 System.out.println("registered sample stream '" + SensorEvents.STREAM + "': " + bench.registerSampleStream());
-                System.out.printf("sending %d events/s for %d s over the binary TCP protocol ...%n", rate, durationSeconds);
-                EndToEndBench.Result result = bench.gateway(rate, 0, durationSeconds, true);
+                System.out.printf("sending %d events/s for 2 s of warm-up and %d s measured, over the binary TCP protocol ...%n", rate, durationSeconds);
+                EndToEndBench.Result result = bench.gateway(rate, 2, durationSeconds, true);
                 bench.awaitStored(result.acked(), 30_000);
                 bench.report(result);
                 bench.reportStages();
@@ -173,7 +173,7 @@ public final class PlatformCli implements Runnable {
         return response.statusCode() / 100 == 2 ? 0 : 1;
     }
 
-    @Command(name = "send", mixinStandardHelpOptions = true, description = "Send JSON events (one object or NDJSON lines) from a file or stdin to a stream.")
+    @Command(name = "send", mixinStandardHelpOptions = true, description = "Send JSON events (one object or NDJSON lines) from a file or stdin to a stream; exits 1 unless every event was accepted.")
     static final class Send implements Callable<Integer> {
         @Parameters(index = "0", description = "stream name")
         String stream;
@@ -187,9 +187,12 @@ public final class PlatformCli implements Runnable {
         @Override
         public Integer call() throws Exception {
             byte[] body = file != null ? Files.readAllBytes(file) : System.in.readAllBytes();
-            return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/streams/" + stream + "/events"))
+            // exit 0 only when every event was accepted, so scripts notice rejected lines (207) too
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/streams/" + stream + "/events"))
                     .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    HttpResponse.BodyHandlers.ofString()));
+                    HttpResponse.BodyHandlers.ofString());
+            System.out.println(response.body().stripTrailing());
+            return response.statusCode() == 200 ? 0 : 1;
         }
     }
 
