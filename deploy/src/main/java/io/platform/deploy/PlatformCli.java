@@ -130,7 +130,7 @@ public final class PlatformCli implements Runnable {
                 EndToEndBench bench = new EndToEndBench(node, System.out);
                 System.out.println("registered sample stream '" + SensorEvents.STREAM + "': " + bench.registerSampleStream());
                 System.out.printf("sending %d events/s for 2 s of warm-up and %d s measured, over the binary TCP protocol ...%n", rate, durationSeconds);
-                EndToEndBench.Result result = bench.gateway(rate, 2, durationSeconds, true);
+                EndToEndBench.Result result = bench.gateway(rate, 2, durationSeconds, EndToEndBench.ProgressOutput.STAGE_TABLE);
                 bench.awaitStored(result.acked(), 30_000);
                 bench.report(result);
                 bench.reportStages();

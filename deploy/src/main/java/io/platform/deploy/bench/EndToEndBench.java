@@ -39,8 +39,15 @@ public final class EndToEndBench {
         return node.registry().register(SensorEvents.STREAM, SensorEvents.SCHEMA, null, null);
     }
 
-    /** Sends through the gateway's binary TCP protocol; events flow on through Kafka, Flink and storage. */
+    /** How much to print each second while load runs. */
+    public enum ProgressOutput { NONE, LINE, STAGE_TABLE }
+
     public Result gateway(int rate, int warmupSeconds, int durationSeconds, boolean printProgress) throws Exception {
+        return gateway(rate, warmupSeconds, durationSeconds, printProgress ? ProgressOutput.LINE : ProgressOutput.NONE);
+    }
+
+    /** Sends through the gateway's binary TCP protocol; events flow on through Kafka, Flink and storage. */
+    public Result gateway(int rate, int warmupSeconds, int durationSeconds, ProgressOutput output) throws Exception {
         StreamSchema schema = registerSampleStream();
         SensorEvents events = new SensorEvents(schema.id(), 1000);
         OpenLoopLoad load = new OpenLoopLoad();
@@ -68,8 +75,12 @@ public final class EndToEndBench {
                 client.sendBatch(SensorEvents.STREAM, values, count, l.intendedSendTimeNs(firstSeq), firstSeq);
             };
             long start = System.nanoTime();
-            long sent = load.run(sender, rate, warmupSeconds, durationSeconds, EndToEndBench::resetStages,
-                    printProgress ? this::progress : (s, a, b, h) -> { });
+            OpenLoopLoad.Progress progress = switch (output) {
+                case NONE -> (s, a, b, h) -> { };
+                case LINE -> this::progress;
+                case STAGE_TABLE -> this::stageTable;
+            };
+            long sent = load.run(sender, rate, warmupSeconds, durationSeconds, EndToEndBench::resetStages, progress);
             long acked = load.awaitAcks(sent, 30_000);
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Result("gateway (TCP) -> Kafka -> storage", sent, acked, seconds, load.ackLatency());
@@ -111,6 +122,20 @@ public final class EndToEndBench {
     private void progress(int second, long sent, long acked, Histogram interval) {
         out.printf("t=%3ds sent/s=%7d acked/s=%7d ack p50=%7.3f ms p99=%7.3f ms p999=%7.3f ms%n", second, sent, acked,
                 interval.getValueAtPercentile(50) / 1e6, interval.getValueAtPercentile(99) / 1e6, interval.getValueAtPercentile(99.9) / 1e6);
+    }
+
+    /** A live table: events/s this second, and per stage p50/p99/p999 since measuring began. */
+    private void stageTable(int second, long sent, long acked, Histogram interval) {
+        StringBuilder table = new StringBuilder(String.format("-- t=%ds  sent/s=%d  acked/s=%d  (ms since measuring began: p50 / p99 / p999)%n", second, sent, acked));
+        for (Stage stage : Stage.values()) {
+            if (stage == Stage.QUERY) {
+                continue;
+            }
+            Histogram h = LatencyMetrics.global().stage(stage).snapshot();
+            table.append(String.format("   %-12s %8.3f %8.3f %8.3f%n", stage.metricName(), h.getValueAtPercentile(50) / 1e6,
+                    h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6));
+        }
+        out.print(table);
     }
 
     /** Waits until storage holds {@code expected} sample events, so end_to_end has seen them all. */
