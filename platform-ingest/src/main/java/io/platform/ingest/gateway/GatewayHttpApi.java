@@ -78,7 +78,7 @@ public final class GatewayHttpApi {
             String schemaJson = unwrapConfluentEnvelope(body);
             List<String> keys = query.containsKey("key") ? Arrays.asList(query.get("key").split(",")) : null;
             try {
-                StreamSchema registered = registry.register(stream, schemaJson, query.get("time"), keys);
+                StreamSchema registered = registry.register(stream, schemaJson, query.get("time"), keys, query.get("compatibility"));
                 respondJson(exchange, 200, describe(registered));
             } catch (IncompatibleSchemaException e) {
                 error(exchange, e.getMessage().startsWith("schema incompatible") ? 409 : 422, e.getMessage());
@@ -205,7 +205,7 @@ public final class GatewayHttpApi {
     private static ObjectNode describe(StreamSchema schema) {
         ObjectNode node = JSON.createObjectNode();
         node.put("stream", schema.stream()).put("id", schema.id()).put("version", schema.version())
-                .put("timeField", schema.timeField());
+                .put("timeField", schema.timeField()).put("compatibility", schema.compatibility());
         ArrayNode keys = node.putArray("keyFields");
         schema.keyFields().forEach(keys::add);
         ArrayNode numeric = node.putArray("numericFields");

@@ -9,15 +9,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaParseException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Registers stream schemas. A new version must be BACKWARD compatible with the latest one (a reader on the new schema
- * can read every record written with the old), the Confluent default. Registering a schema identical to the latest
- * returns the existing version, so registration is idempotent. Ids are global and increase; ids below
+ * Registers stream schemas. A new version must satisfy the stream's {@link Compatibility} rule (BACKWARD unless the
+ * stream names another, the Confluent default). Registering a schema identical to the latest returns the existing
+ * version, so registration is idempotent. Ids are global and increase; ids below
  * {@link #FIRST_USER_ID} are reserved for platform records.
  * Thread-safe; registrations are serialized (one writer per cluster; see docs/architecture.md).
  */
@@ -43,8 +42,17 @@ public final class SchemaRegistry {
      * @param keyFields the series-key fields, or null to use the string fields
      * @throws IncompatibleSchemaException when the schema is malformed, unfit as a stream schema or incompatible
      */
-    public synchronized StreamSchema register(String stream, String schemaJson, String timeField, List<String> keyFields)
+    public StreamSchema register(String stream, String schemaJson, String timeField, List<String> keyFields)
             throws IncompatibleSchemaException {
+        return register(stream, schemaJson, timeField, keyFields, null);
+    }
+
+    /**
+     * As {@link #register(String, String, String, List)}, also setting the stream's compatibility rule for this and
+     * later versions (null keeps the stream's current rule).
+     */
+    public synchronized StreamSchema register(String stream, String schemaJson, String timeField, List<String> keyFields,
+                                              String compatibility) throws IncompatibleSchemaException {
         String nameError = TopicNames.streamNameError(stream);
         if (nameError != null) {
             throw new IncompatibleSchemaException(nameError);
@@ -56,15 +64,15 @@ public final class SchemaRegistry {
             throw new IncompatibleSchemaException("malformed Avro schema for stream=" + stream + ": " + e.getMessage());
         }
         StreamSchema latest = catalog.latest(stream);
+        Compatibility rule = compatibility != null ? Compatibility.parse(compatibility)
+                : Compatibility.parse(latest != null ? latest.compatibility() : StreamSchema.DEFAULT_COMPATIBILITY);
         if (latest != null) {
-            if (latest.schema().equals(schema)) {
+            if (latest.schema().equals(schema) && rule.name().equals(latest.compatibility())) {
                 return latest;
             }
-            SchemaCompatibility.SchemaPairCompatibility result =
-                    SchemaCompatibility.checkReaderWriterCompatibility(schema, latest.schema());
-            if (result.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-                throw new IncompatibleSchemaException("schema incompatible stream=" + stream + " with version=" + latest.version()
-                        + " rule=BACKWARD reason=" + result.getResult().getIncompatibilities()
+            String violation = rule.violation(schema, catalog.versions(stream));
+            if (violation != null) {
+                throw new IncompatibleSchemaException("schema incompatible stream=" + stream + " " + violation
                         + ": add new fields with defaults instead of changing or removing fields");
             }
         }
@@ -72,7 +80,7 @@ public final class SchemaRegistry {
         int version = latest == null ? 1 : latest.version() + 1;
         StreamSchema defined;
         try {
-            defined = StreamSchema.define(stream, version, id, schema, timeField, keyFields);
+            defined = StreamSchema.define(stream, version, id, schema, timeField, keyFields, rule.name());
         } catch (IllegalArgumentException e) {
             throw new IncompatibleSchemaException(e.getMessage());
         }

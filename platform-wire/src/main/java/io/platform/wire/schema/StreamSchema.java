@@ -19,6 +19,8 @@ import org.apache.avro.generic.GenericRecord;
 public final class StreamSchema {
     /** Separates series-key parts inside a series string; a control character that field values do not carry. */
     public static final char SERIES_SEPARATOR = '\u001f';
+    /** The compatibility rule when a stream names none: Confluent's default. */
+    public static final String DEFAULT_COMPATIBILITY = "BACKWARD";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String stream;
@@ -30,8 +32,10 @@ public final class StreamSchema {
     private final List<String> keyFields;
     private final List<String> numericFields;
     private final String ingestTopic;
+    private final String compatibility;
 
-    private StreamSchema(String stream, int version, int id, Schema schema, String timeField, List<String> keyFields) {
+    private StreamSchema(String stream, int version, int id, Schema schema, String timeField, List<String> keyFields, String compatibility) {
+        this.compatibility = compatibility;
         this.stream = stream;
         this.version = version;
         this.id = id;
@@ -59,6 +63,12 @@ public final class StreamSchema {
      */
     public static StreamSchema define(String stream, int version, int id, Schema schema,
                                       String requestedTimeField, List<String> requestedKeyFields) {
+        return define(stream, version, id, schema, requestedTimeField, requestedKeyFields, DEFAULT_COMPATIBILITY);
+    }
+
+    /** As {@link #define(String, int, int, Schema, String, List)}, with the stream's compatibility rule for later versions. */
+    public static StreamSchema define(String stream, int version, int id, Schema schema,
+                                      String requestedTimeField, List<String> requestedKeyFields, String compatibility) {
         if (schema.getType() != Schema.Type.RECORD) {
             throw new IllegalArgumentException("schema of stream=" + stream + " must be an Avro record, got " + schema.getType());
         }
@@ -86,7 +96,7 @@ public final class StreamSchema {
                 keyFields.add(key);
             }
         }
-        return new StreamSchema(stream, version, id, schema, timeField, keyFields);
+        return new StreamSchema(stream, version, id, schema, timeField, keyFields, compatibility);
     }
 
     private static String inferTimeField(Schema schema) {
@@ -169,6 +179,11 @@ public final class StreamSchema {
         return schema;
     }
 
+    /** The compatibility rule the next version of this stream is checked against (BACKWARD, FULL_TRANSITIVE, ...). */
+    public String compatibility() {
+        return compatibility;
+    }
+
     public String timeField() {
         return timeField;
     }
@@ -194,6 +209,7 @@ public final class StreamSchema {
         node.put("schema", schema.toString());
         node.put("timeField", timeField);
         node.putPOJO("keyFields", keyFields);
+        node.put("compatibility", compatibility);
         return node.toString();
     }
 
@@ -204,7 +220,7 @@ public final class StreamSchema {
             node.get("keyFields").forEach(k -> keys.add(k.asText()));
             Schema schema = new Schema.Parser().parse(node.get("schema").asText());
             return define(node.get("stream").asText(), node.get("version").asInt(), node.get("id").asInt(), schema,
-                    node.get("timeField").asText(), keys);
+                    node.get("timeField").asText(), keys, node.has("compatibility") ? node.get("compatibility").asText() : DEFAULT_COMPATIBILITY);
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("unreadable schema record: " + e.getMessage(), e);
         }
