@@ -15,4 +15,10 @@ public interface FrameConnection {
     boolean isWritable();
 
     String remoteAddress();
+
+    /**
+     * Stops (false) or resumes (true) reading from the peer. While paused, the peer's sends fill the socket buffers
+     * and then block: TCP's own flow control carries the back-pressure to the client.
+     */
+    void setReading(boolean reading);
 }

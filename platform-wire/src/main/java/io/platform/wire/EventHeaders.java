@@ -23,6 +23,8 @@ public final class EventHeaders {
     public static final String DLQ_TIME_MS = "dlq.time_ms";
     /** The original content type of a dead-lettered payload, e.g. {@code application/json} or {@code application/vnd.platform.wire}. */
     public static final String DLQ_CONTENT_TYPE = "dlq.content_type";
+    /** Present on a dead letter that failed again when replayed: it is parked and not replayed again. */
+    public static final String DLQ_REPLAYED = "dlq.replayed";
 
     private EventHeaders() {
     }

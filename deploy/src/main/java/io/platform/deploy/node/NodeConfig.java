@@ -38,6 +38,7 @@ public final class NodeConfig {
         define("storage.sync", "false", "fsync every storage commit (power-loss safe) instead of relying on the OS");
         define("query.timeout", "30s", "longest a query may run");
         define("producer.linger.ms", "1", "Kafka producer linger of the gateway: batching against latency");
+        define("gateway.max-in-flight-events", "500000", "events the gateway holds awaiting Kafka; beyond it HTTP answers 429, TCP stops reading");
     }
 
     private static void define(String key, String defaultValue, String help) {
@@ -109,8 +110,10 @@ public final class NodeConfig {
                 throw new ConfigException(key + "=" + port + " is not a port: use 0 to 65535");
             }
         }
-        if (integer("stream.partitions") < 1 || integer("stream.replication") < 1 || integer("flink.parallelism") < 1) {
-            throw new ConfigException("stream.partitions, stream.replication and flink.parallelism must be at least 1");
+        for (String key : new String[] {"stream.partitions", "stream.replication", "flink.parallelism", "gateway.max-in-flight-events"}) {
+            if (integer(key) < 1) {
+                throw new ConfigException(key + "=" + get(key) + " must be at least 1");
+            }
         }
         duration("aggregation.window");
         duration("aggregation.out-of-orderness");

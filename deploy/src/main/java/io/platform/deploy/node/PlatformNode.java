@@ -1,8 +1,11 @@
 package io.platform.deploy.node;
 
 import io.platform.deploy.kafka.EmbeddedKafkaBroker;
+import io.platform.ingest.dlq.DeadLetterTopic;
 import io.platform.ingest.gateway.BinaryIngestHandler;
 import io.platform.ingest.gateway.GatewayHttpApi;
+import io.platform.ingest.gateway.InFlightBudget;
+import io.platform.observability.LatencyMetrics;
 import io.platform.ingest.gateway.IngestPipeline;
 import io.platform.ingest.schema.SchemaRegistry;
 import io.platform.ingest.schema.StreamTopics;
@@ -134,11 +137,14 @@ public final class PlatformNode implements AutoCloseable {
     }
 
     private void startGateway(String host) throws Exception {
+        InFlightBudget budget = new InFlightBudget(config.integer("gateway.max-in-flight-events"));
+        io.micrometer.core.instrument.Gauge.builder("platform.gateway.in_flight_events", budget, InFlightBudget::inFlight)
+                .description("events received and not yet acknowledged by Kafka").register(LatencyMetrics.global().registry());
         gatewayTcp = FramedTcpServer.bind(host, config.integer("gateway.tcp.port"), 2, IngestFrameLayout.MAX_FRAME_LENGTH,
-                new BinaryIngestHandler(pipeline));
+                new BinaryIngestHandler(pipeline, budget));
         started.push(gatewayTcp);
         gatewayHttp = new ServiceHttpServer("gateway", host, config.integer("gateway.http.port"), 16, () -> true);
-        new GatewayHttpApi(registry, pipeline).install(gatewayHttp);
+        new GatewayHttpApi(registry, pipeline, new DeadLetterTopic(bootstrapServers, catalog), budget).install(gatewayHttp);
         gatewayHttp.start();
         started.push(gatewayHttp);
     }

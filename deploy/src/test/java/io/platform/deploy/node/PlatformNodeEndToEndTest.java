@@ -164,6 +164,36 @@ class PlatformNodeEndToEndTest {
                 "SELECT count(*) AS n, max(temperature) AS t FROM frames WHERE device = 'bin'").equals("{\"n\":4,\"t\":7.5}"));
     }
 
+    @Test
+    void shouldReplayDeadLettersExactlyOnceAfterASchemaFixAndParkThoseThatFailAgain() throws Exception {
+        String gateway = NodeHarness.gateway(node);
+        assertEquals(200, NodeHarness.post(gateway + "/v1/schemas/replays", NodeHarness.READINGS_SCHEMA).statusCode());
+        String withHumidity = "{\"device\":\"r1\",\"ts\":1700000000000,\"temperature\":1.0,\"humidity\":40.5}";
+        NodeHarness.post(gateway + "/v1/streams/replays/events", withHumidity + "\n" + withHumidity + "\n{not json\n");
+        JsonNode summary = JSON.readTree(NodeHarness.get(gateway + "/v1/dlq/replays").body());
+        assertEquals(3, summary.get("deadLetters").asInt(), summary.toString());
+        assertTrue(summary.get("reasons").toString().contains("unknown field 'humidity'"), summary.toString());
+        assertTrue(NodeHarness.get(gateway + "/v1/dlq/replays/events?limit=1").body().contains("\"payload\":\"{\\\"device\\\":\\\"r1\\\""));
+
+        // incompatible fix refused, compatible fix (new field with a default) accepted
+        String breaking = NodeHarness.READINGS_SCHEMA.replace("{\"name\":\"temperature\",\"type\":\"double\"}",
+                "{\"name\":\"temperature\",\"type\":\"double\"},{\"name\":\"humidity\",\"type\":\"double\"}");
+        HttpResponse<String> refused = NodeHarness.post(gateway + "/v1/schemas/replays", breaking);
+        assertEquals(409, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("READER_FIELD_MISSING_DEFAULT_VALUE"), refused.body());
+        String fixed = breaking.replace("{\"name\":\"humidity\",\"type\":\"double\"}", "{\"name\":\"humidity\",\"type\":\"double\",\"default\":0}");
+        assertEquals(200, NodeHarness.post(gateway + "/v1/schemas/replays", fixed).statusCode());
+
+        JsonNode replay = JSON.readTree(NodeHarness.post(gateway + "/v1/dlq/replays/replay", "").body());
+        assertEquals(2, replay.get("replayed").asInt(), replay.toString());
+        assertEquals(1, replay.get("failedAgain").asInt(), replay.toString());
+        JsonNode again = JSON.readTree(NodeHarness.post(gateway + "/v1/dlq/replays/replay", "").body());
+        assertEquals(0, again.get("replayed").asInt(), again.toString());
+        assertEquals(1, again.get("skippedParked").asInt(), again.toString());
+        NodeHarness.await("replayed events stored once", Duration.ofSeconds(30), () -> NodeHarness.queryFirstLine(node,
+                "SELECT count(*) AS n, sum(humidity) AS h FROM replays").equals("{\"n\":2,\"h\":81.0}"));
+    }
+
     private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrapServers());

@@ -15,9 +15,16 @@ public final class DeadLetterPublisher {
     public static final String STAGE_VALIDATE = "validate";
 
     private final Producer<byte[], byte[]> producer;
+    private final boolean replay;
 
     public DeadLetterPublisher(Producer<byte[], byte[]> producer) {
+        this(producer, false);
+    }
+
+    /** @param replay mark every dead letter as a failed replay ({@link EventHeaders#DLQ_REPLAYED}): parked, not replayed again */
+    public DeadLetterPublisher(Producer<byte[], byte[]> producer, boolean replay) {
         this.producer = producer;
+        this.replay = replay;
     }
 
     /**
@@ -31,6 +38,9 @@ public final class DeadLetterPublisher {
         headers.add(EventHeaders.DLQ_STAGE, stage.getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.DLQ_TIME_MS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.DLQ_CONTENT_TYPE, contentType.getBytes(StandardCharsets.UTF_8));
+        if (replay) {
+            headers.add(EventHeaders.DLQ_REPLAYED, "true".getBytes(StandardCharsets.UTF_8));
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         producer.send(new ProducerRecord<>(TopicNames.deadLetter(stream), null, null, null, original, headers), (metadata, error) -> {
             if (error != null) {

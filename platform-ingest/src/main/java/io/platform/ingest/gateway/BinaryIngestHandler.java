@@ -14,9 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BinaryIngestHandler implements FrameHandler {
     private final IngestPipeline pipeline;
+    private final InFlightBudget budget;
 
-    public BinaryIngestHandler(IngestPipeline pipeline) {
+    public BinaryIngestHandler(IngestPipeline pipeline, InFlightBudget budget) {
         this.pipeline = pipeline;
+        this.budget = budget;
+    }
+
+    @Override
+    public void onClose(FrameConnection connection) {
+        budget.forget(connection);
     }
 
     @Override
@@ -46,9 +53,11 @@ public final class BinaryIngestHandler implements FrameHandler {
         pipeline.recordTransport(sendTimeNs);
         byte[] value = new byte[length - valueOffset];
         frame.getBytes(base + valueOffset, value);
-        pipeline.ingestWire(stream, value, 0, value.length, sendTimeNs)
-                .whenComplete((outcome, error) -> ack(connection, correlationId,
-                        error == null ? outcome : new IngestOutcome(IngestOutcome.Status.FAILED, error.toString())));
+        budget.acquire(1, connection);
+        pipeline.ingestWire(stream, value, 0, value.length, sendTimeNs, outcome -> {
+            budget.release(1);
+            ack(connection, correlationId, outcome);
+        });
     }
 
     private void onBatch(FrameConnection connection, ByteBuf frame, int base, int length) {
@@ -57,13 +66,13 @@ public final class BinaryIngestHandler implements FrameHandler {
         int streamLength = frame.getUnsignedByte(base + IngestFrameLayout.STREAM_LENGTH_OFFSET);
         int countOffset = IngestFrameLayout.STREAM_OFFSET + streamLength;
         if (streamLength == 0 || countOffset + 4 > length) {
-            new BatchAck(connection, correlationId, 0).malformed("malformed batch frame: no room for stream name and count in " + length + " bytes");
+            new BatchAck(connection, correlationId, 0, null).malformed("malformed batch frame: no room for stream name and count in " + length + " bytes");
             return;
         }
         String stream = frame.toString(base + IngestFrameLayout.STREAM_OFFSET, streamLength, StandardCharsets.UTF_8);
         int count = frame.getInt(base + countOffset);
         if (count <= 0 || count > IngestFrameLayout.MAX_BATCH_EVENTS) {
-            new BatchAck(connection, correlationId, 0).malformed("malformed batch frame: count " + count + " not in 1.." + IngestFrameLayout.MAX_BATCH_EVENTS);
+            new BatchAck(connection, correlationId, 0, null).malformed("malformed batch frame: count " + count + " not in 1.." + IngestFrameLayout.MAX_BATCH_EVENTS);
             return;
         }
         // check every length before producing anything, so a corrupt batch is refused whole, not half-ingested
@@ -71,14 +80,15 @@ public final class BinaryIngestHandler implements FrameHandler {
         for (int i = 0; i < count; i++) {
             int valueLength = position + 4 <= length ? frame.getInt(base + position) : -1;
             if (valueLength < 0 || position + 4 + valueLength > length) {
-                new BatchAck(connection, correlationId, count).malformed("malformed batch frame: event " + i + " of " + count
+                new BatchAck(connection, correlationId, count, null).malformed("malformed batch frame: event " + i + " of " + count
                         + " overruns the frame of " + length + " bytes");
                 return;
             }
             position += 4 + valueLength;
         }
         pipeline.recordTransport(sendTimeNs);
-        BatchAck ack = new BatchAck(connection, correlationId, count);
+        budget.acquire(count, connection);
+        BatchAck ack = new BatchAck(connection, correlationId, count, budget);
         position = countOffset + 4;
         for (int i = 0; i < count; i++) {
             int valueLength = frame.getInt(base + position);
@@ -93,15 +103,19 @@ public final class BinaryIngestHandler implements FrameHandler {
     private static final class BatchAck implements IngestPipeline.OutcomeListener {
         private final FrameConnection connection;
         private final long correlationId;
+        private final int count;
+        private final InFlightBudget budget;
         private final AtomicInteger remaining;
         private final AtomicInteger accepted = new AtomicInteger();
         private final AtomicInteger rejected = new AtomicInteger();
         private final AtomicInteger failed = new AtomicInteger();
         private volatile String firstReason;
 
-        BatchAck(FrameConnection connection, long correlationId, int count) {
+        BatchAck(FrameConnection connection, long correlationId, int count, InFlightBudget budget) {
             this.connection = connection;
             this.correlationId = correlationId;
+            this.count = count;
+            this.budget = budget;
             this.remaining = new AtomicInteger(count);
         }
 
@@ -122,6 +136,9 @@ public final class BinaryIngestHandler implements FrameHandler {
                 firstReason = outcome.reason();
             }
             if (remaining.decrementAndGet() == 0) {
+                if (budget != null) {
+                    budget.release(count);
+                }
                 send();
             }
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.platform.ingest.dlq.DeadLetterTopic;
 import io.platform.ingest.schema.IncompatibleSchemaException;
 import io.platform.ingest.schema.SchemaRegistry;
 import io.platform.observability.http.ServiceHttpServer;
@@ -34,16 +35,57 @@ public final class GatewayHttpApi {
 
     private final SchemaRegistry registry;
     private final IngestPipeline pipeline;
+    private final DeadLetterTopic deadLetters;
+    private final InFlightBudget budget;
 
-    public GatewayHttpApi(SchemaRegistry registry, IngestPipeline pipeline) {
+    public GatewayHttpApi(SchemaRegistry registry, IngestPipeline pipeline, DeadLetterTopic deadLetters, InFlightBudget budget) {
         this.registry = registry;
         this.pipeline = pipeline;
+        this.deadLetters = deadLetters;
+        this.budget = budget;
     }
 
-    /** Installs {@code /v1/schemas} and {@code /v1/streams} on the server. */
+    /** Installs {@code /v1/schemas}, {@code /v1/streams} and {@code /v1/dlq} on the server. */
     public void install(ServiceHttpServer server) {
         server.route("/v1/schemas", this::schemas);
         server.route("/v1/streams", this::streams);
+        server.route("/v1/dlq", this::deadLetters);
+    }
+
+    /** {@code GET /v1/dlq/<stream>} counts by reason, {@code GET .../events?from=&limit=}, {@code POST .../replay}. */
+    private void deadLetters(HttpExchange exchange) throws IOException {
+        String[] path = pathParts(exchange, "/v1/dlq");
+        if (path.length == 0 || path.length > 2) {
+            error(exchange, 404, "no such route: use /v1/dlq/<stream>, /v1/dlq/<stream>/events or POST /v1/dlq/<stream>/replay");
+            return;
+        }
+        String stream = path[0];
+        if (pipeline.catalog().latest(stream) == null) {
+            error(exchange, 404, IngestPipeline.unknownStream(stream));
+            return;
+        }
+        String action = path.length == 2 ? path[1] : "";
+        String method = exchange.getRequestMethod();
+        if (action.isEmpty() && method.equals("GET")) {
+            respondJson(exchange, 200, deadLetters.summary(stream));
+        } else if (action.equals("events") && method.equals("GET")) {
+            Map<String, String> query = queryParams(exchange);
+            try {
+                long from = Long.parseLong(query.getOrDefault("from", "0"));
+                int limit = Integer.parseInt(query.getOrDefault("limit", "100"));
+                respondJson(exchange, 200, deadLetters.events(stream, from, Math.min(Math.max(limit, 1), 10_000)));
+            } catch (NumberFormatException e) {
+                error(exchange, 400, "from and limit must be whole numbers, e.g. ?from=0&limit=20");
+            }
+        } else if (action.equals("replay") && method.equals("POST")) {
+            try {
+                respondJson(exchange, 200, deadLetters.replay(stream));
+            } catch (IOException e) {
+                error(exchange, 503, e.getMessage());
+            }
+        } else {
+            error(exchange, 405, method + " /v1/dlq/" + stream + (action.isEmpty() ? "" : "/" + action) + " is not a route");
+        }
     }
 
     private void schemas(HttpExchange exchange) throws IOException {
@@ -122,8 +164,29 @@ public final class GatewayHttpApi {
             error(exchange, 413, "body larger than " + MAX_BODY_BYTES + " bytes: split it into several requests");
             return;
         }
+        List<byte[]> events = splitEvents(body);
+        if (events.size() > budget.maxEvents()) {
+            error(exchange, 413, events.size() + " events in one request exceed the gateway's in-flight budget of "
+                    + budget.maxEvents() + ": split the request");
+            return;
+        }
+        if (!budget.tryAcquire(events.size())) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            error(exchange, 429, "gateway busy: " + budget.inFlight() + " events await Kafka's acknowledgement (budget "
+                    + budget.maxEvents() + "); retry after 1 s, nothing of this request was taken");
+            return;
+        }
+        try {
+            ingestEvents(exchange, stream, schema, events, sendTimeNs);
+        } finally {
+            budget.release(events.size());
+        }
+    }
+
+    private void ingestEvents(HttpExchange exchange, String stream, StreamSchema schema, List<byte[]> events, long sendTimeNs)
+            throws IOException {
         List<CompletableFuture<IngestOutcome>> outcomes = new ArrayList<>();
-        for (byte[] event : splitEvents(body)) {
+        for (byte[] event : events) {
             JsonNode json;
             try {
                 json = JSON.readTree(event);

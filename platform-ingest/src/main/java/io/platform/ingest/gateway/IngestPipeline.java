@@ -28,8 +28,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * Thread-safe.
  */
 public final class IngestPipeline {
-    private static final String JSON_CONTENT = "application/json";
-    private static final String WIRE_CONTENT = "application/vnd.platform.wire";
+    public static final String JSON_CONTENT = "application/json";
+    public static final String WIRE_CONTENT = "application/vnd.platform.wire";
 
     private final SchemaCatalog catalog;
     private final Producer<byte[], byte[]> producer;
@@ -44,9 +44,14 @@ public final class IngestPipeline {
     private final Counter failedEvents = LatencyMetrics.global().registry().counter("platform.ingest.events", "outcome", "failed");
 
     public IngestPipeline(SchemaCatalog catalog, Producer<byte[], byte[]> producer) {
+        this(catalog, producer, new DeadLetterPublisher(producer));
+    }
+
+    /** A pipeline whose refused events go through {@code deadLetters} (e.g. marked as failed replays). */
+    public IngestPipeline(SchemaCatalog catalog, Producer<byte[], byte[]> producer, DeadLetterPublisher deadLetters) {
         this.catalog = catalog;
         this.producer = producer;
-        this.deadLetters = new DeadLetterPublisher(producer);
+        this.deadLetters = deadLetters;
     }
 
     public SchemaCatalog catalog() {

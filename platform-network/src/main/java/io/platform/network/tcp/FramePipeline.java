@@ -109,6 +109,11 @@ final class FramePipeline {
         }
 
         @Override
+        public void setReading(boolean reading) {
+            channel.config().setAutoRead(reading);
+        }
+
+        @Override
         public String remoteAddress() {
             return String.valueOf(channel.remoteAddress());
         }
