@@ -6,6 +6,8 @@ import io.platform.ingest.gateway.BinaryIngestHandler;
 import io.platform.ingest.gateway.GatewayHttpApi;
 import io.platform.ingest.gateway.InFlightBudget;
 import io.platform.observability.LatencyMetrics;
+import io.platform.observability.dashboard.DashboardRoutes;
+import io.platform.observability.dashboard.StatsSampler;
 import io.platform.ingest.gateway.IngestPipeline;
 import io.platform.ingest.schema.SchemaRegistry;
 import io.platform.ingest.schema.StreamTopics;
@@ -60,6 +62,7 @@ public final class PlatformNode implements AutoCloseable {
     private JobClient aggregationJob;
     private QueryEngine queryEngine;
     private String restoredCheckpoint;
+    private InFlightBudget budget;
 
     private PlatformNode(NodeConfig config) {
         this.config = config;
@@ -113,6 +116,28 @@ public final class PlatformNode implements AutoCloseable {
             startProcessingStorageAndQuery(dataDir, host, window, view);
         }
         startGateway(host);
+        startDashboard();
+    }
+
+    /** The per-second sampler behind {@code /dashboard} and {@code /v1/stats}, on the gateway and query ports. */
+    private void startDashboard() {
+        io.micrometer.core.instrument.search.Search deadLetters = LatencyMetrics.global().registry().find("platform.dlq.events");
+        long[] lastDeadLetters = {0};
+        StatsSampler sampler = new StatsSampler(50, 0.999)
+                .gauge("in_flight_events", budget::inFlight)
+                .gauge("storage_lag", () -> storageWriter == null ? 0 : storageWriter.lagRecords())
+                .gauge("dead_letters_per_s", () -> {
+                    long total = (long) deadLetters.counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+                    long perSecond = total - lastDeadLetters[0];
+                    lastDeadLetters[0] = total;
+                    return perSecond;
+                })
+                .start();
+        started.push(sampler);
+        DashboardRoutes.install(gatewayHttp, sampler);
+        if (queryHttp != null) {
+            DashboardRoutes.install(queryHttp, sampler);
+        }
     }
 
     private void startProcessingStorageAndQuery(Path dataDir, String host, Duration window, String view) throws Exception {
@@ -137,7 +162,7 @@ public final class PlatformNode implements AutoCloseable {
     }
 
     private void startGateway(String host) throws Exception {
-        InFlightBudget budget = new InFlightBudget(config.integer("gateway.max-in-flight-events"));
+        budget = new InFlightBudget(config.integer("gateway.max-in-flight-events"));
         io.micrometer.core.instrument.Gauge.builder("platform.gateway.in_flight_events", budget, InFlightBudget::inFlight)
                 .description("events received and not yet acknowledged by Kafka").register(LatencyMetrics.global().registry());
         gatewayTcp = FramedTcpServer.bind(host, config.integer("gateway.tcp.port"), 2, IngestFrameLayout.MAX_FRAME_LENGTH,
@@ -219,6 +244,7 @@ public final class PlatformNode implements AutoCloseable {
     public String addresses() {
         String h = host();
         return "gateway   http://" + h + ":" + gatewayHttpPort() + "  (POST /v1/schemas/<stream>, POST /v1/streams/<stream>/events, /health, /metrics)\n"
+                + "dashboard http://" + h + ":" + gatewayHttpPort() + "/dashboard  (live throughput, p50/p99/p999 per stage, lag, SLO burn)\n"
                 + "gateway   tcp://" + h + ":" + gatewayTcpPort() + "   (binary wire-format frames)\n"
                 + (queryHttp == null ? "query     (not on this node: node.role=ingest)\n"
                         : "query     http://" + h + ":" + queryHttpPort() + "  (POST /v1/query, /health, /metrics)\n")

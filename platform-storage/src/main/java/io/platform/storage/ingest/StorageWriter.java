@@ -55,6 +55,7 @@ public final class StorageWriter implements AutoCloseable {
     private final Map<Integer, GenericDatumReader<GenericRecord>> readers = new HashMap<>();
     private final CopyOnWriteArrayList<Consumer<Collection<String>>> commitListeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch assigned = new CountDownLatch(1);
+    private final Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> consumerMetrics;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
@@ -75,6 +76,7 @@ public final class StorageWriter implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "platform-storage-writer");
         this.consumer = new KafkaConsumer<>(props);
+        this.consumerMetrics = consumer.metrics();
         this.thread = new Thread(this::run, "storage-writer");
         thread.setDaemon(true);
     }
@@ -104,6 +106,20 @@ public final class StorageWriter implements AutoCloseable {
             }
         });
         thread.start();
+    }
+
+    /**
+     * The largest lag, in records, of any partition this writer reads: how far storage (and so queries) trails Kafka.
+     * Read from the consumer's metrics registry, which is safe from any thread.
+     */
+    public long lagRecords() {
+        for (var entry : consumerMetrics.entrySet()) {
+            if (entry.getKey().name().equals("records-lag-max") && !entry.getKey().tags().containsKey("topic")) {
+                Object value = entry.getValue().metricValue();
+                return value instanceof Double d && Double.isFinite(d) ? d.longValue() : 0;
+            }
+        }
+        return 0;
     }
 
     /** True while the writer thread runs without a fault. */

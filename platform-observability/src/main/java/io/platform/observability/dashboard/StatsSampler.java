@@ -1,0 +1,133 @@
+package io.platform.observability.dashboard;
+
+import io.platform.observability.LatencyMetrics;
+import io.platform.observability.Stage;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Once a second, turns each stage's accumulated histogram into that second's figures (count, p50/p99/p999, by
+ * subtracting the previous snapshot, so percentiles are never averaged) and reads the node's gauges; keeps the last
+ * {@link #HISTORY_SECONDS} seconds for the dashboard. The SLO burn rate compares the share of end_to_end events over
+ * the objective's latency with the share the objective allows. Thread-safe.
+ */
+public final class StatsSampler implements AutoCloseable {
+    public static final int HISTORY_SECONDS = 300;
+
+    /** One second of figures. */
+    public record Sample(long timeMs, Map<String, double[]> stages, Map<String, Double> gauges, double sloBurnRate) {
+    }
+
+    private final Map<Stage, Histogram> previous = new EnumMap<>(Stage.class);
+    private final Map<String, LongSupplier> gauges = new LinkedHashMap<>();
+    private final Deque<Sample> history = new ArrayDeque<>();
+    private final ScheduledExecutorService timer;
+    private final long objectiveLatencyNs;
+    private final double allowedSlowFraction;
+
+    /**
+     * @param objectiveLatencyMs the end-to-end latency the SLO promises, e.g. 50
+     * @param objective the share of events that must meet it, e.g. 0.999
+     */
+    public StatsSampler(double objectiveLatencyMs, double objective) {
+        this.objectiveLatencyNs = (long) (objectiveLatencyMs * 1e6);
+        this.allowedSlowFraction = 1 - objective;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "stats-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Adds a gauge sampled each second, e.g. consumer lag or in-flight events. Call before {@link #start()}. */
+    public StatsSampler gauge(String name, LongSupplier value) {
+        gauges.put(name, value);
+        return this;
+    }
+
+    public StatsSampler start() {
+        for (Stage stage : Stage.values()) {
+            previous.put(stage, LatencyMetrics.global().stage(stage).snapshot());
+        }
+        timer.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
+        return this;
+    }
+
+    /** Takes one sample now; also what the timer runs. */
+    public synchronized Sample sample() {
+        Map<String, double[]> stages = new LinkedHashMap<>();
+        double burn = 0;
+        for (Stage stage : Stage.values()) {
+            Histogram now = LatencyMetrics.global().stage(stage).snapshot();
+            Histogram last = previous.get(stage);
+            Histogram second = now.copy();
+            // a reset (benchmark warm-up) makes the accumulated histogram smaller than the last snapshot
+            if (last != null && now.getTotalCount() >= last.getTotalCount()) {
+                second.subtract(last);
+            }
+            previous.put(stage, now);
+            long count = second.getTotalCount();
+            stages.put(stage.metricName(), new double[] {count, second.getValueAtPercentile(50) / 1e6,
+                    second.getValueAtPercentile(99) / 1e6, second.getValueAtPercentile(99.9) / 1e6});
+            if (stage == Stage.END_TO_END && count > 0) {
+                long slow = count - second.getCountBetweenValues(0, objectiveLatencyNs);
+                burn = ((double) slow / count) / allowedSlowFraction;
+            }
+        }
+        Map<String, Double> gaugeValues = new LinkedHashMap<>();
+        gauges.forEach((name, supplier) -> gaugeValues.put(name, (double) supplier.getAsLong()));
+        Sample sample = new Sample(System.currentTimeMillis(), stages, gaugeValues, burn);
+        history.addLast(sample);
+        while (history.size() > HISTORY_SECONDS) {
+            history.removeFirst();
+        }
+        return sample;
+    }
+
+    public synchronized List<Sample> history() {
+        return new ArrayList<>(history);
+    }
+
+    /** The history as JSON: {@code {"samples":[{"t":..,"stages":{"validate":[count,p50,p99,p999],..},"gauges":{..},"burn":..}]}}. */
+    public String historyJson() {
+        StringBuilder out = new StringBuilder("{\"objectiveMs\":").append(objectiveLatencyNs / 1e6)
+                .append(",\"objective\":").append(1 - allowedSlowFraction).append(",\"samples\":[");
+        List<Sample> samples = history();
+        for (int i = 0; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            out.append(i > 0 ? "," : "").append("{\"t\":").append(s.timeMs()).append(",\"stages\":{");
+            int j = 0;
+            for (Map.Entry<String, double[]> stage : s.stages().entrySet()) {
+                double[] v = stage.getValue();
+                out.append(j++ > 0 ? "," : "").append('"').append(stage.getKey()).append("\":[")
+                        .append((long) v[0]).append(',').append(round(v[1])).append(',').append(round(v[2])).append(',').append(round(v[3])).append(']');
+            }
+            out.append("},\"gauges\":{");
+            j = 0;
+            for (Map.Entry<String, Double> gauge : s.gauges().entrySet()) {
+                out.append(j++ > 0 ? "," : "").append('"').append(gauge.getKey()).append("\":").append(round(gauge.getValue()));
+            }
+            out.append("},\"burn\":").append(round(s.sloBurnRate())).append('}');
+        }
+        return out.append("]}").toString();
+    }
+
+    private static String round(double v) {
+        return Double.isFinite(v) ? String.valueOf(Math.round(v * 1000) / 1000.0) : "0";
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
