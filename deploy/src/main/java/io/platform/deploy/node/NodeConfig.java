@@ -38,6 +38,8 @@ public final class NodeConfig {
         define("storage.sync", "false", "fsync every storage commit (power-loss safe) instead of relying on the OS");
         define("query.timeout", "30s", "longest a query may run");
         define("producer.linger.ms", "1", "Kafka producer linger of the gateway: batching against latency");
+        define("probe.interval", "10s", "how often a synthetic event is sent through the whole path and queried back");
+        define("probe.enabled", "true", "run the synthetic probe (needs node.role=all)");
         define("gateway.max-in-flight-events", "500000", "events the gateway holds awaiting Kafka; beyond it HTTP answers 429, TCP stops reading");
     }
 
@@ -120,6 +122,8 @@ public final class NodeConfig {
         duration("aggregation.idleness");
         duration("flink.checkpoint.interval");
         duration("query.timeout");
+        duration("probe.interval");
+        bool("probe.enabled");
         integer("producer.linger.ms");
         bool("storage.sync");
         if (!get("node.role").equals("all") && !get("node.role").equals("ingest")) {

@@ -63,6 +63,7 @@ public final class PlatformNode implements AutoCloseable {
     private QueryEngine queryEngine;
     private String restoredCheckpoint;
     private InFlightBudget budget;
+    private SyntheticProbe probe;
 
     private PlatformNode(NodeConfig config) {
         this.config = config;
@@ -116,6 +117,10 @@ public final class PlatformNode implements AutoCloseable {
             startProcessingStorageAndQuery(dataDir, host, window, view);
         }
         startGateway(host);
+        if (allServices && config.bool("probe.enabled")) {
+            probe = new SyntheticProbe(registry, pipeline, queryEngine, config.duration("probe.interval"), Duration.ofSeconds(10));
+            started.push(probe);
+        }
         startDashboard();
     }
 
@@ -126,6 +131,7 @@ public final class PlatformNode implements AutoCloseable {
         StatsSampler sampler = new StatsSampler(50, 0.999)
                 .gauge("in_flight_events", budget::inFlight)
                 .gauge("storage_lag", () -> storageWriter == null ? 0 : storageWriter.lagRecords())
+                .gauge("probe_ms", () -> probe == null ? -1 : probe.lastLatencyMs())
                 .gauge("dead_letters_per_s", () -> {
                     long total = (long) deadLetters.counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
                     long perSecond = total - lastDeadLetters[0];
@@ -233,6 +239,11 @@ public final class PlatformNode implements AutoCloseable {
 
     public NodeConfig config() {
         return config;
+    }
+
+    /** The synthetic probe, or null when disabled or on an ingest-only node. */
+    SyntheticProbe probe() {
+        return probe;
     }
 
     /** The checkpoint the aggregation job restored from at start, or null on a fresh start. */

@@ -194,6 +194,15 @@ class PlatformNodeEndToEndTest {
                 "SELECT count(*) AS n, sum(humidity) AS h FROM replays").equals("{\"n\":2,\"h\":81.0}"));
     }
 
+    @Test
+    void syntheticProbeSeesItsEventQueryableAndCountsTheRun() throws Exception {
+        long latencyMs = node.probe().runOnce();
+        assertTrue(latencyMs >= 0 && latencyMs < 10_000, "probe latency " + latencyMs);
+        String metrics = NodeHarness.get(NodeHarness.gateway(node) + "/metrics").body();
+        assertTrue(metrics.contains("platform_probe_runs_total{outcome=\"ok\"}"), "probe runs are counted");
+        assertTrue(metrics.contains("platform_probe_latency_ms"), "probe latency is a metric");
+    }
+
     private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrapServers());

@@ -1,0 +1,125 @@
+package io.platform.deploy.node;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.platform.ingest.gateway.IngestOutcome;
+import io.platform.ingest.gateway.IngestPipeline;
+import io.platform.ingest.schema.IncompatibleSchemaException;
+import io.platform.ingest.schema.SchemaRegistry;
+import io.platform.observability.LatencyMetrics;
+import io.platform.query.exec.QueryEngine;
+import io.platform.query.exec.RowSink;
+import io.platform.wire.EpochClock;
+import io.platform.wire.schema.StreamSchema;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A synthetic transaction: every interval it sends one marked event through the real path (gateway pipeline, Kafka,
+ * storage) into the {@value #STREAM} stream and queries it back by its id, recording the send-to-visible time as
+ * {@code platform_probe_latency_ms} and counting runs by outcome. A probe that is not visible within the timeout is
+ * logged as a warning: the pipeline is down or stuck even if no user is sending. Thread-safe.
+ */
+final class SyntheticProbe implements AutoCloseable {
+    static final String STREAM = "platform_probe";
+    private static final Logger LOG = LoggerFactory.getLogger(SyntheticProbe.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SCHEMA = """
+            {"type":"record","name":"Probe","namespace":"io.platform.probe","fields":[
+              {"name":"probe_id","type":"string"},{"name":"ts","type":"long"}]}""";
+
+    private final IngestPipeline pipeline;
+    private final QueryEngine queryEngine;
+    private final Duration timeout;
+    private final StreamSchema schema;
+    private final ScheduledExecutorService timer;
+    private final Recorder latency = new Recorder(TimeUnit.MINUTES.toNanos(10), 3);
+    private final AtomicLong lastLatencyMs = new AtomicLong(-1);
+    private final Counter ok;
+    private final Counter timedOut;
+    private final Counter failed;
+
+    SyntheticProbe(SchemaRegistry registry, IngestPipeline pipeline, QueryEngine queryEngine, Duration interval, Duration timeout)
+            throws IncompatibleSchemaException {
+        this.pipeline = pipeline;
+        this.queryEngine = queryEngine;
+        this.timeout = timeout;
+        this.schema = registry.register(STREAM, SCHEMA, "ts", List.of("probe_id"));
+        LatencyMetrics metrics = LatencyMetrics.global();
+        this.ok = metrics.registry().counter("platform.probe.runs", "outcome", "ok");
+        this.timedOut = metrics.registry().counter("platform.probe.runs", "outcome", "timeout");
+        this.failed = metrics.registry().counter("platform.probe.runs", "outcome", "failed");
+        Gauge.builder("platform.probe.latency.ms", lastLatencyMs, AtomicLong::get)
+                .description("send-to-queryable time of the last synthetic probe; -1 before the first").register(metrics.registry());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "synthetic-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::runOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs one probe; returns its latency in ms, or -1 when it failed or timed out. */
+    long runOnce() {
+        String id = UUID.randomUUID().toString();
+        long start = System.nanoTime();
+        try {
+            byte[] event = JSON.writeValueAsBytes(java.util.Map.of("probe_id", id, "ts", System.currentTimeMillis()));
+            IngestOutcome outcome = pipeline.ingestJson(schema, JSON.readTree(event), event, EpochClock.nowNs()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (outcome.status() != IngestOutcome.Status.ACCEPTED) {
+                failed.increment();
+                LOG.warn("synthetic probe refused by the gateway reason={}", outcome.reason());
+                return -1;
+            }
+            long deadline = start + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                long[] count = {0};
+                QueryEngine.PreparedQuery query = queryEngine.prepare("SELECT count(*) FROM " + STREAM + " WHERE probe_id = '" + id + "'");
+                query.run(new RowSink() {
+                    @Override
+                    public void columns(List<String> names) {
+                    }
+
+                    @Override
+                    public boolean row(Object[] values) {
+                        count[0] = (Long) values[0];
+                        return true;
+                    }
+                });
+                if (count[0] > 0) {
+                    long nanos = System.nanoTime() - start;
+                    latency.recordValue(Math.min(nanos, TimeUnit.MINUTES.toNanos(10)));
+                    lastLatencyMs.set(TimeUnit.NANOSECONDS.toMillis(nanos));
+                    ok.increment();
+                    return lastLatencyMs.get();
+                }
+                Thread.sleep(5);
+            }
+            timedOut.increment();
+            LOG.warn("synthetic probe id={} not queryable after {} ms: check Kafka, the storage writer and /metrics", id, timeout.toMillis());
+        } catch (Exception e) {
+            failed.increment();
+            LOG.warn("synthetic probe failed: {}", e.toString());
+        }
+        return -1;
+    }
+
+    long lastLatencyMs() {
+        return lastLatencyMs.get();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+
+}
