@@ -203,6 +203,27 @@ class PlatformNodeEndToEndTest {
         assertTrue(metrics.contains("platform_probe_latency_ms"), "probe latency is a metric");
     }
 
+    @Test
+    void everyMetricTheShippedAlertRulesAndGrafanaDashboardUseIsExposed() throws Exception {
+        NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/metered", NodeHarness.READINGS_SCHEMA);
+        NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/metered/events", "{\"device\":\"m\",\"ts\":1,\"temperature\":1}\n{bad\n");
+        node.probe().runOnce();
+        String metrics = NodeHarness.get(NodeHarness.gateway(node) + "/metrics").body();
+        for (String file : new String[] {"observability/prometheus-alerts.yml", "observability/grafana-dashboard.json"}) {
+            java.util.regex.Matcher names = java.util.regex.Pattern.compile("platform_[a-z_]+").matcher(java.nio.file.Files.readString(Path.of(file)));
+            int checked = 0;
+            while (names.find()) {
+                String name = names.group();
+                if (name.equals("platform_pipeline") || name.equals("platform_probe")) {
+                    continue;
+                }
+                assertTrue(metrics.contains(name), file + " uses " + name + ", which /metrics does not expose");
+                checked++;
+            }
+            assertTrue(checked > 5, file + " references metrics");
+        }
+    }
+
     private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrapServers());
