@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "platform", mixinStandardHelpOptions = true, version = "platform 0.1.0",
         description = "Low-latency streaming data platform: ingest, process, store and query events.",
         subcommands = {PlatformCli.Up.class, PlatformCli.Demo.class, PlatformCli.Send.class, PlatformCli.Query.class,
-                PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Bench.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
+                PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
 public final class PlatformCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -386,6 +386,43 @@ public final class PlatformCli implements Runnable {
                 }
                 return 0;
             }
+        }
+    }
+
+    @Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check this host (MTU, socket buffers, congestion control, clock sync, memory) and say what to fix; exits 1 on a failure.")
+    static final class Doctor implements Callable<Integer> {
+        @Option(names = "--peer", description = "a peer's data-interface MTU as name=mtu, to check MTU consistency (repeatable)")
+        Map<String, Integer> peers = new java.util.LinkedHashMap<>();
+
+        @Option(names = "--data-dir", defaultValue = "./data", description = "data directory whose disk to check (default ${DEFAULT-VALUE})")
+        Path dataDir;
+
+        @Override
+        public Integer call() throws Exception {
+            List<io.platform.network.host.HostFinding> findings = new ArrayList<>(io.platform.network.host.HostDoctor.forThisHost().run(peers));
+            Path existing = dataDir.toAbsolutePath();
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing != null) {
+                long free = Files.getFileStore(existing).getUsableSpace();
+                findings.add(new io.platform.network.host.HostFinding("disk free " + existing, free < (10L << 30)
+                        ? io.platform.network.host.HostFinding.Level.WARN : io.platform.network.host.HostFinding.Level.OK,
+                        (free >> 20) + " MiB", free < (10L << 30) ? "keep at least 10 GiB free for Kafka logs, RocksDB compaction and checkpoints" : ""));
+            }
+            findings.add(new io.platform.network.host.HostFinding("cpus", Runtime.getRuntime().availableProcessors() < 4
+                    ? io.platform.network.host.HostFinding.Level.WARN : io.platform.network.host.HostFinding.Level.OK,
+                    Runtime.getRuntime().availableProcessors() + " available",
+                    Runtime.getRuntime().availableProcessors() < 4 ? "few cores: keep yielding/backoff idle strategies; busy-spin only on isolated cores" : ""));
+            boolean failed = false;
+            for (io.platform.network.host.HostFinding f : findings) {
+                System.out.printf("%-5s %-34s %s%n", f.level(), f.check(), f.observed());
+                if (!f.advice().isEmpty()) {
+                    System.out.printf("      -> %s%n", f.advice());
+                }
+                failed |= f.level() == io.platform.network.host.HostFinding.Level.FAIL;
+            }
+            return failed ? 1 : 0;
         }
     }
 

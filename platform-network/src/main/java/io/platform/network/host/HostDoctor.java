@@ -1,0 +1,206 @@
+package io.platform.network.host;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Checks the host for what the platform's latency depends on and says what to change. The values are read from a
+ * root directory ({@code /} normally; a test passes a fake tree), so every rule is testable. Stateless, thread-safe.
+ */
+public final class HostDoctor {
+    /** Socket buffers below this limit Aeron's and Kafka's throughput on fast links (Aeron recommends 2 MiB at least). */
+    public static final long RECOMMENDED_SOCKET_BUFFER_BYTES = 16L << 20;
+    public static final int JUMBO_MTU = 9000;
+
+    private final Path root;
+
+    private HostDoctor(Path root) {
+        this.root = root;
+    }
+
+    public static HostDoctor forThisHost() {
+        return new HostDoctor(Path.of("/"));
+    }
+
+    /** A doctor reading {@code /proc}, {@code /sys} and {@code /dev} below {@code root}: for tests and containers. */
+    public static HostDoctor forRoot(Path root) {
+        return new HostDoctor(root);
+    }
+
+    /**
+     * Runs every check.
+     *
+     * @param peerMtus MTUs reported by the configured peers' data interfaces (may be empty)
+     */
+    public List<HostFinding> run(Map<String, Integer> peerMtus) {
+        List<HostFinding> findings = new ArrayList<>();
+        Map<String, Integer> mtus = interfaceMtus();
+        mtus.forEach((name, mtu) -> findings.add(mtu(name, mtu)));
+        if (!peerMtus.isEmpty()) {
+            findings.add(mtuConsistency(mtus, peerMtus));
+        }
+        findings.add(socketBuffer("net.core.rmem_max", read("proc/sys/net/core/rmem_max")));
+        findings.add(socketBuffer("net.core.wmem_max", read("proc/sys/net/core/wmem_max")));
+        findings.add(congestionControl(read("proc/sys/net/ipv4/tcp_congestion_control"), read("proc/sys/net/ipv4/tcp_available_congestion_control")));
+        findings.add(clockSync(runningProcesses(), hasPtpClock()));
+        findings.add(transparentHugePages(read("sys/kernel/mm/transparent_hugepage/enabled")));
+        findings.add(swappiness(read("proc/sys/vm/swappiness")));
+        return findings;
+    }
+
+    Map<String, Integer> interfaceMtus() {
+        Map<String, Integer> mtus = new TreeMap<>();
+        Path net = root.resolve("sys/class/net");
+        if (!Files.isDirectory(net)) {
+            return mtus;
+        }
+        try (Stream<Path> interfaces = Files.list(net)) {
+            interfaces.forEach(dir -> {
+                String mtu = read(root.relativize(dir.resolve("mtu")).toString());
+                if (mtu != null && mtu.matches("\\d+")) {
+                    mtus.put(dir.getFileName().toString(), Integer.parseInt(mtu));
+                }
+            });
+        } catch (IOException e) {
+            // unreadable: no interface findings
+        }
+        return mtus;
+    }
+
+    static HostFinding mtu(String name, int mtu) {
+        if (name.equals("lo") || name.startsWith("ifb") || name.startsWith("docker") || name.startsWith("veth")) {
+            return new HostFinding("mtu " + name, HostFinding.Level.OK, String.valueOf(mtu), "");
+        }
+        if (mtu >= JUMBO_MTU) {
+            return new HostFinding("mtu " + name, HostFinding.Level.OK, mtu + " (jumbo frames)", "");
+        }
+        return new HostFinding("mtu " + name, HostFinding.Level.WARN, String.valueOf(mtu),
+                "for a data-plane NIC whose switches and peers allow it, use jumbo frames: ip link set dev " + name + " mtu "
+                        + JUMBO_MTU + " (fewer packets per byte; every hop must agree, see the peer check)");
+    }
+
+    static HostFinding mtuConsistency(Map<String, Integer> local, Map<String, Integer> peers) {
+        int localMin = local.entrySet().stream().filter(e -> !e.getKey().equals("lo")).mapToInt(Map.Entry::getValue).min().orElse(1500);
+        List<String> smaller = new ArrayList<>();
+        peers.forEach((peer, mtu) -> {
+            if (mtu != localMin) {
+                smaller.add(peer + "=" + mtu);
+            }
+        });
+        if (smaller.isEmpty()) {
+            return new HostFinding("mtu across peers", HostFinding.Level.OK, "all " + localMin, "");
+        }
+        return new HostFinding("mtu across peers", HostFinding.Level.FAIL, "local " + localMin + ", peers " + smaller,
+                "set the same MTU on every host of the data path; a mismatch fragments or silently drops large UDP frames");
+    }
+
+    static HostFinding socketBuffer(String key, String value) {
+        if (value == null || !value.matches("\\d+")) {
+            return new HostFinding(key, HostFinding.Level.WARN, "unreadable", "check with: sysctl " + key);
+        }
+        long bytes = Long.parseLong(value);
+        if (bytes >= RECOMMENDED_SOCKET_BUFFER_BYTES) {
+            return new HostFinding(key, HostFinding.Level.OK, bytes + " bytes", "");
+        }
+        return new HostFinding(key, HostFinding.Level.WARN, bytes + " bytes",
+                "raise it for high-rate UDP/TCP: sysctl -w " + key + "=" + RECOMMENDED_SOCKET_BUFFER_BYTES
+                        + " (persist in /etc/sysctl.d/90-platform.conf)");
+    }
+
+    static HostFinding congestionControl(String active, String available) {
+        if (active == null) {
+            return new HostFinding("tcp congestion control", HostFinding.Level.WARN, "unreadable", "check with: sysctl net.ipv4.tcp_congestion_control");
+        }
+        Set<String> choices = available == null ? Set.of() : Set.of(available.trim().split("\\s+"));
+        if (active.equals("bbr")) {
+            return new HostFinding("tcp congestion control", HostFinding.Level.OK, "bbr (available: " + choices + ")", "");
+        }
+        String how = choices.contains("bbr") ? "sysctl -w net.ipv4.tcp_congestion_control=bbr"
+                : "modprobe tcp_bbr, then sysctl -w net.ipv4.tcp_congestion_control=bbr";
+        return new HostFinding("tcp congestion control", HostFinding.Level.WARN, active + " (available: " + choices + ")",
+                "for cross-site bulk transfer (replication) BBR keeps throughput under loss and queues short: " + how);
+    }
+
+    static HostFinding clockSync(Set<String> processes, boolean ptpClock) {
+        String ptp = ptpClock ? "PTP hardware clock present" : "no PTP hardware clock (/dev/ptp*)";
+        if (processes.contains("ptp4l") || processes.contains("phc2sys")) {
+            return new HostFinding("clock sync", HostFinding.Level.OK, "linuxptp running; " + ptp, "");
+        }
+        if (processes.contains("chronyd") || processes.contains("ntpd") || processes.contains("systemd-timesyn")) {
+            return new HostFinding("clock sync", HostFinding.Level.OK, "NTP daemon running; " + ptp,
+                    ptpClock ? "with a PTP hardware clock, linuxptp (ptp4l + phc2sys) gives sub-microsecond offsets" : "");
+        }
+        return new HostFinding("clock sync", HostFinding.Level.WARN, "no chronyd/ntpd/ptp4l running; " + ptp,
+                "cross-host end_to_end latency needs synchronized clocks: install chrony (or linuxptp on PTP-capable NICs)");
+    }
+
+    static HostFinding transparentHugePages(String value) {
+        if (value == null) {
+            return new HostFinding("transparent hugepages", HostFinding.Level.OK, "not present", "");
+        }
+        if (value.contains("[always]")) {
+            return new HostFinding("transparent hugepages", HostFinding.Level.WARN, value.trim(),
+                    "compaction stalls show up as p999 spikes: echo madvise > /sys/kernel/mm/transparent_hugepage/enabled");
+        }
+        return new HostFinding("transparent hugepages", HostFinding.Level.OK, value.trim(), "");
+    }
+
+    static HostFinding swappiness(String value) {
+        if (value == null || !value.matches("\\d+")) {
+            return new HostFinding("vm.swappiness", HostFinding.Level.OK, "unreadable", "");
+        }
+        int swappiness = Integer.parseInt(value);
+        if (swappiness <= 10) {
+            return new HostFinding("vm.swappiness", HostFinding.Level.OK, value, "");
+        }
+        return new HostFinding("vm.swappiness", HostFinding.Level.WARN, value,
+                "a swapped-out JVM page costs milliseconds: sysctl -w vm.swappiness=1");
+    }
+
+    private Set<String> runningProcesses() {
+        Set<String> names = new java.util.HashSet<>();
+        Path proc = root.resolve("proc");
+        if (!Files.isDirectory(proc)) {
+            return names;
+        }
+        try (Stream<Path> entries = Files.list(proc)) {
+            entries.filter(p -> p.getFileName().toString().matches("\\d+")).forEach(p -> {
+                String comm = read(root.relativize(p.resolve("comm")).toString());
+                if (comm != null) {
+                    names.add(comm);
+                }
+            });
+        } catch (IOException e) {
+            // no process list
+        }
+        return names;
+    }
+
+    private boolean hasPtpClock() {
+        Path dev = root.resolve("dev");
+        if (!Files.isDirectory(dev)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(dev)) {
+            return entries.anyMatch(p -> p.getFileName().toString().startsWith("ptp"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private String read(String relative) {
+        // a stream, not Files.readString: procfs reports sizes that make the sized read return a truncated value
+        try (java.io.InputStream in = Files.newInputStream(root.resolve(relative))) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
