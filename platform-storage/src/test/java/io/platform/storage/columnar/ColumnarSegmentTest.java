@@ -1,0 +1,114 @@
+package io.platform.storage.columnar;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ColumnarSegmentTest {
+    @Test
+    void timestampsRoundTripIncludingIrregularGapsAndHugeJumps() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        long[] times = new long[5000];
+        long t = -1_000_000;
+        for (int i = 0; i < times.length; i++) {
+            t += switch (random.nextInt(6)) {
+                case 0 -> 0;
+                case 1 -> 1000 + random.nextInt(129) - 64;
+                case 2 -> random.nextInt(5000);
+                case 3 -> random.nextInt(1 << 20);
+                case 4 -> Long.MAX_VALUE / 100_000;
+                default -> 1000;
+            };
+            times[i] = t;
+        }
+        assertArrayEquals(times, TimestampCodec.decode(TimestampCodec.encode(times, times.length), times.length), "seed=" + seed);
+    }
+
+    @Test
+    void regularTimestampsCostAboutOneBitEach() {
+        long[] times = new long[10_000];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = 1_700_000_000_000L + i * 1000L;
+        }
+        int bytes = TimestampCodec.encode(times, times.length).length;
+        assertTrue(bytes < 10_000 / 8 + 32, "10,000 regular timestamps in " + bytes + " bytes");
+    }
+
+    @Test
+    void doublesRoundTripBitExactIncludingSpecialValues() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        double[] values = new double[5000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = switch (random.nextInt(7)) {
+                case 0 -> Double.NaN;
+                case 1 -> -0.0;
+                case 2 -> Double.MAX_VALUE;
+                case 3 -> random.nextGaussian() * 1e300;
+                case 4 -> i > 0 ? values[i - 1] : 1.0;
+                default -> 20 + Math.round(random.nextGaussian() * 10) / 10.0;
+            };
+        }
+        double[] back = DoubleCodec.decode(DoubleCodec.encode(values, values.length), values.length);
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(values[i]), Double.doubleToRawLongBits(back[i]), "index " + i + " seed=" + seed);
+        }
+    }
+
+    @Test
+    void scanSkipsBlocksOutsideTheRangeAndReadsOnlyTheNamedColumns() {
+        int rows = 10_000;
+        long[] times = new long[rows];
+        double[] temperature = new double[rows];
+        double[] humidity = new double[rows];
+        String[] device = new String[rows];
+        for (int i = 0; i < rows; i++) {
+            times[i] = 1_700_000_000_000L + i * 1000L;
+            temperature[i] = 20 + (i % 100) * 0.1;
+            humidity[i] = 40 + (i % 7);
+            device[i] = "dev-" + (i % 3);
+        }
+        Map<String, double[]> doubles = new LinkedHashMap<>();
+        doubles.put("temperature", temperature);
+        doubles.put("humidity", humidity);
+        byte[] encoded = ColumnarSegment.write(times, doubles, Map.of("device", device), 1024);
+        ColumnarSegment segment = ColumnarSegment.read(encoded);
+        assertEquals(10, segment.blockCount());
+        assertArrayEquals(new double[] {20.0, 29.9}, segment.minMax("temperature"), 1e-9);
+
+        List<Long> seen = new ArrayList<>();
+        double[] sum = {0};
+        long from = times[2500];
+        long to = times[4000];
+        ColumnarSegment.ScanStats stats = segment.scan(from, to, List.of("temperature"), block -> {
+            assertTrue(block.doubles().containsKey("temperature") && !block.doubles().containsKey("humidity"));
+            for (int i = 0; i < block.times().length; i++) {
+                if (block.times()[i] >= from && block.times()[i] < to) {
+                    seen.add(block.times()[i]);
+                    sum[0] += block.doubles().get("temperature")[i];
+                }
+            }
+        });
+        assertEquals(1500, seen.size());
+        double expected = 0;
+        for (int i = 2500; i < 4000; i++) {
+            expected += temperature[i];
+        }
+        assertEquals(expected, sum[0], 1e-6);
+        assertEquals(2, stats.blocksRead(), "blocks 2 and 3 hold rows 2048..4095");
+        assertEquals(8, stats.blocksSkipped());
+        assertTrue(stats.bytesSkipped() > stats.bytesRead(), stats.toString());
+        double bytesPerRow = (double) encoded.length / rows;
+        // raw: 8 (time) + 16 (two doubles) + 5 (device) = 29 bytes per row
+        assertTrue(bytesPerRow < 12, "time + 2 doubles + a string column in " + bytesPerRow + " bytes per row");
+        System.out.printf("columnar segment: %d rows, %d bytes, %.2f bytes/row; scan read %s%n", rows, encoded.length, bytesPerRow, stats);
+    }
+}
