@@ -17,6 +17,7 @@ import io.platform.processing.aggregation.AggregationJob;
 import io.platform.processing.aggregation.AggregationSettings;
 import io.platform.query.exec.QueryEngine;
 import io.platform.query.exec.QueryLimits;
+import io.platform.query.exec.ResultCache;
 import io.platform.query.http.QueryHttpApi;
 import io.platform.storage.StorageOptions;
 import io.platform.storage.TimeSeriesStore;
@@ -160,7 +161,9 @@ public final class PlatformNode implements AutoCloseable {
             AggregationJob.releaseSharedResources();
         });
 
-        queryEngine = new QueryEngine(store, catalog, view, new QueryLimits(config.duration("query.timeout").toMillis(), 2_000_000));
+        ResultCache cache = new ResultCache(1000, 10_000);
+        storageWriter.onCommit(streams -> streams.forEach(cache::invalidate));
+        queryEngine = new QueryEngine(store, catalog, view, new QueryLimits(config.duration("query.timeout").toMillis(), 2_000_000), cache);
         queryHttp = new ServiceHttpServer("query", host, config.integer("query.http.port"), 8, storageWriter::healthy);
         new QueryHttpApi(queryEngine).install(queryHttp);
         queryHttp.start();

@@ -36,6 +36,11 @@ final class AggregateTable implements Table {
     }
 
     @Override
+    public String stream() {
+        return latest.stream();
+    }
+
+    @Override
     public List<String> columns() {
         return columns;
     }

@@ -30,18 +30,46 @@ public final class QueryEngine {
     private final SchemaCatalog catalog;
     private final String aggregateView;
     private final QueryLimits limits;
+    private final ResultCache cache;
 
     public QueryEngine(TimeSeriesStore store, SchemaCatalog catalog, String aggregateView, QueryLimits limits) {
+        this(store, catalog, aggregateView, limits, null);
+    }
+
+    /** @param cache results reused until their stream's data changes; null for none */
+    public QueryEngine(TimeSeriesStore store, SchemaCatalog catalog, String aggregateView, QueryLimits limits, ResultCache cache) {
         this.store = store;
         this.catalog = catalog;
         this.aggregateView = aggregateView;
         this.limits = limits;
+        this.cache = cache;
     }
 
-    /** Parses and plans {@code sql}; errors carry the position of the problem. */
+    private enum Mode { RUN, EXPLAIN, EXPLAIN_ANALYZE }
+
+    /**
+     * Parses and plans {@code sql}; errors carry the position of the problem. {@code EXPLAIN <query>} answers the plan;
+     * {@code EXPLAIN ANALYZE <query>} runs it and answers the plan with rows scanned, matched, returned and the time.
+     */
     public PreparedQuery prepare(String sql) throws SqlException {
-        SelectStatement statement = SqlParser.parse(sql);
-        return new PreparedQuery(statement, resolve(statement.table(), statement.tablePosition()));
+        Mode mode = Mode.RUN;
+        String body = sql;
+        java.util.regex.Matcher explain = java.util.regex.Pattern.compile("(?is)^\\s*explain\\s+(analyze\\s+)?(.*)$").matcher(sql);
+        if (explain.matches()) {
+            mode = explain.group(1) != null ? Mode.EXPLAIN_ANALYZE : Mode.EXPLAIN;
+            body = explain.group(2);
+        }
+        int shift = sql.length() - body.length();
+        SelectStatement statement;
+        try {
+            statement = SqlParser.parse(body);
+        } catch (SqlException e) {
+            throw new SqlException(e.getMessage(), e.position() + shift);
+        }
+        PreparedQuery query = new PreparedQuery(statement, resolve(statement.table(), statement.tablePosition() + shift));
+        query.mode = mode;
+        query.cacheKey = ResultCache.normalize(body);
+        return query;
     }
 
     /** Parses, plans and runs {@code sql} into {@code sink}. */
@@ -86,6 +114,10 @@ public final class QueryEngine {
         private Function<Object[], Object>[] aggInputs;
         private String[] aggFunctions;
         private Comparator<Object[]> order;
+        private Mode mode = Mode.RUN;
+        private String cacheKey;
+        private long rowsScanned;
+        private long rowsMatched;
 
         private record Filter(int column, String operator, Object value) {
             boolean test(Object[] row) {
@@ -227,16 +259,84 @@ public final class QueryEngine {
         /** Runs the query; rows go to {@code sink} as they are ready. */
         public void run(RowSink sink) throws SqlException, IOException {
             long start = System.nanoTime();
-            long deadline = start + limits.timeoutMs() * 1_000_000L;
-            sink.columns(columnNames());
             try {
-                if (statement.aggregates()) {
-                    runAggregate(sink, deadline);
-                } else {
-                    runProjection(sink, deadline);
+                switch (mode) {
+                    case EXPLAIN -> {
+                        sink.columns(List.of("plan"));
+                        sink.row(new Object[] {plan()});
+                    }
+                    case EXPLAIN_ANALYZE -> {
+                        long[] returned = {0};
+                        execute(new RowSink() {
+                            @Override
+                            public void columns(List<String> names) {
+                            }
+
+                            @Override
+                            public boolean row(Object[] values) {
+                                returned[0]++;
+                                return true;
+                            }
+                        }, start);
+                        sink.columns(List.of("plan", "rows_scanned", "rows_matched", "rows_returned", "elapsed_ms"));
+                        sink.row(new Object[] {plan(), rowsScanned, rowsMatched, returned[0], (System.nanoTime() - start) / 1e6});
+                    }
+                    default -> runCached(sink, start);
                 }
             } finally {
                 LatencyMetrics.global().recordNanos(Stage.QUERY, System.nanoTime() - start);
+            }
+        }
+
+        private void runCached(RowSink sink, long start) throws SqlException, IOException {
+            if (cache == null) {
+                sink.columns(columnNames());
+                execute(sink, start);
+                return;
+            }
+            // the version is read before running: a commit during the run leaves the stored entry already stale
+            long version = cache.version(table.stream());
+            ResultCache.Entry hit = cache.get(cacheKey, version);
+            if (hit != null) {
+                sink.columns(hit.columns());
+                for (Object[] row : hit.rows()) {
+                    if (!sink.row(row)) {
+                        return;
+                    }
+                }
+                return;
+            }
+            List<Object[]> captured = new ArrayList<>();
+            boolean[] complete = {true};
+            sink.columns(columnNames());
+            execute(new RowSink() {
+                @Override
+                public void columns(List<String> names) {
+                }
+
+                @Override
+                public boolean row(Object[] values) throws IOException {
+                    if (captured.size() < cache.maxRowsPerEntry()) {
+                        captured.add(values);
+                    } else {
+                        complete[0] = false;
+                    }
+                    boolean more = sink.row(values);
+                    complete[0] &= more;
+                    return more;
+                }
+            }, start);
+            if (complete[0]) {
+                cache.put(cacheKey, new ResultCache.Entry(columnNames(), captured, version));
+            }
+        }
+
+        private void execute(RowSink sink, long start) throws SqlException, IOException {
+            long deadline = start + limits.timeoutMs() * 1_000_000L;
+            if (statement.aggregates()) {
+                runAggregate(sink, deadline);
+            } else {
+                runProjection(sink, deadline);
             }
         }
 
@@ -252,7 +352,12 @@ public final class QueryEngine {
             table.scan(series, fromMs, toMs, row -> {
                 try {
                     checkDeadline(deadline, ++seen[0]);
-                    return !passes(row) || visitor.accept(row);
+                    rowsScanned++;
+                    if (!passes(row)) {
+                        return true;
+                    }
+                    rowsMatched++;
+                    return visitor.accept(row);
                 } catch (SqlException | IOException e) {
                     error[0] = e;
                     return false;

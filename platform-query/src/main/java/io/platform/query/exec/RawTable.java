@@ -31,6 +31,11 @@ final class RawTable implements Table {
     }
 
     @Override
+    public String stream() {
+        return latest.stream();
+    }
+
+    @Override
     public List<String> columns() {
         return columns;
     }

@@ -4,6 +4,9 @@ import java.util.List;
 
 /** A queryable table over storage. Rows are {@code Object[]} aligned with {@link #columns()}. */
 interface Table {
+    /** The stream whose data the table shows (raw events or its aggregates). */
+    String stream();
+
     List<String> columns();
 
     /** The column holding event time in epoch ms, used for time-range pushdown. */

@@ -119,6 +119,51 @@ class QueryEngineTest {
     }
 
     @Test
+    void explainShowsThePlanAndExplainAnalyzeWhatItRead() throws Exception {
+        assertEquals(List.of("[scan table=readings series=d2 (one seek) time=[0,50000) filters=3 hash-aggregate]"),
+                rows("EXPLAIN SELECT count(*) FROM readings WHERE device = 'd2' AND ts >= 0 AND ts < 50000"));
+        String analyzed = rows("explain analyze SELECT count(*) FROM readings WHERE device = 'd2' AND temperature > 20").get(0);
+        assertTrue(analyzed.startsWith("[scan table=readings series=d2 (one seek) time=[-inf,+inf) filters=2 hash-aggregate, 25, 20, 1, "), analyzed);
+        assertEquals(24, assertThrows(SqlException.class, () -> engine.prepare("EXPLAIN SELECT nope FROM readings")).position(),
+                "positions count from the start of the whole text");
+    }
+
+    @Test
+    void servesRepeatedQueriesFromCacheUntilTheirStreamChanges() throws Exception {
+        ResultCache cache = new ResultCache(10, 100);
+        QueryEngine cached = new QueryEngine(store, CatalogFixture.withSchema(StreamSchema.define("readings", 1, 100, SCHEMA, null, null)),
+                "10s", new QueryLimits(10_000, 1000), cache);
+        String sql = "SELECT device, count(*) AS n FROM readings GROUP BY device ORDER BY device";
+        List<String> first = rowsOf(cached, sql);
+        double hitsBefore = io.platform.observability.LatencyMetrics.global().registry().counter("platform.query.cache", "result", "hit").count();
+        assertEquals(first, rowsOf(cached, "SELECT  device, count(*) AS n\n FROM readings GROUP BY device ORDER BY device"));
+        assertEquals(hitsBefore + 1, io.platform.observability.LatencyMetrics.global().registry().counter("platform.query.cache", "result", "hit").count());
+        try (StoreBatch batch = store.newBatch()) {
+            batch.putRaw("readings", "d0", 500_000L, 1, 1, encode("d0", 500_000L, 1));
+            store.commit(batch);
+        }
+        assertEquals(first, rowsOf(cached, sql), "without an invalidation the cache still answers (storage commits invalidate)");
+        cache.invalidate("readings");
+        assertEquals("[d0, 26]", rowsOf(cached, sql).get(0), "after the stream's data changed the query runs again");
+    }
+
+    private static List<String> rowsOf(QueryEngine engine, String sql) throws Exception {
+        List<String> rows = new ArrayList<>();
+        engine.execute(sql, new RowSink() {
+            @Override
+            public void columns(List<String> names) {
+            }
+
+            @Override
+            public boolean row(Object[] values) {
+                rows.add(Arrays.toString(values));
+                return true;
+            }
+        });
+        return rows;
+    }
+
+    @Test
     void enforcesTheMemoryLimitOnGroups() {
         QueryEngine tight = new QueryEngine(store, CatalogFixture.withSchema(StreamSchema.define("readings", 1, 100, SCHEMA, null, null)),
                 "10s", new QueryLimits(10_000, 10));
