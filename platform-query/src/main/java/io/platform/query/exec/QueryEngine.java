@@ -60,13 +60,13 @@ public final class QueryEngine {
             body = explain.group(2);
         }
         int shift = sql.length() - body.length();
-        SelectStatement statement;
+        PreparedQuery query;
         try {
-            statement = SqlParser.parse(body);
+            SelectStatement statement = SqlParser.parse(body);
+            query = new PreparedQuery(statement, resolve(statement.table(), statement.tablePosition()));
         } catch (SqlException e) {
-            throw new SqlException(e.getMessage(), e.position() + shift);
+            throw shift == 0 ? e : new SqlException(e.getMessage(), e.position() + shift);
         }
-        PreparedQuery query = new PreparedQuery(statement, resolve(statement.table(), statement.tablePosition() + shift));
         query.mode = mode;
         query.cacheKey = ResultCache.normalize(body);
         return query;

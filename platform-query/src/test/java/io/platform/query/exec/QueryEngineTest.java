@@ -124,7 +124,7 @@ class QueryEngineTest {
                 rows("EXPLAIN SELECT count(*) FROM readings WHERE device = 'd2' AND ts >= 0 AND ts < 50000"));
         String analyzed = rows("explain analyze SELECT count(*) FROM readings WHERE device = 'd2' AND temperature > 20").get(0);
         assertTrue(analyzed.startsWith("[scan table=readings series=d2 (one seek) time=[-inf,+inf) filters=2 hash-aggregate, 25, 20, 1, "), analyzed);
-        assertEquals(24, assertThrows(SqlException.class, () -> engine.prepare("EXPLAIN SELECT nope FROM readings")).position(),
+        assertEquals(16, assertThrows(SqlException.class, () -> engine.prepare("EXPLAIN SELECT nope FROM readings")).position(),
                 "positions count from the start of the whole text");
     }
 
