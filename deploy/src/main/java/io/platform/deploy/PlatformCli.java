@@ -324,7 +324,7 @@ public final class PlatformCli implements Runnable {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
-            subcommands = {Bench.E2e.class, Bench.Kafka.class})
+            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Storage.class})
     static final class Bench implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -361,6 +361,31 @@ public final class PlatformCli implements Runnable {
                     bench.report(result);
                     System.out.println("stored rows: " + stored + " of " + result.acked() + " acknowledged");
                     bench.reportStages();
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "storage", mixinStandardHelpOptions = true, description = "The warm tier against plain RocksDB (default options) on the same rows: ingest rows/s and one series-hour range read p50/p99; then a dashboard query uncached and cached.")
+        static final class Storage implements Callable<Integer> {
+            @Option(names = "--rows", defaultValue = "2000000", description = "rows to write (default ${DEFAULT-VALUE})")
+            int rows;
+
+            @Option(names = "--series", defaultValue = "100", description = "series, one row per second each (default ${DEFAULT-VALUE})")
+            int series;
+
+            @Option(names = "--reads", defaultValue = "2000", description = "range reads of one series-hour (default ${DEFAULT-VALUE})")
+            int reads;
+
+            @Override
+            public Integer call() throws Exception {
+                Path dir = Files.createTempDirectory("platform-storage-bench-");
+                try {
+                    new io.platform.deploy.bench.StorageBench(System.out).run(rows, series, reads, dir);
+                } finally {
+                    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
                 }
                 return 0;
             }
