@@ -15,6 +15,7 @@ import io.platform.network.tcp.FramedTcpServer;
 import io.platform.observability.http.ServiceHttpServer;
 import io.platform.processing.aggregation.AggregationJob;
 import io.platform.processing.aggregation.AggregationSettings;
+import io.platform.query.exec.AdmissionControl;
 import io.platform.query.exec.QueryEngine;
 import io.platform.query.exec.QueryLimits;
 import io.platform.query.exec.ResultCache;
@@ -165,7 +166,8 @@ public final class PlatformNode implements AutoCloseable {
         storageWriter.onCommit(streams -> streams.forEach(cache::invalidate));
         queryEngine = new QueryEngine(store, catalog, view, new QueryLimits(config.duration("query.timeout").toMillis(), 2_000_000), cache);
         queryHttp = new ServiceHttpServer("query", host, config.integer("query.http.port"), 8, storageWriter::healthy);
-        new QueryHttpApi(queryEngine).install(queryHttp);
+        // 4 queries run at once (2 cores), 32 wait up to the query timeout; more are refused with 503
+        new QueryHttpApi(queryEngine, new AdmissionControl(4, 32, config.duration("query.timeout").toMillis())).install(queryHttp);
         queryHttp.start();
         started.push(queryHttp);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import io.platform.observability.http.ServiceHttpServer;
+import io.platform.query.exec.AdmissionControl;
 import io.platform.query.exec.QueryEngine;
 import io.platform.query.exec.RowSink;
 import io.platform.query.sql.SqlException;
@@ -22,9 +23,11 @@ import java.util.List;
 public final class QueryHttpApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final QueryEngine engine;
+    private final AdmissionControl admission;
 
-    public QueryHttpApi(QueryEngine engine) {
+    public QueryHttpApi(QueryEngine engine, AdmissionControl admission) {
         this.engine = engine;
+        this.admission = admission;
     }
 
     public void install(ServiceHttpServer server) {
@@ -52,6 +55,25 @@ public final class QueryHttpApi {
             error(exchange, 400, e.getMessage(), e.position());
             return;
         }
+        AdmissionControl.Permit permit;
+        try {
+            permit = admission.admit();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error(exchange, 503, "interrupted while waiting to run", 1);
+            return;
+        }
+        if (permit == null) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            error(exchange, 503, "query service busy: all query slots are taken and the queue is full; retry shortly", 1);
+            return;
+        }
+        try (permit) {
+            stream(exchange, prepared);
+        }
+    }
+
+    private void stream(HttpExchange exchange, QueryEngine.PreparedQuery prepared) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
