@@ -40,6 +40,8 @@ public final class NodeConfig {
         define("producer.linger.ms", "1", "Kafka producer linger of the gateway: batching against latency");
         define("probe.interval", "10s", "how often a synthetic event is sent through the whole path and queried back");
         define("probe.enabled", "true", "run the synthetic probe (needs node.role=all)");
+        define("tracing.otlp-endpoint", "", "OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces; empty turns tracing off");
+        define("tracing.sample-ratio", "0.01", "share of event batches traced (0 to 1)");
         define("gateway.max-in-flight-events", "500000", "events the gateway holds awaiting Kafka; beyond it HTTP answers 429, TCP stops reading");
     }
 
@@ -124,6 +126,14 @@ public final class NodeConfig {
         duration("query.timeout");
         duration("probe.interval");
         bool("probe.enabled");
+        try {
+            double ratio = Double.parseDouble(get("tracing.sample-ratio"));
+            if (ratio < 0 || ratio > 1) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new ConfigException("tracing.sample-ratio=" + get("tracing.sample-ratio") + " must be a number from 0 to 1, e.g. 0.01");
+        }
         integer("producer.linger.ms");
         bool("storage.sync");
         if (!get("node.role").equals("all") && !get("node.role").equals("ingest")) {

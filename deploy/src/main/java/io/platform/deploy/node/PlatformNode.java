@@ -6,6 +6,7 @@ import io.platform.ingest.gateway.BinaryIngestHandler;
 import io.platform.ingest.gateway.GatewayHttpApi;
 import io.platform.ingest.gateway.InFlightBudget;
 import io.platform.observability.LatencyMetrics;
+import io.platform.observability.tracing.Tracing;
 import io.platform.observability.dashboard.DashboardRoutes;
 import io.platform.observability.dashboard.StatsSampler;
 import io.platform.ingest.gateway.IngestPipeline;
@@ -86,6 +87,10 @@ public final class PlatformNode implements AutoCloseable {
     private void startAll() throws Exception {
         Path dataDir = config.dataDir();
         Files.createDirectories(dataDir);
+        if (!config.get("tracing.otlp-endpoint").isEmpty()) {
+            Tracing tracing = Tracing.startOtlp(config.get("tracing.otlp-endpoint"), Double.parseDouble(config.get("tracing.sample-ratio")), "platform");
+            started.push(tracing);
+        }
         String host = config.get("bind.host");
         boolean allServices = config.get("node.role").equals("all");
         if (allServices) {

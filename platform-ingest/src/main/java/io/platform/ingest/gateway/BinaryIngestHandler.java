@@ -1,7 +1,9 @@
 package io.platform.ingest.gateway;
 
 import io.netty.buffer.ByteBuf;
+import io.opentelemetry.api.trace.Span;
 import io.platform.network.FrameConnection;
+import io.platform.observability.tracing.Tracing;
 import io.platform.network.FrameHandler;
 import io.platform.wire.IngestFrameLayout;
 import java.nio.charset.StandardCharsets;
@@ -66,13 +68,13 @@ public final class BinaryIngestHandler implements FrameHandler {
         int streamLength = frame.getUnsignedByte(base + IngestFrameLayout.STREAM_LENGTH_OFFSET);
         int countOffset = IngestFrameLayout.STREAM_OFFSET + streamLength;
         if (streamLength == 0 || countOffset + 4 > length) {
-            new BatchAck(connection, correlationId, 0, null).malformed("malformed batch frame: no room for stream name and count in " + length + " bytes");
+            new BatchAck(connection, correlationId, 0, null, null).malformed("malformed batch frame: no room for stream name and count in " + length + " bytes");
             return;
         }
         String stream = frame.toString(base + IngestFrameLayout.STREAM_OFFSET, streamLength, StandardCharsets.UTF_8);
         int count = frame.getInt(base + countOffset);
         if (count <= 0 || count > IngestFrameLayout.MAX_BATCH_EVENTS) {
-            new BatchAck(connection, correlationId, 0, null).malformed("malformed batch frame: count " + count + " not in 1.." + IngestFrameLayout.MAX_BATCH_EVENTS);
+            new BatchAck(connection, correlationId, 0, null, null).malformed("malformed batch frame: count " + count + " not in 1.." + IngestFrameLayout.MAX_BATCH_EVENTS);
             return;
         }
         // check every length before producing anything, so a corrupt batch is refused whole, not half-ingested
@@ -80,7 +82,7 @@ public final class BinaryIngestHandler implements FrameHandler {
         for (int i = 0; i < count; i++) {
             int valueLength = position + 4 <= length ? frame.getInt(base + position) : -1;
             if (valueLength < 0 || position + 4 + valueLength > length) {
-                new BatchAck(connection, correlationId, count, null).malformed("malformed batch frame: event " + i + " of " + count
+                new BatchAck(connection, correlationId, count, null, null).malformed("malformed batch frame: event " + i + " of " + count
                         + " overruns the frame of " + length + " bytes");
                 return;
             }
@@ -88,14 +90,17 @@ public final class BinaryIngestHandler implements FrameHandler {
         }
         pipeline.recordTransport(sendTimeNs);
         budget.acquire(count, connection);
-        BatchAck ack = new BatchAck(connection, correlationId, count, budget);
+        Span span = Tracing.global().tracer().spanBuilder("ingest.tcp.batch").setAttribute(Tracing.STREAM, stream)
+                .setAttribute(Tracing.EVENTS, (long) count).startSpan();
+        byte[] traceparent = Tracing.traceparent(span);
+        BatchAck ack = new BatchAck(connection, correlationId, count, budget, span);
         position = countOffset + 4;
         for (int i = 0; i < count; i++) {
             int valueLength = frame.getInt(base + position);
             byte[] value = new byte[valueLength];
             frame.getBytes(base + position + 4, value);
             position += 4 + valueLength;
-            pipeline.ingestWire(stream, value, 0, valueLength, sendTimeNs, ack);
+            pipeline.ingestWire(stream, value, 0, valueLength, sendTimeNs, traceparent, ack);
         }
     }
 
@@ -105,17 +110,19 @@ public final class BinaryIngestHandler implements FrameHandler {
         private final long correlationId;
         private final int count;
         private final InFlightBudget budget;
+        private final Span span;
         private final AtomicInteger remaining;
         private final AtomicInteger accepted = new AtomicInteger();
         private final AtomicInteger rejected = new AtomicInteger();
         private final AtomicInteger failed = new AtomicInteger();
         private volatile String firstReason;
 
-        BatchAck(FrameConnection connection, long correlationId, int count, InFlightBudget budget) {
+        BatchAck(FrameConnection connection, long correlationId, int count, InFlightBudget budget, Span span) {
             this.connection = connection;
             this.correlationId = correlationId;
             this.count = count;
             this.budget = budget;
+            this.span = span;
             this.remaining = new AtomicInteger(count);
         }
 
@@ -138,6 +145,9 @@ public final class BinaryIngestHandler implements FrameHandler {
             if (remaining.decrementAndGet() == 0) {
                 if (budget != null) {
                     budget.release(count);
+                }
+                if (span != null) {
+                    span.end();
                 }
                 send();
             }

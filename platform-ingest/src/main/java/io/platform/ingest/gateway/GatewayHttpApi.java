@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.opentelemetry.api.trace.Span;
 import io.platform.ingest.dlq.DeadLetterTopic;
+import io.platform.observability.tracing.Tracing;
 import io.platform.ingest.schema.IncompatibleSchemaException;
 import io.platform.ingest.schema.SchemaRegistry;
 import io.platform.observability.http.ServiceHttpServer;
@@ -185,6 +187,17 @@ public final class GatewayHttpApi {
 
     private void ingestEvents(HttpExchange exchange, String stream, StreamSchema schema, List<byte[]> events, long sendTimeNs)
             throws IOException {
+        Span span = Tracing.global().tracer().spanBuilder("ingest.http").setAttribute(Tracing.STREAM, stream)
+                .setAttribute(Tracing.EVENTS, (long) events.size()).startSpan();
+        try {
+            ingestEvents(exchange, stream, schema, events, sendTimeNs, Tracing.traceparent(span));
+        } finally {
+            span.end();
+        }
+    }
+
+    private void ingestEvents(HttpExchange exchange, String stream, StreamSchema schema, List<byte[]> events, long sendTimeNs,
+                              byte[] traceparent) throws IOException {
         List<CompletableFuture<IngestOutcome>> outcomes = new ArrayList<>();
         for (byte[] event : events) {
             JsonNode json;
@@ -194,7 +207,7 @@ public final class GatewayHttpApi {
                 outcomes.add(pipeline.rejectUnparseable(stream, event, "malformed JSON: " + e.getOriginalMessage()));
                 continue;
             }
-            outcomes.add(pipeline.ingestJson(schema, json, event, sendTimeNs));
+            outcomes.add(pipeline.ingestJson(schema, json, event, sendTimeNs, traceparent));
         }
         int accepted = 0;
         int rejected = 0;

@@ -6,6 +6,7 @@ import io.platform.ingest.dlq.DeadLetterPublisher;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
 import io.platform.observability.StageLatency;
+import io.platform.observability.tracing.Tracing;
 import io.platform.wire.EpochClock;
 import io.platform.wire.EventHeaders;
 import io.platform.wire.TopicNames;
@@ -60,6 +61,12 @@ public final class IngestPipeline {
 
     /** Ingests one JSON event (already parsed) for a known stream. */
     public CompletableFuture<IngestOutcome> ingestJson(StreamSchema schema, JsonNode json, byte[] originalBytes, long sendTimeNs) {
+        return ingestJson(schema, json, originalBytes, sendTimeNs, null);
+    }
+
+    /** As above, carrying the batch's trace context ({@code traceparent}, null when unsampled) in the record headers. */
+    public CompletableFuture<IngestOutcome> ingestJson(StreamSchema schema, JsonNode json, byte[] originalBytes, long sendTimeNs,
+                                                       byte[] traceparent) {
         long start = System.nanoTime();
         GenericRecord record;
         try {
@@ -70,7 +77,8 @@ public final class IngestPipeline {
         byte[] value = codec.encode(schema, record);
         validateLatency.recordNanos(System.nanoTime() - start);
         CompletableFuture<IngestOutcome> done = new CompletableFuture<>();
-        produce(schema, schema.seriesKey(record).getBytes(StandardCharsets.UTF_8), schema.eventTimeMs(record), value, sendTimeNs, done::complete);
+        produce(schema, schema.seriesKey(record).getBytes(StandardCharsets.UTF_8), schema.eventTimeMs(record), value, sendTimeNs,
+                traceparent, done::complete);
         return done;
     }
 
@@ -107,6 +115,12 @@ public final class IngestPipeline {
      * matters on the batch path where one frame carries thousands of events.
      */
     public void ingestWire(String stream, byte[] bytes, int offset, int length, long sendTimeNs, OutcomeListener listener) {
+        ingestWire(stream, bytes, offset, length, sendTimeNs, null, listener);
+    }
+
+    /** As above, carrying the batch's trace context ({@code traceparent}, null when unsampled) in the record headers. */
+    public void ingestWire(String stream, byte[] bytes, int offset, int length, long sendTimeNs, byte[] traceparent,
+                           OutcomeListener listener) {
         long start = System.nanoTime();
         StreamSchema latest = catalog.latest(stream);
         if (latest == null) {
@@ -135,7 +149,7 @@ public final class IngestPipeline {
             return;
         }
         validateLatency.recordNanos(System.nanoTime() - start);
-        produce(schema, scan.keyBytes(), scan.eventTimeMs, copy(bytes, offset, length), sendTimeNs, listener);
+        produce(schema, scan.keyBytes(), scan.eventTimeMs, copy(bytes, offset, length), sendTimeNs, traceparent, listener);
     }
 
     /** The message for an event addressed to a stream that has no schema. */
@@ -144,9 +158,13 @@ public final class IngestPipeline {
                 + " or 'platform schema register " + stream + " <schema.avsc>'";
     }
 
-    private void produce(StreamSchema schema, byte[] seriesKey, long eventTimeMs, byte[] value, long sendTimeNs, OutcomeListener listener) {
+    private void produce(StreamSchema schema, byte[] seriesKey, long eventTimeMs, byte[] value, long sendTimeNs, byte[] traceparent,
+                         OutcomeListener listener) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EventHeaders.TIMES, EventHeaders.times(sendTimeNs > 0 ? sendTimeNs : EpochClock.nowNs(), eventTimeMs));
+        if (traceparent != null) {
+            headers.add(Tracing.TRACEPARENT, traceparent);
+        }
         long sentAt = System.nanoTime();
         try {
             producer.send(new ProducerRecord<>(schema.ingestTopic(), null, null, seriesKey, value, headers), (metadata, error) -> {

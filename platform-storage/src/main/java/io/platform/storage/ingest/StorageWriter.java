@@ -3,6 +3,7 @@ package io.platform.storage.ingest;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
 import io.platform.observability.StageLatency;
+import io.platform.observability.tracing.Tracing;
 import io.platform.storage.StoreBatch;
 import io.platform.storage.TimeSeriesStore;
 import io.platform.wire.EpochClock;
@@ -158,6 +159,7 @@ public final class StorageWriter implements AutoCloseable {
                 }
                 nextOffsets.forEach((tp, next) -> batch.putOffset(tp.topic(), tp.partition(), next));
                 store.commit(batch);
+                traceCommit(records, start);
                 long nowNs = EpochClock.nowNs();
                 commitLatency.recordNanos(System.nanoTime() - start);
                 for (int i = 0; i < raw; i++) {
@@ -176,6 +178,38 @@ public final class StorageWriter implements AutoCloseable {
             LOG.error("storage writer stopped: {}; restart the node once the cause is fixed, nothing committed is lost", t.toString(), t);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * A {@code store.commit} span under each traced batch this commit contained (at most 16 per commit), from the
+     * poll to the commit, so a trace shows when its events became queryable.
+     */
+    private void traceCommit(ConsumerRecords<byte[], byte[]> records, long startNanos) {
+        Map<String, io.opentelemetry.api.trace.SpanContext> parents = null;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            org.apache.kafka.common.header.Header header = record.headers().lastHeader(Tracing.TRACEPARENT);
+            if (header == null) {
+                continue;
+            }
+            io.opentelemetry.api.trace.SpanContext parent = Tracing.parentOf(header.value());
+            if (parent != null) {
+                if (parents == null) {
+                    parents = new HashMap<>();
+                }
+                if (parents.size() < 16) {
+                    parents.putIfAbsent(parent.getSpanId(), parent);
+                }
+            }
+        }
+        if (parents == null) {
+            return;
+        }
+        long startEpochNanos = EpochClock.nowNs() - (System.nanoTime() - startNanos);
+        for (io.opentelemetry.api.trace.SpanContext parent : parents.values()) {
+            Tracing.global().tracer().spanBuilder("store.commit").setParent(Tracing.contextOf(parent))
+                    .setStartTimestamp(startEpochNanos, java.util.concurrent.TimeUnit.NANOSECONDS)
+                    .setAttribute(Tracing.EVENTS, (long) records.count()).startSpan().end();
         }
     }
 
