@@ -6,12 +6,13 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.platform.network.FrameClient;
 import io.platform.network.FrameConnection;
 import io.platform.network.FrameHandler;
 import java.util.concurrent.TimeUnit;
 
 /** A TCP client connection exchanging length-prefixed frames; replies go to one {@link FrameHandler}. Thread-safe. */
-public final class FramedTcpClient implements AutoCloseable {
+public final class FramedTcpClient implements FrameClient {
     private final EventLoopGroup group;
     private final Channel channel;
     private final FrameConnection connection;
@@ -44,6 +45,7 @@ public final class FramedTcpClient implements AutoCloseable {
         }
     }
 
+    @Override
     public FrameConnection connection() {
         return connection;
     }

@@ -1,0 +1,82 @@
+package io.platform.network.aeron;
+
+import io.aeron.Publication;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.platform.network.FrameConnection;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One peer over Aeron: frames go out on a publication. {@link #send} retries a back-pressured offer for up to a
+ * bounded time (the peer is slow) and drops the frame only when the peer is gone (NOT_CONNECTED or closed).
+ * Thread-safe: Aeron's concurrent publication takes offers from any thread; the wrapping buffer is per thread.
+ */
+final class AeronConnection implements FrameConnection {
+    private static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false);
+    private static final long MAX_BACK_PRESSURE_NS = TimeUnit.SECONDS.toNanos(5);
+    private static final ThreadLocal<UnsafeBuffer> WRAPPER = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[0]));
+
+    private final Publication publication;
+    private final String remote;
+    private volatile boolean reading = true;
+
+    AeronConnection(Publication publication, String remote) {
+        this.publication = publication;
+        this.remote = remote;
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return HEAP;
+    }
+
+    @Override
+    public void send(ByteBuf frame) {
+        try {
+            UnsafeBuffer buffer = WRAPPER.get();
+            if (frame.hasArray()) {
+                buffer.wrap(frame.array(), frame.arrayOffset() + frame.readerIndex(), frame.readableBytes());
+            } else {
+                byte[] copy = new byte[frame.readableBytes()];
+                frame.getBytes(frame.readerIndex(), copy);
+                buffer.wrap(copy);
+            }
+            long deadline = System.nanoTime() + MAX_BACK_PRESSURE_NS;
+            while (true) {
+                long result = publication.offer(buffer, 0, buffer.capacity());
+                if (result > 0 || result == Publication.NOT_CONNECTED || result == Publication.CLOSED
+                        || result == Publication.MAX_POSITION_EXCEEDED || System.nanoTime() > deadline) {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    public boolean isWritable() {
+        return publication.isConnected() && publication.availableWindow() > 0;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public void setReading(boolean reading) {
+        this.reading = reading;
+    }
+
+    boolean reading() {
+        return reading;
+    }
+
+    void close() {
+        publication.close();
+    }
+}

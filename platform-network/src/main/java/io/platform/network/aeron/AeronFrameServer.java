@@ -1,0 +1,109 @@
+package io.platform.network.aeron;
+
+import io.aeron.FragmentAssembler;
+import io.aeron.Image;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.platform.network.FrameHandler;
+import java.util.Map;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+
+/**
+ * Serves a framed protocol over an Aeron subscription ({@code aeron:udp?endpoint=host:port} or {@code aeron:ipc}).
+ * Each publishing session is a connection: its HELLO names where replies go. One polling thread with the transport's
+ * idle strategy; frames are copied into one reused buffer, so steady-state polling allocates nothing.
+ */
+public final class AeronFrameServer implements AutoCloseable {
+    private final AeronTransport transport;
+    private final Subscription subscription;
+    private final FrameHandler handler;
+    // images come and go on the Aeron client conductor thread while the poller reads: a concurrent map
+    private final Map<Integer, AeronConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ByteBuf frame;
+    private final Thread poller;
+    private final String channel;
+    private volatile boolean running = true;
+    private int currentSession;
+
+    public AeronFrameServer(AeronTransport transport, String channel, int streamId, int maxFrameLength, FrameHandler handler) {
+        this.transport = transport;
+        this.handler = handler;
+        this.channel = channel;
+        this.frame = Unpooled.buffer(maxFrameLength, maxFrameLength);
+        this.subscription = transport.aeron().addSubscription(channel, streamId, null, this::onImageGone);
+        FragmentHandler assembled = new FragmentAssembler(this::onMessage);
+        this.poller = new Thread(() -> poll(assembled), "aeron-frame-server");
+        poller.setDaemon(true);
+        poller.start();
+    }
+
+    private void poll(FragmentHandler assembled) {
+        IdleStrategy idle = transport.newIdleStrategy();
+        while (running) {
+            int work = 0;
+            for (int i = 0, n = subscription.imageCount(); i < n; i++) {
+                Image image;
+                try {
+                    image = subscription.imageAtIndex(i);
+                } catch (IndexOutOfBoundsException e) {
+                    break;
+                }
+                AeronConnection connection = connections.get(image.sessionId());
+                // a paused session is not polled: Aeron's flow control then back-pressures its publisher
+                if (connection != null && !connection.reading()) {
+                    continue;
+                }
+                currentSession = image.sessionId();
+                work += image.poll(assembled, 64);
+            }
+            idle.idle(work);
+        }
+    }
+
+    private void onMessage(DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header header) {
+        AeronConnection connection = connections.get(currentSession);
+        if (length > 0 && buffer.getByte(offset) == AeronFrameLayout.HELLO) {
+            if (connection == null && length > AeronFrameLayout.CHANNEL_OFFSET) {
+                int responseStream = buffer.getInt(offset + AeronFrameLayout.STREAM_ID_OFFSET, java.nio.ByteOrder.BIG_ENDIAN);
+                String channel = buffer.getStringWithoutLengthUtf8(offset + AeronFrameLayout.CHANNEL_OFFSET, length - AeronFrameLayout.CHANNEL_OFFSET);
+                Publication reply = transport.aeron().addPublication(channel, responseStream);
+                connections.put(currentSession, new AeronConnection(reply, channel + " stream " + responseStream));
+            }
+            return;
+        }
+        if (connection == null || length > frame.capacity()) {
+            return;
+        }
+        frame.clear();
+        buffer.getBytes(offset, frame.array(), 0, length);
+        frame.writerIndex(length);
+        handler.onFrame(connection, frame);
+    }
+
+    private void onImageGone(Image image) {
+
+        AeronConnection gone = connections.remove(image.sessionId());
+        if (gone != null) {
+            handler.onClose(gone);
+            gone.close();
+        }
+    }
+
+    /** The channel clients publish to. */
+    public String channel() {
+        return channel;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        poller.join(5000);
+        connections.values().forEach(AeronConnection::close);
+        subscription.close();
+    }
+
+}

@@ -1,0 +1,6 @@
+/**
+ * Aeron transport behind the frame API: an embedded media driver, IPC for same-host hops and UDP unicast between
+ * hosts. A client opens with a HELLO frame naming its response channel; the server answers each session there.
+ * Back-pressure is Aeron's own: a paused session is not polled, so its publisher's offers report BACK_PRESSURED.
+ */
+package io.platform.network.aeron;
