@@ -27,6 +27,9 @@ public final class NodeConfig {
         define("gateway.http.port", "8080", "ingest gateway HTTP port (0 = any free port)");
         define("gateway.tcp.port", "7070", "ingest gateway binary TCP port (0 = any free port)");
         define("query.http.port", "8081", "query service HTTP port (0 = any free port)");
+        define("gateway.aeron.channel", "aeron:udp?endpoint=127.0.0.1:40123", "Aeron channel the gateway subscribes to (aeron:ipc for same-host clients; port 0 = any free port; empty disables)");
+        define("gateway.aeron.stream-id", "1001", "Aeron stream id of the gateway's channel");
+        define("aeron.idle-strategy", "backoff", "idle strategy of the Aeron driver and pollers: backoff, yielding or busy-spin (isolated cores only)");
         define("stream.partitions", "2", "partitions of each new ingest.<stream> topic: ingest parallelism");
         define("stream.replication", "1", "replication factor of new topics (1 on a single broker)");
         define("aggregation.window", "10s", "tumbling window of the built-in aggregation, e.g. 10s, 1m");
@@ -95,6 +98,7 @@ public final class NodeConfig {
             set("kafka.port", "0");
             set("gateway.http.port", "0");
             set("gateway.tcp.port", "0");
+            set("gateway.aeron.channel", "aeron:udp?endpoint=127.0.0.1:0");
             return set("query.http.port", "0");
         }
 
@@ -138,6 +142,13 @@ public final class NodeConfig {
         bool("storage.sync");
         if (!get("node.role").equals("all") && !get("node.role").equals("ingest")) {
             throw new ConfigException("node.role=" + get("node.role") + " is not a role: use all or ingest");
+        }
+        if (!java.util.Set.of("backoff", "yielding", "busy-spin").contains(get("aeron.idle-strategy"))) {
+            throw new ConfigException("aeron.idle-strategy=" + get("aeron.idle-strategy") + " is not an idle strategy: use backoff, yielding or busy-spin");
+        }
+        String aeron = get("gateway.aeron.channel");
+        if (!aeron.isEmpty() && !aeron.startsWith("aeron:udp?endpoint=") && !aeron.equals("aeron:ipc")) {
+            throw new ConfigException("gateway.aeron.channel=" + aeron + " is not supported: use aeron:udp?endpoint=<host>:<port>, aeron:ipc, or empty");
         }
         String backend = get("flink.state.backend");
         if (!backend.equals("rocksdb") && !backend.equals("hashmap")) {

@@ -12,6 +12,8 @@ import io.platform.observability.dashboard.StatsSampler;
 import io.platform.ingest.gateway.IngestPipeline;
 import io.platform.ingest.schema.SchemaRegistry;
 import io.platform.ingest.schema.StreamTopics;
+import io.platform.network.aeron.AeronFrameServer;
+import io.platform.network.aeron.AeronTransport;
 import io.platform.network.tcp.FramedTcpServer;
 import io.platform.observability.http.ServiceHttpServer;
 import io.platform.processing.aggregation.AggregationJob;
@@ -67,6 +69,8 @@ public final class PlatformNode implements AutoCloseable {
     private String restoredCheckpoint;
     private InFlightBudget budget;
     private SyntheticProbe probe;
+    private AeronTransport aeronTransport;
+    private String aeronChannel;
 
     private PlatformNode(NodeConfig config) {
         this.config = config;
@@ -179,6 +183,20 @@ public final class PlatformNode implements AutoCloseable {
 
     private void startGateway(String host) throws Exception {
         budget = new InFlightBudget(config.integer("gateway.max-in-flight-events"));
+        String aeronChannel = config.get("gateway.aeron.channel");
+        if (!aeronChannel.isEmpty()) {
+            if (aeronChannel.endsWith(":0")) {
+                try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getByName(host))) {
+                    aeronChannel = aeronChannel.substring(0, aeronChannel.length() - 1) + probe.getLocalPort();
+                }
+            }
+            aeronTransport = AeronTransport.launch(config.get("aeron.idle-strategy"));
+            started.push(aeronTransport);
+            AeronFrameServer aeronServer = new AeronFrameServer(aeronTransport, aeronChannel, config.integer("gateway.aeron.stream-id"),
+                    IngestFrameLayout.MAX_FRAME_LENGTH, new BinaryIngestHandler(pipeline, budget));
+            started.push(aeronServer);
+            this.aeronChannel = aeronChannel;
+        }
         io.micrometer.core.instrument.Gauge.builder("platform.gateway.in_flight_events", budget, InFlightBudget::inFlight)
                 .description("events received and not yet acknowledged by Kafka").register(LatencyMetrics.global().registry());
         gatewayTcp = FramedTcpServer.bind(host, config.integer("gateway.tcp.port"), 2, IngestFrameLayout.MAX_FRAME_LENGTH,
@@ -251,6 +269,16 @@ public final class PlatformNode implements AutoCloseable {
         return config;
     }
 
+    /** The Aeron channel the gateway serves, or null when disabled. */
+    public String aeronChannel() {
+        return aeronChannel;
+    }
+
+    /** The node's embedded Aeron driver, for in-process clients (benchmarks); null when Aeron is disabled. */
+    public AeronTransport aeronTransport() {
+        return aeronTransport;
+    }
+
     /** The synthetic probe, or null when disabled or on an ingest-only node. */
     SyntheticProbe probe() {
         return probe;
@@ -267,6 +295,7 @@ public final class PlatformNode implements AutoCloseable {
         return "gateway   http://" + h + ":" + gatewayHttpPort() + "  (POST /v1/schemas/<stream>, POST /v1/streams/<stream>/events, /health, /metrics)\n"
                 + "dashboard http://" + h + ":" + gatewayHttpPort() + "/dashboard  (live throughput, p50/p99/p999 per stage, lag, SLO burn)\n"
                 + "gateway   tcp://" + h + ":" + gatewayTcpPort() + "   (binary wire-format frames)\n"
+                + (aeronChannel == null ? "" : "gateway   " + aeronChannel + " stream " + config.get("gateway.aeron.stream-id") + "  (the same frames over Aeron)\n")
                 + (queryHttp == null ? "query     (not on this node: node.role=ingest)\n"
                         : "query     http://" + h + ":" + queryHttpPort() + "  (POST /v1/query, /health, /metrics)\n")
                 + "kafka     " + bootstrapServers + (config.get("kafka.bootstrap").isEmpty() ? "  (embedded KRaft broker)" : "  (external)") + "\n"

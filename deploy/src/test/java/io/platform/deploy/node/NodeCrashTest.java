@@ -141,7 +141,7 @@ class NodeCrashTest {
                 "-cp", System.getProperty("java.class.path"), PlatformCli.class.getName(), "up", "--data-dir", dataDir.toString()));
         for (String setting : new String[] {"kafka.port=" + kafka, "gateway.http.port=" + gatewayHttp, "gateway.tcp.port=" + gatewayTcp,
                 "query.http.port=" + queryHttp, "aggregation.window=1s", "aggregation.out-of-orderness=100ms",
-                "aggregation.idleness=1s", "flink.checkpoint.interval=1s"}) {
+                "aggregation.idleness=1s", "flink.checkpoint.interval=1s", "gateway.aeron.channel=aeron:udp?endpoint=127.0.0.1:0"}) {
             command.add("--set");
             command.add(setting);
         }

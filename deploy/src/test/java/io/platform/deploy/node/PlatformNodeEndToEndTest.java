@@ -195,6 +195,41 @@ class PlatformNodeEndToEndTest {
     }
 
     @Test
+    void acceptsTheSameBatchFramesOverAeronUdp() throws Exception {
+        HttpResponse<String> registered = NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/viaaeron", NodeHarness.READINGS_SCHEMA);
+        int schemaId = JSON.readTree(registered.body()).get("id").asInt();
+        byte[][] values = new byte[3][];
+        for (int i = 0; i < 3; i++) {
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(body, null);
+            encoder.writeString("aeron-" + i);
+            encoder.writeLong(1_700_000_000_000L + i);
+            encoder.writeDouble(i);
+            encoder.flush();
+            values[i] = io.platform.wire.WireFormat.encode(schemaId, body.toByteArray());
+        }
+        java.util.concurrent.CompletableFuture<String> ack = new java.util.concurrent.CompletableFuture<>();
+        try (io.platform.ingest.client.GatewayClient client = io.platform.ingest.client.GatewayClient.connect(replies ->
+                io.platform.network.aeron.AeronFrameClient.connect(node.aeronTransport(), node.aeronChannel(), 1001,
+                        "aeron:udp?endpoint=127.0.0.1:0", io.platform.wire.IngestFrameLayout.MAX_FRAME_LENGTH, replies, 10_000))) {
+            client.setAckListener(new io.platform.ingest.client.GatewayClient.AckListener() {
+                @Override
+                public void onAck(long correlationId, byte status, String reason) {
+                }
+
+                @Override
+                public void onBatchAck(long correlationId, int accepted, int rejected, int failed, String firstReason) {
+                    ack.complete(correlationId + ":" + accepted + "/" + rejected + "/" + failed);
+                }
+            });
+            client.sendBatch("viaaeron", values, 3, System.currentTimeMillis() * 1_000_000L, 5);
+            assertEquals("5:3/0/0", ack.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        NodeHarness.await("events sent over Aeron queryable", Duration.ofSeconds(30),
+                () -> NodeHarness.queryFirstLine(node, "SELECT count(*) AS n FROM viaaeron").equals("{\"n\":3}"));
+    }
+
+    @Test
     void syntheticProbeSeesItsEventQueryableAndCountsTheRun() throws Exception {
         long latencyMs = node.probe().runOnce();
         assertTrue(latencyMs >= 0 && latencyMs < 10_000, "probe latency " + latencyMs);

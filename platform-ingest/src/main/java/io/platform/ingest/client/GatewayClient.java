@@ -1,6 +1,7 @@
 package io.platform.ingest.client;
 
 import io.netty.buffer.ByteBuf;
+import io.platform.network.FrameClient;
 import io.platform.network.FrameConnection;
 import io.platform.network.FrameHandler;
 import io.platform.network.tcp.FramedTcpClient;
@@ -33,13 +34,19 @@ public final class GatewayClient implements AutoCloseable {
         }
     }
 
-    private final FramedTcpClient tcp;
+    private final FrameClient tcp;
     private final Map<Long, CompletableFuture<Ack>> pending = new ConcurrentHashMap<>();
     private final AtomicLong nextCorrelationId = new AtomicLong(1);
     private volatile AckListener listener;
 
-    private GatewayClient(String host, int port) throws InterruptedException {
-        this.tcp = FramedTcpClient.connect(host, port, IngestFrameLayout.MAX_FRAME_LENGTH, new FrameHandler() {
+    /** Opens a client transport given the handler for the gateway's replies. */
+    @FunctionalInterface
+    public interface Transport {
+        FrameClient open(FrameHandler replies) throws InterruptedException;
+    }
+
+    private GatewayClient(Transport transport) throws InterruptedException {
+        this.tcp = transport.open(new FrameHandler() {
             @Override
             public void onFrame(FrameConnection connection, ByteBuf frame) {
                 onAckFrame(frame);
@@ -54,8 +61,14 @@ public final class GatewayClient implements AutoCloseable {
         });
     }
 
+    /** Connects over the binary TCP protocol. */
     public static GatewayClient connect(String host, int port) throws InterruptedException {
-        return new GatewayClient(host, port);
+        return new GatewayClient(replies -> FramedTcpClient.connect(host, port, IngestFrameLayout.MAX_FRAME_LENGTH, replies));
+    }
+
+    /** Connects over any frame transport, e.g. Aeron: the same frames and acks as over TCP. */
+    public static GatewayClient connect(Transport transport) throws InterruptedException {
+        return new GatewayClient(transport);
     }
 
     /** Routes acks of {@link #send(String, byte[], long, long)} to this listener. */
