@@ -324,7 +324,7 @@ public final class PlatformCli implements Runnable {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
-            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Storage.class})
+            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Storage.class, Bench.Transport.class})
     static final class Bench implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -362,6 +362,24 @@ public final class PlatformCli implements Runnable {
                     System.out.println("stored rows: " + stored + " of " + result.acked() + " acknowledged");
                     bench.reportStages();
                 }
+                return 0;
+            }
+        }
+
+        @Command(name = "transport", mixinStandardHelpOptions = true, description = "Ping-pong RTT of 32 B and 1 KiB messages: raw socket TCP, Netty TCP, Aeron IPC and UDP, each raw and through the platform's frame API.")
+        static final class Transport implements Callable<Integer> {
+            @Option(names = "--iterations", defaultValue = "20000", description = "measured round trips per row (default ${DEFAULT-VALUE})")
+            int iterations;
+
+            @Option(names = "--warmup", defaultValue = "5000", description = "unmeasured round trips first (default ${DEFAULT-VALUE})")
+            int warmup;
+
+            @Option(names = "--idle", defaultValue = "backoff", description = "Aeron idle strategy: backoff, yielding, busy-spin (default ${DEFAULT-VALUE})")
+            String idle;
+
+            @Override
+            public Integer call() throws Exception {
+                new io.platform.deploy.bench.TransportBench(System.out, warmup, iterations).run(idle);
                 return 0;
             }
         }
