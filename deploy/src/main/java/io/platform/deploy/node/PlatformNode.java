@@ -190,7 +190,8 @@ public final class PlatformNode implements AutoCloseable {
                     aeronChannel = aeronChannel.substring(0, aeronChannel.length() - 1) + probe.getLocalPort();
                 }
             }
-            aeronTransport = AeronTransport.launch(config.get("aeron.idle-strategy"));
+            aeronTransport = AeronTransport.launch(config.get("aeron.idle-strategy"),
+                    "platform-aeron-" + Integer.toHexString(config.dataDir().toString().hashCode()));
             started.push(aeronTransport);
             AeronFrameServer aeronServer = new AeronFrameServer(aeronTransport, aeronChannel, config.integer("gateway.aeron.stream-id"),
                     IngestFrameLayout.MAX_FRAME_LENGTH, new BinaryIngestHandler(pipeline, budget));

@@ -34,8 +34,16 @@ public final class AeronTransport implements AutoCloseable {
      * @param idleStrategy {@code backoff}, {@code yielding} or {@code busy-spin}
      */
     public static AeronTransport launch(String idleStrategy) {
+        return launch(idleStrategy, "platform-aeron-" + UUID.randomUUID());
+    }
+
+    /**
+     * As {@link #launch(String)} with a fixed directory name: a node passes one derived from its data dir, so a restart
+     * after kill -9 reuses (and first clears) the directory the killed driver left behind instead of leaking it.
+     */
+    public static AeronTransport launch(String idleStrategy, String directoryName) {
         Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
-        String dir = base.resolve("platform-aeron-" + UUID.randomUUID()).toString();
+        String dir = base.resolve(directoryName).toString();
         MediaDriver.Context context = new MediaDriver.Context()
                 .aeronDirectoryName(dir)
                 .dirDeleteOnStart(true)
