@@ -230,6 +230,31 @@ class PlatformNodeEndToEndTest {
     }
 
     @Test
+    void validatesRecordsProducedStraightToKafkaAndDeadLettersTheRest() throws Exception {
+        HttpResponse<String> registered = NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/direct", NodeHarness.READINGS_SCHEMA);
+        int schemaId = JSON.readTree(registered.body()).get("id").asInt();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(body, null);
+        encoder.writeString("kafka-client");
+        encoder.writeLong(1_700_000_000_000L);
+        encoder.writeDouble(3.25);
+        encoder.flush();
+        byte[] valid = io.platform.wire.WireFormat.encode(schemaId, body.toByteArray());
+        Properties props = io.platform.deploy.node.PlatformNode.producerProps(node.bootstrapServers(), 0);
+        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props)) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(TopicNames.ingest("direct"), "kafka-client".getBytes(), valid)).get();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(TopicNames.ingest("direct"), "x".getBytes(), "not avro".getBytes())).get();
+        }
+        NodeHarness.await("the valid record stored", Duration.ofSeconds(30), () -> NodeHarness.queryFirstLine(node,
+                "SELECT device, temperature FROM direct").equals("{\"device\":\"kafka-client\",\"temperature\":3.25}"));
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = readAll(TopicNames.deadLetter("direct"), 1);
+        assertEquals(1, deadLetters.size());
+        assertEquals("storage", new String(deadLetters.get(0).headers().lastHeader(EventHeaders.DLQ_STAGE).value(), StandardCharsets.UTF_8));
+        assertTrue(new String(deadLetters.get(0).headers().lastHeader(EventHeaders.DLQ_REASON).value(), StandardCharsets.UTF_8)
+                .contains("without the gateway"));
+    }
+
+    @Test
     void syntheticProbeSeesItsEventQueryableAndCountsTheRun() throws Exception {
         long latencyMs = node.probe().runOnce();
         assertTrue(latencyMs >= 0 && latencyMs < 10_000, "probe latency " + latencyMs);

@@ -57,6 +57,7 @@ public final class StorageWriter implements AutoCloseable {
     private final CopyOnWriteArrayList<Consumer<Collection<String>>> commitListeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch assigned = new CountDownLatch(1);
     private final Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> consumerMetrics;
+    private final org.apache.kafka.clients.producer.Producer<byte[], byte[]> deadLetters;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
@@ -78,6 +79,12 @@ public final class StorageWriter implements AutoCloseable {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "platform-storage-writer");
         this.consumer = new KafkaConsumer<>(props);
         this.consumerMetrics = consumer.metrics();
+        Properties producerProps = new Properties();
+        producerProps.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        producerProps.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        producerProps.put(org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        this.deadLetters = new org.apache.kafka.clients.producer.KafkaProducer<>(producerProps);
         this.thread = new Thread(this::run, "storage-writer");
         thread.setDaemon(true);
     }
@@ -178,6 +185,7 @@ public final class StorageWriter implements AutoCloseable {
             LOG.error("storage writer stopped: {}; restart the node once the cause is fixed, nothing committed is lost", t.toString(), t);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+            deadLetters.close(Duration.ofSeconds(5));
         }
     }
 
@@ -227,8 +235,11 @@ public final class StorageWriter implements AutoCloseable {
         String series = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
         long eventTimeMs = EventHeaders.readTime(record.headers(), EventHeaders.EVENT_TIME_OFFSET, Long.MIN_VALUE);
         if (eventTimeMs == Long.MIN_VALUE) {
-            eventTimeMs = decodeEventTime(value, record);
-            if (eventTimeMs == Long.MIN_VALUE) {
+            // produced straight to Kafka, not through the gateway: validate here, dead-letter what does not fit
+            String[] reason = {null};
+            eventTimeMs = decodeEventTime(stream, value, reason);
+            if (reason[0] != null) {
+                deadLetter(stream, record, reason[0]);
                 return false;
             }
         }
@@ -236,24 +247,51 @@ public final class StorageWriter implements AutoCloseable {
         return true;
     }
 
-    /** For records produced straight to Kafka without the gateway's headers. */
-    private long decodeEventTime(byte[] value, ConsumerRecord<byte[], byte[]> record) {
-        if (WireFormat.framingError(value, 0, value.length) != null) {
-            LOG.warn("skipping record without wire format topic={} offset={}", record.topic(), record.offset());
-            return Long.MIN_VALUE;
+    /** The event time of a wire-format value of {@code stream}, or sets {@code reason[0]} when it is not one. */
+    private long decodeEventTime(String stream, byte[] value, String[] reason) {
+        String framing = WireFormat.framingError(value, 0, value.length);
+        if (framing != null) {
+            reason[0] = framing;
+            return 0;
         }
         StreamSchema schema = catalog.awaitById(WireFormat.schemaId(value), 5000);
-        if (schema == null) {
-            LOG.warn("skipping record of unknown schema id={} topic={} offset={}", WireFormat.schemaId(value), record.topic(), record.offset());
-            return Long.MIN_VALUE;
+        if (schema == null || !schema.stream().equals(stream)) {
+            reason[0] = "schema id=" + WireFormat.schemaId(value) + " is not a registered schema of stream=" + stream;
+            return 0;
         }
         try {
-            GenericRecord decoded = readers.computeIfAbsent(schema.id(), id -> new GenericDatumReader<>(schema.schema()))
-                    .read(null, DecoderFactory.get().binaryDecoder(value, WireFormat.BODY_OFFSET, value.length - WireFormat.BODY_OFFSET, null));
+            org.apache.avro.io.BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(value, WireFormat.BODY_OFFSET,
+                    value.length - WireFormat.BODY_OFFSET, null);
+            GenericRecord decoded = readers.computeIfAbsent(schema.id(), id -> new GenericDatumReader<>(schema.schema())).read(null, decoder);
+            if (!decoder.isEnd()) {
+                reason[0] = "Avro body has trailing bytes after a record of schema id=" + schema.id();
+                return 0;
+            }
             return schema.eventTimeMs(decoded);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("skipping undecodable record topic={} offset={} reason={}", record.topic(), record.offset(), e.toString());
-            return Long.MIN_VALUE;
+            reason[0] = "Avro body is not a record of schema id=" + schema.id() + ": " + e;
+            return 0;
+        }
+    }
+
+    /**
+     * Sends a record storage cannot take to the stream's dead-letter topic and waits for Kafka's acknowledgement: the
+     * record's offset is committed with the next batch, so the dead letter must be durable first.
+     */
+    private void deadLetter(String stream, ConsumerRecord<byte[], byte[]> record, String reason) {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(EventHeaders.DLQ_REASON, (reason + " (produced to " + record.topic() + " partition " + record.partition()
+                + " offset " + record.offset() + " without the gateway)").getBytes(StandardCharsets.UTF_8));
+        headers.add(EventHeaders.DLQ_STAGE, "storage".getBytes(StandardCharsets.UTF_8));
+        headers.add(EventHeaders.DLQ_TIME_MS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+        headers.add(EventHeaders.DLQ_CONTENT_TYPE, "application/vnd.platform.wire".getBytes(StandardCharsets.UTF_8));
+        try {
+            deadLetters.send(new org.apache.kafka.clients.producer.ProducerRecord<>(TopicNames.deadLetter(stream), null, null,
+                    record.key(), record.value(), headers)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            LatencyMetrics.global().count("platform.dlq.events", "stage", "storage", 1);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot dead-letter record topic=" + record.topic() + " offset=" + record.offset()
+                    + ": " + e.getMessage() + "; the writer stops so that nothing is lost", e);
         }
     }
 
