@@ -3,6 +3,7 @@ package io.platform.deploy.node;
 import io.platform.deploy.kafka.EmbeddedKafkaBroker;
 import io.platform.ingest.dlq.DeadLetterTopic;
 import io.platform.ingest.gateway.BinaryIngestHandler;
+import io.platform.ingest.gateway.ConfluentRegistryApi;
 import io.platform.ingest.gateway.GatewayHttpApi;
 import io.platform.ingest.gateway.InFlightBudget;
 import io.platform.observability.LatencyMetrics;
@@ -205,6 +206,7 @@ public final class PlatformNode implements AutoCloseable {
         started.push(gatewayTcp);
         gatewayHttp = new ServiceHttpServer("gateway", host, config.integer("gateway.http.port"), 16, () -> true);
         new GatewayHttpApi(registry, pipeline, new DeadLetterTopic(bootstrapServers, catalog), budget).install(gatewayHttp);
+        new ConfluentRegistryApi(registry).install(gatewayHttp);
         gatewayHttp.start();
         started.push(gatewayHttp);
     }

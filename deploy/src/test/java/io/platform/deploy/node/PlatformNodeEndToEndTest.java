@@ -255,6 +255,28 @@ class PlatformNodeEndToEndTest {
     }
 
     @Test
+    void speaksTheConfluentSchemaRegistryApiForKafkaTooling() throws Exception {
+        String gateway = NodeHarness.gateway(node);
+        String schema = NodeHarness.READINGS_SCHEMA.replace("\n", "").replace("\"", "\\\"");
+        HttpResponse<String> registered = NodeHarness.post(gateway + "/subjects/ingest.confluent-value/versions", "{\"schema\":\"" + schema + "\"}");
+        assertEquals(200, registered.statusCode(), registered.body());
+        int id = JSON.readTree(registered.body()).get("id").asInt();
+        assertTrue(JSON.readTree(NodeHarness.get(gateway + "/subjects").body()).toString().contains("\"ingest.confluent-value\""));
+        assertEquals("[1]", NodeHarness.get(gateway + "/subjects/ingest.confluent-value/versions").body());
+        JsonNode latest = JSON.readTree(NodeHarness.get(gateway + "/subjects/ingest.confluent-value/versions/latest").body());
+        assertEquals(id, latest.get("id").asInt());
+        assertTrue(JSON.readTree(NodeHarness.get(gateway + "/schemas/ids/" + id).body()).get("schema").asText().contains("temperature"));
+        assertEquals("BACKWARD", JSON.readTree(NodeHarness.get(gateway + "/config/ingest.confluent-value").body()).get("compatibilityLevel").asText());
+        String breaking = schema.replace("double", "string");
+        JsonNode check = JSON.readTree(NodeHarness.post(gateway + "/compatibility/subjects/ingest.confluent-value/versions/latest",
+                "{\"schema\":\"" + breaking + "\"}").body());
+        assertEquals(false, check.get("is_compatible").asBoolean(), check.toString());
+        HttpResponse<String> missing = NodeHarness.get(gateway + "/subjects/nosuch-value/versions");
+        assertEquals(404, missing.statusCode());
+        assertEquals(40401, JSON.readTree(missing.body()).get("error_code").asInt());
+    }
+
+    @Test
     void syntheticProbeSeesItsEventQueryableAndCountsTheRun() throws Exception {
         long latencyMs = node.probe().runOnce();
         assertTrue(latencyMs >= 0 && latencyMs < 10_000, "probe latency " + latencyMs);
