@@ -101,9 +101,8 @@ public final class PlatformCli implements Runnable {
                 stopped.countDown();
             }, "platform-shutdown"));
             System.out.printf("platform node ready in %.1f s%n%s%n", (System.nanoTime() - start) / 1e9, node.addresses());
-            if (node.restoredCheckpoint() != null) {
-                System.out.println("aggregation restored from checkpoint " + node.restoredCheckpoint());
-            }
+            node.restoredCheckpoints().forEach((stream, checkpoint) ->
+                    System.out.println("aggregation of " + stream + " restored from checkpoint " + checkpoint));
             System.out.println("press Ctrl-C to stop");
             stopped.await();
             return 0;

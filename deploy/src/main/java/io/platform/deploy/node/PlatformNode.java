@@ -17,7 +17,6 @@ import io.platform.network.aeron.AeronFrameServer;
 import io.platform.network.aeron.AeronTransport;
 import io.platform.network.tcp.FramedTcpServer;
 import io.platform.observability.http.ServiceHttpServer;
-import io.platform.processing.aggregation.AggregationJob;
 import io.platform.processing.aggregation.AggregationSettings;
 import io.platform.query.exec.AdmissionControl;
 import io.platform.query.exec.QueryEngine;
@@ -36,7 +35,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -65,9 +63,8 @@ public final class PlatformNode implements AutoCloseable {
     private ServiceHttpServer queryHttp;
     private TimeSeriesStore store;
     private StorageWriter storageWriter;
-    private JobClient aggregationJob;
+    private AggregationJobs aggregationJobs;
     private QueryEngine queryEngine;
-    private String restoredCheckpoint;
     private InFlightBudget budget;
     private SyntheticProbe probe;
     private AeronTransport aeronTransport;
@@ -163,14 +160,21 @@ public final class PlatformNode implements AutoCloseable {
         storageWriter.start();
         started.push(storageWriter);
 
-        Path flinkDir = dataDir.resolve("flink");
-        restoredCheckpoint = FlinkRuntime.restoredFrom(flinkDir).orElse(null);
-        aggregationJob = AggregationJob.start(FlinkRuntime.environment(config, flinkDir), new AggregationSettings(bootstrapServers, window, view,
+        aggregationJobs = new AggregationJobs(config, dataDir.resolve("flink"), new AggregationSettings(bootstrapServers, window, view,
                 config.duration("aggregation.out-of-orderness"), config.duration("aggregation.idleness")));
-        started.push(() -> {
-            aggregationJob.cancel().get(30, TimeUnit.SECONDS);
-            AggregationJob.releaseSharedResources();
+        started.push(aggregationJobs);
+        // job submission takes a second: off the registering request's thread and the catalog reader's
+        java.util.concurrent.ExecutorService jobStarter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "aggregation-job-starter");
+            t.setDaemon(true);
+            return t;
         });
+        started.push(jobStarter::shutdownNow);
+        java.util.List<java.util.concurrent.Future<?>> initial = new java.util.ArrayList<>();
+        catalog.onNewStream(stream -> initial.add(jobStarter.submit(() -> aggregationJobs.ensure(stream))));
+        for (java.util.concurrent.Future<?> start : new java.util.ArrayList<>(initial)) {
+            start.get(120, TimeUnit.SECONDS);
+        }
 
         ResultCache cache = new ResultCache(1000, 10_000);
         storageWriter.onCommit(streams -> streams.forEach(cache::invalidate));
@@ -287,9 +291,9 @@ public final class PlatformNode implements AutoCloseable {
         return probe;
     }
 
-    /** The checkpoint the aggregation job restored from at start, or null on a fresh start. */
-    public String restoredCheckpoint() {
-        return restoredCheckpoint;
+    /** The checkpoints the streams' aggregation jobs restored from at start, by stream; empty on a fresh start. */
+    public java.util.Map<String, String> restoredCheckpoints() {
+        return aggregationJobs == null ? java.util.Map.of() : aggregationJobs.restoredFrom();
     }
 
     /** One line per address, for people and scripts. */

@@ -44,6 +44,32 @@ public final class StreamTopics {
         create(topics);
     }
 
+    /**
+     * Waits until every partition of the new topics has a leader. Producing earlier gets NOT_LEADER_OR_FOLLOWER, and
+     * an idempotent producer's retry of a batch the broker had in fact appended can then wedge on
+     * OutOfOrderSequenceException, stalling every later send to that partition.
+     */
+    private void awaitLeaders(List<String> names) throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new java.util.concurrent.TimeoutException("partitions of " + names + " have no leader after 30 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private void create(List<NewTopic> topics) {
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -52,6 +78,7 @@ public final class StreamTopics {
                 return;
             }
             admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(missing.stream().map(NewTopic::name).toList());
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create topics " + topics + ": " + e.getCause(), e.getCause());

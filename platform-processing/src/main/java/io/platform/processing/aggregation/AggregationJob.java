@@ -30,12 +30,22 @@ public final class AggregationJob {
     private AggregationJob() {
     }
 
-    /** Adds the job's operators to {@code env}. */
+    /** Adds the operators of one job over every {@code ingest.*} topic to {@code env}: all streams share one watermark. */
     public static void define(StreamExecutionEnvironment env, AggregationSettings settings) {
-        KafkaSource<KeyedEvent> source = KafkaSource.<KeyedEvent>builder()
+        define(env, settings, null);
+    }
+
+    /**
+     * Adds the operators of the job for one stream ({@code ingest.<stream>}) to {@code env}, or for all streams when
+     * {@code stream} is null. One job per stream gives each stream its own watermark, so a stream whose event times
+     * lag (a backfill) does not hold back the windows of the others.
+     */
+    public static void define(StreamExecutionEnvironment env, AggregationSettings settings, String stream) {
+        KafkaSource<KeyedEvent> source = (stream == null
+                ? KafkaSource.<KeyedEvent>builder().setTopicPattern(TopicNames.INGEST_TOPICS)
+                : KafkaSource.<KeyedEvent>builder().setTopics(TopicNames.ingest(stream)))
                 .setBootstrapServers(settings.bootstrapServers())
-                .setTopicPattern(TopicNames.INGEST_TOPICS)
-                .setGroupId(JOB_NAME)
+                .setGroupId(stream == null ? JOB_NAME : JOB_NAME + "-" + stream)
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new EventDeserializer(settings.bootstrapServers()))
                 // New streams register new topics at any time: look for them every second.
@@ -56,7 +66,7 @@ public final class AggregationJob {
                                 aggregate.series.getBytes(StandardCharsets.UTF_8), aggregate.toWire()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
-        env.fromSource(source, watermarks, "ingest-topics")
+        env.fromSource(source, watermarks, stream == null ? "ingest-topics" : TopicNames.ingest(stream))
                 .keyBy(new AggregationKey())
                 .window(TumblingEventTimeWindows.of(settings.window()))
                 .aggregate(new WindowAccumulator(), new StampWindow(view))

@@ -34,6 +34,7 @@ public final class SchemaCatalog implements AutoCloseable {
     private final Map<String, TreeMap<Integer, StreamSchema>> byStream = new ConcurrentHashMap<>();
     // the newest version per stream, read lock-free on every ingested event
     private final Map<String, StreamSchema> latestByStream = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<String>> streamListeners = new ArrayList<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final TopicPartition partition = new TopicPartition(TopicNames.SCHEMAS, 0);
     private final Thread reader;
@@ -110,9 +111,22 @@ public final class SchemaCatalog implements AutoCloseable {
         }
     }
 
+    /**
+     * Calls {@code listener} with every stream known now and, from then on, with each stream when its first schema
+     * version appears (registered here or read from the topic). The listener runs on the thread that applied the
+     * schema: hand long work to an executor.
+     */
+    public void onNewStream(java.util.function.Consumer<String> listener) {
+        synchronized (streamListeners) {
+            streamListeners.add(listener);
+            streams().forEach(listener);
+        }
+    }
+
     /** Adds a schema the local registry has just written, so the writer sees it before the topic round trip. */
     public void apply(StreamSchema schema) {
         byId.put(schema.id(), schema);
+        boolean newStream = !byStream.containsKey(schema.stream());
         byStream.computeIfAbsent(schema.stream(), s -> new TreeMap<>());
         TreeMap<Integer, StreamSchema> versions = byStream.get(schema.stream());
         synchronized (versions) {
@@ -121,6 +135,11 @@ public final class SchemaCatalog implements AutoCloseable {
         }
         synchronized (changed) {
             changed.notifyAll();
+        }
+        if (newStream) {
+            synchronized (streamListeners) {
+                streamListeners.forEach(listener -> listener.accept(schema.stream()));
+            }
         }
     }
 

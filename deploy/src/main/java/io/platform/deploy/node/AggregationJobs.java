@@ -1,0 +1,118 @@
+package io.platform.deploy.node;
+
+import io.platform.processing.aggregation.AggregationJob;
+import io.platform.processing.aggregation.AggregationSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Flink MiniCluster in the node, and one aggregation job per stream on it, so every stream has its own
+ * watermark and its own checkpoints ({@code flink/checkpoints/<stream>/}). A stream's job starts when the stream is
+ * first seen (at start for registered streams, on registration for new ones) and restores from its newest checkpoint.
+ * Thread-safe.
+ */
+final class AggregationJobs implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AggregationJobs.class);
+    private static final int SLOTS = 64;
+
+    private final NodeConfig config;
+    private final Path flinkDir;
+    private final AggregationSettings settings;
+    private final MiniCluster cluster;
+    private final Map<String, JobID> jobs = new ConcurrentHashMap<>();
+    private final Map<String, String> restoredFrom = new TreeMap<>();
+
+    AggregationJobs(NodeConfig config, Path flinkDir, AggregationSettings settings) throws Exception {
+        this.config = config;
+        this.flinkDir = flinkDir;
+        this.settings = settings;
+        Files.createDirectories(flinkDir.resolve("tmp"));
+        Configuration conf = baseConfiguration(flinkDir.resolve("checkpoints"));
+        conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(SLOTS));
+        conf.setString("rest.port", "0");
+        conf.setString("rest.bind-address", "127.0.0.1");
+        conf.setString("io.tmp.dirs", flinkDir.resolve("tmp").toString());
+        this.cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(SLOTS).build());
+        cluster.start();
+    }
+
+    private Configuration baseConfiguration(Path checkpoints) {
+        Configuration conf = new Configuration();
+        conf.setString("state.backend.type", config.get("flink.state.backend"));
+        conf.setString("state.backend.rocksdb.localdir", flinkDir.resolve("rocksdb").toString());
+        conf.setString("execution.checkpointing.interval", config.duration("flink.checkpoint.interval").toMillis() + " ms");
+        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
+        conf.setString("execution.checkpointing.incremental", "true");
+        conf.setString("execution.checkpointing.num-retained", "2");
+        conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        conf.setString("restart-strategy.type", "fixed-delay");
+        conf.setString("restart-strategy.fixed-delay.attempts", "1000");
+        conf.setString("restart-strategy.fixed-delay.delay", "2 s");
+        conf.setString("parallelism.default", String.valueOf(config.integer("flink.parallelism")));
+        return conf;
+    }
+
+    /** Starts the job of {@code stream} unless it runs already. */
+    synchronized void ensure(String stream) {
+        if (jobs.containsKey(stream)) {
+            return;
+        }
+        try {
+            Path checkpoints = flinkDir.resolve("checkpoints").resolve(stream);
+            Files.createDirectories(checkpoints);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(baseConfiguration(checkpoints));
+            AggregationJob.define(env, settings, stream);
+            StreamGraph graph = env.getStreamGraph();
+            graph.setJobName(AggregationJob.JOB_NAME + "-" + stream);
+            Optional<Path> latest = FlinkRuntime.latestCheckpoint(checkpoints);
+            if (latest.isPresent()) {
+                graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(latest.get().toUri().toString(), true));
+                restoredFrom.put(stream, latest.get().toString());
+            }
+            JobID id = cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
+            jobs.put(stream, id);
+        } catch (Exception e) {
+            LOG.error("cannot start the aggregation of stream={}: {}; its raw events are still stored and queryable", stream, e.toString(), e);
+        }
+    }
+
+    /** The checkpoint each stream's job restored from at start, by stream. */
+    synchronized Map<String, String> restoredFrom() {
+        return new TreeMap<>(restoredFrom);
+    }
+
+    int running() {
+        return jobs.size();
+    }
+
+
+    @Override
+    public synchronized void close() throws Exception {
+        for (JobID id : jobs.values()) {
+            try {
+                cluster.cancelJob(id).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("cancel of job {} failed: {}", id, e.toString());
+            }
+        }
+        jobs.clear();
+        cluster.closeAsync().get(60, TimeUnit.SECONDS);
+        AggregationJob.releaseSharedResources();
+    }
+
+}
