@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AggregationJobs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AggregationJobs.class);
-    private static final int SLOTS = 64;
+    private static final int SLOTS = 32;
 
     private final NodeConfig config;
     private final Path flinkDir;
@@ -55,6 +55,9 @@ final class AggregationJobs implements AutoCloseable {
         Configuration conf = new Configuration();
         conf.setString("state.backend.type", config.get("flink.state.backend"));
         conf.setString("state.backend.rocksdb.localdir", flinkDir.resolve("rocksdb").toString());
+        // a fixed RocksDB budget per slot: the MiniCluster's managed memory split over many slots would leave each job's
+        // RocksDB a few MiB, and it would flush its memtables constantly
+        conf.setString("state.backend.rocksdb.memory.fixed-per-slot", "48mb");
         conf.setString("execution.checkpointing.interval", config.duration("flink.checkpoint.interval").toMillis() + " ms");
         conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
         conf.setString("execution.checkpointing.incremental", "true");
