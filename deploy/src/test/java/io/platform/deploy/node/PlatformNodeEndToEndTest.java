@@ -277,6 +277,19 @@ class PlatformNodeEndToEndTest {
     }
 
     @Test
+    void createsAStreamsTopicsWithTheRequestedPartitions() throws Exception {
+        assertEquals(200, NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/wide?partitions=5", NodeHarness.READINGS_SCHEMA).statusCode());
+        Properties props = new Properties();
+        props.put("bootstrap.servers", node.bootstrapServers());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            var topics = admin.describeTopics(List.of(TopicNames.ingest("wide"), TopicNames.deadLetter("wide"))).allTopicNames().get();
+            assertEquals(5, topics.get(TopicNames.ingest("wide")).partitions().size());
+            assertEquals(1, topics.get(TopicNames.deadLetter("wide")).partitions().size());
+        }
+        assertEquals(422, NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/wider?partitions=many", NodeHarness.READINGS_SCHEMA).statusCode());
+    }
+
+    @Test
     void syntheticProbeSeesItsEventQueryableAndCountsTheRun() throws Exception {
         long latencyMs = node.probe().runOnce();
         assertTrue(latencyMs >= 0 && latencyMs < 10_000, "probe latency " + latencyMs);

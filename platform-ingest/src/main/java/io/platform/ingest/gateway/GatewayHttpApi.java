@@ -122,7 +122,17 @@ public final class GatewayHttpApi {
             String schemaJson = unwrapConfluentEnvelope(body);
             List<String> keys = query.containsKey("key") ? Arrays.asList(query.get("key").split(",")) : null;
             try {
-                StreamSchema registered = registry.register(stream, schemaJson, query.get("time"), keys, query.get("compatibility"));
+                int partitions;
+                short replication;
+                try {
+                    partitions = Integer.parseInt(query.getOrDefault("partitions", "0"));
+                    replication = Short.parseShort(query.getOrDefault("replication", "0"));
+                } catch (NumberFormatException e) {
+                    error(exchange, 422, "partitions and replication must be whole numbers, e.g. ?partitions=6&replication=3");
+                    return;
+                }
+                StreamSchema registered = registry.register(stream, schemaJson, query.get("time"), keys, query.get("compatibility"),
+                        partitions, replication);
                 respondJson(exchange, 200, describe(registered));
             } catch (IncompatibleSchemaException e) {
                 error(exchange, e.getMessage().startsWith("schema incompatible") ? 409 : 422, e.getMessage());

@@ -51,8 +51,20 @@ public final class SchemaRegistry {
      * As {@link #register(String, String, String, List)}, also setting the stream's compatibility rule for this and
      * later versions (null keeps the stream's current rule).
      */
+    public StreamSchema register(String stream, String schemaJson, String timeField, List<String> keyFields,
+                                 String compatibility) throws IncompatibleSchemaException {
+        return register(stream, schemaJson, timeField, keyFields, compatibility, 0, (short) 0);
+    }
+
+    /**
+     * As above, also naming the partitions and replication factor of the stream's topics (0 for the node's defaults;
+     * they take effect when the topics are created, i.e. at the first registration).
+     */
     public synchronized StreamSchema register(String stream, String schemaJson, String timeField, List<String> keyFields,
-                                              String compatibility) throws IncompatibleSchemaException {
+                                              String compatibility, int partitions, short replication) throws IncompatibleSchemaException {
+        if (partitions < 0 || partitions > 10_000 || replication < 0 || replication > 16) {
+            throw new IncompatibleSchemaException("partitions must be 1..10000 and replication 1..16 (0 or absent: the node's defaults)");
+        }
         String nameError = TopicNames.streamNameError(stream);
         if (nameError != null) {
             throw new IncompatibleSchemaException(nameError);
@@ -84,7 +96,8 @@ public final class SchemaRegistry {
         } catch (IllegalArgumentException e) {
             throw new IncompatibleSchemaException(e.getMessage());
         }
-        topics.ensureStreamTopics(stream, aggregateView);
+        topics.ensureStreamTopics(stream, aggregateView, partitions > 0 ? partitions : topics.defaultPartitions(),
+                replication > 0 ? replication : topics.defaultReplication());
         byte[] key = (stream + "/" + version).getBytes(StandardCharsets.UTF_8);
         try {
             producer.send(new ProducerRecord<>(TopicNames.SCHEMAS, key, defined.toJson().getBytes(StandardCharsets.UTF_8)))

@@ -37,11 +37,29 @@ public final class StreamTopics {
 
     /** Creates {@code ingest.<stream>}, {@code dlq.<stream>} and {@code agg.<stream>.<view>} if they do not exist. */
     public void ensureStreamTopics(String stream, String view) {
+        ensureStreamTopics(stream, view, partitions, replicationFactor);
+    }
+
+    /**
+     * As above with this stream's own partitions and replication factor (they apply when the topics are created, at
+     * the first registration). More partitions mean more parallel consumers (storage writers, Flink subtasks) and
+     * smaller per-partition recovery; fewer mean less broker overhead and fewer files. A rule of thumb: one partition
+     * per ~50,000 events/s expected, at least one per consumer that should read in parallel.
+     */
+    public void ensureStreamTopics(String stream, String view, int streamPartitions, short streamReplication) {
         List<NewTopic> topics = new ArrayList<>();
-        topics.add(new NewTopic(TopicNames.ingest(stream), partitions, replicationFactor));
-        topics.add(new NewTopic(TopicNames.deadLetter(stream), 1, replicationFactor));
-        topics.add(new NewTopic(TopicNames.aggregate(stream, view), partitions, replicationFactor));
+        topics.add(new NewTopic(TopicNames.ingest(stream), streamPartitions, streamReplication));
+        topics.add(new NewTopic(TopicNames.deadLetter(stream), 1, streamReplication));
+        topics.add(new NewTopic(TopicNames.aggregate(stream, view), streamPartitions, streamReplication));
         create(topics);
+    }
+
+    public int defaultPartitions() {
+        return partitions;
+    }
+
+    public short defaultReplication() {
+        return replicationFactor;
     }
 
     /**
