@@ -25,6 +25,8 @@ public final class EventHeaders {
     public static final String DLQ_CONTENT_TYPE = "dlq.content_type";
     /** Present on a dead letter that failed again when replayed: it is parked and not replayed again. */
     public static final String DLQ_REPLAYED = "dlq.replayed";
+    /** "false" on a dead letter that describes an event rather than carrying it (late events): replay skips it. */
+    public static final String DLQ_REPLAYABLE = "dlq.replayable";
 
     private EventHeaders() {
     }

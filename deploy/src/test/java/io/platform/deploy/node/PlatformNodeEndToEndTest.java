@@ -290,6 +290,28 @@ class PlatformNodeEndToEndTest {
     }
 
     @Test
+    void accountsForEventsTooLateForTheirWindowInTheDeadLetterTopic() throws Exception {
+        String gateway = NodeHarness.gateway(node);
+        assertEquals(200, NodeHarness.post(gateway + "/v1/schemas/lates", NodeHarness.READINGS_SCHEMA).statusCode());
+        long t0 = 1_700_000_000_000L;
+        NodeHarness.post(gateway + "/v1/streams/lates/events", "{\"device\":\"a\",\"ts\":" + (t0 + 10_000) + ",\"temperature\":1}");
+        // the window of that event closes once the stream's watermark passed it
+        NodeHarness.await("the first window emitted", Duration.ofSeconds(60),
+                () -> NodeHarness.queryFirstLine(node, "SELECT count(*) AS n FROM lates_1s").equals("{\"n\":1}"));
+        NodeHarness.post(gateway + "/v1/streams/lates/events", "{\"device\":\"a\",\"ts\":" + t0 + ",\"temperature\":2}");
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = readAll(TopicNames.deadLetter("lates"), 1);
+        assertEquals(1, deadLetters.size());
+        assertEquals("process", new String(deadLetters.get(0).headers().lastHeader(EventHeaders.DLQ_STAGE).value(), StandardCharsets.UTF_8));
+        assertTrue(new String(deadLetters.get(0).headers().lastHeader(EventHeaders.DLQ_REASON).value(), StandardCharsets.UTF_8)
+                .contains("late for its window"));
+        assertTrue(new String(deadLetters.get(0).value(), StandardCharsets.UTF_8).contains("\"eventTimeMs\":" + t0));
+        NodeHarness.await("the late event is still stored raw", Duration.ofSeconds(30),
+                () -> NodeHarness.queryFirstLine(node, "SELECT count(*) AS n FROM lates").equals("{\"n\":2}"));
+        JsonNode replay = JSON.readTree(NodeHarness.post(gateway + "/v1/dlq/lates/replay", "").body());
+        assertEquals(0, replay.get("replayed").asInt(), "late-event records describe events; they are not replayed: " + replay);
+    }
+
+    @Test
     void syntheticProbeSeesItsEventQueryableAndCountsTheRun() throws Exception {
         long latencyMs = node.probe().runOnce();
         assertTrue(latencyMs >= 0 && latencyMs < 10_000, "probe latency " + latencyMs);

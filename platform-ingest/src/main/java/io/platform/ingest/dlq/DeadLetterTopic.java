@@ -121,7 +121,8 @@ public final class DeadLetterTopic {
                     if (record.offset() >= end) {
                         break;
                     }
-                    if (record.headers().lastHeader(EventHeaders.DLQ_REPLAYED) != null || record.value() == null) {
+                    if (record.headers().lastHeader(EventHeaders.DLQ_REPLAYED) != null || record.value() == null
+                            || "false".equals(header(record, EventHeaders.DLQ_REPLAYABLE))) {
                         skipped++;
                         continue;
                     }

@@ -1,11 +1,15 @@
 package io.platform.processing.aggregation;
 
+import io.platform.wire.EventHeaders;
 import io.platform.wire.TopicNames;
 import io.platform.wire.aggregate.WindowAggregate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.util.OutputTag;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -66,13 +70,48 @@ public final class AggregationJob {
                                 aggregate.series.getBytes(StandardCharsets.UTF_8), aggregate.toWire()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
-        env.fromSource(source, watermarks, stream == null ? "ingest-topics" : TopicNames.ingest(stream))
+        SingleOutputStreamOperator<WindowAggregate> aggregates = env
+                .fromSource(source, watermarks, stream == null ? "ingest-topics" : TopicNames.ingest(stream))
                 .keyBy(new AggregationKey())
                 .window(TumblingEventTimeWindows.of(settings.window()))
+                .sideOutputLateData(LATE)
                 .aggregate(new WindowAccumulator(), new StampWindow(view))
-                .name("window-aggregate")
-                .sinkTo(sink)
-                .name("agg-topics");
+                .name("window-aggregate");
+        aggregates.sinkTo(sink).name("agg-topics");
+        // events too late for their (already emitted) window: stored raw as always, and accounted for in the DLQ
+        long toleranceMs = outOfOrderness.toMillis();
+        aggregates.getSideOutput(LATE).sinkTo(KafkaSink.<KeyedEvent>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setRecordSerializer((KafkaRecordSerializationSchema<KeyedEvent>) (event, context, timestamp) -> lateDeadLetter(event, toleranceMs))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build()).name("late-events-dlq");
+    }
+
+    private static final OutputTag<KeyedEvent> LATE = new OutputTag<>("late-events", TypeInformation.of(KeyedEvent.class));
+
+    /**
+     * The dead letter of a late event: a JSON description (the event itself stays in storage), with headers naming
+     * the reason and stage {@code process}, and marked not replayable.
+     */
+    static ProducerRecord<byte[], byte[]> lateDeadLetter(KeyedEvent event, long toleranceMs) {
+        StringBuilder json = new StringBuilder("{\"stream\":\"").append(event.stream).append("\",\"series\":\"")
+                .append(event.series.replace("\\", "\\\\").replace("\"", "\\\"").replace("\u001f", "|"))
+                .append("\",\"eventTimeMs\":").append(event.eventTimeMs).append(",\"fields\":{");
+        for (int i = 0; i < event.fields.length; i++) {
+            double v = event.values[i];
+            json.append(i > 0 ? "," : "").append('"').append(event.fields[i]).append("\":").append(Double.isFinite(v) ? String.valueOf(v) : "null");
+        }
+        json.append("}}");
+        String reason = "late for its window: event time " + event.eventTimeMs + " ms is behind the stream's watermark by more than"
+                + " aggregation.out-of-orderness=" + toleranceMs + " ms; it is stored raw but not in the aggregates";
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(EventHeaders.DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add(EventHeaders.DLQ_STAGE, "process".getBytes(StandardCharsets.UTF_8));
+        headers.add(EventHeaders.DLQ_TIME_MS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+        headers.add(EventHeaders.DLQ_CONTENT_TYPE, "application/json".getBytes(StandardCharsets.UTF_8));
+        headers.add(EventHeaders.DLQ_REPLAYABLE, "false".getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(TopicNames.deadLetter(event.stream), null, null, event.series.getBytes(StandardCharsets.UTF_8),
+                json.toString().getBytes(StandardCharsets.UTF_8), headers);
     }
 
     /** Defines the job on {@code env} and submits it without waiting for it to finish. */
