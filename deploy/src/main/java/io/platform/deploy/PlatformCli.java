@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "platform", mixinStandardHelpOptions = true, version = "platform 0.1.0",
         description = "Low-latency streaming data platform: ingest, process, store and query events.",
         subcommands = {PlatformCli.Up.class, PlatformCli.Demo.class, PlatformCli.Send.class, PlatformCli.Query.class,
-                PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
+                PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Job.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
 public final class PlatformCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -261,6 +261,30 @@ public final class PlatformCli implements Runnable {
             @Override
             public Integer call() throws Exception {
                 return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/schemas")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+    }
+
+    @Command(name = "job", mixinStandardHelpOptions = true, description = "Flink jobs of the node: one aggregation job per stream.",
+            subcommands = {Job.ListJobs.class})
+    static final class Job implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "Each stream's aggregation job: id, status, checkpoint restored from.")
+        static final class ListJobs implements Callable<Integer> {
+            @Option(names = "--url", defaultValue = "http://127.0.0.1:8081", description = "query service URL (default ${DEFAULT-VALUE})")
+            String url;
+
+            @Override
+            public Integer call() throws Exception {
+                return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/jobs")).GET().build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
         }

@@ -103,6 +103,28 @@ final class AggregationJobs implements AutoCloseable {
         return jobs.size();
     }
 
+    /** Every stream's job: id, Flink status, and the checkpoint it restored from, as JSON lines. */
+    String describe() {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, JobID> job : new TreeMap<>(jobs).entrySet()) {
+            String status;
+            try {
+                status = cluster.getJobStatus(job.getValue()).get(5, TimeUnit.SECONDS).name();
+            } catch (Exception e) {
+                status = "UNKNOWN (" + e.getClass().getSimpleName() + ")";
+            }
+            String restored;
+            synchronized (this) {
+                restored = restoredFrom.get(job.getKey());
+            }
+            out.append("{\"stream\":\"").append(job.getKey()).append("\",\"job\":\"").append(job.getValue())
+                    .append("\",\"name\":\"").append(AggregationJob.JOB_NAME).append('-').append(job.getKey())
+                    .append("\",\"status\":\"").append(status).append("\",\"restoredFrom\":")
+                    .append(restored == null ? "null" : "\"" + restored.replace("\\", "/") + "\"").append("}\n");
+        }
+        return out.toString();
+    }
+
 
     @Override
     public synchronized void close() throws Exception {

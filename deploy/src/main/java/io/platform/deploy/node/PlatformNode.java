@@ -182,6 +182,7 @@ public final class PlatformNode implements AutoCloseable {
         queryHttp = new ServiceHttpServer("query", host, config.integer("query.http.port"), 8, storageWriter::healthy);
         // 4 queries run at once (2 cores), 32 wait up to the query timeout; more are refused with 503
         new QueryHttpApi(queryEngine, new AdmissionControl(4, 32, config.duration("query.timeout").toMillis())).install(queryHttp);
+        queryHttp.route("/v1/jobs", exchange -> ServiceHttpServer.respond(exchange, 200, "application/x-ndjson", aggregationJobs.describe()));
         queryHttp.start();
         started.push(queryHttp);
     }

@@ -312,6 +312,24 @@ class PlatformNodeEndToEndTest {
     }
 
     @Test
+    void listsOneRunningAggregationJobPerStream() throws Exception {
+        NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/jobbed", NodeHarness.READINGS_SCHEMA);
+        NodeHarness.await("the stream's job running", Duration.ofSeconds(30), () -> {
+            try {
+                return NodeHarness.get(NodeHarness.query(node) + "/v1/jobs").body()
+                        .contains("\"stream\":\"jobbed\",\"job\":");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        String jobs = NodeHarness.get(NodeHarness.query(node) + "/v1/jobs").body();
+        for (String line : jobs.split("\n")) {
+            JsonNode job = JSON.readTree(line);
+            assertTrue(job.get("name").asText().equals("platform-aggregation-" + job.get("stream").asText()), line);
+        }
+    }
+
+    @Test
     void syntheticProbeSeesItsEventQueryableAndCountsTheRun() throws Exception {
         long latencyMs = node.probe().runOnce();
         assertTrue(latencyMs >= 0 && latencyMs < 10_000, "probe latency " + latencyMs);
