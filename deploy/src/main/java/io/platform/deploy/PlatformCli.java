@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "platform", mixinStandardHelpOptions = true, version = "platform 0.1.0",
         description = "Low-latency streaming data platform: ingest, process, store and query events.",
         subcommands = {PlatformCli.Up.class, PlatformCli.Demo.class, PlatformCli.Send.class, PlatformCli.Query.class,
-                PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Job.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
+                PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Job.class, PlatformCli.Agent.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
 public final class PlatformCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -263,6 +263,63 @@ public final class PlatformCli implements Runnable {
                 return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/schemas")).GET().build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
+        }
+    }
+
+    @Command(name = "agent", mixinStandardHelpOptions = true, description = "Edge agent: tail a file of JSON lines and forward them in gzip batches to a gateway; resumes where it stopped, waits out an unreachable gateway.")
+    static final class Agent implements Callable<Integer> {
+        @Option(names = "--file", required = true, description = "NDJSON file to tail")
+        Path file;
+
+        @Option(names = "--stream", required = true, description = "stream the lines belong to")
+        String stream;
+
+        @Option(names = "--gateway", defaultValue = "http://127.0.0.1:8080", description = "gateway URL (default ${DEFAULT-VALUE})")
+        String gateway;
+
+        @Option(names = "--batch", defaultValue = "1000", description = "lines per batch at most (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--linger-ms", defaultValue = "50", description = "longest wait to fill a batch (default ${DEFAULT-VALUE})")
+        long lingerMs;
+
+        @Override
+        public Integer call() throws Exception {
+            io.platform.ingest.agent.FileTailAgent agent = new io.platform.ingest.agent.FileTailAgent(file, stream, URI.create(gateway),
+                    batch, lingerMs, message -> System.err.println("agent: " + message));
+            Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
+            System.out.printf("agent ready in %d ms (JVM start to tailing), RSS %s; tailing %s from byte %d -> %s stream %s%n",
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(), rss(), file, agent.offset(), gateway, stream);
+            Thread reporter = new Thread(() -> {
+                long last = 0;
+                while (true) {
+                    try {
+                        Thread.sleep(5000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    long sent = agent.sentLines();
+                    System.out.printf("agent: %d lines forwarded (%.0f/s), offset %d, RSS %s%n", sent, (sent - last) / 5.0, agent.offset(), rss());
+                    last = sent;
+                }
+            }, "agent-report");
+            reporter.setDaemon(true);
+            reporter.start();
+            agent.run();
+            return 0;
+        }
+
+        private static String rss() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return line.substring(6).trim();
+                    }
+                }
+            } catch (IOException e) {
+                // not Linux
+            }
+            return "n/a";
         }
     }
 

@@ -9,6 +9,7 @@ import io.platform.wire.EventHeaders;
 import io.platform.wire.TopicNames;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -327,6 +328,56 @@ class PlatformNodeEndToEndTest {
             JsonNode job = JSON.readTree(line);
             assertTrue(job.get("name").asText().equals("platform-aggregation-" + job.get("stream").asText()), line);
         }
+    }
+
+    @Test
+    void edgeAgentForwardsATailedFileAndResumesWithoutLosingOrRepeatingLines() throws Exception {
+        NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/tailed", NodeHarness.READINGS_SCHEMA);
+        Path file = dataDir.resolve("edge.ndjson");
+        java.nio.file.Files.writeString(file, lines(0, 100));
+        URI gateway = URI.create(NodeHarness.gateway(node));
+        io.platform.ingest.agent.FileTailAgent agent = new io.platform.ingest.agent.FileTailAgent(file, "tailed", gateway, 40, 20, m -> { });
+        Thread running = new Thread(() -> {
+            try {
+                agent.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        running.start();
+        NodeHarness.await("the file's 100 lines stored", Duration.ofSeconds(30),
+                () -> NodeHarness.queryFirstLine(node, "SELECT count(*) AS n FROM tailed").equals("{\"n\":100}"));
+        java.nio.file.Files.writeString(file, lines(100, 50) + "{\"device\":\"partial", java.nio.file.StandardOpenOption.APPEND);
+        NodeHarness.await("appended lines stored, the partial line waiting", Duration.ofSeconds(30),
+                () -> NodeHarness.queryFirstLine(node, "SELECT count(*) AS n FROM tailed").equals("{\"n\":150}"));
+        agent.close();
+        running.join(10_000);
+
+        // a new agent on the same file resumes at the saved offset: the partial line completes, nothing is sent twice
+        java.nio.file.Files.writeString(file, "\",\"ts\":1,\"temperature\":1}\n" + lines(150, 10), java.nio.file.StandardOpenOption.APPEND);
+        io.platform.ingest.agent.FileTailAgent resumed = new io.platform.ingest.agent.FileTailAgent(file, "tailed", gateway, 40, 20, m -> { });
+        Thread again = new Thread(() -> {
+            try {
+                resumed.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        again.start();
+        NodeHarness.await("161 lines stored exactly once", Duration.ofSeconds(30),
+                () -> NodeHarness.queryFirstLine(node, "SELECT count(*) AS n FROM tailed").equals("{\"n\":161}"));
+        Thread.sleep(500);
+        assertEquals("{\"n\":161}", NodeHarness.queryFirstLine(node, "SELECT count(*) AS n FROM tailed"));
+        resumed.close();
+        again.join(10_000);
+    }
+
+    private static String lines(int from, int count) {
+        StringBuilder out = new StringBuilder();
+        for (int i = from; i < from + count; i++) {
+            out.append("{\"device\":\"e").append(i).append("\",\"ts\":").append(1_700_000_000_000L + i).append(",\"temperature\":1}\n");
+        }
+        return out.toString();
     }
 
     @Test

@@ -321,9 +321,11 @@ public final class GatewayHttpApi {
         return params;
     }
 
-    /** The body, or null when it exceeds {@link #MAX_BODY_BYTES}. */
+    /** The body (gunzipped when sent with Content-Encoding: gzip), or null when it exceeds {@link #MAX_BODY_BYTES}. */
     private static byte[] readBody(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
+        InputStream raw = exchange.getRequestBody();
+        boolean gzip = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
+        try (InputStream in = gzip ? new java.util.zip.GZIPInputStream(raw) : raw) {
             byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
             return bytes.length > MAX_BODY_BYTES ? null : bytes;
         }
