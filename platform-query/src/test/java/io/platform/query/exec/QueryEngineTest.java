@@ -69,19 +69,7 @@ class QueryEngineTest {
     }
 
     private List<String> rows(String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        engine.execute(sql, new RowSink() {
-            @Override
-            public void columns(List<String> names) {
-            }
-
-            @Override
-            public boolean row(Object[] values) {
-                rows.add(Arrays.toString(values));
-                return true;
-            }
-        });
-        return rows;
+        return rowsOf(engine, sql);
     }
 
     @Test
