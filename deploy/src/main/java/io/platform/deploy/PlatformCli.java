@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "platform", mixinStandardHelpOptions = true, version = "platform 0.1.0",
         description = "Low-latency streaming data platform: ingest, process, store and query events.",
         subcommands = {PlatformCli.Up.class, PlatformCli.Demo.class, PlatformCli.Send.class, PlatformCli.Query.class,
-                PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Job.class, PlatformCli.Agent.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
+                PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Job.class, PlatformCli.Agent.class, PlatformCli.Profile.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
 public final class PlatformCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -320,6 +320,32 @@ public final class PlatformCli implements Runnable {
                 // not Linux
             }
             return "n/a";
+        }
+    }
+
+    @Command(name = "profile", mixinStandardHelpOptions = true, description = "Record a CPU flame graph (JFR samples) of a running node and write it as SVG.")
+    static final class Profile implements Callable<Integer> {
+        @Option(names = "--seconds", defaultValue = "10", description = "how long to sample, 1..120 (default ${DEFAULT-VALUE})")
+        int seconds;
+
+        @Option(names = "--out", defaultValue = "flame.svg", description = "SVG file to write (default ${DEFAULT-VALUE})")
+        Path out;
+
+        @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "node URL (gateway or query port; default ${DEFAULT-VALUE})")
+        String url;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println("sampling " + url + " for " + seconds + " s ...");
+            HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/profile?seconds=" + seconds))
+                    .timeout(Duration.ofSeconds(seconds + 60)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                System.err.println(new String(response.body(), StandardCharsets.UTF_8));
+                return 1;
+            }
+            Files.write(out, response.body());
+            System.out.println("wrote " + out.toAbsolutePath() + " (" + response.body().length + " bytes); open it in a browser");
+            return 0;
         }
     }
 

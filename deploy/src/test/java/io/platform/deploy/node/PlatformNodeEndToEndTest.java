@@ -381,6 +381,14 @@ class PlatformNodeEndToEndTest {
     }
 
     @Test
+    void servesACpuFlameGraphOfTheRunningNode() throws Exception {
+        HttpResponse<String> svg = NodeHarness.get(NodeHarness.query(node) + "/v1/profile?seconds=1");
+        assertEquals(200, svg.statusCode());
+        assertTrue(svg.body().startsWith("<svg") && svg.body().contains("samples"), svg.body().substring(0, Math.min(300, svg.body().length())));
+        assertEquals(400, NodeHarness.get(NodeHarness.query(node) + "/v1/profile?seconds=999").statusCode());
+    }
+
+    @Test
     void syntheticProbeSeesItsEventQueryableAndCountsTheRun() throws Exception {
         long latencyMs = node.probe().runOnce();
         assertTrue(latencyMs >= 0 && latencyMs < 10_000, "probe latency " + latencyMs);

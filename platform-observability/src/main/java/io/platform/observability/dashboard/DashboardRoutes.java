@@ -13,7 +13,32 @@ public final class DashboardRoutes {
     private DashboardRoutes() {
     }
 
+    private static final io.platform.observability.profiling.FlameGraphProfiler PROFILER = new io.platform.observability.profiling.FlameGraphProfiler();
+
     public static void install(ServiceHttpServer server, StatsSampler sampler) {
+        server.route("/v1/profile", exchange -> {
+            String query = exchange.getRequestURI().getQuery();
+            int seconds = 10;
+            if (query != null && query.startsWith("seconds=")) {
+                try {
+                    seconds = Integer.parseInt(query.substring("seconds=".length()));
+                } catch (NumberFormatException e) {
+                    seconds = -1;
+                }
+            }
+            if (seconds < 1 || seconds > 120) {
+                ServiceHttpServer.respond(exchange, 400, "application/json", "{\"error\":\"seconds must be 1..120, e.g. /v1/profile?seconds=10\"}");
+                return;
+            }
+            try {
+                var folded = PROFILER.sample(java.time.Duration.ofSeconds(seconds), java.time.Duration.ofMillis(10));
+                ServiceHttpServer.respond(exchange, 200, "image/svg+xml", io.platform.observability.profiling.FlameGraphProfiler.svg(folded,
+                        "CPU flame graph, " + seconds + " s of JFR samples"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ServiceHttpServer.respond(exchange, 503, "application/json", "{\"error\":\"interrupted\"}");
+            }
+        });
         server.route("/dashboard", exchange -> ServiceHttpServer.respond(exchange, 200, "text/html; charset=utf-8", PAGE));
         server.route("/v1/stats", exchange -> {
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
