@@ -430,7 +430,7 @@ public final class PlatformCli implements Runnable {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
-            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Storage.class, Bench.Transport.class})
+            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Storage.class, Bench.Transport.class, Bench.Durability.class})
     static final class Bench implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -467,6 +467,29 @@ public final class PlatformCli implements Runnable {
                     bench.report(result);
                     System.out.println("stored rows: " + stored + " of " + result.acked() + " acknowledged");
                     bench.reportStages();
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "durability", mixinStandardHelpOptions = true, description = "The same open-loop load into an ASYNC stream (page cache) and a SYNC stream (fsync before ack), one after the other; prints the ack latency of each.")
+        static final class Durability extends LoadOptions implements Callable<Integer> {
+            @Override
+            public Integer call() throws Exception {
+                options.overrides.putIfAbsent("node.role", "ingest");
+                NodeConfig config = options.build(true);
+                try (PlatformNode node = PlatformNode.start(config)) {
+                    EndToEndBench bench = new EndToEndBench(node, System.out);
+                    System.out.printf("bench durability: rate=%d/s warmup=%ds duration=%ds, data dir %s%n", rate, warmupSeconds, durationSeconds, config.dataDir());
+                    EndToEndBench.Result async = bench.gateway(rate, warmupSeconds, durationSeconds, "durable_async",
+                            io.platform.ingest.schema.StreamTopics.Durability.ASYNC);
+                    EndToEndBench.Result sync = bench.gateway(rate, warmupSeconds, durationSeconds, "durable_sync",
+                            io.platform.ingest.schema.StreamTopics.Durability.SYNC);
+                    bench.report(async);
+                    bench.report(sync);
+                    System.out.printf("%nsync/async ack p50 %.2f, p99 %.2f%n",
+                            sync.ack().getValueAtPercentile(50) / (double) Math.max(1, async.ack().getValueAtPercentile(50)),
+                            sync.ack().getValueAtPercentile(99) / (double) Math.max(1, async.ack().getValueAtPercentile(99)));
                 }
                 return 0;
             }

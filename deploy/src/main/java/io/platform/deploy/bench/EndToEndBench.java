@@ -48,7 +48,18 @@ public final class EndToEndBench {
 
     /** Sends through the gateway's binary TCP protocol; events flow on through Kafka, Flink and storage. */
     public Result gateway(int rate, int warmupSeconds, int durationSeconds, ProgressOutput output) throws Exception {
-        StreamSchema schema = registerSampleStream();
+        return gateway(rate, warmupSeconds, durationSeconds, output, SensorEvents.STREAM, registerSampleStream());
+    }
+
+    /** The sample events into a stream of the given name with the given durability, e.g. to compare SYNC and ASYNC. */
+    public Result gateway(int rate, int warmupSeconds, int durationSeconds, String stream,
+                          io.platform.ingest.schema.StreamTopics.Durability durability) throws Exception {
+        StreamSchema schema = node.registry().register(stream, SensorEvents.SCHEMA, null, null, null, 0, (short) 0, durability);
+        return gateway(rate, warmupSeconds, durationSeconds, ProgressOutput.NONE, stream, schema);
+    }
+
+    private Result gateway(int rate, int warmupSeconds, int durationSeconds, ProgressOutput output, String stream, StreamSchema schema)
+            throws Exception {
         SensorEvents events = new SensorEvents(schema.id(), 1000);
         OpenLoopLoad load = new OpenLoopLoad();
         ConcurrentHashMap<Long, Integer> batches = new ConcurrentHashMap<>();
@@ -72,7 +83,7 @@ public final class EndToEndBench {
                     values[i] = events.encode(firstSeq + i, l.intendedSendTimeNs(firstSeq + i) / 1_000_000L);
                 }
                 batches.put(firstSeq, count);
-                client.sendBatch(SensorEvents.STREAM, values, count, l.intendedSendTimeNs(firstSeq), firstSeq);
+                client.sendBatch(stream, values, count, l.intendedSendTimeNs(firstSeq), firstSeq);
             };
             long start = System.nanoTime();
             OpenLoopLoad.Progress progress = switch (output) {
@@ -83,7 +94,7 @@ public final class EndToEndBench {
             long sent = load.run(sender, rate, warmupSeconds, durationSeconds, EndToEndBench::resetStages, progress);
             long acked = load.awaitAcks(sent, 30_000);
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Result("gateway (TCP) -> Kafka -> storage", sent, acked, seconds, load.ackLatency());
+            return new Result("gateway (TCP) -> Kafka -> storage, stream " + stream, sent, acked, seconds, load.ackLatency());
         }
     }
 

@@ -288,6 +288,13 @@ class PlatformNodeEndToEndTest {
             assertEquals(1, topics.get(TopicNames.deadLetter("wide")).partitions().size());
         }
         assertEquals(422, NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/wider?partitions=many", NodeHarness.READINGS_SCHEMA).statusCode());
+        assertEquals(200, NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/fsynced?durability=sync", NodeHarness.READINGS_SCHEMA).statusCode());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, TopicNames.ingest("fsynced"));
+            assertEquals("1", admin.describeConfigs(List.of(resource)).all().get().get(resource).get("flush.messages").value(),
+                    "a sync stream's broker fsyncs every append before acknowledging");
+        }
+        assertEquals(422, NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/lazy?durability=eventually", NodeHarness.READINGS_SCHEMA).statusCode());
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.platform.ingest.dlq.DeadLetterTopic;
 import io.platform.observability.tracing.Tracing;
 import io.platform.ingest.schema.IncompatibleSchemaException;
 import io.platform.ingest.schema.SchemaRegistry;
+import io.platform.ingest.schema.StreamTopics;
 import io.platform.observability.http.ServiceHttpServer;
 import io.platform.wire.EpochClock;
 import io.platform.wire.schema.StreamSchema;
@@ -131,8 +132,15 @@ public final class GatewayHttpApi {
                     error(exchange, 422, "partitions and replication must be whole numbers, e.g. ?partitions=6&replication=3");
                     return;
                 }
+                StreamTopics.Durability durability;
+                try {
+                    durability = StreamTopics.Durability.valueOf(query.getOrDefault("durability", "async").toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    error(exchange, 422, "durability must be sync (fsync before ack) or async (page cache, the default)");
+                    return;
+                }
                 StreamSchema registered = registry.register(stream, schemaJson, query.get("time"), keys, query.get("compatibility"),
-                        partitions, replication);
+                        partitions, replication, durability);
                 respondJson(exchange, 200, describe(registered));
             } catch (IncompatibleSchemaException e) {
                 error(exchange, e.getMessage().startsWith("schema incompatible") ? 409 : 422, e.getMessage());

@@ -60,8 +60,15 @@ public final class SchemaRegistry {
      * As above, also naming the partitions and replication factor of the stream's topics (0 for the node's defaults;
      * they take effect when the topics are created, i.e. at the first registration).
      */
+    public StreamSchema register(String stream, String schemaJson, String timeField, List<String> keyFields,
+                                 String compatibility, int partitions, short replication) throws IncompatibleSchemaException {
+        return register(stream, schemaJson, timeField, keyFields, compatibility, partitions, replication, StreamTopics.Durability.ASYNC);
+    }
+
+    /** As above, also choosing the stream's {@link StreamTopics.Durability} (applies when its topics are created). */
     public synchronized StreamSchema register(String stream, String schemaJson, String timeField, List<String> keyFields,
-                                              String compatibility, int partitions, short replication) throws IncompatibleSchemaException {
+                                              String compatibility, int partitions, short replication,
+                                              StreamTopics.Durability durability) throws IncompatibleSchemaException {
         if (partitions < 0 || partitions > 10_000 || replication < 0 || replication > 16) {
             throw new IncompatibleSchemaException("partitions must be 1..10000 and replication 1..16 (0 or absent: the node's defaults)");
         }
@@ -97,7 +104,7 @@ public final class SchemaRegistry {
             throw new IncompatibleSchemaException(e.getMessage());
         }
         topics.ensureStreamTopics(stream, aggregateView, partitions > 0 ? partitions : topics.defaultPartitions(),
-                replication > 0 ? replication : topics.defaultReplication());
+                replication > 0 ? replication : topics.defaultReplication(), durability);
         byte[] key = (stream + "/" + version).getBytes(StandardCharsets.UTF_8);
         try {
             producer.send(new ProducerRecord<>(TopicNames.SCHEMAS, key, defined.toJson().getBytes(StandardCharsets.UTF_8)))

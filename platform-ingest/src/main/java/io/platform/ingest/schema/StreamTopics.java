@@ -47,8 +47,24 @@ public final class StreamTopics {
      * per ~50,000 events/s expected, at least one per consumer that should read in parallel.
      */
     public void ensureStreamTopics(String stream, String view, int streamPartitions, short streamReplication) {
+        ensureStreamTopics(stream, view, streamPartitions, streamReplication, Durability.ASYNC);
+    }
+
+    /**
+     * When a stream's events count as durable. SYNC: the broker fsyncs each append before it acknowledges
+     * ({@code flush.messages=1}): an acknowledged event survives power loss even on one broker, at a latency cost.
+     * ASYNC: acknowledged once in the broker's page cache (survives a process crash; with replicas, a broker loss);
+     * the OS flushes it later. Measured with {@code platform bench durability}.
+     */
+    public enum Durability { SYNC, ASYNC }
+
+    public void ensureStreamTopics(String stream, String view, int streamPartitions, short streamReplication, Durability durability) {
         List<NewTopic> topics = new ArrayList<>();
-        topics.add(new NewTopic(TopicNames.ingest(stream), streamPartitions, streamReplication));
+        NewTopic ingest = new NewTopic(TopicNames.ingest(stream), streamPartitions, streamReplication);
+        if (durability == Durability.SYNC) {
+            ingest.configs(Map.of(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, "1"));
+        }
+        topics.add(ingest);
         topics.add(new NewTopic(TopicNames.deadLetter(stream), 1, streamReplication));
         topics.add(new NewTopic(TopicNames.aggregate(stream, view), streamPartitions, streamReplication));
         create(topics);
