@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "platform", mixinStandardHelpOptions = true, version = "platform 0.1.0",
         description = "Low-latency streaming data platform: ingest, process, store and query events.",
         subcommands = {PlatformCli.Up.class, PlatformCli.Demo.class, PlatformCli.Send.class, PlatformCli.Query.class,
-                PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Job.class, PlatformCli.Agent.class, PlatformCli.Profile.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
+                PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Job.class, PlatformCli.Agent.class, PlatformCli.Profile.class,
+                PlatformCli.Diagnose.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
 public final class PlatformCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -320,6 +321,28 @@ public final class PlatformCli implements Runnable {
                 // not Linux
             }
             return "n/a";
+        }
+    }
+
+    @Command(name = "diagnose", mixinStandardHelpOptions = true, description = "Find the seconds where end-to-end latency spiked in the node's recent history (5 minutes kept) and name the likely cause: GC, storage lag, retransmits, or the slow stage.")
+    static final class Diagnose implements Callable<Integer> {
+        @Option(names = "--last", defaultValue = "300", description = "look at the last N seconds (default ${DEFAULT-VALUE})")
+        long last;
+
+        @Option(names = "--from", description = "start, epoch ms (instead of --last)")
+        Long from;
+
+        @Option(names = "--to", description = "end, epoch ms")
+        Long to;
+
+        @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "node URL (default ${DEFAULT-VALUE})")
+        String url;
+
+        @Override
+        public Integer call() throws Exception {
+            String query = from != null ? "from=" + from + (to != null ? "&to=" + to : "") : "last=" + last;
+            return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/diagnose?" + query)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
     }
 

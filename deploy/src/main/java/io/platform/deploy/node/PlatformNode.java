@@ -133,6 +133,47 @@ public final class PlatformNode implements AutoCloseable {
         startDashboard();
     }
 
+    /** GC time since the previous call (the sampler calls once a second), from the collectors' MXBeans. */
+    private static java.util.function.LongSupplier gcPauseMsPerSecond() {
+        long[] last = {-1};
+        return () -> {
+            long total = 0;
+            for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                total += Math.max(0, gc.getCollectionTime());
+            }
+            long delta = last[0] < 0 ? 0 : total - last[0];
+            last[0] = total;
+            return delta;
+        };
+    }
+
+    /** TCP segments retransmitted since the previous call, from /proc/net/snmp (0 where it is not readable). */
+    private static java.util.function.LongSupplier retransmitsPerSecond() {
+        long[] last = {-1};
+        return () -> {
+            long total = -1;
+            try {
+                java.util.List<String> lines = java.nio.file.Files.readAllLines(Path.of("/proc/net/snmp"));
+                for (int i = 0; i + 1 < lines.size(); i++) {
+                    if (lines.get(i).startsWith("Tcp:") && lines.get(i + 1).startsWith("Tcp:")) {
+                        java.util.List<String> names = java.util.List.of(lines.get(i).split("\\s+"));
+                        String[] values = lines.get(i + 1).split("\\s+");
+                        int index = names.indexOf("RetransSegs");
+                        if (index > 0 && index < values.length) {
+                            total = Long.parseLong(values[index]);
+                        }
+                        break;
+                    }
+                }
+            } catch (java.io.IOException | NumberFormatException e) {
+                return 0;
+            }
+            long delta = last[0] < 0 || total < 0 ? 0 : total - last[0];
+            last[0] = total;
+            return delta;
+        };
+    }
+
     /** The per-second sampler behind {@code /dashboard} and {@code /v1/stats}, on the gateway and query ports. */
     private void startDashboard() {
         io.micrometer.core.instrument.search.Search deadLetters = LatencyMetrics.global().registry().find("platform.dlq.events");
@@ -141,6 +182,8 @@ public final class PlatformNode implements AutoCloseable {
                 .gauge("in_flight_events", budget::inFlight)
                 .gauge("storage_lag", () -> storageWriter == null ? 0 : storageWriter.lagRecords())
                 .gauge("probe_ms", () -> probe == null ? -1 : probe.lastLatencyMs())
+                .gauge("gc_pause_ms", gcPauseMsPerSecond())
+                .gauge("tcp_retransmits", retransmitsPerSecond())
                 .gauge("dead_letters_per_s", () -> {
                     long total = (long) deadLetters.counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
                     long perSecond = total - lastDeadLetters[0];

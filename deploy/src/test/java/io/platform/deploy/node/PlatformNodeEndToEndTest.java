@@ -393,6 +393,8 @@ class PlatformNodeEndToEndTest {
         assertEquals(200, svg.statusCode());
         assertTrue(svg.body().startsWith("<svg") && svg.body().contains("samples"), svg.body().substring(0, Math.min(300, svg.body().length())));
         assertEquals(400, NodeHarness.get(NodeHarness.query(node) + "/v1/profile?seconds=999").statusCode());
+        JsonNode diagnosis = JSON.readTree(NodeHarness.get(NodeHarness.gateway(node) + "/v1/diagnose?last=60").body());
+        assertTrue(diagnosis.get("findings").isArray(), diagnosis.toString());
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** Serves {@code /dashboard} (the page) and {@code /v1/stats} (the last minutes of per-second figures). */
 public final class DashboardRoutes {
@@ -16,6 +17,43 @@ public final class DashboardRoutes {
     private static final io.platform.observability.profiling.FlameGraphProfiler PROFILER = new io.platform.observability.profiling.FlameGraphProfiler();
 
     public static void install(ServiceHttpServer server, StatsSampler sampler) {
+        server.route("/v1/diagnose", exchange -> {
+            long now = System.currentTimeMillis();
+            long from = now - 300_000;
+            long to = now;
+            String query = exchange.getRequestURI().getQuery();
+            try {
+                if (query != null) {
+                    for (String pair : query.split("&")) {
+                        String[] kv = pair.split("=", 2);
+                        if (kv.length == 2 && kv[0].equals("last")) {
+                            from = now - Long.parseLong(kv[1]) * 1000;
+                        } else if (kv.length == 2 && kv[0].equals("from")) {
+                            from = Long.parseLong(kv[1]);
+                        } else if (kv.length == 2 && kv[0].equals("to")) {
+                            to = Long.parseLong(kv[1]);
+                        }
+                    }
+                }
+            } catch (NumberFormatException e) {
+                ServiceHttpServer.respond(exchange, 400, "application/json",
+                        "{\"error\":\"use ?last=<seconds> or ?from=<epoch ms>&to=<epoch ms>\"}");
+                return;
+            }
+            StringBuilder out = new StringBuilder("{\"from\":").append(from).append(",\"to\":").append(to).append(",\"findings\":[");
+            List<Diagnosis.Finding> findings = Diagnosis.analyze(sampler.history(), from, to, 50);
+            for (int i = 0; i < findings.size(); i++) {
+                Diagnosis.Finding f = findings.get(i);
+                out.append(i > 0 ? "," : "").append("{\"timeMs\":").append(f.timeMs()).append(",\"endToEndP99Ms\":")
+                        .append(Math.round(f.endToEndP99Ms() * 1000) / 1000.0).append(",\"likelyCause\":")
+                        .append(ServiceHttpServer.jsonString(f.likelyCause())).append(",\"evidence\":[");
+                for (int j = 0; j < f.evidence().size(); j++) {
+                    out.append(j > 0 ? "," : "").append(ServiceHttpServer.jsonString(f.evidence().get(j)));
+                }
+                out.append("]}");
+            }
+            ServiceHttpServer.respond(exchange, 200, "application/json", out.append("]}").toString());
+        });
         server.route("/v1/profile", exchange -> {
             String query = exchange.getRequestURI().getQuery();
             int seconds = 10;
