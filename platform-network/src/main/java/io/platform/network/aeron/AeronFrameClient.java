@@ -26,6 +26,7 @@ public final class AeronFrameClient implements FrameClient {
     private final AeronConnection connection;
     private final Thread poller;
     private final ByteBuf frame;
+    private FragmentHandler assembled;
     private volatile boolean running = true;
 
     /**
@@ -34,11 +35,20 @@ public final class AeronFrameClient implements FrameClient {
      */
     public static AeronFrameClient connect(AeronTransport transport, String serverChannel, int streamId, String responseChannel,
                                            int maxFrameLength, FrameHandler handler, long timeoutMs) throws InterruptedException {
-        return new AeronFrameClient(transport, serverChannel, streamId, responseChannel, maxFrameLength, handler, timeoutMs);
+        return new AeronFrameClient(transport, serverChannel, streamId, responseChannel, maxFrameLength, handler, timeoutMs, true);
+    }
+
+    /**
+     * A client without a poller thread: replies reach the handler only inside {@link #poll()}, on the caller's thread.
+     * For latency-critical callers that run their own duty cycle.
+     */
+    public static AeronFrameClient connectPolled(AeronTransport transport, String serverChannel, int streamId, String responseChannel,
+                                                 int maxFrameLength, FrameHandler handler, long timeoutMs) throws InterruptedException {
+        return new AeronFrameClient(transport, serverChannel, streamId, responseChannel, maxFrameLength, handler, timeoutMs, false);
     }
 
     private AeronFrameClient(AeronTransport transport, String serverChannel, int streamId, String responseChannel,
-                             int maxFrameLength, FrameHandler handler, long timeoutMs) throws InterruptedException {
+                             int maxFrameLength, FrameHandler handler, long timeoutMs, boolean pollerThread) throws InterruptedException {
         this.publication = transport.aeron().addPublication(serverChannel, streamId);
         int responseStream = 1 + ThreadLocalRandom.current().nextInt(1 << 30);
         this.responses = transport.aeron().addSubscription(responseChannel, responseStream);
@@ -62,7 +72,7 @@ public final class AeronFrameClient implements FrameClient {
             }
             Thread.sleep(5);
         }
-        FragmentHandler assembled = new FragmentAssembler((DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header header) -> {
+        this.assembled = new FragmentAssembler((DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header header) -> {
             if (length > frame.capacity()) {
                 return;
             }
@@ -71,14 +81,23 @@ public final class AeronFrameClient implements FrameClient {
             frame.writerIndex(length);
             handler.onFrame(connection, frame);
         });
-        this.poller = new Thread(() -> {
-            IdleStrategy idle = transport.newIdleStrategy();
-            while (running) {
-                idle.idle(connection.reading() ? responses.poll(assembled, 64) : 0);
-            }
-        }, "aeron-frame-client");
-        poller.setDaemon(true);
-        poller.start();
+        if (pollerThread) {
+            this.poller = new Thread(() -> {
+                IdleStrategy idle = transport.newIdleStrategy();
+                while (running) {
+                    idle.idle(connection.reading() ? responses.poll(assembled, 64) : 0);
+                }
+            }, "aeron-frame-client");
+            poller.setDaemon(true);
+            poller.start();
+        } else {
+            this.poller = null;
+        }
+    }
+
+    @Override
+    public int poll() {
+        return connection.reading() ? responses.poll(assembled, 64) : 0;
     }
 
     /** A UDP channel with port 0 gets a real port when the subscription binds; the server must be told that one. */
