@@ -24,6 +24,14 @@ final class FramePipeline {
     }
 
     static void install(ChannelPipeline pipeline, int maxFrameLength, FrameHandler handler) {
+        install(pipeline, maxFrameLength, handler, null);
+    }
+
+    /** As above, behind TLS when {@code tls} is given (server or client side, as the handler was made). */
+    static void install(ChannelPipeline pipeline, int maxFrameLength, FrameHandler handler, io.netty.handler.ssl.SslHandler tls) {
+        if (tls != null) {
+            pipeline.addLast(tls);
+        }
         pipeline.addLast(new LengthFieldBasedFrameDecoder(maxFrameLength, 0, 4, 0, 4));
         pipeline.addLast(new LengthFieldPrepender(4));
         pipeline.addLast(new Dispatcher(handler));

@@ -24,6 +24,17 @@ public final class FramedTcpClient implements FrameClient {
     }
 
     public static FramedTcpClient connect(String host, int port, int maxFrameLength, FrameHandler handler) throws InterruptedException {
+        return connect(host, port, maxFrameLength, handler, null);
+    }
+
+    /**
+     * As above over TLS when {@code tls} is given (see {@link TlsContexts#client}); returns once the handshake is done,
+     * so a refused certificate fails here.
+     *
+     * @throws javax.net.ssl.SSLException wrapped in an IllegalStateException when the handshake fails
+     */
+    public static FramedTcpClient connect(String host, int port, int maxFrameLength, FrameHandler handler,
+                                          io.netty.handler.ssl.SslContext tls) throws InterruptedException {
         EventLoopGroup group = NettyTransport.group(1);
         try {
             Channel channel = new Bootstrap()
@@ -34,15 +45,29 @@ public final class FramedTcpClient implements FrameClient {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            FramePipeline.install(ch.pipeline(), maxFrameLength, handler);
+                            // host and port name the session to resume on the next connection to the same server
+                            FramePipeline.install(ch.pipeline(), maxFrameLength, handler, tls == null ? null : tls.newHandler(ch.alloc(), host, port));
                         }
                     })
                     .connect(host, port).sync().channel();
+            if (tls != null) {
+                io.netty.util.concurrent.Future<Channel> handshake = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class).handshakeFuture().await();
+                if (!handshake.isSuccess()) {
+                    channel.close();
+                    throw new IllegalStateException("TLS handshake with " + host + ":" + port + " failed: " + handshake.cause(), handshake.cause());
+                }
+            }
             return new FramedTcpClient(group, channel);
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully();
             throw e;
         }
+    }
+
+    /** The TLS session of this connection, or null without TLS. */
+    public javax.net.ssl.SSLSession tlsSession() {
+        io.netty.handler.ssl.SslHandler tls = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        return tls == null ? null : tls.engine().getSession();
     }
 
     @Override

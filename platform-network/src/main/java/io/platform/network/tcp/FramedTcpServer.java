@@ -24,6 +24,12 @@ public final class FramedTcpServer implements AutoCloseable {
     /** Binds {@code host:port} (0 for an ephemeral port) and starts accepting. */
     public static FramedTcpServer bind(String host, int port, int ioThreads, int maxFrameLength, FrameHandler handler)
             throws InterruptedException {
+        return bind(host, port, ioThreads, maxFrameLength, handler, null);
+    }
+
+    /** As above, serving TLS (see {@link TlsContexts#server}) when {@code tls} is given. */
+    public static FramedTcpServer bind(String host, int port, int ioThreads, int maxFrameLength, FrameHandler handler,
+                                       io.netty.handler.ssl.SslContext tls) throws InterruptedException {
         EventLoopGroup boss = NettyTransport.group(1);
         EventLoopGroup workers = NettyTransport.group(ioThreads);
         try {
@@ -35,7 +41,7 @@ public final class FramedTcpServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            FramePipeline.install(ch.pipeline(), maxFrameLength, handler);
+                            FramePipeline.install(ch.pipeline(), maxFrameLength, handler, tls == null ? null : tls.newHandler(ch.alloc()));
                         }
                     })
                     .bind(host, port).sync().channel();

@@ -1,0 +1,5 @@
+/**
+ * Certificates for mutual TLS between the platform's services and clients: a small certificate authority that
+ * issues short-lived server and client certificates (BouncyCastle), and the JDK key and trust stores built from them.
+ */
+package io.platform.security.tls;
