@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
         description = "Low-latency streaming data platform: ingest, process, store and query events.",
         subcommands = {PlatformCli.Up.class, PlatformCli.Demo.class, PlatformCli.Send.class, PlatformCli.Query.class,
                 PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Job.class, PlatformCli.Agent.class, PlatformCli.Profile.class,
-                PlatformCli.Diagnose.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
+                PlatformCli.Diagnose.class, PlatformCli.Tls.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
 public final class PlatformCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -321,6 +321,43 @@ public final class PlatformCli implements Runnable {
                 // not Linux
             }
             return "n/a";
+        }
+    }
+
+    @Command(name = "tls", mixinStandardHelpOptions = true, description = "Certificates of a node with gateway.tls.enabled.",
+            subcommands = {Tls.IssueClient.class})
+    static final class Tls implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+
+        @Command(name = "issue-client", mixinStandardHelpOptions = true, description = "Issue a client certificate (PKCS12, protected by <data-dir>/tls/password) signed by the node's authority.")
+        static final class IssueClient implements Callable<Integer> {
+            @Parameters(index = "0", description = "client name (the certificate's CN)")
+            String name;
+
+            @Option(names = "--data-dir", defaultValue = "./data", description = "the node's data directory (default ${DEFAULT-VALUE})")
+            Path dataDir;
+
+            @Option(names = "--days", defaultValue = "7", description = "validity in days (default ${DEFAULT-VALUE})")
+            int days;
+
+            @Option(names = "--out", description = "PKCS12 file to write (default <name>.p12)")
+            Path out;
+
+            @Override
+            public Integer call() throws Exception {
+                io.platform.deploy.node.NodeTls tls = io.platform.deploy.node.NodeTls.open(dataDir.toAbsolutePath());
+                Path target = out != null ? out : Path.of(name + ".p12");
+                tls.issueClient(name, Duration.ofDays(days), target);
+                System.out.println("wrote " + target.toAbsolutePath() + " (CN=" + name + ", " + days + " days); its password is in "
+                        + tls.directory().resolve("password"));
+                return 0;
+            }
         }
     }
 

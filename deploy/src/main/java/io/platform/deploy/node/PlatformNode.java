@@ -249,8 +249,9 @@ public final class PlatformNode implements AutoCloseable {
         }
         io.micrometer.core.instrument.Gauge.builder("platform.gateway.in_flight_events", budget, InFlightBudget::inFlight)
                 .description("events received and not yet acknowledged by Kafka").register(LatencyMetrics.global().registry());
+        io.netty.handler.ssl.SslContext tls = config.bool("gateway.tls.enabled") ? NodeTls.open(config.dataDir()).serverContext(host) : null;
         gatewayTcp = FramedTcpServer.bind(host, config.integer("gateway.tcp.port"), 2, IngestFrameLayout.MAX_FRAME_LENGTH,
-                new BinaryIngestHandler(pipeline, budget));
+                new BinaryIngestHandler(pipeline, budget), tls);
         started.push(gatewayTcp);
         gatewayHttp = new ServiceHttpServer("gateway", host, config.integer("gateway.http.port"), 16, () -> true);
         new GatewayHttpApi(registry, pipeline, new DeadLetterTopic(bootstrapServers, catalog), budget).install(gatewayHttp);
@@ -345,7 +346,7 @@ public final class PlatformNode implements AutoCloseable {
         String h = host();
         return "gateway   http://" + h + ":" + gatewayHttpPort() + "  (POST /v1/schemas/<stream>, POST /v1/streams/<stream>/events, /health, /metrics)\n"
                 + "dashboard http://" + h + ":" + gatewayHttpPort() + "/dashboard  (live throughput, p50/p99/p999 per stage, lag, SLO burn)\n"
-                + "gateway   tcp://" + h + ":" + gatewayTcpPort() + "   (binary wire-format frames)\n"
+                + "gateway   tcp://" + h + ":" + gatewayTcpPort() + "   (binary wire-format frames" + (config.bool("gateway.tls.enabled") ? ", mutual TLS 1.3" : "") + ")\n"
                 + (aeronChannel == null ? "" : "gateway   " + aeronChannel + " stream " + config.get("gateway.aeron.stream-id") + "  (the same frames over Aeron)\n")
                 + (queryHttp == null ? "query     (not on this node: node.role=ingest)\n"
                         : "query     http://" + h + ":" + queryHttpPort() + "  (POST /v1/query, /health, /metrics)\n")

@@ -66,6 +66,11 @@ public final class GatewayClient implements AutoCloseable {
         return new GatewayClient(replies -> FramedTcpClient.connect(host, port, IngestFrameLayout.MAX_FRAME_LENGTH, replies));
     }
 
+    /** Connects over the binary TCP protocol with mutual TLS (a client context from the node's authority). */
+    public static GatewayClient connect(String host, int port, io.netty.handler.ssl.SslContext tls) throws InterruptedException {
+        return new GatewayClient(replies -> FramedTcpClient.connect(host, port, IngestFrameLayout.MAX_FRAME_LENGTH, replies, tls));
+    }
+
     /** Connects over any frame transport, e.g. Aeron: the same frames and acks as over TCP. */
     public static GatewayClient connect(Transport transport) throws InterruptedException {
         return new GatewayClient(transport);

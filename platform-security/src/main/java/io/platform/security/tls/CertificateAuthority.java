@@ -56,6 +56,33 @@ public final class CertificateAuthority {
         return certificate;
     }
 
+    /** Keeps the authority's key and certificate in a PKCS12 file readable by its owner only. */
+    public void save(java.nio.file.Path file, char[] password) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("platform-ca", keys.getPrivate(), password, new java.security.cert.Certificate[] {certificate});
+        java.nio.file.Files.createDirectories(file.getParent());
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+            store.store(out, password);
+        }
+        try {
+            java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
+        }
+    }
+
+    /** Loads an authority saved with {@link #save}. */
+    public static CertificateAuthority load(java.nio.file.Path file, char[] password) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            store.load(in, password);
+        }
+        PrivateKey key = (PrivateKey) store.getKey("platform-ca", password);
+        X509Certificate certificate = (X509Certificate) store.getCertificate("platform-ca");
+        return new CertificateAuthority(new KeyPair(certificate.getPublicKey(), key), certificate);
+    }
+
     /** A key and certificate for a server reachable as {@code hosts} (DNS names or IP addresses). */
     public IssuedCertificate issueServer(String commonName, Duration validity, String... hosts) throws Exception {
         GeneralName[] names = new GeneralName[hosts.length];
