@@ -10,7 +10,6 @@ import io.platform.wire.schema.StreamSchema;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -186,9 +185,5 @@ public final class EndToEndBench {
     public void reportStages() {
         out.println("per-stage latency over the measured period (HdrHistogram):");
         out.print(LatencyMetrics.global().summary());
-    }
-
-    static long toMs(long ns) {
-        return TimeUnit.NANOSECONDS.toMillis(ns);
     }
 }

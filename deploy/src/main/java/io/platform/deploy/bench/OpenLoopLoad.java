@@ -138,8 +138,4 @@ public final class OpenLoopLoad {
     public Histogram ackLatency() {
         return total;
     }
-
-    public long failed() {
-        return failed.get();
-    }
 }

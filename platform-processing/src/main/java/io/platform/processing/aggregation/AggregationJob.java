@@ -15,7 +15,6 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -112,12 +111,6 @@ public final class AggregationJob {
         headers.add(EventHeaders.DLQ_REPLAYABLE, "false".getBytes(StandardCharsets.UTF_8));
         return new ProducerRecord<>(TopicNames.deadLetter(event.stream), null, null, event.series.getBytes(StandardCharsets.UTF_8),
                 json.toString().getBytes(StandardCharsets.UTF_8), headers);
-    }
-
-    /** Defines the job on {@code env} and submits it without waiting for it to finish. */
-    public static JobClient start(StreamExecutionEnvironment env, AggregationSettings settings) throws Exception {
-        define(env, settings);
-        return env.executeAsync(JOB_NAME);
     }
 
     /**

@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.avro.generic.GenericDatumReader;
@@ -55,7 +54,6 @@ public final class StorageWriter implements AutoCloseable {
     private final StageLatency endToEndLatency = LatencyMetrics.global().stage(Stage.END_TO_END);
     private final Map<Integer, GenericDatumReader<GenericRecord>> readers = new HashMap<>();
     private final CopyOnWriteArrayList<Consumer<Collection<String>>> commitListeners = new CopyOnWriteArrayList<>();
-    private final CountDownLatch assigned = new CountDownLatch(1);
     private final Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> consumerMetrics;
     private final org.apache.kafka.clients.producer.Producer<byte[], byte[]> deadLetters;
     private volatile boolean running = true;
@@ -110,7 +108,6 @@ public final class StorageWriter implements AutoCloseable {
                         consumer.seekToBeginning(java.util.List.of(tp));
                     }
                 }
-                assigned.countDown();
             }
         });
         thread.start();
