@@ -490,7 +490,7 @@ public final class PlatformCli implements Runnable {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
-            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Storage.class, Bench.Transport.class, Bench.Durability.class})
+            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Storage.class, Bench.Transport.class, Bench.Durability.class, Bench.Fuzz.class})
     static final class Bench implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -529,6 +529,32 @@ public final class PlatformCli implements Runnable {
                     bench.reportStages();
                 }
                 return 0;
+            }
+        }
+
+        @Command(name = "fuzz", mixinStandardHelpOptions = true, description = "Seeded fuzzing of the gateway over HTTP and TCP: malformed JSON, wrong types, truncated and random binary frames; checks every bad event is refused with a reason and dead-lettered and every good one stored.")
+        static final class Fuzz implements Callable<Integer> {
+            @CommandLine.Mixin
+            NodeOptions options;
+
+            @Option(names = "--cases", defaultValue = "100000", description = "events to send (default ${DEFAULT-VALUE})")
+            int cases;
+
+            @Option(names = "--seed", description = "random seed (default: the time; printed to replay)")
+            Long seed;
+
+            @Override
+            public Integer call() throws Exception {
+                options.overrides.putIfAbsent("probe.enabled", "false");
+                NodeConfig config = options.build(true);
+                long s = seed != null ? seed : System.nanoTime();
+                try (PlatformNode node = PlatformNode.start(config)) {
+                    System.out.printf("bench fuzz: %d cases, seed %d ...%n", cases, s);
+                    long start = System.nanoTime();
+                    io.platform.deploy.bench.GatewayFuzzer.Report report = new io.platform.deploy.bench.GatewayFuzzer(node).run(s, cases);
+                    System.out.printf("%s%n%s in %.1f s%n", report, report.clean() ? "CLEAN" : "PROBLEMS FOUND", (System.nanoTime() - start) / 1e9);
+                    return report.clean() ? 0 : 1;
+                }
             }
         }
 

@@ -35,6 +35,8 @@ public final class GatewayHttpApi {
     public static final int MAX_BODY_BYTES = 64 << 20;
     private static final int MAX_LISTED_ERRORS = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
+    // events: trailing content after a value is an error, never silently dropped (found by fuzzing)
+    private static final ObjectMapper EVENTS = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final SchemaRegistry registry;
     private final IngestPipeline pipeline;
@@ -220,7 +222,7 @@ public final class GatewayHttpApi {
         for (byte[] event : events) {
             JsonNode json;
             try {
-                json = JSON.readTree(event);
+                json = EVENTS.readTree(event);
             } catch (JsonProcessingException e) {
                 outcomes.add(pipeline.rejectUnparseable(stream, event, "malformed JSON: " + e.getOriginalMessage()));
                 continue;
@@ -267,13 +269,18 @@ public final class GatewayHttpApi {
             first++;
         }
         if (first < body.length && body[first] == '[') {
+            // a JSON array body only when the whole body is exactly one array: otherwise it is NDJSON whose first line
+            // happens to start with '[', and every line must be answered for
             try {
-                for (JsonNode element : JSON.readTree(body)) {
-                    events.add(JSON.writeValueAsBytes(element));
+                JsonNode array = EVENTS.readTree(body);
+                if (array != null && array.isArray()) {
+                    for (JsonNode element : array) {
+                        events.add(JSON.writeValueAsBytes(element));
+                    }
+                    return events;
                 }
-                return events;
             } catch (IOException e) {
-                // not a valid array: fall through and let each line be reported
+                // not a single array: fall through and let each line be reported
             }
         }
         int start = 0;
