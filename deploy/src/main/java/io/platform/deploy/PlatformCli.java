@@ -56,6 +56,17 @@ public final class PlatformCli implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** A command that only groups subcommands: run alone, it prints its usage. */
+    abstract static class CommandGroup implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+    }
+
     /** Options shared by commands that start a node. */
     static final class NodeOptions {
         @Option(names = "--data-dir", description = "data directory (default: ./data, or a temporary one for demo/bench)")
@@ -213,14 +224,7 @@ public final class PlatformCli implements Runnable {
 
     @Command(name = "schema", mixinStandardHelpOptions = true, description = "Register and list stream schemas.",
             subcommands = {Schema.Register.class, Schema.ListSchemas.class})
-    static final class Schema implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(System.out);
-        }
+    static final class Schema extends CommandGroup {
 
         @Command(name = "register", mixinStandardHelpOptions = true, description = "Register an Avro schema (.avsc file) for a stream.")
         static final class Register implements Callable<Integer> {
@@ -326,14 +330,7 @@ public final class PlatformCli implements Runnable {
 
     @Command(name = "tls", mixinStandardHelpOptions = true, description = "Certificates of a node with gateway.tls.enabled.",
             subcommands = {Tls.IssueClient.class})
-    static final class Tls implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(System.out);
-        }
+    static final class Tls extends CommandGroup {
 
         @Command(name = "issue-client", mixinStandardHelpOptions = true, description = "Issue a client certificate (PKCS12, protected by <data-dir>/tls/password) signed by the node's authority.")
         static final class IssueClient implements Callable<Integer> {
@@ -411,14 +408,7 @@ public final class PlatformCli implements Runnable {
 
     @Command(name = "job", mixinStandardHelpOptions = true, description = "Flink jobs of the node: one aggregation job per stream.",
             subcommands = {Job.ListJobs.class})
-    static final class Job implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(System.out);
-        }
+    static final class Job extends CommandGroup {
 
         @Command(name = "list", mixinStandardHelpOptions = true, description = "Each stream's aggregation job: id, status, checkpoint restored from.")
         static final class ListJobs implements Callable<Integer> {
@@ -435,14 +425,7 @@ public final class PlatformCli implements Runnable {
 
     @Command(name = "dlq", mixinStandardHelpOptions = true, description = "Inspect and replay a stream's dead letters.",
             subcommands = {Dlq.ListReasons.class, Dlq.Show.class, Dlq.Replay.class})
-    static final class Dlq implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(System.out);
-        }
+    static final class Dlq extends CommandGroup {
 
         abstract static class StreamOption {
             @Parameters(index = "0", description = "stream name")
@@ -491,14 +474,7 @@ public final class PlatformCli implements Runnable {
 
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
             subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Storage.class, Bench.Transport.class, Bench.Durability.class, Bench.Fuzz.class})
-    static final class Bench implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(System.out);
-        }
+    static final class Bench extends CommandGroup {
 
         abstract static class LoadOptions {
             @CommandLine.Mixin

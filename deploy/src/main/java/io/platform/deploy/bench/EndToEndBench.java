@@ -150,22 +150,15 @@ public final class EndToEndBench {
 
     /** Waits until storage holds {@code expected} sample events, so end_to_end has seen them all. */
     public long awaitStored(long expected, long timeoutMs) throws Exception {
+        return awaitCount(node.queryEngine(), SensorEvents.STREAM, expected, timeoutMs);
+    }
+
+    /** Polls {@code SELECT count(*) FROM table} until it reaches {@code expected} or the time is up; returns the last count. */
+    static long awaitCount(io.platform.query.exec.QueryEngine engine, String table, long expected, long timeoutMs) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMs;
         long stored = 0;
         while (System.currentTimeMillis() < deadline) {
-            long[] count = {0};
-            node.queryEngine().prepare("SELECT count(*) FROM " + SensorEvents.STREAM).run(new io.platform.query.exec.RowSink() {
-                @Override
-                public void columns(java.util.List<String> names) {
-                }
-
-                @Override
-                public boolean row(Object[] values) {
-                    count[0] = (Long) values[0];
-                    return true;
-                }
-            });
-            stored = count[0];
+            stored = (Long) engine.firstRow("SELECT count(*) FROM " + table)[0];
             if (stored >= expected) {
                 break;
             }

@@ -219,28 +219,6 @@ public final class GatewayFuzzer {
     }
 
     private long awaitStored(long expected) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        long stored = 0;
-        while (System.currentTimeMillis() < deadline) {
-            long[] count = {0};
-            node.queryEngine().prepare("SELECT count(*) FROM " + STREAM).run(new io.platform.query.exec.RowSink() {
-                @Override
-                public void columns(List<String> names) {
-                }
-
-                @Override
-                public boolean row(Object[] values) {
-                    count[0] = (Long) values[0];
-                    return true;
-                }
-            });
-            stored = count[0];
-            if (stored >= expected) {
-                Thread.sleep(500);
-                return stored;
-            }
-            Thread.sleep(200);
-        }
-        return stored;
+        return EndToEndBench.awaitCount(node.queryEngine(), STREAM, expected, 60_000);
     }
 }

@@ -9,7 +9,6 @@ import io.platform.ingest.schema.IncompatibleSchemaException;
 import io.platform.ingest.schema.SchemaRegistry;
 import io.platform.observability.LatencyMetrics;
 import io.platform.query.exec.QueryEngine;
-import io.platform.query.exec.RowSink;
 import io.platform.wire.EpochClock;
 import io.platform.wire.schema.StreamSchema;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.Recorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +40,6 @@ final class SyntheticProbe implements AutoCloseable {
     private final Duration timeout;
     private final StreamSchema schema;
     private final ScheduledExecutorService timer;
-    private final Recorder latency = new Recorder(TimeUnit.MINUTES.toNanos(10), 3);
     private final AtomicLong lastLatencyMs = new AtomicLong(-1);
     private final Counter ok;
     private final Counter timedOut;
@@ -82,22 +79,8 @@ final class SyntheticProbe implements AutoCloseable {
             }
             long deadline = start + timeout.toNanos();
             while (System.nanoTime() < deadline) {
-                long[] count = {0};
-                QueryEngine.PreparedQuery query = queryEngine.prepare("SELECT count(*) FROM " + STREAM + " WHERE probe_id = '" + id + "'");
-                query.run(new RowSink() {
-                    @Override
-                    public void columns(List<String> names) {
-                    }
-
-                    @Override
-                    public boolean row(Object[] values) {
-                        count[0] = (Long) values[0];
-                        return true;
-                    }
-                });
-                if (count[0] > 0) {
+                if ((Long) queryEngine.firstRow("SELECT count(*) FROM " + STREAM + " WHERE probe_id = '" + id + "'")[0] > 0) {
                     long nanos = System.nanoTime() - start;
-                    latency.recordValue(Math.min(nanos, TimeUnit.MINUTES.toNanos(10)));
                     lastLatencyMs.set(TimeUnit.NANOSECONDS.toMillis(nanos));
                     ok.increment();
                     return lastLatencyMs.get();

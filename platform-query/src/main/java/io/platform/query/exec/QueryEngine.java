@@ -72,6 +72,23 @@ public final class QueryEngine {
         return query;
     }
 
+    /** Runs {@code sql} and returns its first row, or null when it has none (e.g. a count or a point lookup). */
+    public Object[] firstRow(String sql) throws SqlException, IOException {
+        Object[][] first = {null};
+        execute(sql, new RowSink() {
+            @Override
+            public void columns(List<String> names) {
+            }
+
+            @Override
+            public boolean row(Object[] values) {
+                first[0] = values;
+                return false;
+            }
+        });
+        return first[0];
+    }
+
     /** Parses, plans and runs {@code sql} into {@code sink}. */
     public void execute(String sql, RowSink sink) throws SqlException, IOException {
         prepare(sql).run(sink);
