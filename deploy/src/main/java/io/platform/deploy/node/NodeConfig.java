@@ -27,7 +27,8 @@ public final class NodeConfig {
         define("gateway.http.port", "8080", "ingest gateway HTTP port (0 = any free port)");
         define("gateway.tcp.port", "7070", "ingest gateway binary TCP port (0 = any free port)");
         define("query.http.port", "8081", "query service HTTP port (0 = any free port)");
-        define("gateway.tls.enabled", "false", "mutual TLS 1.3 on the gateway's binary TCP listener (certificates under <data.dir>/tls)");
+        define("gateway.tls.enabled", "false", "TLS 1.3 on the gateway's binary TCP (mutual) and HTTP (HTTPS) listeners; certificates under <data.dir>/tls");
+        define("gateway.tls.http-client-auth", "require", "with gateway.tls.enabled: require (HTTPS clients need a certificate from 'platform tls issue-client') or none (server certificate only, e.g. for browsers)");
         define("gateway.aeron.channel", "aeron:udp?endpoint=127.0.0.1:40123", "Aeron channel the gateway subscribes to (aeron:ipc for same-host clients; port 0 = any free port; empty disables)");
         define("gateway.aeron.stream-id", "1001", "Aeron stream id of the gateway's channel");
         define("aeron.idle-strategy", "backoff", "idle strategy of the Aeron driver and pollers: backoff, yielding or busy-spin (isolated cores only)");

@@ -67,11 +67,25 @@ public final class NodeTls {
 
     /** A client context from a PKCS12 issued by {@link #issueClient}, trusting this node's authority. */
     public SslContext clientContext(Path clientKeyStore) throws Exception {
+        return TlsContexts.client(loadKeyStore(clientKeyStore), password, ca.trustStore());
+    }
+
+    /** A client that tells full from resumed handshakes, with a certificate issued by {@link #issueClient}. */
+    public io.platform.network.tcp.TlsHandshakes.Client handshakeClient(Path clientKeyStore) throws Exception {
+        return new io.platform.network.tcp.TlsHandshakes.Client(loadKeyStore(clientKeyStore), password, ca.trustStore());
+    }
+
+    /** The node's authority as a trust store, for clients that verify the node's listeners. */
+    public java.security.KeyStore trustStore() throws Exception {
+        return ca.trustStore();
+    }
+
+    private java.security.KeyStore loadKeyStore(Path file) throws Exception {
         java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
-        try (java.io.InputStream in = Files.newInputStream(clientKeyStore)) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
             keys.load(in, password);
         }
-        return TlsContexts.client(keys, password, ca.trustStore());
+        return keys;
     }
 
     public Path directory() {

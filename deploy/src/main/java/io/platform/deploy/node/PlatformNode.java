@@ -253,11 +253,20 @@ public final class PlatformNode implements AutoCloseable {
         gatewayTcp = FramedTcpServer.bind(host, config.integer("gateway.tcp.port"), 2, IngestFrameLayout.MAX_FRAME_LENGTH,
                 new BinaryIngestHandler(pipeline, budget), tls);
         started.push(gatewayTcp);
-        gatewayHttp = new ServiceHttpServer("gateway", host, config.integer("gateway.http.port"), 16, () -> true);
+        gatewayHttp = new ServiceHttpServer("gateway", host, config.integer("gateway.http.port"), 16, () -> true,
+                tls == null ? null : ((io.netty.handler.ssl.JdkSslContext) tls).context(), httpClientAuthRequired());
         new GatewayHttpApi(registry, pipeline, new DeadLetterTopic(bootstrapServers, catalog), budget).install(gatewayHttp);
         new ConfluentRegistryApi(registry).install(gatewayHttp);
         gatewayHttp.start();
         started.push(gatewayHttp);
+    }
+
+    private boolean httpClientAuthRequired() {
+        String mode = config.get("gateway.tls.http-client-auth");
+        if (!mode.equals("require") && !mode.equals("none")) {
+            throw new ConfigException("gateway.tls.http-client-auth=" + mode + " is not a mode: use require or none");
+        }
+        return mode.equals("require");
     }
 
     private Properties adminProps() {
@@ -344,8 +353,9 @@ public final class PlatformNode implements AutoCloseable {
     /** One line per address, for people and scripts. */
     public String addresses() {
         String h = host();
-        return "gateway   http://" + h + ":" + gatewayHttpPort() + "  (POST /v1/schemas/<stream>, POST /v1/streams/<stream>/events, /health, /metrics)\n"
-                + "dashboard http://" + h + ":" + gatewayHttpPort() + "/dashboard  (live throughput, p50/p99/p999 per stage, lag, SLO burn)\n"
+        String web = gatewayHttp.scheme() + "://";
+        return "gateway   " + web + h + ":" + gatewayHttpPort() + "  (POST /v1/schemas/<stream>, POST /v1/streams/<stream>/events, /health, /metrics)\n"
+                + "dashboard " + web + h + ":" + gatewayHttpPort() + "/dashboard  (live throughput, p50/p99/p999 per stage, lag, SLO burn)\n"
                 + "gateway   tcp://" + h + ":" + gatewayTcpPort() + "   (binary wire-format frames" + (config.bool("gateway.tls.enabled") ? ", mutual TLS 1.3" : "") + ")\n"
                 + (aeronChannel == null ? "" : "gateway   " + aeronChannel + " stream " + config.get("gateway.aeron.stream-id") + "  (the same frames over Aeron)\n")
                 + (queryHttp == null ? "query     (not on this node: node.role=ingest)\n"

@@ -100,4 +100,20 @@ class MutualTlsTest {
             assertTrue(nanos[0] > 0 && later[0] > 0);
         }
     }
+
+    @Test
+    void aReturningClientResumesItsSessionWithoutAnotherCertificateExchange() throws Exception {
+        try (FramedTcpServer tcp = FramedTcpServer.bind("127.0.0.1", 0, 1, 1024, ECHO, server)) {
+            TlsHandshakes.Client client = new TlsHandshakes.Client(ca.issueClient("returning", Duration.ofHours(1)).keyStore(PASSWORD), PASSWORD, ca.trustStore());
+            TlsHandshakes.Handshake first = client.handshake("127.0.0.1", tcp.port(), null);
+            TlsHandshakes.Handshake second = client.handshake("127.0.0.1", tcp.port(), null);
+            assertEquals("TLSv1.3", first.protocol());
+            assertTrue(!first.resumed(), "a cold client does the full handshake");
+            assertTrue(second.resumed(), "the same client resumes from the session ticket");
+            assertEquals(1, client.certificateChecks());
+
+            TlsHandshakes.Client cold = new TlsHandshakes.Client(ca.issueClient("cold", Duration.ofHours(1)).keyStore(PASSWORD), PASSWORD, ca.trustStore());
+            assertTrue(!cold.handshake("127.0.0.1", tcp.port(), null).resumed(), "another client's sessions are not shared");
+        }
+    }
 }

@@ -3,6 +3,9 @@ package io.platform.observability.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.platform.observability.LatencyMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * An HTTP/1.1 server with {@code GET /health} and {@code GET /metrics} (Prometheus text) built in; services add their
@@ -21,10 +26,36 @@ public final class ServiceHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService workers;
     private final String name;
+    private final boolean tls;
 
     public ServiceHttpServer(String name, String host, int port, int workerThreads, BooleanSupplier healthy) throws IOException {
+        this(name, host, port, workerThreads, healthy, null, false);
+    }
+
+    /**
+     * An HTTPS server when {@code tls} is given: TLS 1.3 only; the JDK's server issues session tickets, so a returning
+     * client resumes without the certificate exchange. With {@code requireClientCertificate} a client must present a
+     * certificate the context trusts (mutual TLS).
+     */
+    public ServiceHttpServer(String name, String host, int port, int workerThreads, BooleanSupplier healthy,
+                             SSLContext tls, boolean requireClientCertificate) throws IOException {
         this.name = name;
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
+        this.tls = tls != null;
+        if (tls == null) {
+            this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
+        } else {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 256);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters parameters = tls.getDefaultSSLParameters();
+                    parameters.setProtocols(new String[] {"TLSv1.3"});
+                    parameters.setNeedClientAuth(requireClientCertificate);
+                    params.setSSLParameters(parameters);
+                }
+            });
+            this.server = https;
+        }
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(workerThreads, r -> {
             Thread t = new Thread(r, name + "-http-" + n.incrementAndGet());
@@ -61,6 +92,11 @@ public final class ServiceHttpServer implements AutoCloseable {
     /** The bound port (useful when configured as 0). */
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** "https" when serving TLS, else "http". */
+    public String scheme() {
+        return tls ? "https" : "http";
     }
 
     public String name() {
