@@ -79,6 +79,11 @@ public final class PlatformCli implements Runnable {
         Map<String, String> overrides = new java.util.LinkedHashMap<>();
 
         NodeConfig build(boolean temporary) throws IOException {
+            return builder(temporary).build();
+        }
+
+        /** The settings so far; with {@code temporary} and no --data-dir, a fresh temporary data dir and free ports each call. */
+        NodeConfig.Builder builder(boolean temporary) throws IOException {
             NodeConfig.Builder builder = NodeConfig.builder();
             if (config != null) {
                 builder.file(config);
@@ -91,7 +96,7 @@ public final class PlatformCli implements Runnable {
                 builder.ephemeralPorts();
                 overrides.forEach(builder::set);
             }
-            return builder.build();
+            return builder;
         }
     }
 
@@ -473,7 +478,8 @@ public final class PlatformCli implements Runnable {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
-            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Storage.class, Bench.Transport.class, Bench.Durability.class, Bench.Fuzz.class})
+            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Ingest.class, Bench.Tls.class, Bench.Storage.class, Bench.Transport.class,
+                    Bench.Durability.class, Bench.Fuzz.class})
     static final class Bench extends CommandGroup {
 
         abstract static class LoadOptions {
@@ -504,6 +510,55 @@ public final class PlatformCli implements Runnable {
                     System.out.println("stored rows: " + stored + " of " + result.acked() + " acknowledged");
                     bench.reportStages();
                 }
+                return 0;
+            }
+        }
+
+        @Command(name = "ingest", mixinStandardHelpOptions = true, description = "A plain KafkaProducer and the gateway's TCP, Aeron and HTTP paths on the same broker, saturating and then at --rate, in one run; prints events/s, ratio to the plain producer, ack and produce_ack p50/p99/p999. Ingest-only node unless --set node.role=all.")
+        static final class Ingest implements Callable<Integer> {
+            @CommandLine.Mixin
+            NodeOptions options;
+
+            @Option(names = "--rate", defaultValue = "50000", description = "the fixed rate of the second half, events/s (default ${DEFAULT-VALUE})")
+            int rate;
+
+            @Option(names = "--duration", defaultValue = "15", description = "measured seconds per path (default ${DEFAULT-VALUE})")
+            int durationSeconds;
+
+            @Option(names = "--warmup", defaultValue = "5", description = "unmeasured seconds first, per path (default ${DEFAULT-VALUE})")
+            int warmupSeconds;
+
+            @Override
+            public Integer call() throws Exception {
+                options.overrides.putIfAbsent("node.role", "ingest");
+                NodeConfig config = options.build(true);
+                try (PlatformNode node = PlatformNode.start(config)) {
+                    System.out.printf("bench ingest (node.role=%s): saturating, then %d events/s; warmup %ds, %ds measured per path%n",
+                            config.get("node.role"), rate, warmupSeconds, durationSeconds);
+                    new io.platform.deploy.bench.IngestBench(node, System.out).run(rate, warmupSeconds, durationSeconds);
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "tls", mixinStandardHelpOptions = true, description = "TLS 1.3 at the gateway: full vs resumed handshakes on the TCP and HTTPS listeners, then saturating ingest over mutual-TLS TCP vs plain TCP (two ingest-only nodes, one after the other).")
+        static final class Tls implements Callable<Integer> {
+            @CommandLine.Mixin
+            NodeOptions options;
+
+            @Option(names = "--handshakes", defaultValue = "300", description = "handshakes per row (default ${DEFAULT-VALUE})")
+            int handshakes;
+
+            @Option(names = "--duration", defaultValue = "15", description = "measured seconds of each ingest run (default ${DEFAULT-VALUE})")
+            int durationSeconds;
+
+            @Option(names = "--warmup", defaultValue = "5", description = "unmeasured seconds first (default ${DEFAULT-VALUE})")
+            int warmupSeconds;
+
+            @Override
+            public Integer call() throws Exception {
+                options.overrides.putIfAbsent("node.role", "ingest");
+                new io.platform.deploy.bench.TlsBench(System.out, handshakes).run(options.builder(true), options.builder(true), warmupSeconds, durationSeconds);
                 return 0;
             }
         }

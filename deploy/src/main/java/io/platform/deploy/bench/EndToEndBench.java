@@ -26,12 +26,28 @@ public final class EndToEndBench {
         }
     }
 
+    /** Opens the connection the gateway runs send over. */
+    @FunctionalInterface
+    public interface ClientFactory {
+        GatewayClient connect() throws Exception;
+    }
+
     private final PlatformNode node;
     private final PrintStream out;
+    private String transport = "TCP";
+    private ClientFactory clients;
 
     public EndToEndBench(PlatformNode node, PrintStream out) {
         this.node = node;
         this.out = out;
+        this.clients = () -> GatewayClient.connect(node.host(), node.gatewayTcpPort());
+    }
+
+    /** Sends the gateway runs over another transport (TLS, Aeron), named {@code transport} in reports. */
+    public EndToEndBench via(String transport, ClientFactory clients) {
+        this.transport = transport;
+        this.clients = clients;
+        return this;
     }
 
     public StreamSchema registerSampleStream() throws Exception {
@@ -63,7 +79,7 @@ public final class EndToEndBench {
         OpenLoopLoad load = new OpenLoopLoad();
         ConcurrentHashMap<Long, Integer> batches = new ConcurrentHashMap<>();
         byte[][] values = new byte[OpenLoopLoad.MAX_BATCH][];
-        try (GatewayClient client = GatewayClient.connect(node.host(), node.gatewayTcpPort())) {
+        try (GatewayClient client = clients.connect()) {
             client.setAckListener(new GatewayClient.AckListener() {
                 @Override
                 public void onAck(long correlationId, byte status, String reason) {
@@ -93,8 +109,41 @@ public final class EndToEndBench {
             long sent = load.run(sender, rate, warmupSeconds, durationSeconds, EndToEndBench::resetStages, progress);
             long acked = load.awaitAcks(sent, 30_000);
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Result("gateway (TCP) -> Kafka -> storage, stream " + stream, sent, acked, seconds, load.ackLatency());
+            return new Result("gateway (" + transport + ") -> Kafka" + (node.queryEngine() == null ? "" : " -> storage") + ", stream " + stream, sent, acked, seconds, load.ackLatency());
         }
+    }
+
+    /**
+     * Sends the same events as NDJSON batches to {@code POST /v1/streams/<stream>/events} (one request per batch,
+     * requests outstanding concurrently as the rate needs); an event counts as acked when its request answers 200.
+     */
+    public Result http(int rate, int warmupSeconds, int durationSeconds, boolean printProgress) throws Exception {
+        StreamSchema schema = registerSampleStream();
+        SensorEvents events = new SensorEvents(schema.id(), 1000);
+        OpenLoopLoad load = new OpenLoopLoad();
+        java.net.URI uri = java.net.URI.create("http://" + node.host() + ":" + node.gatewayHttpPort() + "/v1/streams/" + SensorEvents.STREAM + "/events");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .executor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+                    Thread t = new Thread(r, "bench-http");
+                    t.setDaemon(true);
+                    return t;
+                })).build();
+        StringBuilder body = new StringBuilder(OpenLoopLoad.MAX_BATCH * 120);
+        OpenLoopLoad.Sender sender = (firstSeq, count, l) -> {
+            body.setLength(0);
+            for (int i = 0; i < count; i++) {
+                events.appendJson(body, firstSeq + i, l.intendedSendTimeNs(firstSeq + i) / 1_000_000L);
+            }
+            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(uri).header("Content-Type", "application/x-ndjson")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build();
+            http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((response, error) -> l.acked(firstSeq, count, error == null && response.statusCode() == 200));
+        };
+        long start = System.nanoTime();
+        long sent = load.run(sender, rate, warmupSeconds, durationSeconds, EndToEndBench::resetStages,
+                printProgress ? this::progress : (s, a, b, h) -> { });
+        long acked = load.awaitAcks(sent, 30_000);
+        return new Result("gateway (HTTP NDJSON) -> Kafka", sent, acked, (System.nanoTime() - start) / 1e9, load.ackLatency());
     }
 
     /**

@@ -62,4 +62,12 @@ public final class SensorEvents {
         int device = (int) (seq % devices);
         return deviceNames[device] + '\u001f' + SITES[device % SITES.length];
     }
+
+    /** Event {@code seq} at event time {@code tsMs} as one JSON line (with its newline), for the HTTP API. */
+    public void appendJson(StringBuilder out, long seq, long tsMs) {
+        int device = (int) (seq % devices);
+        out.append("{\"device\":\"").append(deviceNames[device]).append("\",\"site\":\"").append(SITES[device % SITES.length])
+                .append("\",\"ts\":").append(tsMs).append(",\"temperature\":").append(15 + (seq % 200) * 0.1)
+                .append(",\"humidity\":").append(40 + (seq % 50)).append(".0}\n");
+    }
 }
