@@ -32,6 +32,7 @@ public final class EndToEndBench {
         GatewayClient connect() throws Exception;
     }
 
+    private static final int HTTP_CONNECTIONS = 8;
     private final PlatformNode node;
     private final PrintStream out;
     private String transport = "TCP";
@@ -129,7 +130,10 @@ public final class EndToEndBench {
                     return t;
                 })).build();
         StringBuilder body = new StringBuilder(OpenLoopLoad.MAX_BATCH * 120);
+        // as a client's connection pool would: a few requests at a time, the rest wait (their latency still counts)
+        java.util.concurrent.Semaphore connections = new java.util.concurrent.Semaphore(HTTP_CONNECTIONS);
         OpenLoopLoad.Sender sender = (firstSeq, count, l) -> {
+            connections.acquireUninterruptibly();
             body.setLength(0);
             for (int i = 0; i < count; i++) {
                 events.appendJson(body, firstSeq + i, l.intendedSendTimeNs(firstSeq + i) / 1_000_000L);
@@ -137,7 +141,10 @@ public final class EndToEndBench {
             java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(uri).header("Content-Type", "application/x-ndjson")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build();
             http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((response, error) -> l.acked(firstSeq, count, error == null && response.statusCode() == 200));
+                    .whenComplete((response, error) -> {
+                        connections.release();
+                        l.acked(firstSeq, count, error == null && response.statusCode() == 200);
+                    });
         };
         long start = System.nanoTime();
         long sent = load.run(sender, rate, warmupSeconds, durationSeconds, EndToEndBench::resetStages,

@@ -23,6 +23,8 @@ public final class AeronFrameServer implements AutoCloseable {
     private final FrameHandler handler;
     // images come and go on the Aeron client conductor thread while the poller reads: a concurrent map
     private final Map<Integer, AeronConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
+    // Aeron forbids closing a publication inside its own image callback: reply publications are closed by the poller
+    private final java.util.Queue<AeronConnection> closing = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ByteBuf frame;
     private final Thread poller;
     private final String channel;
@@ -44,7 +46,7 @@ public final class AeronFrameServer implements AutoCloseable {
     private void poll(FragmentHandler assembled) {
         IdleStrategy idle = transport.newIdleStrategy();
         while (running) {
-            int work = 0;
+            int work = closeGoneConnections();
             for (int i = 0, n = subscription.imageCount(); i < n; i++) {
                 Image image;
                 try {
@@ -85,12 +87,19 @@ public final class AeronFrameServer implements AutoCloseable {
     }
 
     private void onImageGone(Image image) {
-
         AeronConnection gone = connections.remove(image.sessionId());
         if (gone != null) {
             handler.onClose(gone);
+            closing.add(gone);
+        }
+    }
+
+    private int closeGoneConnections() {
+        int closed = 0;
+        for (AeronConnection gone; (gone = closing.poll()) != null; closed++) {
             gone.close();
         }
+        return closed;
     }
 
     /** The channel clients publish to. */
@@ -102,6 +111,7 @@ public final class AeronFrameServer implements AutoCloseable {
     public void close() throws InterruptedException {
         running = false;
         poller.join(5000);
+        closeGoneConnections();
         connections.values().forEach(AeronConnection::close);
         subscription.close();
     }
