@@ -478,7 +478,7 @@ public final class PlatformCli implements Runnable {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
-            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Ingest.class, Bench.Tls.class, Bench.Storage.class, Bench.Transport.class,
+            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Transport.class,
                     Bench.Durability.class, Bench.Fuzz.class})
     static final class Bench extends CommandGroup {
 
@@ -514,30 +514,66 @@ public final class PlatformCli implements Runnable {
             }
         }
 
-        @Command(name = "ingest", mixinStandardHelpOptions = true, description = "A plain KafkaProducer and the gateway's TCP, Aeron and HTTP paths on the same broker, saturating and then at --rate, in one run; prints events/s, ratio to the plain producer, ack and produce_ack p50/p99/p999. Ingest-only node unless --set node.role=all.")
-        static final class Ingest implements Callable<Integer> {
+        /** A benchmark on an ingest-only node of its own (unless --set node.role=all), with warm-up and duration per run. */
+        abstract static class IngestNodeBench implements Callable<Integer> {
             @CommandLine.Mixin
             NodeOptions options;
 
-            @Option(names = "--rate", defaultValue = "50000", description = "the fixed rate of the second half, events/s (default ${DEFAULT-VALUE})")
-            int rate;
-
-            @Option(names = "--duration", defaultValue = "15", description = "measured seconds per path (default ${DEFAULT-VALUE})")
+            @Option(names = "--duration", defaultValue = "15", description = "measured seconds per run (default ${DEFAULT-VALUE})")
             int durationSeconds;
 
-            @Option(names = "--warmup", defaultValue = "5", description = "unmeasured seconds first, per path (default ${DEFAULT-VALUE})")
+            @Option(names = "--warmup", defaultValue = "5", description = "unmeasured seconds first, per run (default ${DEFAULT-VALUE})")
             int warmupSeconds;
+
+            abstract String describe();
+
+            abstract void run(PlatformNode node) throws Exception;
 
             @Override
             public Integer call() throws Exception {
                 options.overrides.putIfAbsent("node.role", "ingest");
                 NodeConfig config = options.build(true);
                 try (PlatformNode node = PlatformNode.start(config)) {
-                    System.out.printf("bench ingest (node.role=%s): saturating, then %d events/s; warmup %ds, %ds measured per path%n",
-                            config.get("node.role"), rate, warmupSeconds, durationSeconds);
-                    new io.platform.deploy.bench.IngestBench(node, System.out).run(rate, warmupSeconds, durationSeconds);
+                    System.out.printf("%s (node.role=%s), warmup %ds + %ds measured per run%n", describe(), config.get("node.role"),
+                            warmupSeconds, durationSeconds);
+                    run(node);
                 }
                 return 0;
+            }
+        }
+
+        @Command(name = "ingest", mixinStandardHelpOptions = true, description = "A plain KafkaProducer and the gateway's TCP, Aeron and HTTP paths on the same broker, saturating and then at --rate, in one run; prints events/s, ratio to the plain producer, ack and produce_ack p50/p99/p999. Ingest-only node unless --set node.role=all.")
+        static final class Ingest extends IngestNodeBench {
+            @Option(names = "--rate", defaultValue = "50000", description = "the fixed rate of the second half, events/s (default ${DEFAULT-VALUE})")
+            int rate;
+
+            @Override
+            String describe() {
+                return "bench ingest: saturating, then " + rate + " events/s";
+            }
+
+            @Override
+            void run(PlatformNode node) throws Exception {
+                new io.platform.deploy.bench.IngestBench(node, System.out).run(rate, warmupSeconds, durationSeconds);
+            }
+        }
+
+        @Command(name = "batching", mixinStandardHelpOptions = true, description = "Fixed against adaptive (AIMD) batching of single events into gateway batches, on a load that moves from a low to a high rate; prints events/s and ack p50/p99/p999 per phase and setting.")
+        static final class Batching extends IngestNodeBench {
+            @Option(names = "--low-rate", defaultValue = "2000", description = "events/s of the first phase (default ${DEFAULT-VALUE})")
+            int lowRate;
+
+            @Option(names = "--high-rate", defaultValue = "1200000", description = "events/s of the second phase (default ${DEFAULT-VALUE})")
+            int highRate;
+
+            @Override
+            String describe() {
+                return "bench batching: " + lowRate + "/s then " + highRate + "/s";
+            }
+
+            @Override
+            void run(PlatformNode node) throws Exception {
+                new io.platform.deploy.bench.BatchingBench(node, System.out).run(lowRate, highRate, warmupSeconds, durationSeconds);
             }
         }
 
