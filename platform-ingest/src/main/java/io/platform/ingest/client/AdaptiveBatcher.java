@@ -135,15 +135,22 @@ public final class AdaptiveBatcher implements AutoCloseable {
         }
     }
 
-    /** Called with each batch's ack. */
+    /** Called with each batch's ack. The listener has heard it before {@link #awaitAcks} can return. */
     public void onAck(long batchFirstSeq, boolean ok) {
         InFlight done;
         lock.lock();
         try {
-            done = inFlight.remove(batchFirstSeq);
-            if (done == null) {
-                return;
-            }
+            done = inFlight.get(batchFirstSeq);
+        } finally {
+            lock.unlock();
+        }
+        if (done == null) {
+            return;
+        }
+        listener.acked(batchFirstSeq, done.count(), ok);
+        lock.lock();
+        try {
+            inFlight.remove(batchFirstSeq);
             long now = System.nanoTime();
             if (settings.adaptive()) {
                 adapt(now - done.sentNs(), done.full(), now);
@@ -155,7 +162,6 @@ public final class AdaptiveBatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        listener.acked(batchFirstSeq, done.count(), ok);
     }
 
     private void adapt(long ackLatencyNs, boolean wasFull, long now) {
