@@ -276,10 +276,19 @@ public final class PlatformCli implements Runnable {
         }
     }
 
-    @Command(name = "agent", mixinStandardHelpOptions = true, description = "Edge agent: tail a file of JSON lines and forward them in gzip batches to a gateway; resumes where it stopped, waits out an unreachable gateway.")
+    @Command(name = "agent", mixinStandardHelpOptions = true, description = "Edge agent: tail a file of JSON lines (--file) or take JSON lines on a local TCP port (--listen, spooled to disk first) and forward them in gzip batches to a gateway, in order; survives restarts and an unreachable gateway without losing or repeating lines.")
     static final class Agent implements Callable<Integer> {
-        @Option(names = "--file", required = true, description = "NDJSON file to tail")
+        @Option(names = "--file", description = "NDJSON file to tail (its offset is kept beside it)")
         Path file;
+
+        @Option(names = "--listen", description = "host:port to take NDJSON lines on, e.g. 127.0.0.1:5170")
+        String listen;
+
+        @Option(names = "--spool-dir", defaultValue = "./agent-spool", description = "with --listen: disk buffer of lines not yet forwarded (default ${DEFAULT-VALUE})")
+        Path spoolDir;
+
+        @Option(names = "--fsync-ms", defaultValue = "100", description = "with --listen: how often spooled lines are forced to disk (default ${DEFAULT-VALUE})")
+        long fsyncMs;
 
         @Option(names = "--stream", required = true, description = "stream the lines belong to")
         String stream;
@@ -290,16 +299,57 @@ public final class PlatformCli implements Runnable {
         @Option(names = "--batch", defaultValue = "1000", description = "lines per batch at most (default ${DEFAULT-VALUE})")
         int batch;
 
-        @Option(names = "--linger-ms", defaultValue = "50", description = "longest wait to fill a batch (default ${DEFAULT-VALUE})")
+        @Option(names = "--linger-ms", defaultValue = "50", description = "with --file: longest wait to fill a batch (default ${DEFAULT-VALUE})")
         long lingerMs;
 
         @Override
         public Integer call() throws Exception {
-            io.platform.ingest.agent.FileTailAgent agent = new io.platform.ingest.agent.FileTailAgent(file, stream, URI.create(gateway),
-                    batch, lingerMs, message -> System.err.println("agent: " + message));
-            Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
-            System.out.printf("agent ready in %d ms (JVM start to tailing), RSS %s; tailing %s from byte %d -> %s stream %s%n",
-                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(), rss(), file, agent.offset(), gateway, stream);
+            if ((file == null) == (listen == null)) {
+                System.err.println("agent: give exactly one of --file <path> or --listen <host:port>");
+                return 2;
+            }
+            java.util.function.Consumer<String> log = message -> System.err.println("agent: " + message);
+            java.util.function.LongSupplier forwarded;
+            java.util.function.Supplier<String> position;
+            ThrowingRunnable run;
+            AutoCloseable agent;
+            String source;
+            if (file != null) {
+                io.platform.ingest.agent.FileTailAgent tail = new io.platform.ingest.agent.FileTailAgent(file, stream, URI.create(gateway), batch, lingerMs, log);
+                forwarded = tail::sentLines;
+                position = () -> "offset " + tail.offset();
+                run = tail::run;
+                agent = tail;
+                source = "tailing " + file + " from byte " + tail.offset();
+            } else {
+                int colon = listen.lastIndexOf(':');
+                if (colon < 0) {
+                    System.err.println("agent: --listen takes host:port, e.g. 127.0.0.1:5170; got '" + listen + "'");
+                    return 2;
+                }
+                io.platform.ingest.agent.ListeningAgent listening = new io.platform.ingest.agent.ListeningAgent(listen.substring(0, colon),
+                        Integer.parseInt(listen.substring(colon + 1)), spoolDir, stream, URI.create(gateway), batch, fsyncMs, log);
+                forwarded = listening::forwardedLines;
+                position = () -> {
+                    try {
+                        return "received " + listening.receivedLines() + ", spool backlog " + listening.backlogBytes() + " bytes";
+                    } catch (IOException e) {
+                        return "spool unreadable: " + e.getMessage();
+                    }
+                };
+                run = listening::run;
+                agent = listening;
+                source = "listening on " + listen.substring(0, colon) + ":" + listening.port() + ", spool " + spoolDir;
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    agent.close();
+                } catch (Exception e) {
+                    log.accept("close failed: " + e);
+                }
+            }));
+            System.out.printf("agent ready in %d ms (JVM start to forwarding), RSS %s; %s -> %s stream %s%n",
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(), rss(), source, gateway, stream);
             Thread reporter = new Thread(() -> {
                 long last = 0;
                 while (true) {
@@ -308,15 +358,20 @@ public final class PlatformCli implements Runnable {
                     } catch (InterruptedException e) {
                         return;
                     }
-                    long sent = agent.sentLines();
-                    System.out.printf("agent: %d lines forwarded (%.0f/s), offset %d, RSS %s%n", sent, (sent - last) / 5.0, agent.offset(), rss());
+                    long sent = forwarded.getAsLong();
+                    System.out.printf("agent: %d lines forwarded (%.0f/s), %s, RSS %s%n", sent, (sent - last) / 5.0, position.get(), rss());
                     last = sent;
                 }
             }, "agent-report");
             reporter.setDaemon(true);
             reporter.start();
-            agent.run();
+            run.run();
             return 0;
+        }
+
+        @FunctionalInterface
+        interface ThrowingRunnable {
+            void run() throws Exception;
         }
 
         private static String rss() {

@@ -4,19 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Tails a file of NDJSON events and posts them to {@code POST /v1/streams/<stream>/events} in gzip batches of up to
@@ -30,11 +25,10 @@ import java.util.zip.GZIPOutputStream;
 public final class FileTailAgent implements AutoCloseable {
     private final Path file;
     private final Path offsetFile;
-    private final URI endpoint;
+    private final GatewayForwarder forwarder;
     private final int maxBatchLines;
     private final long lingerMs;
     private final Consumer<String> log;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong sentLines = new AtomicLong();
     private volatile boolean running = true;
     private long offset;
@@ -42,7 +36,7 @@ public final class FileTailAgent implements AutoCloseable {
     public FileTailAgent(Path file, String stream, URI gateway, int maxBatchLines, long lingerMs, Consumer<String> log) throws IOException {
         this.file = file;
         this.offsetFile = file.resolveSibling(file.getFileName() + ".platform-offset");
-        this.endpoint = gateway.resolve("/v1/streams/" + stream + "/events");
+        this.forwarder = new GatewayForwarder(gateway, stream, log);
         this.maxBatchLines = maxBatchLines;
         this.lingerMs = lingerMs;
         this.log = log;
@@ -73,7 +67,9 @@ public final class FileTailAgent implements AutoCloseable {
                 continue;
             }
             int lines = countLines(batch);
-            sendUntilAnswered(batch.toByteArray());
+            if (!forwarder.sendUntilAnswered(batch.toByteArray(), () -> running)) {
+                return;
+            }
             offset = batchEnd;
             saveOffset();
             sentLines.addAndGet(lines);
@@ -125,37 +121,6 @@ public final class FileTailAgent implements AutoCloseable {
             return offset;
         }
         return position;
-    }
-
-    private void sendUntilAnswered(byte[] ndjson) throws IOException, InterruptedException {
-        ByteArrayOutputStream compressed = new ByteArrayOutputStream(ndjson.length / 4 + 64);
-        try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
-            gzip.write(ndjson);
-        }
-        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/x-ndjson").header("Content-Encoding", "gzip")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(compressed.toByteArray())).build();
-        long backoffMs = 100;
-        while (running) {
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                int status = response.statusCode();
-                if (status == 200 || status == 207 || status == 400) {
-                    return;
-                }
-                if (status == 404 || status == 413 || status == 422) {
-                    throw new IOException("gateway refused the batch for good (" + status + "): " + response.body());
-                }
-                log.accept("gateway answered " + status + "; retrying in " + backoffMs + " ms");
-            } catch (IOException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("gateway refused")) {
-                    throw e;
-                }
-                log.accept("gateway unreachable (" + e.getClass().getSimpleName() + "); retrying in " + backoffMs + " ms; lines stay in the file");
-            }
-            Thread.sleep(backoffMs);
-            backoffMs = Math.min(backoffMs * 2, 5000);
-        }
     }
 
     private void saveOffset() throws IOException {

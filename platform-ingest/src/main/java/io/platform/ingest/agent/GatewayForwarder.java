@@ -1,0 +1,85 @@
+package io.platform.ingest.agent;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Posts NDJSON batches gzip-compressed to a gateway's {@code POST /v1/streams/<stream>/events} and retries the same
+ * batch, with exponential backoff up to 5 s, while the gateway is unreachable, busy (429), failing (5xx) or does not
+ * know the stream yet (404, until its schema is registered): the caller
+ * keeps its buffer until {@link #sendUntilAnswered} returns. A batch the gateway answered (200, or 207/400 with a reason
+ * per refused line, which went to the dead-letter topic) is done. Not thread-safe: one sender thread.
+ */
+public final class GatewayForwarder {
+    private final URI endpoint;
+    private final Consumer<String> log;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private long compressedBytes;
+    private long rawBytes;
+
+    public GatewayForwarder(URI gateway, String stream, Consumer<String> log) {
+        this.endpoint = gateway.resolve("/v1/streams/" + stream + "/events");
+        this.log = log;
+    }
+
+    /**
+     * Sends {@code ndjson} until the gateway answers for it or {@code running} turns false.
+     *
+     * @return true when answered; false when stopped first
+     * @throws IOException when the gateway refuses the batch for good (unknown stream, too large)
+     */
+    public boolean sendUntilAnswered(byte[] ndjson, BooleanSupplier running) throws IOException, InterruptedException {
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream(ndjson.length / 4 + 64);
+        try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
+            gzip.write(ndjson);
+        }
+        rawBytes += ndjson.length;
+        compressedBytes += compressed.size();
+        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/x-ndjson").header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(compressed.toByteArray())).build();
+        long backoffMs = 100;
+        while (running.getAsBoolean()) {
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                int status = response.statusCode();
+                if (status == 200 || status == 207 || status == 400) {
+                    return true;
+                }
+                if (status == 413 || status == 422) {
+                    throw new RefusedException("gateway refused the batch for good (" + status + "): " + response.body());
+                }
+                // 404: the stream is not registered (yet); at the edge that is an operator's step away, so wait for it
+                log.accept("gateway answered " + status + (status == 404 ? " (stream not registered: register its schema)" : "")
+                        + "; retrying in " + backoffMs + " ms");
+            } catch (RefusedException e) {
+                throw e;
+            } catch (IOException e) {
+                log.accept("gateway unreachable (" + e.getClass().getSimpleName() + "); retrying in " + backoffMs + " ms; lines stay buffered on disk");
+            }
+            Thread.sleep(backoffMs);
+            backoffMs = Math.min(backoffMs * 2, 5000);
+        }
+        return false;
+    }
+
+    /** Compressed bytes sent per raw byte so far (gzip's ratio on this data). */
+    public double compressionRatio() {
+        return rawBytes == 0 ? 1 : compressedBytes / (double) rawBytes;
+    }
+
+    /** The gateway will never take this batch; retrying cannot help. */
+    public static final class RefusedException extends IOException {
+        RefusedException(String message) {
+            super(message);
+        }
+    }
+}
