@@ -47,6 +47,7 @@ public final class NodeConfig {
         define("probe.enabled", "true", "run the synthetic probe (needs node.role=all)");
         define("tracing.otlp-endpoint", "", "OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces; empty turns tracing off");
         define("tracing.sample-ratio", "0.01", "share of event batches traced (0 to 1)");
+        define("connectors.file", "", "JSON file of pull connectors the gateway runs (file tail, HTTP poller); see docs/operations.md; empty: none");
         define("gateway.max-in-flight-events", "500000", "events the gateway holds awaiting Kafka; beyond it HTTP answers 429, TCP stops reading");
     }
 
@@ -185,11 +186,15 @@ public final class NodeConfig {
 
     /** Durations like {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}. */
     public Duration duration(String key) {
-        String v = get(key);
+        return parseDuration(key, get(key), SETTINGS.get(key)[0]);
+    }
+
+    /** Parses {@code value} as a duration; the error names {@code key} and shows {@code example}. */
+    static Duration parseDuration(String key, String v, String example) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(v);
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
             throw new ConfigException(key + "=" + v + " is not a duration: use a positive number with ms, s, m or h, e.g. "
-                    + key + "=" + SETTINGS.get(key)[0]);
+                    + key + "=" + example);
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

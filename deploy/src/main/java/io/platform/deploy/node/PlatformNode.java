@@ -59,6 +59,7 @@ public final class PlatformNode implements AutoCloseable {
     private SchemaRegistry registry;
     private IngestPipeline pipeline;
     private ServiceHttpServer gatewayHttp;
+    private PullConnectors pullConnectors;
     private FramedTcpServer gatewayTcp;
     private ServiceHttpServer queryHttp;
     private TimeSeriesStore store;
@@ -259,6 +260,11 @@ public final class PlatformNode implements AutoCloseable {
         new ConfluentRegistryApi(registry).install(gatewayHttp);
         gatewayHttp.start();
         started.push(gatewayHttp);
+        if (!config.get("connectors.file").isEmpty()) {
+            pullConnectors = PullConnectors.start(Path.of(config.get("connectors.file")), config.dataDir(),
+                    new io.platform.ingest.gateway.JsonEventIngest(pipeline, budget), catalog);
+            started.push(pullConnectors);
+        }
     }
 
     private boolean httpClientAuthRequired() {

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 public final class FileTailAgent implements AutoCloseable {
     private final Path file;
     private final Path offsetFile;
-    private final GatewayForwarder forwarder;
+    private final NdjsonSink forwarder;
     private final int maxBatchLines;
     private final long lingerMs;
     private final Consumer<String> log;
@@ -34,9 +34,14 @@ public final class FileTailAgent implements AutoCloseable {
     private long offset;
 
     public FileTailAgent(Path file, String stream, URI gateway, int maxBatchLines, long lingerMs, Consumer<String> log) throws IOException {
+        this(file, file.resolveSibling(file.getFileName() + ".platform-offset"), new GatewayForwarder(gateway, stream, log), maxBatchLines, lingerMs, log);
+    }
+
+    /** Tails {@code file} into any sink, e.g. the ingest path of the node this runs in, keeping its offset in {@code offsetFile}. */
+    public FileTailAgent(Path file, Path offsetFile, NdjsonSink sink, int maxBatchLines, long lingerMs, Consumer<String> log) throws IOException {
         this.file = file;
-        this.offsetFile = file.resolveSibling(file.getFileName() + ".platform-offset");
-        this.forwarder = new GatewayForwarder(gateway, stream, log);
+        this.offsetFile = offsetFile;
+        this.forwarder = sink;
         this.maxBatchLines = maxBatchLines;
         this.lingerMs = lingerMs;
         this.log = log;
@@ -67,7 +72,7 @@ public final class FileTailAgent implements AutoCloseable {
                 continue;
             }
             int lines = countLines(batch);
-            if (!forwarder.sendUntilAnswered(batch.toByteArray(), () -> running)) {
+            if (!forwarder.deliver(batch.toByteArray(), () -> running)) {
                 return;
             }
             offset = batchEnd;

@@ -15,10 +15,10 @@ import java.util.zip.GZIPOutputStream;
  * Posts NDJSON batches gzip-compressed to a gateway's {@code POST /v1/streams/<stream>/events} and retries the same
  * batch, with exponential backoff up to 5 s, while the gateway is unreachable, busy (429), failing (5xx) or does not
  * know the stream yet (404, until its schema is registered): the caller
- * keeps its buffer until {@link #sendUntilAnswered} returns. A batch the gateway answered (200, or 207/400 with a reason
+ * keeps its buffer until {@link #deliver} returns. A batch the gateway answered (200, or 207/400 with a reason
  * per refused line, which went to the dead-letter topic) is done. Not thread-safe: one sender thread.
  */
-public final class GatewayForwarder {
+public final class GatewayForwarder implements NdjsonSink {
     private final URI endpoint;
     private final Consumer<String> log;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -36,7 +36,8 @@ public final class GatewayForwarder {
      * @return true when answered; false when stopped first
      * @throws IOException when the gateway refuses the batch for good (unknown stream, too large)
      */
-    public boolean sendUntilAnswered(byte[] ndjson, BooleanSupplier running) throws IOException, InterruptedException {
+    @Override
+    public boolean deliver(byte[] ndjson, BooleanSupplier running) throws IOException, InterruptedException {
         ByteArrayOutputStream compressed = new ByteArrayOutputStream(ndjson.length / 4 + 64);
         try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
             gzip.write(ndjson);

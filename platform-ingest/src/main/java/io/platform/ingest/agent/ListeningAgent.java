@@ -71,7 +71,7 @@ public final class ListeningAgent implements AutoCloseable {
                 Thread.sleep(5);
                 continue;
             }
-            if (!forwarder.sendUntilAnswered(batch.toByteArray(), () -> running)) {
+            if (!forwarder.deliver(batch.toByteArray(), () -> running)) {
                 spool.rewind();
                 return;
             }

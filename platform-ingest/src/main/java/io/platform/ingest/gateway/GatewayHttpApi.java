@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import io.opentelemetry.api.trace.Span;
 import io.platform.ingest.dlq.DeadLetterTopic;
-import io.platform.observability.tracing.Tracing;
 import io.platform.ingest.schema.IncompatibleSchemaException;
 import io.platform.ingest.schema.SchemaRegistry;
 import io.platform.ingest.schema.StreamTopics;
@@ -19,12 +17,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The gateway's REST API (see ARCHITECTURE.md): schema registration and lookup, and event ingest as one JSON object,
@@ -33,21 +29,18 @@ import java.util.concurrent.CompletableFuture;
 public final class GatewayHttpApi {
     /** Bodies larger than this are refused with 413 before parsing. */
     public static final int MAX_BODY_BYTES = 64 << 20;
-    private static final int MAX_LISTED_ERRORS = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
-    // events: trailing content after a value is an error, never silently dropped (found by fuzzing)
-    private static final ObjectMapper EVENTS = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final SchemaRegistry registry;
     private final IngestPipeline pipeline;
     private final DeadLetterTopic deadLetters;
-    private final InFlightBudget budget;
+    private final JsonEventIngest events;
 
     public GatewayHttpApi(SchemaRegistry registry, IngestPipeline pipeline, DeadLetterTopic deadLetters, InFlightBudget budget) {
         this.registry = registry;
         this.pipeline = pipeline;
         this.deadLetters = deadLetters;
-        this.budget = budget;
+        this.events = new JsonEventIngest(pipeline, budget);
     }
 
     /** Installs {@code /v1/schemas}, {@code /v1/streams} and {@code /v1/dlq} on the server. */
@@ -186,121 +179,11 @@ public final class GatewayHttpApi {
             error(exchange, 413, "body larger than " + MAX_BODY_BYTES + " bytes: split it into several requests");
             return;
         }
-        List<byte[]> events = splitEvents(body);
-        if (events.size() > budget.maxEvents()) {
-            error(exchange, 413, events.size() + " events in one request exceed the gateway's in-flight budget of "
-                    + budget.maxEvents() + ": split the request");
-            return;
+        JsonEventIngest.Answer answer = events.ingest(stream, schema, body, sendTimeNs);
+        if (answer.retryAfterSeconds() > 0) {
+            exchange.getResponseHeaders().set("Retry-After", Integer.toString(answer.retryAfterSeconds()));
         }
-        if (!budget.tryAcquire(events.size())) {
-            exchange.getResponseHeaders().set("Retry-After", "1");
-            error(exchange, 429, "gateway busy: " + budget.inFlight() + " events await Kafka's acknowledgement (budget "
-                    + budget.maxEvents() + "); retry after 1 s, nothing of this request was taken");
-            return;
-        }
-        try {
-            ingestEvents(exchange, stream, schema, events, sendTimeNs);
-        } finally {
-            budget.release(events.size());
-        }
-    }
-
-    private void ingestEvents(HttpExchange exchange, String stream, StreamSchema schema, List<byte[]> events, long sendTimeNs)
-            throws IOException {
-        Span span = Tracing.global().tracer().spanBuilder("ingest.http").setAttribute(Tracing.STREAM, stream)
-                .setAttribute(Tracing.EVENTS, (long) events.size()).startSpan();
-        try {
-            ingestEvents(exchange, stream, schema, events, sendTimeNs, Tracing.traceparent(span));
-        } finally {
-            span.end();
-        }
-    }
-
-    private void ingestEvents(HttpExchange exchange, String stream, StreamSchema schema, List<byte[]> events, long sendTimeNs,
-                              byte[] traceparent) throws IOException {
-        List<CompletableFuture<IngestOutcome>> outcomes = new ArrayList<>();
-        for (byte[] event : events) {
-            JsonNode json;
-            try {
-                json = EVENTS.readTree(event);
-            } catch (JsonProcessingException e) {
-                outcomes.add(pipeline.rejectUnparseable(stream, event, "malformed JSON: " + e.getOriginalMessage()));
-                continue;
-            }
-            outcomes.add(pipeline.ingestJson(schema, json, event, sendTimeNs, traceparent));
-        }
-        int accepted = 0;
-        int rejected = 0;
-        int failed = 0;
-        ObjectNode answer = JSON.createObjectNode();
-        ArrayNode errors = JSON.createArrayNode();
-        for (int i = 0; i < outcomes.size(); i++) {
-            IngestOutcome outcome = outcomes.get(i).join();
-            switch (outcome.status()) {
-                case ACCEPTED -> accepted++;
-                case REJECTED -> rejected++;
-                case FAILED -> failed++;
-            }
-            if (outcome.status() != IngestOutcome.Status.ACCEPTED && errors.size() < MAX_LISTED_ERRORS) {
-                errors.addObject().put("index", i).put("status", outcome.status().name().toLowerCase()).put("reason", outcome.reason());
-            }
-        }
-        answer.put("stream", stream).put("accepted", accepted).put("rejected", rejected).put("failed", failed);
-        answer.set("errors", errors);
-        int status;
-        if (failed > 0) {
-            status = 503;
-            exchange.getResponseHeaders().set("Retry-After", "1");
-        } else if (rejected == 0) {
-            status = 200;
-        } else if (accepted == 0) {
-            status = 400;
-        } else {
-            status = 207;
-        }
-        respondJson(exchange, status, answer);
-    }
-
-    /** One event per non-blank line (NDJSON), or the elements of a top-level JSON array, or the single object. */
-    static List<byte[]> splitEvents(byte[] body) {
-        List<byte[]> events = new ArrayList<>();
-        int first = 0;
-        while (first < body.length && Character.isWhitespace(body[first])) {
-            first++;
-        }
-        if (first < body.length && body[first] == '[') {
-            // a JSON array body only when the whole body is exactly one array: otherwise it is NDJSON whose first line
-            // happens to start with '[', and every line must be answered for
-            try {
-                JsonNode array = EVENTS.readTree(body);
-                if (array != null && array.isArray()) {
-                    for (JsonNode element : array) {
-                        events.add(JSON.writeValueAsBytes(element));
-                    }
-                    return events;
-                }
-            } catch (IOException e) {
-                // not a single array: fall through and let each line be reported
-            }
-        }
-        int start = 0;
-        for (int i = 0; i <= body.length; i++) {
-            if (i == body.length || body[i] == '\n') {
-                int end = i;
-                if (end > start && body[end - 1] == '\r') {
-                    end--;
-                }
-                boolean blank = true;
-                for (int j = start; j < end && blank; j++) {
-                    blank = Character.isWhitespace(body[j]);
-                }
-                if (!blank) {
-                    events.add(Arrays.copyOfRange(body, start, end));
-                }
-                start = i + 1;
-            }
-        }
-        return events;
+        respondJson(exchange, answer.status(), answer.body());
     }
 
     private static ObjectNode describe(StreamSchema schema) {

@@ -50,11 +50,11 @@ class JsonRecordDecoderTest {
 
     @Test
     void shouldSplitNdjsonArraysAndSingleObjects() {
-        assertEquals(2, GatewayHttpApi.splitEvents("{\"a\":1}\r\n\n  \n{\"a\":2}\n".getBytes()).size());
-        assertEquals(3, GatewayHttpApi.splitEvents("[{\"a\":1},{\"a\":2},{\"a\":3}]".getBytes()).size());
+        assertEquals(2, JsonEventIngest.splitEvents("{\"a\":1}\r\n\n  \n{\"a\":2}\n".getBytes()).size());
+        assertEquals(3, JsonEventIngest.splitEvents("[{\"a\":1},{\"a\":2},{\"a\":3}]".getBytes()).size());
         // NDJSON whose first line starts with '[' is not an array body: every line is answered for
-        assertEquals(3, GatewayHttpApi.splitEvents("[{\"a\":1}]x\n{\"a\":2}\n{\"a\":3}\n".getBytes()).size());
-        List<byte[]> one = GatewayHttpApi.splitEvents("{\"a\":1}".getBytes());
+        assertEquals(3, JsonEventIngest.splitEvents("[{\"a\":1}]x\n{\"a\":2}\n{\"a\":3}\n".getBytes()).size());
+        List<byte[]> one = JsonEventIngest.splitEvents("{\"a\":1}".getBytes());
         assertEquals("{\"a\":1}", new String(one.get(0)));
     }
 }
