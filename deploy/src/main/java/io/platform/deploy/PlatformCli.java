@@ -302,8 +302,17 @@ public final class PlatformCli implements Runnable {
         @Option(names = "--linger-ms", defaultValue = "50", description = "with --file: longest wait to fill a batch (default ${DEFAULT-VALUE})")
         long lingerMs;
 
+        @Option(names = "--otlp-endpoint", description = "OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces: each batch gets a span whose trace continues at the gateway and storage")
+        String otlpEndpoint;
+
+        @Option(names = "--trace-ratio", defaultValue = "0.01", description = "share of batches traced (default ${DEFAULT-VALUE})")
+        double traceRatio;
+
         @Override
         public Integer call() throws Exception {
+            if (otlpEndpoint != null) {
+                io.platform.observability.tracing.Tracing.startOtlp(otlpEndpoint, traceRatio, "platform-agent");
+            }
             if ((file == null) == (listen == null)) {
                 System.err.println("agent: give exactly one of --file <path> or --listen <host:port>");
                 return 2;

@@ -63,6 +63,11 @@ public final class LatencyMetrics {
         registry.counter(name, tagKey, tagValue).increment(amount);
     }
 
+    /** Increments a counter with several tags given as key, value pairs; every use of a name must give the same keys. */
+    public void count(String name, long amount, String... tags) {
+        registry.counter(name, tags).increment(amount);
+    }
+
     /** The Prometheus text exposition of every metric. */
     public String scrape() {
         return registry.scrape();

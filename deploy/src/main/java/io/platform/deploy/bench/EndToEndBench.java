@@ -1,6 +1,7 @@
 package io.platform.deploy.bench;
 
 import io.platform.deploy.node.PlatformNode;
+import io.platform.ingest.client.AdaptiveBatcher;
 import io.platform.ingest.client.GatewayClient;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
@@ -115,42 +116,59 @@ public final class EndToEndBench {
     }
 
     /**
-     * Sends the same events as NDJSON batches to {@code POST /v1/streams/<stream>/events} (one request per batch,
-     * requests outstanding concurrently as the rate needs); an event counts as acked when its request answers 200.
+     * Sends the same events as NDJSON to {@code POST /v1/streams/<stream>/events}, grouped by an {@link AdaptiveBatcher}
+     * with at most {@link #HTTP_CONNECTIONS} requests in flight, as a client library with a connection pool would; an
+     * event counts as acked when its request answers 200.
      */
     public Result http(int rate, int warmupSeconds, int durationSeconds, boolean printProgress) throws Exception {
         StreamSchema schema = registerSampleStream();
         SensorEvents events = new SensorEvents(schema.id(), 1000);
         OpenLoopLoad load = new OpenLoopLoad();
         java.net.URI uri = java.net.URI.create("http://" + node.host() + ":" + node.gatewayHttpPort() + "/v1/streams/" + SensorEvents.STREAM + "/events");
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .executor(java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
-                    Thread t = new Thread(r, "bench-http");
-                    t.setDaemon(true);
-                    return t;
-                })).build();
-        StringBuilder body = new StringBuilder(OpenLoopLoad.MAX_BATCH * 120);
-        // as a client's connection pool would: a few requests at a time, the rest wait (their latency still counts)
-        java.util.concurrent.Semaphore connections = new java.util.concurrent.Semaphore(HTTP_CONNECTIONS);
-        OpenLoopLoad.Sender sender = (firstSeq, count, l) -> {
-            connections.acquireUninterruptibly();
-            body.setLength(0);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "bench-http");
+            t.setDaemon(true);
+            return t;
+        });
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).executor(pool).build();
+        AdaptiveBatcher.Settings settings = AdaptiveBatcher.Settings.adaptive(1, 4096, 20, java.util.concurrent.TimeUnit.MILLISECONDS,
+                HTTP_CONNECTIONS, 10, java.util.concurrent.TimeUnit.MILLISECONDS);
+        AdaptiveBatcher[] batcher = new AdaptiveBatcher[1];
+        batcher[0] = new AdaptiveBatcher(settings, (firstSeq, values, count) -> {
+            int length = 0;
             for (int i = 0; i < count; i++) {
-                events.appendJson(body, firstSeq + i, l.intendedSendTimeNs(firstSeq + i) / 1_000_000L);
+                length += values[i].length;
             }
-            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(uri).header("Content-Type", "application/x-ndjson")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build();
-            http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((response, error) -> {
-                        connections.release();
-                        l.acked(firstSeq, count, error == null && response.statusCode() == 200);
-                    });
+            byte[] body = new byte[length];
+            for (int i = 0, at = 0; i < count; at += values[i].length, i++) {
+                System.arraycopy(values[i], 0, body, at, values[i].length);
+            }
+            http.sendAsync(java.net.http.HttpRequest.newBuilder(uri).header("Content-Type", "application/x-ndjson")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((response, error) -> batcher[0].onAck(firstSeq, error == null && response.statusCode() == 200));
+        }, load::acked);
+        StringBuilder line = new StringBuilder(160);
+        OpenLoopLoad.Sender sender = (firstSeq, count, l) -> {
+            try {
+                for (long seq = firstSeq; seq < firstSeq + count; seq++) {
+                    line.setLength(0);
+                    events.appendJson(line, seq, l.intendedSendTimeNs(seq) / 1_000_000L);
+                    batcher[0].offer(seq, line.toString().getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         };
-        long start = System.nanoTime();
-        long sent = load.run(sender, rate, warmupSeconds, durationSeconds, EndToEndBench::resetStages,
-                printProgress ? this::progress : (s, a, b, h) -> { });
-        long acked = load.awaitAcks(sent, 30_000);
-        return new Result("gateway (HTTP NDJSON) -> Kafka", sent, acked, (System.nanoTime() - start) / 1e9, load.ackLatency());
+        try (AdaptiveBatcher closing = batcher[0]) {
+            long start = System.nanoTime();
+            long sent = load.run(sender, rate, warmupSeconds, durationSeconds, EndToEndBench::resetStages,
+                    printProgress ? this::progress : (s, a, b, h) -> { });
+            closing.flush();
+            long acked = load.awaitAcks(sent, 30_000);
+            return new Result("gateway (HTTP NDJSON) -> Kafka", sent, acked, (System.nanoTime() - start) / 1e9, load.ackLatency());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /**

@@ -22,17 +22,20 @@ import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A single-node Kafka cluster (combined broker and controller, KRaft mode) inside this JVM. The log directory is
- * formatted on first start and reused afterwards, so topics and records survive restarts and crashes. Thread-safe.
+ * A Kafka cluster in KRaft mode inside this JVM: one node (combined broker and controller) for the all-in-one
+ * default, or several for tests that need replication ({@link #startCluster}). Log directories are formatted on first
+ * start and reused afterwards, so topics and records survive restarts and crashes. Thread-safe.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String CONTROLLER_PORT_FILE = "controller.port";
 
-    private final KafkaRaftServer server;
+    private final java.util.List<KafkaRaftServer> servers;
+    private final java.util.List<Boolean> running;
     private final String bootstrapServers;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers) {
-        this.server = server;
+    private EmbeddedKafkaBroker(java.util.List<KafkaRaftServer> servers, String bootstrapServers) {
+        this.servers = servers;
+        this.running = new java.util.ArrayList<>(java.util.Collections.nCopies(servers.size(), true));
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -44,48 +47,103 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Files.createDirectories(logDir);
         int brokerPort = port == 0 ? freePort(host) : port;
         int controllerPort = controllerPort(logDir);
+        KafkaConfig config = nodeConfig(1, "1@127.0.0.1:" + controllerPort, host, brokerPort, controllerPort, logDir, 1);
+        if (!Files.exists(logDir.resolve("meta.properties"))) {
+            format(logDir, 1, Uuid.randomUuid().toString());
+        }
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        return ready(new EmbeddedKafkaBroker(java.util.List.of(server), host + ":" + brokerPort), readyTimeout);
+    }
+
+    /**
+     * Starts {@code nodes} combined broker/controller nodes on free ports under {@code dir/node-<id>}, the controllers
+     * forming one quorum, so topics may have up to {@code nodes} replicas and the cluster survives the loss of a
+     * minority of nodes. Internal topics get min(3, nodes) replicas. For tests of replication and broker failure.
+     */
+    public static EmbeddedKafkaBroker startCluster(Path dir, String host, int nodes, Duration readyTimeout) throws IOException {
+        int[] brokerPorts = new int[nodes];
+        int[] controllerPorts = new int[nodes];
+        StringBuilder voters = new StringBuilder();
+        StringBuilder bootstrap = new StringBuilder();
+        for (int i = 0; i < nodes; i++) {
+            brokerPorts[i] = freePort(host);
+            controllerPorts[i] = freePort("127.0.0.1");
+            voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(controllerPorts[i]);
+            bootstrap.append(i == 0 ? "" : ",").append(host).append(':').append(brokerPorts[i]);
+        }
+        String clusterId = Uuid.randomUuid().toString();
+        java.util.List<KafkaRaftServer> servers = new java.util.ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            Path logDir = Files.createDirectories(dir.resolve("node-" + (i + 1)));
+            format(logDir, i + 1, clusterId);
+            servers.add(new KafkaRaftServer(nodeConfig(i + 1, voters.toString(), host, brokerPorts[i], controllerPorts[i], logDir, nodes), Time.SYSTEM));
+        }
+        // a controller waits for a quorum while it starts: start them together
+        java.util.List<Thread> starting = new java.util.ArrayList<>();
+        for (KafkaRaftServer server : servers) {
+            Thread thread = new Thread(server::startup, "kafka-node-start");
+            thread.start();
+            starting.add(thread);
+        }
+        for (Thread thread : starting) {
+            try {
+                thread.join(readyTimeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted starting the Kafka cluster", e);
+            }
+        }
+        return ready(new EmbeddedKafkaBroker(servers, bootstrap.toString()), readyTimeout);
+    }
+
+    private static EmbeddedKafkaBroker ready(EmbeddedKafkaBroker cluster, Duration readyTimeout) throws IOException {
+        try {
+            cluster.awaitReady(readyTimeout);
+        } catch (IOException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    private static KafkaConfig nodeConfig(int nodeId, String voters, String host, int brokerPort, int controllerPort, Path logDir, int nodes) {
+        String replicas = Integer.toString(Math.min(3, nodes));
+        String minInSync = Integer.toString(Math.min(2, nodes));
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("node.id", Integer.toString(nodeId));
+        props.put("controller.quorum.voters", voters);
         props.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("log.dirs", logDir.toString());
-        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.replication.factor", replicas);
         props.put("offsets.topic.num.partitions", "4");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.replication.factor", replicas);
+        props.put("transaction.state.log.min.isr", minInSync);
         props.put("transaction.state.log.num.partitions", "4");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("share.coordinator.state.topic.replication.factor", replicas);
+        props.put("share.coordinator.state.topic.min.isr", minInSync);
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("num.partitions", "1");
         props.put("auto.create.topics.enable", "true");
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 << 20));
-        KafkaConfig config = new KafkaConfig(props, false);
-        if (!Files.exists(logDir.resolve("meta.properties"))) {
-            format(logDir);
+        if (nodes > 1) {
+            // a stopped node goes down as a crashed one would, without handing over leadership first; and the last
+            // nodes of a cluster without a quorum do not wait for a controller that cannot answer
+            props.put("controlled.shutdown.enable", "false");
         }
-        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        server.startup();
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, host + ":" + brokerPort);
-        try {
-            broker.awaitReady(readyTimeout);
-        } catch (IOException | RuntimeException e) {
-            broker.close();
-            throw e;
-        }
-        return broker;
+        return new KafkaConfig(props, false);
     }
 
-    private static void format(Path logDir) throws IOException {
+    private static void format(Path logDir, int nodeId, String clusterId) throws IOException {
         try {
             new Formatter()
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
                     .addDirectory(logDir.toString())
                     .setMetadataLogDirectory(logDir.toString())
                     .setControllerListenerName("CONTROLLER")
@@ -159,9 +217,34 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** Stops node {@code nodeId} (1-based) as a broker failure would, leaving the others running. */
+    public void stopNode(int nodeId) {
+        synchronized (running) {
+            if (!running.get(nodeId - 1)) {
+                return;
+            }
+            running.set(nodeId - 1, false);
+        }
+        servers.get(nodeId - 1).shutdown();
+        servers.get(nodeId - 1).awaitShutdown();
+    }
+
     @Override
     public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+        java.util.List<Thread> stopping = new java.util.ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            int nodeId = i + 1;
+            Thread thread = new Thread(() -> stopNode(nodeId), "kafka-node-stop");
+            thread.start();
+            stopping.add(thread);
+        }
+        for (Thread thread : stopping) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

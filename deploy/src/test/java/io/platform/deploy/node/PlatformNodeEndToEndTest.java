@@ -100,6 +100,9 @@ class PlatformNodeEndToEndTest {
         assertTrue(reason.contains("ts"), reason);
         assertEquals("{\"device\":\"x\",\"ts\":\"not-a-number\",\"temperature\":1}", new String(deadLetters.get(0).value(), StandardCharsets.UTF_8));
         assertEquals("decode", new String(deadLetters.get(2).headers().lastHeader(EventHeaders.DLQ_STAGE).value(), StandardCharsets.UTF_8));
+        String metrics = NodeHarness.get(NodeHarness.gateway(node) + "/metrics").body();
+        assertTrue(metrics.contains("platform_dlq_events_total{reason=\"wrong_type\",stage=\"validate\"}")
+                && metrics.contains("platform_dlq_events_total{reason=\"malformed_json\",stage=\"decode\"}"), "dead letters counted by reason class");
     }
 
     @Test
@@ -191,6 +194,9 @@ class PlatformNodeEndToEndTest {
         JsonNode again = JSON.readTree(NodeHarness.post(gateway + "/v1/dlq/replays/replay", "").body());
         assertEquals(0, again.get("replayed").asInt(), again.toString());
         assertEquals(1, again.get("skippedParked").asInt(), again.toString());
+        String metrics = NodeHarness.get(gateway + "/metrics").body();
+        assertTrue(metrics.contains("platform_dlq_replays_total{outcome=\"replayed\"}") && metrics.contains("platform_dlq_replays_total{outcome=\"parked\"}"),
+                "dead letters out are counted");
         NodeHarness.await("replayed events stored once", Duration.ofSeconds(30), () -> NodeHarness.queryFirstLine(node,
                 "SELECT count(*) AS n, sum(humidity) AS h FROM replays").equals("{\"n\":2,\"h\":81.0}"));
     }

@@ -37,4 +37,36 @@ class TracingEndToEndTest {
             assertTrue(commit.getEndEpochNanos() >= commit.getStartEpochNanos());
         }
     }
+
+    @Test
+    void anEdgeAgentBatchStartsTheTraceThatTheGatewayAndStorageContinue() throws Exception {
+        InMemorySpanExporter exporter = InMemorySpanExporter.create();
+        try (Tracing tracing = Tracing.install(exporter, 1.0, "platform-test", false);
+             PlatformNode node = PlatformNode.start(NodeConfig.builder().dataDir(dataDir).ephemeralPorts().set("probe.enabled", "false").build())) {
+            assertEquals(200, NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/edge", NodeHarness.READINGS_SCHEMA).statusCode());
+            Path file = dataDir.resolve("edge.ndjson");
+            java.nio.file.Files.writeString(file, "{\"device\":\"a\",\"ts\":1,\"temperature\":1}\n");
+            io.platform.ingest.agent.FileTailAgent agent = new io.platform.ingest.agent.FileTailAgent(file, "edge",
+                    java.net.URI.create(NodeHarness.gateway(node)), 100, 10, m -> { });
+            Thread running = new Thread(() -> {
+                try {
+                    agent.run();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            running.start();
+            NodeHarness.await("a store.commit span", Duration.ofSeconds(30),
+                    () -> exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("store.commit")));
+            agent.close();
+            running.join(10_000);
+            List<SpanData> spans = exporter.getFinishedSpanItems();
+            SpanData batch = spans.stream().filter(s -> s.getName().equals("agent.batch")).findFirst().orElseThrow();
+            SpanData ingest = spans.stream().filter(s -> s.getName().equals("ingest.http")).findFirst().orElseThrow();
+            SpanData commit = spans.stream().filter(s -> s.getName().equals("store.commit")).findFirst().orElseThrow();
+            assertEquals(batch.getSpanId(), ingest.getParentSpanId(), "the gateway continues the agent's trace (traceparent header)");
+            assertEquals(ingest.getSpanId(), commit.getParentSpanId(), "storage continues it across Kafka");
+            assertEquals(batch.getTraceId(), commit.getTraceId());
+        }
+    }
 }

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
+import io.opentelemetry.api.trace.Span;
+import io.platform.observability.tracing.Tracing;
 
 /**
  * Posts NDJSON batches gzip-compressed to a gateway's {@code POST /v1/streams/<stream>/events} and retries the same
@@ -19,6 +21,7 @@ import java.util.zip.GZIPOutputStream;
  * per refused line, which went to the dead-letter topic) is done. Not thread-safe: one sender thread.
  */
 public final class GatewayForwarder implements NdjsonSink {
+    private static final io.opentelemetry.api.common.AttributeKey<Long> BATCH_BYTES = io.opentelemetry.api.common.AttributeKey.longKey("platform.batch.bytes");
     private final URI endpoint;
     private final Consumer<String> log;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -44,9 +47,25 @@ public final class GatewayForwarder implements NdjsonSink {
         }
         rawBytes += ndjson.length;
         compressedBytes += compressed.size();
-        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/x-ndjson").header("Content-Encoding", "gzip")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(compressed.toByteArray())).build();
+        // one span per batch, from the first attempt until the gateway answered; its context travels as traceparent,
+        // so the gateway's and storage's spans of this batch join the same trace
+        Span span = Tracing.global().tracer().spanBuilder("agent.batch").setAttribute(Tracing.EVENTS, (long) lines(ndjson))
+                .setAttribute(BATCH_BYTES, (long) compressed.size()).startSpan();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/x-ndjson").header("Content-Encoding", "gzip");
+        byte[] traceparent = Tracing.traceparent(span);
+        if (traceparent != null) {
+            builder.header(Tracing.TRACEPARENT, new String(traceparent, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(compressed.toByteArray())).build();
+        try {
+            return send(request, running);
+        } finally {
+            span.end();
+        }
+    }
+
+    private boolean send(HttpRequest request, BooleanSupplier running) throws IOException, InterruptedException {
         long backoffMs = 100;
         while (running.getAsBoolean()) {
             try {
@@ -70,6 +89,14 @@ public final class GatewayForwarder implements NdjsonSink {
             backoffMs = Math.min(backoffMs * 2, 5000);
         }
         return false;
+    }
+
+    private static int lines(byte[] ndjson) {
+        int lines = 0;
+        for (byte b : ndjson) {
+            lines += b == '\n' ? 1 : 0;
+        }
+        return lines;
     }
 
     /** Compressed bytes sent per raw byte so far (gzip's ratio on this data). */

@@ -46,7 +46,7 @@ public final class DeadLetterPublisher {
             if (error != null) {
                 done.completeExceptionally(error);
             } else {
-                LatencyMetrics.global().count("platform.dlq.events", "stage", stage, 1);
+                LatencyMetrics.global().count("platform.dlq.events", 1, "stage", stage, "reason", io.platform.wire.DeadLetterReasons.classify(reason));
                 done.complete(null);
             }
         });

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.platform.ingest.gateway.IngestOutcome;
 import io.platform.ingest.gateway.IngestPipeline;
 import io.platform.wire.EventHeaders;
+import io.platform.observability.LatencyMetrics;
 import io.platform.wire.TopicNames;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
@@ -139,6 +140,8 @@ public final class DeadLetterTopic {
             }
             producer.sendOffsetsToTransaction(Map.of(partition, new OffsetAndMetadata(end)), consumer.groupMetadata());
             producer.commitTransaction();
+            LatencyMetrics.global().count("platform.dlq.replays", accepted, "outcome", "replayed");
+            LatencyMetrics.global().count("platform.dlq.replays", failedAgain, "outcome", "parked");
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {

@@ -11,6 +11,7 @@ import io.platform.ingest.schema.IncompatibleSchemaException;
 import io.platform.ingest.schema.SchemaRegistry;
 import io.platform.ingest.schema.StreamTopics;
 import io.platform.observability.http.ServiceHttpServer;
+import io.platform.observability.tracing.Tracing;
 import io.platform.wire.EpochClock;
 import io.platform.wire.schema.StreamSchema;
 import java.io.IOException;
@@ -179,7 +180,9 @@ public final class GatewayHttpApi {
             error(exchange, 413, "body larger than " + MAX_BODY_BYTES + " bytes: split it into several requests");
             return;
         }
-        JsonEventIngest.Answer answer = events.ingest(stream, schema, body, sendTimeNs);
+        String traceparent = exchange.getRequestHeaders().getFirst(Tracing.TRACEPARENT);
+        JsonEventIngest.Answer answer = events.ingest(stream, schema, body, sendTimeNs,
+                traceparent == null ? null : traceparent.getBytes(StandardCharsets.US_ASCII));
         if (answer.retryAfterSeconds() > 0) {
             exchange.getResponseHeaders().set("Retry-After", Integer.toString(answer.retryAfterSeconds()));
         }

@@ -42,6 +42,14 @@ public final class JsonEventIngest {
     }
 
     public Answer ingest(String stream, StreamSchema schema, byte[] body, long sendTimeNs) {
+        return ingest(stream, schema, body, sendTimeNs, null);
+    }
+
+    /**
+     * As above, continuing the caller's trace when {@code traceparent} names one (e.g. the edge agent's batch span,
+     * sent as the W3C {@code traceparent} HTTP header).
+     */
+    public Answer ingest(String stream, StreamSchema schema, byte[] body, long sendTimeNs, byte[] traceparent) {
         List<byte[]> events = splitEvents(body);
         if (events.size() > budget.maxEvents()) {
             return error(413, events.size() + " events in one request exceed the gateway's in-flight budget of "
@@ -51,8 +59,13 @@ public final class JsonEventIngest {
             return error(429, "gateway busy: " + budget.inFlight() + " events await Kafka's acknowledgement (budget "
                     + budget.maxEvents() + "); retry after 1 s, nothing of this request was taken", 1);
         }
-        Span span = Tracing.global().tracer().spanBuilder("ingest.http").setAttribute(Tracing.STREAM, stream)
-                .setAttribute(Tracing.EVENTS, (long) events.size()).startSpan();
+        io.opentelemetry.api.trace.SpanBuilder builder = Tracing.global().tracer().spanBuilder("ingest.http").setAttribute(Tracing.STREAM, stream)
+                .setAttribute(Tracing.EVENTS, (long) events.size());
+        io.opentelemetry.api.trace.SpanContext parent = Tracing.parentOf(traceparent);
+        if (parent != null) {
+            builder.setParent(Tracing.contextOf(parent));
+        }
+        Span span = builder.startSpan();
         try {
             return ingestEvents(stream, schema, events, sendTimeNs, Tracing.traceparent(span));
         } finally {

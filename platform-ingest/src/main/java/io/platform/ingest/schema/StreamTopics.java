@@ -31,7 +31,7 @@ public final class StreamTopics {
     /** Creates the compacted {@code _schemas} topic if it does not exist. */
     public void ensureSchemasTopic() {
         NewTopic topic = new NewTopic(TopicNames.SCHEMAS, 1, replicationFactor)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                .configs(withMinInSync(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT), replicationFactor));
         create(List.of(topic));
     }
 
@@ -60,14 +60,26 @@ public final class StreamTopics {
 
     public void ensureStreamTopics(String stream, String view, int streamPartitions, short streamReplication, Durability durability) {
         List<NewTopic> topics = new ArrayList<>();
-        NewTopic ingest = new NewTopic(TopicNames.ingest(stream), streamPartitions, streamReplication);
-        if (durability == Durability.SYNC) {
-            ingest.configs(Map.of(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, "1"));
-        }
+        NewTopic ingest = new NewTopic(TopicNames.ingest(stream), streamPartitions, streamReplication)
+                .configs(withMinInSync(durability == Durability.SYNC ? Map.of(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, "1") : Map.of(), streamReplication));
         topics.add(ingest);
-        topics.add(new NewTopic(TopicNames.deadLetter(stream), 1, streamReplication));
-        topics.add(new NewTopic(TopicNames.aggregate(stream, view), streamPartitions, streamReplication));
+        topics.add(new NewTopic(TopicNames.deadLetter(stream), 1, streamReplication).configs(withMinInSync(Map.of(), streamReplication)));
+        topics.add(new NewTopic(TopicNames.aggregate(stream, view), streamPartitions, streamReplication).configs(withMinInSync(Map.of(), streamReplication)));
         create(topics);
+    }
+
+    /**
+     * With replicas, an acknowledgement (acks=all) needs min.insync.replicas copies: replication - 1, at most 2. So
+     * 3 replicas keep accepting writes with one broker down and never acknowledge a write held by one broker only;
+     * 2 replicas keep accepting with one down (then on a single copy).
+     */
+    static Map<String, String> withMinInSync(Map<String, String> configs, short replication) {
+        if (replication < 2) {
+            return configs;
+        }
+        Map<String, String> all = new java.util.HashMap<>(configs);
+        all.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.min(2, replication - 1)));
+        return all;
     }
 
     public int defaultPartitions() {
@@ -89,7 +101,7 @@ public final class StreamTopics {
             try {
                 boolean ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
                         .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                if (ready) {
+                if (ready && leadersServe(names)) {
                     return;
                 }
             } catch (ExecutionException e) {
@@ -101,6 +113,23 @@ public final class StreamTopics {
                 throw new java.util.concurrent.TimeoutException("partitions of " + names + " have no leader after 30 s");
             }
             Thread.sleep(20);
+        }
+    }
+
+    /**
+     * The controller names a leader before that broker has taken the partition on: ListOffsets is answered by the
+     * leader itself, so its success means a produce will be too.
+     */
+    private boolean leadersServe(List<String> names) throws InterruptedException {
+        try {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, description) ->
+                    description.partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(name, p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
         }
     }
 

@@ -23,6 +23,14 @@ import javax.net.ssl.SSLParameters;
  * own routes. Handlers run on a bounded worker pool, so they may block on I/O. Thread-safe after {@link #start()}.
  */
 public final class ServiceHttpServer implements AutoCloseable {
+    static {
+        // the JDK server leaves Nagle on: a response (or a TLS handshake flight) written in parts then waits for the
+        // client's delayed ACK, ~40 ms. Read once when the server classes load, so set it before the first server.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService workers;
     private final String name;

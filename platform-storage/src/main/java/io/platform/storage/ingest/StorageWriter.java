@@ -285,7 +285,7 @@ public final class StorageWriter implements AutoCloseable {
         try {
             deadLetters.send(new org.apache.kafka.clients.producer.ProducerRecord<>(TopicNames.deadLetter(stream), null, null,
                     record.key(), record.value(), headers)).get(30, java.util.concurrent.TimeUnit.SECONDS);
-            LatencyMetrics.global().count("platform.dlq.events", "stage", "storage", 1);
+            LatencyMetrics.global().count("platform.dlq.events", 1, "stage", "storage", "reason", io.platform.wire.DeadLetterReasons.classify(reason));
         } catch (Exception e) {
             throw new IllegalStateException("cannot dead-letter record topic=" + record.topic() + " offset=" + record.offset()
                     + ": " + e.getMessage() + "; the writer stops so that nothing is lost", e);
