@@ -45,15 +45,7 @@ class ListeningAgentTest {
         }
         URI gateway = URI.create("http://127.0.0.1:" + gatewayPort);
         try (ListeningAgent agent = new ListeningAgent("127.0.0.1", 0, spoolDir, "edge", gateway, 500, 50, m -> { })) {
-            Thread forwarding = new Thread(() -> {
-                try {
-                    agent.run();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            forwarding.setDaemon(true);
-            forwarding.start();
+            Thread forwarding = NodeHarness.background(agent::run);
             try (Socket socket = new Socket("127.0.0.1", agent.port()); OutputStream out = socket.getOutputStream()) {
                 for (int i = 0; i < LINES; i += 100) {
                     StringBuilder lines = new StringBuilder();

@@ -27,6 +27,26 @@ final class NodeHarness {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A body that may throw, run on its own thread by {@link #background}. */
+    @FunctionalInterface
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /** Starts {@code body} (e.g. an agent's run loop) on a daemon thread; a failure surfaces as the thread's exception. */
+    static Thread background(Body body) {
+        Thread thread = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
     static String gateway(PlatformNode node) {
         return "http://" + node.host() + ":" + node.gatewayHttpPort();
     }

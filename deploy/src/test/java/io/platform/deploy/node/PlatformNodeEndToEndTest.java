@@ -350,14 +350,7 @@ class PlatformNodeEndToEndTest {
         java.nio.file.Files.writeString(file, lines(0, 100));
         URI gateway = URI.create(NodeHarness.gateway(node));
         io.platform.ingest.agent.FileTailAgent agent = new io.platform.ingest.agent.FileTailAgent(file, "tailed", gateway, 40, 20, m -> { });
-        Thread running = new Thread(() -> {
-            try {
-                agent.run();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        running.start();
+        Thread running = NodeHarness.background(agent::run);
         NodeHarness.await("the file's 100 lines stored", Duration.ofSeconds(30),
                 () -> NodeHarness.queryFirstLine(node, "SELECT count(*) AS n FROM tailed").equals("{\"n\":100}"));
         java.nio.file.Files.writeString(file, lines(100, 50) + "{\"device\":\"partial", java.nio.file.StandardOpenOption.APPEND);
@@ -369,14 +362,7 @@ class PlatformNodeEndToEndTest {
         // a new agent on the same file resumes at the saved offset: the partial line completes, nothing is sent twice
         java.nio.file.Files.writeString(file, "\",\"ts\":1,\"temperature\":1}\n" + lines(150, 10), java.nio.file.StandardOpenOption.APPEND);
         io.platform.ingest.agent.FileTailAgent resumed = new io.platform.ingest.agent.FileTailAgent(file, "tailed", gateway, 40, 20, m -> { });
-        Thread again = new Thread(() -> {
-            try {
-                resumed.run();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        again.start();
+        Thread again = NodeHarness.background(resumed::run);
         NodeHarness.await("161 lines stored exactly once", Duration.ofSeconds(30),
                 () -> NodeHarness.queryFirstLine(node, "SELECT count(*) AS n FROM tailed").equals("{\"n\":161}"));
         Thread.sleep(500);

@@ -48,14 +48,7 @@ class TracingEndToEndTest {
             java.nio.file.Files.writeString(file, "{\"device\":\"a\",\"ts\":1,\"temperature\":1}\n");
             io.platform.ingest.agent.FileTailAgent agent = new io.platform.ingest.agent.FileTailAgent(file, "edge",
                     java.net.URI.create(NodeHarness.gateway(node)), 100, 10, m -> { });
-            Thread running = new Thread(() -> {
-                try {
-                    agent.run();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            running.start();
+            Thread running = NodeHarness.background(agent::run);
             NodeHarness.await("a store.commit span", Duration.ofSeconds(30),
                     () -> exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("store.commit")));
             agent.close();
