@@ -31,6 +31,7 @@ public final class NodeConfig {
         define("gateway.tls.http-client-auth", "require", "with gateway.tls.enabled: require (HTTPS clients need a certificate from 'platform tls issue-client') or none (server certificate only, e.g. for browsers)");
         define("gateway.aeron.channel", "aeron:udp?endpoint=127.0.0.1:40123", "Aeron channel the gateway subscribes to (aeron:ipc for same-host clients; port 0 = any free port; empty disables)");
         define("gateway.aeron.stream-id", "1001", "Aeron stream id of the gateway's channel");
+        define("gateway.rdma.enabled", "false", "look for RDMA (InfiniBand/RoCE) at start; without devices or the verbs shim the gateway logs why and stays on Aeron UDP");
         define("aeron.idle-strategy", "backoff", "idle strategy of the Aeron driver and pollers: backoff, yielding or busy-spin (isolated cores only)");
         define("stream.partitions", "2", "partitions of each new ingest.<stream> topic: ingest parallelism");
         define("stream.replication", "1", "replication factor of new topics (1 on a single broker)");

@@ -240,6 +240,13 @@ public final class PlatformNode implements AutoCloseable {
                     aeronChannel = aeronChannel.substring(0, aeronChannel.length() - 1) + probe.getLocalPort();
                 }
             }
+            if (config.bool("gateway.rdma.enabled")) {
+                io.platform.network.rdma.RdmaSelection.Decision rdma = io.platform.network.rdma.RdmaSelection.forThisHost(
+                        "Aeron UDP " + aeronChannel, line -> System.err.println("gateway: " + line));
+                if (rdma.rdmaUsable()) {
+                    System.err.println("gateway: this build has no verbs data path yet; the gateway stays on Aeron UDP " + aeronChannel);
+                }
+            }
             aeronTransport = AeronTransport.launch(config.get("aeron.idle-strategy"),
                     "platform-aeron-" + Integer.toHexString(config.dataDir().toString().hashCode()));
             started.push(aeronTransport);

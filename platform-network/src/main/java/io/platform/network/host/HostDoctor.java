@@ -52,7 +52,18 @@ public final class HostDoctor {
         findings.add(clockSync(runningProcesses(), hasPtpClock()));
         findings.add(transparentHugePages(read("sys/kernel/mm/transparent_hugepage/enabled")));
         findings.add(swappiness(read("proc/sys/vm/swappiness")));
+        findings.add(rdma(io.platform.network.rdma.RdmaSelection.decide(io.platform.network.rdma.RdmaSelection.scan(root),
+                io.platform.network.rdma.RdmaSelection.nativeShimLoadable(), "Aeron UDP")));
         return findings;
+    }
+
+    static HostFinding rdma(io.platform.network.rdma.RdmaSelection.Decision decision) {
+        return switch (decision.fabric()) {
+            case NONE -> new HostFinding("rdma", HostFinding.Level.OK, "no device: Aeron UDP is the fast path between hosts", "");
+            case INFINIBAND -> new HostFinding("rdma", HostFinding.Level.OK, decision.explanation(), "");
+            case ROCE -> new HostFinding("rdma", HostFinding.Level.WARN, decision.explanation(),
+                    "make every switch hop lossless for RoCE v2 (PFC on the RDMA priority, or ECN with DCQCN), or stay on Aeron UDP");
+        };
     }
 
     Map<String, Integer> interfaceMtus() {
