@@ -48,6 +48,9 @@ public final class NodeConfig {
         define("probe.enabled", "true", "run the synthetic probe (needs node.role=all)");
         define("tracing.otlp-endpoint", "", "OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces; empty turns tracing off");
         define("tracing.sample-ratio", "0.01", "share of event batches traced (0 to 1)");
+        define("clock.server.port", "", "UDP port on which this node answers two-way time requests from peers (0 = any free port; empty = off)");
+        define("clock.reference", "", "host:port of a peer's clock.server.port: this node's event stamps are corrected to that clock; empty = local clock");
+        define("clock.sync.interval", "10s", "how often the offset to clock.reference is measured");
         define("connectors.file", "", "JSON file of pull connectors the gateway runs (file tail, HTTP poller); see docs/operations.md; empty: none");
         define("gateway.max-in-flight-events", "500000", "events the gateway holds awaiting Kafka; beyond it HTTP answers 429, TCP stops reading");
     }

@@ -60,6 +60,7 @@ public final class PlatformNode implements AutoCloseable {
     private IngestPipeline pipeline;
     private ServiceHttpServer gatewayHttp;
     private PullConnectors pullConnectors;
+    private NodeClock clock;
     private FramedTcpServer gatewayTcp;
     private ServiceHttpServer queryHttp;
     private TimeSeriesStore store;
@@ -95,6 +96,8 @@ public final class PlatformNode implements AutoCloseable {
             started.push(tracing);
         }
         String host = config.get("bind.host");
+        clock = NodeClock.start(config, host);
+        started.push(clock);
         boolean allServices = config.get("node.role").equals("all");
         if (allServices) {
             // Storage first: its RocksDB lock refuses a second node on the same data dir before anything else starts.
@@ -361,6 +364,11 @@ public final class PlatformNode implements AutoCloseable {
     /** The checkpoints the streams' aggregation jobs restored from at start, by stream; empty on a fresh start. */
     public java.util.Map<String, String> restoredCheckpoints() {
         return aggregationJobs == null ? java.util.Map.of() : aggregationJobs.restoredFrom();
+    }
+
+    /** The UDP port peers sync their clocks to ({@code clock.server.port}), or -1 when off. */
+    public int clockServerPort() throws java.io.IOException {
+        return clock.serverPort();
     }
 
     /** One line per address, for people and scripts. */
