@@ -33,7 +33,12 @@ public final class EventHeaders {
 
     /** The value of the {@link #TIMES} header. */
     public static byte[] times(long sendTimeNs, long eventTimeMs) {
-        return ByteBuffer.allocate(2 * Long.BYTES).putLong(SEND_TIME_OFFSET, sendTimeNs).putLong(EVENT_TIME_OFFSET, eventTimeMs).array();
+        byte[] times = new byte[2 * Long.BYTES];
+        for (int i = 0; i < Long.BYTES; i++) {
+            times[SEND_TIME_OFFSET + i] = (byte) (sendTimeNs >>> (56 - 8 * i));
+            times[EVENT_TIME_OFFSET + i] = (byte) (eventTimeMs >>> (56 - 8 * i));
+        }
+        return times;
     }
 
     /**

@@ -94,13 +94,14 @@ public final class BinaryIngestHandler implements FrameHandler {
                 .setAttribute(Tracing.EVENTS, (long) count).startSpan();
         byte[] traceparent = Tracing.traceparent(span);
         BatchAck ack = new BatchAck(connection, correlationId, count, budget, span);
+        IngestPipeline.WireBatch lookups = pipeline.new WireBatch(stream);
         position = countOffset + 4;
         for (int i = 0; i < count; i++) {
             int valueLength = frame.getInt(base + position);
             byte[] value = new byte[valueLength];
             frame.getBytes(base + position + 4, value);
             position += 4 + valueLength;
-            pipeline.ingestWire(stream, value, 0, valueLength, sendTimeNs, traceparent, ack);
+            pipeline.ingestWire(lookups, value, 0, valueLength, sendTimeNs, traceparent, ack);
         }
     }
 

@@ -75,10 +75,11 @@ public final class IngestPipeline {
             return reject(schema.stream(), originalBytes, e.getMessage(), DeadLetterPublisher.STAGE_VALIDATE, JSON_CONTENT);
         }
         byte[] value = codec.encode(schema, record);
-        validateLatency.recordNanos(System.nanoTime() - start);
+        long validated = System.nanoTime();
+        validateLatency.recordNanos(validated - start);
         CompletableFuture<IngestOutcome> done = new CompletableFuture<>();
         produce(schema, schema.seriesKey(record).getBytes(StandardCharsets.UTF_8), schema.eventTimeMs(record), value, sendTimeNs,
-                traceparent, done::complete);
+                traceparent, done::complete, validated);
         return done;
     }
 
@@ -121,9 +122,47 @@ public final class IngestPipeline {
     /** As above, carrying the batch's trace context ({@code traceparent}, null when unsampled) in the record headers. */
     public void ingestWire(String stream, byte[] bytes, int offset, int length, long sendTimeNs, byte[] traceparent,
                            OutcomeListener listener) {
+        ingestWire(new WireBatch(stream), bytes, offset, length, sendTimeNs, traceparent, listener);
+    }
+
+    /**
+     * The lookups every event of one frame shares, done once per frame instead of once per event: the stream's latest
+     * schema, and the schema and validator of the last schema id seen (a batch nearly always uses one). One per frame,
+     * used on one thread.
+     */
+    public final class WireBatch {
+        private final String stream;
+        private final StreamSchema latest;
+        private int schemaId = -1;
+        private StreamSchema schema;
+        private WireRecordScanner scanner;
+
+        public WireBatch(String stream) {
+            this.stream = stream;
+            this.latest = catalog.latest(stream);
+        }
+
+        /** Resolves {@code id}; false when it is not a schema of this stream. */
+        private boolean use(int id) {
+            if (id != schemaId) {
+                StreamSchema resolved = catalog.byId(id);
+                if (resolved == null || !resolved.stream().equals(stream)) {
+                    return false;
+                }
+                schemaId = id;
+                schema = resolved;
+                scanner = scanners.computeIfAbsent(id, ignored -> new WireRecordScanner(resolved));
+            }
+            return true;
+        }
+    }
+
+    /** Ingests one wire-format event of a frame whose lookups {@code batch} holds. */
+    public void ingestWire(WireBatch batch, byte[] bytes, int offset, int length, long sendTimeNs, byte[] traceparent,
+                           OutcomeListener listener) {
         long start = System.nanoTime();
-        StreamSchema latest = catalog.latest(stream);
-        if (latest == null) {
+        String stream = batch.stream;
+        if (batch.latest == null) {
             listener.onOutcome(IngestOutcome.rejected(unknownStream(stream)));
             return;
         }
@@ -133,23 +172,22 @@ public final class IngestPipeline {
             return;
         }
         int schemaId = WireFormat.schemaId(bytes, offset);
-        StreamSchema schema = catalog.byId(schemaId);
-        if (schema == null || !schema.stream().equals(stream)) {
+        if (!batch.use(schemaId)) {
             reject(stream, copy(bytes, offset, length), "schema id=" + schemaId + " is not a registered schema of stream=" + stream
-                    + " (latest id=" + latest.id() + ")", DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT).thenAccept(listener::onOutcome);
+                    + " (latest id=" + batch.latest.id() + ")", DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT).thenAccept(listener::onOutcome);
             return;
         }
         WireRecordScanner.Scan scan;
         try {
-            scan = scanners.computeIfAbsent(schemaId, id -> new WireRecordScanner(schema))
-                    .scan(bytes, offset + WireFormat.BODY_OFFSET, length - WireFormat.BODY_OFFSET);
+            scan = batch.scanner.scan(bytes, offset + WireFormat.BODY_OFFSET, length - WireFormat.BODY_OFFSET);
         } catch (InvalidEventException e) {
             reject(stream, copy(bytes, offset, length), e.getMessage() + " (stream=" + stream + " schema id=" + schemaId + ")",
                     DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT).thenAccept(listener::onOutcome);
             return;
         }
-        validateLatency.recordNanos(System.nanoTime() - start);
-        produce(schema, scan.keyBytes(), scan.eventTimeMs, copy(bytes, offset, length), sendTimeNs, traceparent, listener);
+        long validated = System.nanoTime();
+        validateLatency.recordNanos(validated - start);
+        produce(batch.schema, scan.keyBytes(), scan.eventTimeMs, copy(bytes, offset, length), sendTimeNs, traceparent, listener, validated);
     }
 
     /** The message for an event addressed to a stream that has no schema. */
@@ -158,14 +196,14 @@ public final class IngestPipeline {
                 + " or 'platform schema register " + stream + " <schema.avsc>'";
     }
 
+    /** @param sentAt {@link System#nanoTime()} now (the caller has just read it), from which produce_ack is timed */
     private void produce(StreamSchema schema, byte[] seriesKey, long eventTimeMs, byte[] value, long sendTimeNs, byte[] traceparent,
-                         OutcomeListener listener) {
+                         OutcomeListener listener, long sentAt) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EventHeaders.TIMES, EventHeaders.times(sendTimeNs > 0 ? sendTimeNs : EpochClock.nowNs(), eventTimeMs));
         if (traceparent != null) {
             headers.add(Tracing.TRACEPARENT, traceparent);
         }
-        long sentAt = System.nanoTime();
         try {
             producer.send(new ProducerRecord<>(schema.ingestTopic(), null, null, seriesKey, value, headers), (metadata, error) -> {
                 if (error != null) {
