@@ -1,0 +1,291 @@
+package io.platform.network.path;
+
+import io.platform.wire.EpochClock;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * Sends messages to one peer over the first live of several paths (each a local address and a remote address: two
+ * NICs, two routes), and keeps them flowing when a path dies.
+ * <ul>
+ *   <li>Every path carries a heartbeat each {@code heartbeatInterval}; the answers feed a {@link PhiAccrualDetector}.
+ *       When the active path's phi passes {@code phiThreshold} it is declared dead, the traffic moves to the next live
+ *       path, and every message not yet acknowledged is sent again there. The peer acknowledges each message and tells
+ *       duplicates by sequence number, so nothing acknowledged is lost and nothing is counted twice.</li>
+ *   <li>A message unacknowledged for {@code retransmitAfter} is sent again on the active path (a lost datagram).</li>
+ *   <li>Each heartbeat answer carries the peer's receive and send times, so with synchronized clocks (one host, or PTP)
+ *       the forward and reverse one-way delays are known separately; a path whose minimum delays differ by more than
+ *       {@code asymmetryThreshold} is reported asymmetric (different routes or queues each way), which also says the
+ *       two-way clock offset estimate is biased by half that difference on it.</li>
+ *   <li>A dead path that answers again becomes live, but traffic stays where it is until its path dies (no flapping).</li>
+ * </ul>
+ * Thread-safe {@link #send}; a heartbeat thread and one receiver thread per path run in the background.
+ */
+public final class MultipathLink implements AutoCloseable {
+    /** One path's state as last seen. */
+    public record PathReport(int path, String route, boolean alive, boolean active, double phi, long rttNs, long forwardNs,
+                             long reverseNs, boolean asymmetric) {
+    }
+
+    /** A local address to send from and the peer's address on that path. */
+    public record Route(InetSocketAddress local, InetSocketAddress remote) {
+        @Override
+        public String toString() {
+            return local.getAddress().getHostAddress() + " -> " + remote.getAddress().getHostAddress() + ":" + remote.getPort();
+        }
+    }
+
+    private record Pending(byte[] payload, long sentNs) {
+    }
+
+    private static final int DELAY_WINDOW = 32;
+
+    private final List<PathState> paths = new ArrayList<>();
+    private final Map<Long, Pending> unacked = new ConcurrentSkipListMap<>();
+    private final AtomicLong nextSeq = new AtomicLong();
+    private final AtomicLong acked = new AtomicLong();
+    private final AtomicLong failovers = new AtomicLong();
+    private final long heartbeatIntervalNs;
+    private final double phiThreshold;
+    private final long retransmitAfterNs;
+    private final long asymmetryThresholdNs;
+    private final Consumer<String> log;
+    private final Thread heartbeats;
+    private volatile int active;
+    private volatile long lastFailoverAtNs;
+    private volatile boolean running = true;
+
+    public MultipathLink(List<Route> routes, long heartbeatInterval, TimeUnit unit, double phiThreshold, long retransmitAfterMs,
+                         long asymmetryThresholdMicros, Consumer<String> log) throws IOException {
+        this.heartbeatIntervalNs = unit.toNanos(heartbeatInterval);
+        this.phiThreshold = phiThreshold;
+        this.retransmitAfterNs = TimeUnit.MILLISECONDS.toNanos(retransmitAfterMs);
+        this.asymmetryThresholdNs = TimeUnit.MICROSECONDS.toNanos(asymmetryThresholdMicros);
+        this.log = log;
+        for (int i = 0; i < routes.size(); i++) {
+            paths.add(new PathState(i, routes.get(i), heartbeatIntervalNs));
+        }
+        for (PathState path : paths) {
+            Thread receiver = new Thread(() -> receive(path), "path-receiver-" + path.id);
+            receiver.setDaemon(true);
+            receiver.start();
+        }
+        this.heartbeats = new Thread(this::heartbeatLoop, "path-heartbeats");
+        heartbeats.setDaemon(true);
+        heartbeats.start();
+    }
+
+    /** Sends {@code payload} (at most {@code PathLayout.MAX_DATAGRAM} minus the header) and returns its sequence number. */
+    public long send(byte[] payload) {
+        long seq = nextSeq.getAndIncrement();
+        long now = System.nanoTime();
+        unacked.put(seq, new Pending(payload, now));
+        paths.get(active).sendData(seq, payload);
+        return seq;
+    }
+
+    /** Messages the peer has acknowledged. */
+    public long acknowledged() {
+        return acked.get();
+    }
+
+    /** Messages sent and not acknowledged yet. */
+    public int unacknowledged() {
+        return unacked.size();
+    }
+
+    public long failovers() {
+        return failovers.get();
+    }
+
+    /** {@link System#nanoTime()} of the last failover, or 0. */
+    public long lastFailoverAtNs() {
+        return lastFailoverAtNs;
+    }
+
+    public int activePath() {
+        return active;
+    }
+
+    public List<PathReport> report() {
+        long now = System.nanoTime();
+        List<PathReport> reports = new ArrayList<>();
+        for (PathState path : paths) {
+            reports.add(path.report(now, path.id == active));
+        }
+        return reports;
+    }
+
+    private void heartbeatLoop() {
+        long next = System.nanoTime();
+        while (running) {
+            long now = System.nanoTime();
+            for (PathState path : paths) {
+                path.sendHeartbeat();
+                path.judge(now);
+            }
+            PathState current = paths.get(active);
+            // a path never heard from is still starting up, not dead
+            if (!current.alive && current.detector.lastArrivalNs() >= 0) {
+                failOver(current, now);
+            }
+            retransmitOverdue(now);
+            next += heartbeatIntervalNs;
+            LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
+        }
+    }
+
+    private void failOver(PathState dead, long now) {
+        for (PathState candidate : paths) {
+            if (candidate.alive) {
+                active = candidate.id;
+                failovers.incrementAndGet();
+                lastFailoverAtNs = now;
+                int resent = 0;
+                for (Map.Entry<Long, Pending> pending : unacked.entrySet()) {
+                    candidate.sendData(pending.getKey(), pending.getValue().payload());
+                    unacked.replace(pending.getKey(), pending.getValue(), new Pending(pending.getValue().payload(), now));
+                    resent++;
+                }
+                log.accept(String.format("path %d (%s) dead after %.0f ms without heartbeats (phi %.1f); traffic moved to path %d (%s), %d unacknowledged messages sent again",
+                        dead.id, dead.route, (now - dead.detector.lastArrivalNs()) / 1e6, dead.detector.phi(now), candidate.id, candidate.route, resent));
+                return;
+            }
+        }
+    }
+
+    private void retransmitOverdue(long now) {
+        PathState current = paths.get(active);
+        for (Map.Entry<Long, Pending> pending : unacked.entrySet()) {
+            if (now - pending.getValue().sentNs() > retransmitAfterNs) {
+                current.sendData(pending.getKey(), pending.getValue().payload());
+                unacked.replace(pending.getKey(), pending.getValue(), new Pending(pending.getValue().payload(), now));
+            }
+        }
+    }
+
+    private void receive(PathState path) {
+        ByteBuffer in = ByteBuffer.allocate(PathLayout.HEARTBEAT_ACK_LENGTH + 16);
+        while (running) {
+            try {
+                in.clear();
+                path.channel.receive(in);
+                long receivedAt = EpochClock.nowNs();
+                long arrivalNanoTime = System.nanoTime();
+                in.flip();
+                byte type = in.get();
+                in.getInt();
+                long seq = in.getLong();
+                if (type == PathLayout.DATA_ACK) {
+                    if (unacked.remove(seq) != null) {
+                        acked.incrementAndGet();
+                    }
+                } else if (type == PathLayout.HEARTBEAT_ACK) {
+                    long sentNs = in.getLong();
+                    long peerReceivedNs = in.getLong();
+                    long peerSentNs = in.getLong();
+                    path.heard(arrivalNanoTime, receivedAt - sentNs, peerReceivedNs - sentNs, receivedAt - peerSentNs);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        running = false;
+        for (PathState path : paths) {
+            path.channel.close();
+        }
+    }
+
+    /** One path: its socket, detector and delay window. Heard on its receiver thread, judged on the heartbeat thread. */
+    private final class PathState {
+        final int id;
+        final Route route;
+        final DatagramChannel channel;
+        final PhiAccrualDetector detector;
+        final ByteBuffer heartbeat = ByteBuffer.allocate(PathLayout.HEARTBEAT_LENGTH);
+        final ByteBuffer data = ByteBuffer.allocate(PathLayout.MAX_DATAGRAM);
+        final long[] forward = new long[DELAY_WINDOW];
+        final long[] reverse = new long[DELAY_WINDOW];
+        int samples;
+        long heartbeatSeq;
+        volatile boolean alive;
+        volatile long rttNs;
+        boolean declaredDead;
+
+        PathState(int id, Route route, long intervalNs) throws IOException {
+            this.id = id;
+            this.route = route;
+            this.channel = DatagramChannel.open().bind(route.local());
+            // deviation floor: a quarter of the interval, so scheduling jitter on a busy host is not taken for a failure
+            this.detector = new PhiAccrualDetector(100, Math.max(intervalNs / 4, 1_000_000));
+        }
+
+        void sendHeartbeat() {
+            heartbeat.clear();
+            heartbeat.put(PathLayout.HEARTBEAT).putInt(id).putLong(heartbeatSeq++).putLong(EpochClock.nowNs()).flip();
+            try {
+                channel.send(heartbeat, route.remote());
+            } catch (IOException e) {
+                // a downed link refuses the send: the silence that follows is what the detector judges
+            }
+        }
+
+        synchronized void sendData(long seq, byte[] payload) {
+            data.clear();
+            data.put(PathLayout.DATA).putInt(id).putLong(seq).putInt(payload.length).put(payload).flip();
+            try {
+                channel.send(data, route.remote());
+            } catch (IOException e) {
+                // kept in the unacknowledged set: resent on failover or after retransmitAfter
+            }
+        }
+
+        synchronized void heard(long arrivalNanoTime, long rtt, long forwardNs, long reverseNs) {
+            detector.heartbeat(arrivalNanoTime);
+            rttNs = rtt;
+            forward[samples % DELAY_WINDOW] = forwardNs;
+            reverse[samples % DELAY_WINDOW] = reverseNs;
+            samples++;
+        }
+
+        synchronized void judge(long now) {
+            boolean wasAlive = alive;
+            alive = detector.lastArrivalNs() >= 0 && detector.phi(now) < phiThreshold;
+            if (wasAlive && !alive) {
+                declaredDead = true;
+            } else if (!wasAlive && alive && declaredDead) {
+                declaredDead = false;
+                log.accept("path " + id + " (" + route + ") answers again: live, on standby");
+            }
+        }
+
+        synchronized PathReport report(long now, boolean isActive) {
+            long minForward = Long.MAX_VALUE;
+            long minReverse = Long.MAX_VALUE;
+            for (int i = 0; i < Math.min(samples, DELAY_WINDOW); i++) {
+                minForward = Math.min(minForward, forward[i]);
+                minReverse = Math.min(minReverse, reverse[i]);
+            }
+            boolean known = samples > 0;
+            boolean asymmetric = known && Math.abs(minForward - minReverse) > asymmetryThresholdNs;
+            return new PathReport(id, route.toString(), alive, isActive, detector.phi(now), rttNs, known ? minForward : -1,
+                    known ? minReverse : -1, asymmetric);
+        }
+    }
+}
