@@ -8,7 +8,7 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.platform.network.FrameHandler;
-import java.util.Map;
+import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -21,8 +21,9 @@ public final class AeronFrameServer implements AutoCloseable {
     private final AeronTransport transport;
     private final Subscription subscription;
     private final FrameHandler handler;
-    // images come and go on the Aeron client conductor thread while the poller reads: a concurrent map
-    private final Map<Integer, AeronConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
+    // Images come and go on the Aeron conductor thread while the poller reads on every duty cycle: copy-on-write over
+    // an int-keyed map, so the poller's lookups neither lock nor box the session id (no allocation per poll).
+    private volatile Int2ObjectHashMap<AeronConnection> connections = new Int2ObjectHashMap<>();
     // Aeron forbids closing a publication inside its own image callback: reply publications are closed by the poller
     private final java.util.Queue<AeronConnection> closing = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ByteBuf frame;
@@ -73,7 +74,7 @@ public final class AeronFrameServer implements AutoCloseable {
                 int responseStream = buffer.getInt(offset + AeronFrameLayout.STREAM_ID_OFFSET, java.nio.ByteOrder.BIG_ENDIAN);
                 String channel = buffer.getStringWithoutLengthUtf8(offset + AeronFrameLayout.CHANNEL_OFFSET, length - AeronFrameLayout.CHANNEL_OFFSET);
                 Publication reply = transport.aeron().addPublication(channel, responseStream);
-                connections.put(currentSession, new AeronConnection(reply, channel + " stream " + responseStream));
+                updateConnections(map -> map.put(currentSession, new AeronConnection(reply, channel + " stream " + responseStream)));
             }
             return;
         }
@@ -87,11 +88,18 @@ public final class AeronFrameServer implements AutoCloseable {
     }
 
     private void onImageGone(Image image) {
-        AeronConnection gone = connections.remove(image.sessionId());
+        AeronConnection gone = connections.get(image.sessionId());
+        updateConnections(map -> map.remove(image.sessionId()));
         if (gone != null) {
             handler.onClose(gone);
             closing.add(gone);
         }
+    }
+
+    private synchronized void updateConnections(java.util.function.Consumer<Int2ObjectHashMap<AeronConnection>> change) {
+        Int2ObjectHashMap<AeronConnection> copy = new Int2ObjectHashMap<>(connections);
+        change.accept(copy);
+        connections = copy;
     }
 
     private int closeGoneConnections() {
