@@ -35,13 +35,20 @@ public final class FramedTcpClient implements FrameClient {
      */
     public static FramedTcpClient connect(String host, int port, int maxFrameLength, FrameHandler handler,
                                           io.netty.handler.ssl.SslContext tls) throws InterruptedException {
+        return connect(host, port, maxFrameLength, handler, tls, TcpProfile.LOW_LATENCY);
+    }
+
+    /** As above with the socket settings of {@code profile} (e.g. {@link TcpProfile#BULK} for cross-site transfer). */
+    public static FramedTcpClient connect(String host, int port, int maxFrameLength, FrameHandler handler,
+                                          io.netty.handler.ssl.SslContext tls, TcpProfile profile) throws InterruptedException {
         EventLoopGroup group = NettyTransport.group(1);
         try {
-            Channel channel = new Bootstrap()
+            Bootstrap bootstrap = new Bootstrap()
                     .group(group)
                     .channel(NettyTransport.clientChannel())
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000);
+            profile.applyTo(bootstrap);
+            Channel channel = bootstrap
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -62,6 +69,11 @@ public final class FramedTcpClient implements FrameClient {
             group.shutdownGracefully();
             throw e;
         }
+    }
+
+    /** The value of a socket option as the kernel reports it (e.g. buffers are doubled and capped by sysctl limits). */
+    public <T> T socketOption(ChannelOption<T> option) {
+        return channel.config().getOption(option);
     }
 
     /** The TLS session of this connection, or null without TLS. */

@@ -30,14 +30,25 @@ public final class FramedTcpServer implements AutoCloseable {
     /** As above, serving TLS (see {@link TlsContexts#server}) when {@code tls} is given. */
     public static FramedTcpServer bind(String host, int port, int ioThreads, int maxFrameLength, FrameHandler handler,
                                        io.netty.handler.ssl.SslContext tls) throws InterruptedException {
+        return bind(host, port, ioThreads, maxFrameLength, handler, tls, TcpProfile.LOW_LATENCY);
+    }
+
+    /** As above, the accepted sockets set up by {@code profile}. */
+    public static FramedTcpServer bind(String host, int port, int ioThreads, int maxFrameLength, FrameHandler handler,
+                                       io.netty.handler.ssl.SslContext tls, TcpProfile profile) throws InterruptedException {
         EventLoopGroup boss = NettyTransport.group(1);
         EventLoopGroup workers = NettyTransport.group(ioThreads);
         try {
-            Channel channel = new ServerBootstrap()
+            ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(boss, workers)
                     .channel(NettyTransport.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.SO_BACKLOG, 1024);
+            if (profile.bufferBytes() > 0) {
+                // on the listening socket, so accepted sockets can negotiate a window scale for the large buffer
+                bootstrap.option(ChannelOption.SO_RCVBUF, profile.bufferBytes());
+            }
+            profile.applyToChildren(bootstrap);
+            Channel channel = bootstrap
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
