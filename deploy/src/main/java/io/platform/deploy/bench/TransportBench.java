@@ -191,12 +191,10 @@ public final class TransportBench {
                         Thread.onSpinWait();
                     }
                 });
-                int spins = 0;
+                // the same idle strategy as the API's server poller, so the comparison is of the API, not of idling
+                org.agrona.concurrent.IdleStrategy idle = aeron.newIdleStrategy();
                 while (!Thread.currentThread().isInterrupted()) {
-                    if (pingSub.poll(echoHandler, 10) == 0 && ++spins > 100) {
-                        Thread.yield();
-                        spins = 0;
-                    }
+                    idle.idle(pingSub.poll(echoHandler, 10));
                 }
             }, "raw-aeron-pong");
             ponger.setDaemon(true);

@@ -57,6 +57,26 @@ final class AeronConnection implements FrameConnection {
         }
     }
 
+    /** One {@code Publication.offer}: its result code becomes the answer, nothing is retried. */
+    @Override
+    public Offer offer(ByteBuf frame) {
+        UnsafeBuffer buffer = WRAPPER.get();
+        byte[] copy = null;
+        if (frame.hasArray()) {
+            buffer.wrap(frame.array(), frame.arrayOffset() + frame.readerIndex(), frame.readableBytes());
+        } else {
+            copy = new byte[frame.readableBytes()];
+            frame.getBytes(frame.readerIndex(), copy);
+            buffer.wrap(copy);
+        }
+        long result = publication.offer(buffer, 0, buffer.capacity());
+        if (result > 0) {
+            frame.release();
+            return Offer.SENT;
+        }
+        return result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION ? Offer.BACK_PRESSURED : Offer.NOT_CONNECTED;
+    }
+
     @Override
     public boolean isWritable() {
         return publication.isConnected() && publication.availableWindow() > 0;
