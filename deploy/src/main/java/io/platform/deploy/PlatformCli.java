@@ -542,9 +542,15 @@ public final class PlatformCli implements Runnable {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
-            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Transport.class,
+            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Qos.class, Bench.Transport.class,
                     Bench.Durability.class, Bench.Fuzz.class})
     static final class Bench extends CommandGroup {
+
+        static void deleteRecursively(Path dir) throws IOException {
+            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
 
         abstract static class LoadOptions {
             @CommandLine.Mixin
@@ -730,6 +736,26 @@ public final class PlatformCli implements Runnable {
             }
         }
 
+        @Command(name = "qos", mixinStandardHelpOptions = true, description = "Storage QoS: a latency-sensitive tenant's series-hour reads alone, next to an unthrottled backfill, and next to a backfill held to an I/O budget; prints read p50/p99/p999 and backfill MB/s.")
+        static final class Qos implements Callable<Integer> {
+            @Option(names = "--seconds", defaultValue = "20", description = "seconds per run (default ${DEFAULT-VALUE})")
+            int seconds;
+
+            @Option(names = "--budget-mib", defaultValue = "16", description = "the backfill's budget in MiB/s for the third run (default ${DEFAULT-VALUE})")
+            long budgetMib;
+
+            @Override
+            public Integer call() throws Exception {
+                Path dir = Files.createTempDirectory("platform-qos-bench-");
+                try {
+                    new io.platform.deploy.bench.QosBench(System.out).run(dir, seconds, budgetMib << 20);
+                } finally {
+                    deleteRecursively(dir);
+                }
+                return 0;
+            }
+        }
+
         @Command(name = "storage", mixinStandardHelpOptions = true, description = "The warm tier against plain RocksDB (default options) on the same rows: ingest rows/s and one series-hour range read p50/p99; then a dashboard query uncached and cached.")
         static final class Storage implements Callable<Integer> {
             @Option(names = "--rows", defaultValue = "2000000", description = "rows to write (default ${DEFAULT-VALUE})")
@@ -747,9 +773,7 @@ public final class PlatformCli implements Runnable {
                 try {
                     new io.platform.deploy.bench.StorageBench(System.out).run(rows, series, reads, dir);
                 } finally {
-                    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                    }
+                    deleteRecursively(dir);
                 }
                 return 0;
             }

@@ -51,6 +51,11 @@ public final class StoreBatch implements AutoCloseable {
         return rawCount;
     }
 
+    /** Bytes of keys and values in the batch: what a commit writes, for I/O budgets. */
+    public long bytes() {
+        return batch.getDataSize();
+    }
+
     public int size() {
         return batch.count();
     }
