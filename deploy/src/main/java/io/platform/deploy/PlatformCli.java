@@ -542,7 +542,7 @@ public final class PlatformCli implements Runnable {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
-            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Qos.class, Bench.Transport.class,
+            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Qos.class, Bench.Observability.class, Bench.Transport.class,
                     Bench.Durability.class, Bench.Fuzz.class})
     static final class Bench extends CommandGroup {
 
@@ -732,6 +732,24 @@ public final class PlatformCli implements Runnable {
             @Override
             public Integer call() throws Exception {
                 new io.platform.deploy.bench.TransportBench(System.out, warmup, iterations).run(idle);
+                return 0;
+            }
+        }
+
+        @Command(name = "observability", mixinStandardHelpOptions = true, description = "What tracing and per-stage metrics cost: ON and OFF phases alternated (ON OFF OFF ON ON OFF) on one node (ingest-only unless --set node.role=all), each at --rate and then saturating; prints ack p99 and throughput of each and the cost of the medians in percent.")
+        static final class Observability extends LoadOptions implements Callable<Integer> {
+            @Option(names = "--sample-ratio", defaultValue = "0.01", description = "share of batches traced while ON (default ${DEFAULT-VALUE})")
+            double sampleRatio;
+
+            @Override
+            public Integer call() throws Exception {
+                // the gateway's share by default: with storage and Flink consuming, saturating runs leave backlogs
+                options.overrides.putIfAbsent("node.role", "ingest");
+                NodeConfig config = options.build(true);
+                try (PlatformNode node = PlatformNode.start(config)) {
+                    System.out.printf("bench observability (node.role=" + config.get("node.role") + "): %d/s, warmup %ds + %ds per measurement, trace ratio %.3f%n", rate, warmupSeconds, durationSeconds, sampleRatio);
+                    new io.platform.deploy.bench.ObservabilityBench(node, System.out).run(rate, warmupSeconds, durationSeconds, sampleRatio);
+                }
                 return 0;
             }
         }

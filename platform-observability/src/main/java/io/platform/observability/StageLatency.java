@@ -15,6 +15,9 @@ public final class StageLatency {
     /** Values above an hour are clamped: they are faults, not latencies, and must not break the histogram. */
     private static final long MAX_TRACKABLE_NS = TimeUnit.HOURS.toNanos(1);
 
+    // off only to measure what recording costs (platform bench observability); a plain read on the hot path
+    private static volatile boolean recording = true;
+
     private final Stage stage;
     private final Recorder recorder = new Recorder(MAX_TRACKABLE_NS, 3);
     private final LongAdder count = new LongAdder();
@@ -32,10 +35,18 @@ public final class StageLatency {
 
     /** Records one latency; negative values (clock steps) count as zero. Thread-safe, lock-free. */
     public void recordNanos(long nanos) {
+        if (!recording) {
+            return;
+        }
         long value = Math.min(Math.max(nanos, 0L), MAX_TRACKABLE_NS);
         recorder.recordValue(value);
         count.increment();
         totalNanos.add(value);
+    }
+
+    /** Turns latency recording of every stage on or off, to measure its cost against nothing. */
+    public static void setRecording(boolean on) {
+        recording = on;
     }
 
     /** Events recorded since start (never reset: Prometheus counters only grow). */

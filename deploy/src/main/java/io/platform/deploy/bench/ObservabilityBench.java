@@ -1,0 +1,87 @@
+package io.platform.deploy.bench;
+
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.platform.deploy.node.PlatformNode;
+import io.platform.observability.StageLatency;
+import io.platform.observability.tracing.Tracing;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code platform bench observability}: what the platform's own observability costs. On one node, after an
+ * unmeasured warm-up, ON (per-stage latency histograms recorded, tracing sampled at the configured ratio into an
+ * exporter that counts and drops spans) and OFF (no stage recording, no-op tracer) phases in the order ON OFF OFF ON
+ * ON OFF (drift cancels); each measures the client's ack p99 at a fixed rate, then saturating throughput; medians. Client-side latency is measured by the load generator itself, so it exists in both.
+ */
+public final class ObservabilityBench {
+    private record Phase(boolean on, double eventsPerSecond, double ackP99Ms) {
+    }
+
+    private static double median(List<Phase> phases, boolean on, java.util.function.ToDoubleFunction<Phase> value) {
+        double[] values = phases.stream().filter(p -> p.on() == on).mapToDouble(value).sorted().toArray();
+        return values[values.length / 2];
+    }
+
+    private final PlatformNode node;
+    private final PrintStream out;
+
+    public ObservabilityBench(PlatformNode node, PrintStream out) {
+        this.node = node;
+        this.out = out;
+    }
+
+    public void run(int rate, int warmupSeconds, int durationSeconds, double sampleRatio) throws Exception {
+        AtomicLong exported = new AtomicLong();
+        SpanExporter counting = new SpanExporter() {
+            @Override
+            public CompletableResultCode export(Collection<SpanData> spans) {
+                exported.addAndGet(spans.size());
+                return CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public CompletableResultCode flush() {
+                return CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public CompletableResultCode shutdown() {
+                return CompletableResultCode.ofSuccess();
+            }
+        };
+        List<Phase> phases = new ArrayList<>();
+        // JIT, page cache and broker settle first, so the first measured phase is not the slow one for that reason
+        out.println("warming up (unmeasured saturating run) ...");
+        new EndToEndBench(node, out).gateway(0, 0, Math.max(10, warmupSeconds * 2), false);
+        for (boolean on : new boolean[] {true, false, false, true, true, false}) {
+            StageLatency.setRecording(on);
+            Tracing tracing = on ? Tracing.install(counting, sampleRatio, "platform-bench", true) : null;
+            try {
+                EndToEndBench bench = new EndToEndBench(node, out);
+                // the fixed rate first: a saturating run leaves queues behind that would be charged to the next phase
+                EndToEndBench.Result fixed = bench.gateway(rate, warmupSeconds, durationSeconds, false);
+                EndToEndBench.Result saturated = bench.gateway(0, warmupSeconds, durationSeconds, false);
+                Phase phase = new Phase(on, saturated.eventsPerSecond(), fixed.ack().getValueAtPercentile(99) / 1e6);
+                out.printf("observability %-3s: saturating %.0f events/s; at %d/s ack p99 %.3f ms%n", on ? "ON" : "OFF",
+                        phase.eventsPerSecond(), rate, phase.ackP99Ms());
+                phases.add(phase);
+            } finally {
+                if (tracing != null) {
+                    tracing.close();
+                }
+                StageLatency.setRecording(true);
+            }
+        }
+        double onRate = median(phases, true, Phase::eventsPerSecond);
+        double offRate = median(phases, false, Phase::eventsPerSecond);
+        double onP99 = median(phases, true, Phase::ackP99Ms);
+        double offP99 = median(phases, false, Phase::ackP99Ms);
+        out.printf("%nmedian of three phases each (order ON OFF OFF ON ON OFF): throughput ON %.0f / OFF %.0f events/s -> cost %.1f%%; ack p99 at %d/s ON %.3f / OFF %.3f ms -> cost %.1f%%; %d spans exported%n",
+                onRate, offRate, 100 * (1 - onRate / offRate), rate, onP99, offP99, 100 * (onP99 / offP99 - 1), exported.get());
+    }
+}
