@@ -476,8 +476,52 @@ public final class PlatformCli implements Runnable {
     }
 
     @Command(name = "job", mixinStandardHelpOptions = true, description = "Flink jobs of the node: one aggregation job per stream.",
-            subcommands = {Job.ListJobs.class})
+            subcommands = {Job.ListJobs.class, Job.Savepoint.class, Job.Cancel.class, Job.Start.class})
     static final class Job extends CommandGroup {
+
+        /** POSTs an action on one stream's job to the query service and prints the answer. */
+        abstract static class JobAction implements Callable<Integer> {
+            @Parameters(index = "0", description = "the stream whose aggregation job to act on")
+            String stream;
+
+            @Option(names = "--url", defaultValue = "http://127.0.0.1:8081", description = "query service URL (default ${DEFAULT-VALUE})")
+            String url;
+
+            abstract String action();
+
+            @Override
+            public Integer call() throws Exception {
+                return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/jobs/" + stream + "/" + action()))
+                        .timeout(java.time.Duration.ofMinutes(3)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+
+        @Command(name = "savepoint", mixinStandardHelpOptions = true, description = "Take a savepoint of a stream's job (under <data dir>/flink/savepoints/<stream>); prints its path.")
+        static final class Savepoint extends JobAction {
+            @Override
+            String action() {
+                return "savepoint";
+            }
+        }
+
+        @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a stream's job; its checkpoints are kept, so 'job start' resumes where it stopped.")
+        static final class Cancel extends JobAction {
+            @Override
+            String action() {
+                return "cancel";
+            }
+        }
+
+        @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a stream's job again: from --from <savepoint>, or from its newest checkpoint.")
+        static final class Start extends JobAction {
+            @Option(names = "--from", description = "a savepoint path printed by 'platform job savepoint'")
+            String from;
+
+            @Override
+            String action() {
+                return from == null ? "start" : "start?from=" + java.net.URLEncoder.encode(from, java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
 
         @Command(name = "list", mixinStandardHelpOptions = true, description = "Each stream's aggregation job: id, status, checkpoint restored from.")
         static final class ListJobs implements Callable<Integer> {

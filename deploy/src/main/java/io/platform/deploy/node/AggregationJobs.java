@@ -70,28 +70,68 @@ final class AggregationJobs implements AutoCloseable {
         return conf;
     }
 
-    /** Starts the job of {@code stream} unless it runs already. */
+    /** Starts the job of {@code stream} unless it runs already, restoring from its newest checkpoint. */
     synchronized void ensure(String stream) {
-        if (jobs.containsKey(stream)) {
-            return;
-        }
         try {
-            Path checkpoints = flinkDir.resolve("checkpoints").resolve(stream);
-            Files.createDirectories(checkpoints);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(baseConfiguration(checkpoints));
-            AggregationJob.define(env, settings, stream);
-            StreamGraph graph = env.getStreamGraph();
-            graph.setJobName(AggregationJob.JOB_NAME + "-" + stream);
-            Optional<Path> latest = FlinkRuntime.latestCheckpoint(checkpoints);
-            if (latest.isPresent()) {
-                graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(latest.get().toUri().toString(), true));
-                restoredFrom.put(stream, latest.get().toString());
-            }
-            JobID id = cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
-            jobs.put(stream, id);
+            start(stream, null);
         } catch (Exception e) {
             LOG.error("cannot start the aggregation of stream={}: {}; its raw events are still stored and queryable", stream, e.toString(), e);
         }
+    }
+
+    /**
+     * Starts the job of {@code stream} from {@code savepoint} (a path written by {@link #savepoint}), or from its newest
+     * checkpoint when null; a no-op when it runs already.
+     *
+     * @return the path restored from, or null for a fresh start
+     */
+    synchronized String start(String stream, String savepoint) throws Exception {
+        if (jobs.containsKey(stream)) {
+            return restoredFrom.get(stream);
+        }
+        Path checkpoints = flinkDir.resolve("checkpoints").resolve(stream);
+        Files.createDirectories(checkpoints);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(baseConfiguration(checkpoints));
+        AggregationJob.define(env, settings, stream);
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(AggregationJob.JOB_NAME + "-" + stream);
+        Optional<Path> latest = savepoint != null ? Optional.of(Path.of(savepoint)) : FlinkRuntime.latestCheckpoint(checkpoints);
+        if (savepoint != null && !Files.exists(latest.get().resolve("_metadata"))) {
+            throw new IllegalArgumentException("no savepoint at " + savepoint + " (no _metadata file): give a path printed by 'platform job savepoint'");
+        }
+        if (latest.isPresent()) {
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(latest.get().toUri().toString(), true));
+            restoredFrom.put(stream, latest.get().toString());
+        } else {
+            restoredFrom.remove(stream);
+        }
+        JobID id = cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
+        jobs.put(stream, id);
+        return latest.map(Path::toString).orElse(null);
+    }
+
+    /** Takes a savepoint of {@code stream}'s job under {@code flink/savepoints/<stream>}; returns its path. */
+    String savepoint(String stream) throws Exception {
+        JobID id = jobOf(stream);
+        Path target = Files.createDirectories(flinkDir.resolve("savepoints").resolve(stream));
+        String location = cluster.triggerSavepoint(id, target.toUri().toString(), false,
+                org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+        return Path.of(java.net.URI.create(location)).toString();
+    }
+
+    /** Cancels {@code stream}'s job; its checkpoints are kept, so {@link #start} resumes where it stopped. */
+    synchronized void cancel(String stream) throws Exception {
+        JobID id = jobOf(stream);
+        cluster.cancelJob(id).get(30, TimeUnit.SECONDS);
+        jobs.remove(stream);
+    }
+
+    private JobID jobOf(String stream) {
+        JobID id = jobs.get(stream);
+        if (id == null) {
+            throw new IllegalArgumentException("no running aggregation job for stream '" + stream + "': see 'platform job list'");
+        }
+        return id;
     }
 
     /** The checkpoint each stream's job restored from at start, by stream. */

@@ -229,7 +229,7 @@ public final class PlatformNode implements AutoCloseable {
         queryHttp = new ServiceHttpServer("query", host, config.integer("query.http.port"), 8, storageWriter::healthy);
         // 4 queries run at once (2 cores), 32 wait up to the query timeout; more are refused with 503
         new QueryHttpApi(queryEngine, new AdmissionControl(4, 32, config.duration("query.timeout").toMillis())).install(queryHttp);
-        queryHttp.route("/v1/jobs", exchange -> ServiceHttpServer.respond(exchange, 200, "application/x-ndjson", aggregationJobs.describe()));
+        queryHttp.route("/v1/jobs", this::jobs);
         queryHttp.start();
         started.push(queryHttp);
     }
@@ -275,6 +275,50 @@ public final class PlatformNode implements AutoCloseable {
                     new io.platform.ingest.gateway.JsonEventIngest(pipeline, budget), catalog);
             started.push(pullConnectors);
         }
+    }
+
+    /**
+     * {@code GET /v1/jobs}: every stream's job; {@code POST /v1/jobs/<stream>/savepoint|cancel|start[?from=<savepoint>]}
+     * take a savepoint, cancel (checkpoints kept), or start again from a savepoint or the newest checkpoint.
+     */
+    private void jobs(com.sun.net.httpserver.HttpExchange exchange) throws java.io.IOException {
+        String[] path = java.util.Arrays.stream(exchange.getRequestURI().getPath().substring("/v1/jobs".length()).split("/"))
+                .filter(p -> !p.isEmpty()).toArray(String[]::new);
+        if (path.length == 0) {
+            ServiceHttpServer.respond(exchange, 200, "application/x-ndjson", aggregationJobs.describe());
+            return;
+        }
+        if (path.length != 2 || !exchange.getRequestMethod().equals("POST")) {
+            ServiceHttpServer.respond(exchange, 404, "application/json",
+                    "{\"error\":\"use GET /v1/jobs or POST /v1/jobs/<stream>/savepoint|cancel|start\"}");
+            return;
+        }
+        String stream = path[0];
+        String query = exchange.getRequestURI().getQuery();
+        String from = query != null && query.startsWith("from=") ? java.net.URLDecoder.decode(query.substring(5), java.nio.charset.StandardCharsets.UTF_8) : null;
+        try {
+            String answer = switch (path[1]) {
+                case "savepoint" -> "{\"stream\":" + json(stream) + ",\"savepoint\":" + json(aggregationJobs.savepoint(stream)) + "}";
+                case "cancel" -> {
+                    aggregationJobs.cancel(stream);
+                    yield "{\"stream\":" + json(stream) + ",\"status\":\"CANCELED\"}";
+                }
+                case "start" -> {
+                    String restored = aggregationJobs.start(stream, from);
+                    yield "{\"stream\":" + json(stream) + ",\"status\":\"RUNNING\",\"restoredFrom\":" + (restored == null ? "null" : json(restored)) + "}";
+                }
+                default -> throw new IllegalArgumentException("unknown action '" + path[1] + "': use savepoint, cancel or start");
+            };
+            ServiceHttpServer.respond(exchange, 200, "application/json", answer);
+        } catch (IllegalArgumentException e) {
+            ServiceHttpServer.respond(exchange, 400, "application/json", "{\"error\":" + json(e.getMessage()) + "}");
+        } catch (Exception e) {
+            ServiceHttpServer.respond(exchange, 500, "application/json", "{\"error\":" + json(e.toString()) + "}");
+        }
+    }
+
+    private static String json(String value) {
+        return "\"" + value.replace("\\", "/").replace("\"", "'") + "\"";
     }
 
     private boolean httpClientAuthRequired() {

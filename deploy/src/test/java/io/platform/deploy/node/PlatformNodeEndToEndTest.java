@@ -436,4 +436,44 @@ class PlatformNodeEndToEndTest {
         }
         return records;
     }
+
+    @Test
+    void aStreamsJobTakesASavepointIsCanceledAndStartsAgainFromIt() throws Exception {
+        assertEquals(200, NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/jobctl", NodeHarness.READINGS_SCHEMA).statusCode());
+        String jobs = NodeHarness.query(node) + "/v1/jobs";
+        NodeHarness.await("the stream's job running", Duration.ofSeconds(60), () -> jobLine(jobs, "jobctl").contains("\"status\":\"RUNNING\""));
+        NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/jobctl/events", "{\"device\":\"j\",\"ts\":1700000000000,\"temperature\":1}");
+
+        HttpResponse<String> savepoint = null;
+        long deadline = System.currentTimeMillis() + 60_000;
+        // a savepoint needs every task of the job running, a moment after the job itself reports RUNNING
+        while (System.currentTimeMillis() < deadline && (savepoint == null || savepoint.statusCode() != 200)) {
+            savepoint = NodeHarness.post(jobs + "/jobctl/savepoint", "");
+            Thread.sleep(savepoint.statusCode() == 200 ? 0 : 500);
+        }
+        assertEquals(200, savepoint.statusCode(), savepoint.body());
+        String path = JSON.readTree(savepoint.body()).get("savepoint").asText();
+        assertTrue(java.nio.file.Files.exists(Path.of(path).resolve("_metadata")), "savepoint written: " + path);
+
+        assertEquals(200, NodeHarness.post(jobs + "/jobctl/cancel", "").statusCode());
+        assertEquals("", jobLine(jobs, "jobctl"), "a canceled job is no longer listed");
+
+        HttpResponse<String> refused = NodeHarness.post(jobs + "/jobctl/start?from=" + dataDir.resolve("nowhere"), "");
+        assertEquals(400, refused.statusCode());
+        assertTrue(refused.body().contains("no savepoint"), refused.body());
+
+        HttpResponse<String> started = NodeHarness.post(jobs + "/jobctl/start?from=" + java.net.URLEncoder.encode(path, StandardCharsets.UTF_8), "");
+        assertEquals(200, started.statusCode(), started.body());
+        assertEquals(path, JSON.readTree(started.body()).get("restoredFrom").asText());
+        NodeHarness.await("running again from the savepoint", Duration.ofSeconds(60),
+                () -> jobLine(jobs, "jobctl").contains("\"status\":\"RUNNING\"") && jobLine(jobs, "jobctl").contains("savepoint-"));
+    }
+
+    private static String jobLine(String jobsUrl, String stream) {
+        try {
+            return NodeHarness.get(jobsUrl).body().lines().filter(l -> l.contains("\"stream\":\"" + stream + "\"")).findFirst().orElse("");
+        } catch (Exception e) {
+            return "";
+        }
+    }
 }
