@@ -42,6 +42,7 @@ public final class NodeConfig {
         define("flink.checkpoint.interval", "5s", "checkpoint interval of the aggregation job");
         define("flink.state.backend", "rocksdb", "state backend of the aggregation job: rocksdb or hashmap");
         define("storage.sync", "false", "fsync every storage commit (power-loss safe) instead of relying on the OS");
+        define("storage.bulk-streams", "", "streams stored under an I/O budget by writers of their own, as stream:MiB/s pairs, e.g. history:16,export:8 (backfills that must not slow other streams)");
         define("query.timeout", "30s", "longest a query may run");
         define("producer.linger.ms", "1", "Kafka producer linger of the gateway: batching against latency");
         define("probe.interval", "10s", "how often a synthetic event is sent through the whole path and queried back");

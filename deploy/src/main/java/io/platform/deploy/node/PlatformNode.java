@@ -65,6 +65,7 @@ public final class PlatformNode implements AutoCloseable {
     private ServiceHttpServer queryHttp;
     private TimeSeriesStore store;
     private StorageWriter storageWriter;
+    private final java.util.List<StorageWriter> bulkWriters = new java.util.ArrayList<>();
     private AggregationJobs aggregationJobs;
     private QueryEngine queryEngine;
     private InFlightBudget budget;
@@ -184,7 +185,8 @@ public final class PlatformNode implements AutoCloseable {
         long[] lastDeadLetters = {0};
         StatsSampler sampler = new StatsSampler(50, 0.999)
                 .gauge("in_flight_events", budget::inFlight)
-                .gauge("storage_lag", () -> storageWriter == null ? 0 : storageWriter.lagRecords())
+                .gauge("storage_lag", () -> storageWriter == null ? 0 : java.util.stream.Stream.concat(java.util.stream.Stream.of(storageWriter),
+                        bulkWriters.stream()).mapToLong(StorageWriter::lagRecords).max().orElse(0))
                 .gauge("probe_ms", () -> probe == null ? -1 : probe.lastLatencyMs())
                 .gauge("gc_pause_ms", gcPauseMsPerSecond())
                 .gauge("tcp_retransmits", retransmitsPerSecond())
@@ -203,9 +205,17 @@ public final class PlatformNode implements AutoCloseable {
     }
 
     private void startProcessingStorageAndQuery(Path dataDir, String host, Duration window, String view) throws Exception {
-        storageWriter = new StorageWriter(bootstrapServers, store, catalog);
+        java.util.Map<String, Long> bulkStreams = bulkStreams();
+        storageWriter = new StorageWriter(bootstrapServers, store, catalog, StorageWriter.topicsExcept(bulkStreams.keySet()), "platform-storage", null);
         storageWriter.start();
         started.push(storageWriter);
+        for (java.util.Map.Entry<String, Long> bulk : bulkStreams.entrySet()) {
+            StorageWriter writer = new StorageWriter(bootstrapServers, store, catalog, StorageWriter.topicsOf(java.util.Set.of(bulk.getKey())),
+                    "platform-storage-bulk-" + bulk.getKey(), io.platform.storage.qos.IoBudget.bulk(bulk.getKey(), bulk.getValue(), 0));
+            writer.start();
+            started.push(writer);
+            bulkWriters.add(writer);
+        }
 
         aggregationJobs = new AggregationJobs(config, dataDir.resolve("flink"), new AggregationSettings(bootstrapServers, window, view,
                 config.duration("aggregation.out-of-orderness"), config.duration("aggregation.idleness")));
@@ -225,8 +235,10 @@ public final class PlatformNode implements AutoCloseable {
 
         ResultCache cache = new ResultCache(1000, 10_000);
         storageWriter.onCommit(streams -> streams.forEach(cache::invalidate));
+        bulkWriters.forEach(writer -> writer.onCommit(streams -> streams.forEach(cache::invalidate)));
         queryEngine = new QueryEngine(store, catalog, view, new QueryLimits(config.duration("query.timeout").toMillis(), 2_000_000), cache);
-        queryHttp = new ServiceHttpServer("query", host, config.integer("query.http.port"), 8, storageWriter::healthy);
+        queryHttp = new ServiceHttpServer("query", host, config.integer("query.http.port"), 8,
+                () -> storageWriter.healthy() && bulkWriters.stream().allMatch(StorageWriter::healthy));
         // 4 queries run at once (2 cores), 32 wait up to the query timeout; more are refused with 503
         new QueryHttpApi(queryEngine, new AdmissionControl(4, 32, config.duration("query.timeout").toMillis())).install(queryHttp);
         queryHttp.route("/v1/jobs", this::jobs);
@@ -319,6 +331,23 @@ public final class PlatformNode implements AutoCloseable {
 
     private static String json(String value) {
         return "\"" + value.replace("\\", "/").replace("\"", "'") + "\"";
+    }
+
+    /** {@code storage.bulk-streams} as stream to bytes per second. */
+    private java.util.Map<String, Long> bulkStreams() {
+        java.util.Map<String, Long> streams = new java.util.TreeMap<>();
+        String value = config.get("storage.bulk-streams").trim();
+        if (value.isEmpty()) {
+            return streams;
+        }
+        for (String pair : value.split(",")) {
+            String[] parts = pair.trim().split(":");
+            if (parts.length != 2 || !parts[0].matches("[A-Za-z0-9_\\-]+") || !parts[1].matches("\\d+") || Long.parseLong(parts[1]) == 0) {
+                throw new ConfigException("storage.bulk-streams=" + value + ": '" + pair.trim() + "' is not stream:MiB/s, e.g. storage.bulk-streams=history:16");
+            }
+            streams.put(parts[0], Long.parseLong(parts[1]) << 20);
+        }
+        return streams;
     }
 
     private boolean httpClientAuthRequired() {

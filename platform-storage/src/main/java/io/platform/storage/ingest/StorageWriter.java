@@ -56,15 +56,30 @@ public final class StorageWriter implements AutoCloseable {
     private final CopyOnWriteArrayList<Consumer<Collection<String>>> commitListeners = new CopyOnWriteArrayList<>();
     private final Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> consumerMetrics;
     private final org.apache.kafka.clients.producer.Producer<byte[], byte[]> deadLetters;
+    private final Pattern topics;
+    private final io.platform.storage.qos.IoBudget budget;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
     public StorageWriter(String bootstrapServers, TimeSeriesStore store, SchemaCatalog catalog) {
+        this(bootstrapServers, store, catalog, TOPICS, "platform-storage", null);
+    }
+
+    /**
+     * A writer for the topics {@code topics} matches (see {@link #topicsOf} and {@link #topicsExcept}), named
+     * {@code name} (its consumer group, client id and thread), committing each batch only once {@code budget} admits
+     * its bytes (null: no budget). Bulk streams get writers of their own with a budget, so waiting for it never holds
+     * back the rows of latency-sensitive streams.
+     */
+    public StorageWriter(String bootstrapServers, TimeSeriesStore store, SchemaCatalog catalog, Pattern topics, String name,
+                         io.platform.storage.qos.IoBudget budget) {
         this.store = store;
         this.catalog = catalog;
+        this.topics = topics;
+        this.budget = budget;
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "platform-storage");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, name);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -74,7 +89,7 @@ public final class StorageWriter implements AutoCloseable {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "platform-storage-writer");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, name + "-writer");
         this.consumer = new KafkaConsumer<>(props);
         this.consumerMetrics = consumer.metrics();
         Properties producerProps = new Properties();
@@ -83,8 +98,23 @@ public final class StorageWriter implements AutoCloseable {
         producerProps.put(org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
         producerProps.put(org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
         this.deadLetters = new org.apache.kafka.clients.producer.KafkaProducer<>(producerProps);
-        this.thread = new Thread(this::run, "storage-writer");
+        this.thread = new Thread(this::run, name + "-writer");
         thread.setDaemon(true);
+    }
+
+    /** The ingest and aggregate topics of {@code streams}. */
+    public static Pattern topicsOf(java.util.Set<String> streams) {
+        String names = streams.stream().map(Pattern::quote).collect(java.util.stream.Collectors.joining("|"));
+        return Pattern.compile("(?:" + Pattern.quote(TopicNames.INGEST_PREFIX) + "(?:" + names + ")|" + Pattern.quote(TopicNames.AGG_PREFIX)
+                + "(?:" + names + ")\\.[A-Za-z0-9_\\-]+)");
+    }
+
+    /** Every ingest and aggregate topic except those of {@code streams}. */
+    public static Pattern topicsExcept(java.util.Set<String> streams) {
+        if (streams.isEmpty()) {
+            return TOPICS;
+        }
+        return Pattern.compile("(?!" + topicsOf(streams).pattern() + "$)(?:" + TOPICS.pattern() + ")");
     }
 
     /** Called after each commit with the streams whose data changed (for cache invalidation). */
@@ -93,7 +123,7 @@ public final class StorageWriter implements AutoCloseable {
     }
 
     public void start() {
-        consumer.subscribe(TOPICS, new ConsumerRebalanceListener() {
+        consumer.subscribe(topics, new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             }
@@ -162,6 +192,9 @@ public final class StorageWriter implements AutoCloseable {
                     }
                 }
                 nextOffsets.forEach((tp, next) -> batch.putOffset(tp.topic(), tp.partition(), next));
+                if (budget != null) {
+                    budget.admit(batch.bytes(), 1);
+                }
                 store.commit(batch);
                 traceCommit(records, start);
                 long nowNs = EpochClock.nowNs();
