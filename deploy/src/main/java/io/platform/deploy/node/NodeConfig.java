@@ -53,6 +53,7 @@ public final class NodeConfig {
         define("clock.reference", "", "host:port of a peer's clock.server.port: this node's event stamps are corrected to that clock; empty = local clock");
         define("clock.sync.interval", "10s", "how often the offset to clock.reference is measured");
         define("connectors.file", "", "JSON file of pull connectors the gateway runs (file tail, HTTP poller); see docs/operations.md; empty: none");
+        define("tracing.tail.slow", "", "tail-based sampling: also export every trace whose local root took at least this long (e.g. 50ms) or failed; empty = head sampling only");
         define("gateway.max-in-flight-events", "500000", "events the gateway holds awaiting Kafka; beyond it HTTP answers 429, TCP stops reading");
     }
 

@@ -93,7 +93,12 @@ public final class PlatformNode implements AutoCloseable {
         Path dataDir = config.dataDir();
         Files.createDirectories(dataDir);
         if (!config.get("tracing.otlp-endpoint").isEmpty()) {
-            Tracing tracing = Tracing.startOtlp(config.get("tracing.otlp-endpoint"), Double.parseDouble(config.get("tracing.sample-ratio")), "platform");
+            double ratio = Double.parseDouble(config.get("tracing.sample-ratio"));
+            String slow = config.get("tracing.tail.slow");
+            Tracing tracing = slow.isEmpty()
+                    ? Tracing.startOtlp(config.get("tracing.otlp-endpoint"), ratio, "platform")
+                    : Tracing.installTailSampling(io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter.builder()
+                            .setEndpoint(config.get("tracing.otlp-endpoint")).build(), config.duration("tracing.tail.slow").toNanos(), ratio, "platform");
             started.push(tracing);
         }
         String host = config.get("bind.host");

@@ -51,6 +51,21 @@ public final class Tracing implements AutoCloseable {
         return install(OtlpHttpSpanExporter.builder().setEndpoint(endpoint).build(), sampleRatio, serviceName, true);
     }
 
+    /**
+     * Tail-based sampling (see {@link TailSampler}): every span is recorded and a trace is exported when its local root
+     * took at least {@code slowNanos}, failed, or falls in {@code keepRatio}. Makes this the global tracer.
+     */
+    public static Tracing installTailSampling(SpanExporter exporter, long slowNanos, double keepRatio, String serviceName) {
+        SdkTracerProvider provider = SdkTracerProvider.builder()
+                .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), serviceName))))
+                .setSampler(Sampler.alwaysOn())
+                .addSpanProcessor(new TailSampler(exporter, slowNanos, keepRatio, 10_000))
+                .build();
+        Tracing tracing = new Tracing(OpenTelemetrySdk.builder().setTracerProvider(provider).build(), provider);
+        global = tracing;
+        return tracing;
+    }
+
     /** Exports to {@code exporter} (tests pass an in-memory one) and makes this the global tracer. */
     public static Tracing install(SpanExporter exporter, double sampleRatio, String serviceName, boolean batch) {
         SdkTracerProvider provider = SdkTracerProvider.builder()
