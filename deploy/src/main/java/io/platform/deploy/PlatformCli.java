@@ -92,7 +92,16 @@ public final class PlatformCli implements Runnable {
             if (dataDir != null) {
                 builder.dataDir(dataDir);
             } else if (temporary) {
-                builder.dataDir(Files.createTempDirectory("platform-"));
+                Path temporaryDir = Files.createTempDirectory("platform-");
+                // a bench or demo node writes a GiB or more of Kafka logs and RocksDB files: gone when the command ends
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        Bench.deleteRecursively(temporaryDir);
+                    } catch (IOException e) {
+                        System.err.println("could not remove temporary data dir " + temporaryDir + ": " + e.getMessage());
+                    }
+                }, "remove-temporary-data-dir"));
+                builder.dataDir(temporaryDir);
                 builder.ephemeralPorts();
                 overrides.forEach(builder::set);
             }
