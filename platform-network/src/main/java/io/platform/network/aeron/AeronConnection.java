@@ -35,14 +35,7 @@ final class AeronConnection implements FrameConnection {
     @Override
     public void send(ByteBuf frame) {
         try {
-            UnsafeBuffer buffer = WRAPPER.get();
-            if (frame.hasArray()) {
-                buffer.wrap(frame.array(), frame.arrayOffset() + frame.readerIndex(), frame.readableBytes());
-            } else {
-                byte[] copy = new byte[frame.readableBytes()];
-                frame.getBytes(frame.readerIndex(), copy);
-                buffer.wrap(copy);
-            }
+            UnsafeBuffer buffer = wrap(frame);
             long deadline = System.nanoTime() + MAX_BACK_PRESSURE_NS;
             while (true) {
                 long result = publication.offer(buffer, 0, buffer.capacity());
@@ -60,21 +53,26 @@ final class AeronConnection implements FrameConnection {
     /** One {@code Publication.offer}: its result code becomes the answer, nothing is retried. */
     @Override
     public Offer offer(ByteBuf frame) {
-        UnsafeBuffer buffer = WRAPPER.get();
-        byte[] copy = null;
-        if (frame.hasArray()) {
-            buffer.wrap(frame.array(), frame.arrayOffset() + frame.readerIndex(), frame.readableBytes());
-        } else {
-            copy = new byte[frame.readableBytes()];
-            frame.getBytes(frame.readerIndex(), copy);
-            buffer.wrap(copy);
-        }
+        UnsafeBuffer buffer = wrap(frame);
         long result = publication.offer(buffer, 0, buffer.capacity());
         if (result > 0) {
             frame.release();
             return Offer.SENT;
         }
         return result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION ? Offer.BACK_PRESSURED : Offer.NOT_CONNECTED;
+    }
+
+    /** This thread's wrapper over the frame's readable bytes: no copy for heap frames (the platform's allocator). */
+    private static UnsafeBuffer wrap(ByteBuf frame) {
+        UnsafeBuffer buffer = WRAPPER.get();
+        if (frame.hasArray()) {
+            buffer.wrap(frame.array(), frame.arrayOffset() + frame.readerIndex(), frame.readableBytes());
+        } else {
+            byte[] copy = new byte[frame.readableBytes()];
+            frame.getBytes(frame.readerIndex(), copy);
+            buffer.wrap(copy);
+        }
+        return buffer;
     }
 
     @Override
