@@ -66,29 +66,23 @@ public final class GatewayForwarder implements NdjsonSink {
     }
 
     private boolean send(HttpRequest request, BooleanSupplier running) throws IOException, InterruptedException {
-        long backoffMs = 100;
-        while (running.getAsBoolean()) {
+        return NdjsonSink.retryUntilAnswered(running, log, () -> {
+            HttpResponse<String> response;
             try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                int status = response.statusCode();
-                if (status == 200 || status == 207 || status == 400) {
-                    return true;
-                }
-                if (status == 413 || status == 422) {
-                    throw new RefusedException("gateway refused the batch for good (" + status + "): " + response.body());
-                }
-                // 404: the stream is not registered (yet); at the edge that is an operator's step away, so wait for it
-                log.accept("gateway answered " + status + (status == 404 ? " (stream not registered: register its schema)" : "")
-                        + "; retrying in " + backoffMs + " ms");
-            } catch (RefusedException e) {
-                throw e;
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
-                log.accept("gateway unreachable (" + e.getClass().getSimpleName() + "); retrying in " + backoffMs + " ms; lines stay buffered on disk");
+                return "gateway unreachable (" + e.getClass().getSimpleName() + "), lines stay buffered on disk";
             }
-            Thread.sleep(backoffMs);
-            backoffMs = Math.min(backoffMs * 2, 5000);
-        }
-        return false;
+            int status = response.statusCode();
+            if (NdjsonSink.answered(status)) {
+                return null;
+            }
+            if (status == 413 || status == 422) {
+                throw new RefusedException("gateway refused the batch for good (" + status + "): " + response.body());
+            }
+            // 404: the stream is not registered (yet); at the edge that is an operator's step away, so wait for it
+            return "gateway answered " + status + (status == 404 ? " (stream not registered: register its schema)" : "");
+        });
     }
 
     private static int lines(byte[] ndjson) {

@@ -29,26 +29,19 @@ public final class LocalIngestSink implements NdjsonSink {
 
     @Override
     public boolean deliver(byte[] ndjson, BooleanSupplier running) throws IOException, InterruptedException {
-        long backoffMs = 100;
-        while (running.getAsBoolean()) {
+        return NdjsonSink.retryUntilAnswered(running, log, () -> {
             StreamSchema schema = catalog.latest(stream);
-            String problem;
             if (schema == null) {
-                problem = "stream '" + stream + "' has no schema yet: register one with POST /v1/schemas/" + stream;
-            } else {
-                JsonEventIngest.Answer answer = ingest.ingest(stream, schema, ndjson, EpochClock.nowNs());
-                if (answer.status() == 200 || answer.status() == 207 || answer.status() == 400) {
-                    return true;
-                }
-                if (answer.status() == 413) {
-                    throw new IOException("batch can never be taken: " + answer.body());
-                }
-                problem = "gateway answered " + answer.status() + ": " + answer.body().path("error").asText(answer.body().toString());
+                return "stream '" + stream + "' has no schema yet: register one with POST /v1/schemas/" + stream;
             }
-            log.accept(problem + "; retrying in " + backoffMs + " ms");
-            Thread.sleep(backoffMs);
-            backoffMs = Math.min(backoffMs * 2, 5000);
-        }
-        return false;
+            JsonEventIngest.Answer answer = ingest.ingest(stream, schema, ndjson, EpochClock.nowNs());
+            if (NdjsonSink.answered(answer.status())) {
+                return null;
+            }
+            if (answer.status() == 413) {
+                throw new IOException("batch can never be taken: " + answer.body());
+            }
+            return "gateway answered " + answer.status() + ": " + answer.body().path("error").asText(answer.body().toString());
+        });
     }
 }
