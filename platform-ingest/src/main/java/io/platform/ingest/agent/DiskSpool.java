@@ -8,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
@@ -152,12 +151,7 @@ public final class DiskSpool implements AutoCloseable {
 
     /** Marks everything read so far as forwarded: persists the position and deletes segments behind it. */
     public void commit() throws IOException {
-        Path tmp = dir.resolve("reader.position.tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(ByteBuffer.wrap((pendingSegment + " " + pendingOffset).getBytes(StandardCharsets.US_ASCII)));
-            channel.force(true);
-        }
-        Files.move(tmp, positionFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DurableFiles.replace(positionFile, (pendingSegment + " " + pendingOffset).getBytes(StandardCharsets.US_ASCII));
         for (long old = readSegment; old < pendingSegment; old++) {
             Files.deleteIfExists(segment(old));
         }

@@ -4,12 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.URI;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -71,13 +68,13 @@ public final class FileTailAgent implements AutoCloseable {
                 Thread.sleep(Math.max(10, lingerMs));
                 continue;
             }
-            int lines = countLines(batch);
-            if (!forwarder.deliver(batch.toByteArray(), () -> running)) {
+            byte[] ndjson = batch.toByteArray();
+            if (!forwarder.deliver(ndjson, () -> running)) {
                 return;
             }
             offset = batchEnd;
             saveOffset();
-            sentLines.addAndGet(lines);
+            sentLines.addAndGet(NdjsonSink.lines(ndjson));
         }
     }
 
@@ -129,20 +126,7 @@ public final class FileTailAgent implements AutoCloseable {
     }
 
     private void saveOffset() throws IOException {
-        Path tmp = offsetFile.resolveSibling(offsetFile.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(java.nio.ByteBuffer.wrap(Long.toString(offset).getBytes(StandardCharsets.US_ASCII)));
-            channel.force(true);
-        }
-        Files.move(tmp, offsetFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static int countLines(ByteArrayOutputStream batch) {
-        int lines = 0;
-        for (byte b : batch.toByteArray()) {
-            lines += b == '\n' ? 1 : 0;
-        }
-        return lines;
+        DurableFiles.replace(offsetFile, Long.toString(offset).getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override

@@ -49,7 +49,7 @@ public final class GatewayForwarder implements NdjsonSink {
         compressedBytes += compressed.size();
         // one span per batch, from the first attempt until the gateway answered; its context travels as traceparent,
         // so the gateway's and storage's spans of this batch join the same trace
-        Span span = Tracing.global().tracer().spanBuilder("agent.batch").setAttribute(Tracing.EVENTS, (long) lines(ndjson))
+        Span span = Tracing.global().tracer().spanBuilder("agent.batch").setAttribute(Tracing.EVENTS, (long) NdjsonSink.lines(ndjson))
                 .setAttribute(BATCH_BYTES, (long) compressed.size()).startSpan();
         HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/x-ndjson").header("Content-Encoding", "gzip");
@@ -83,14 +83,6 @@ public final class GatewayForwarder implements NdjsonSink {
             // 404: the stream is not registered (yet); at the edge that is an operator's step away, so wait for it
             return "gateway answered " + status + (status == 404 ? " (stream not registered: register its schema)" : "");
         });
-    }
-
-    private static int lines(byte[] ndjson) {
-        int lines = 0;
-        for (byte b : ndjson) {
-            lines += b == '\n' ? 1 : 0;
-        }
-        return lines;
     }
 
     /** Compressed bytes sent per raw byte so far (gzip's ratio on this data). */

@@ -18,6 +18,15 @@ public interface NdjsonSink {
      */
     boolean deliver(byte[] ndjson, BooleanSupplier running) throws IOException, InterruptedException;
 
+    /** Lines (events) in an NDJSON batch of complete lines. */
+    static int lines(byte[] ndjson) {
+        int lines = 0;
+        for (byte b : ndjson) {
+            lines += b == '\n' ? 1 : 0;
+        }
+        return lines;
+    }
+
     /** HTTP statuses of the ingest API after which a batch is done: every line taken, or refused with its reason. */
     static boolean answered(int status) {
         return status == 200 || status == 207 || status == 400;

@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.function.Consumer;
@@ -97,11 +96,9 @@ public final class HttpPollConnector implements AutoCloseable {
         if (etag != null) {
             state.setProperty("etag", etag);
         }
-        Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
-        try (var out = Files.newBufferedWriter(tmp)) {
-            state.store(out, "http poll connector " + name + ": " + url);
-        }
-        Files.move(tmp, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        java.io.StringWriter text = new java.io.StringWriter();
+        state.store(text, "http poll connector " + name + ": " + url);
+        io.platform.ingest.agent.DurableFiles.replace(stateFile, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     public void run() throws InterruptedException {
