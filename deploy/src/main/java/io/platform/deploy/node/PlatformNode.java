@@ -315,27 +315,23 @@ public final class PlatformNode implements AutoCloseable {
         String from = query != null && query.startsWith("from=") ? java.net.URLDecoder.decode(query.substring(5), java.nio.charset.StandardCharsets.UTF_8) : null;
         try {
             String answer = switch (path[1]) {
-                case "savepoint" -> "{\"stream\":" + json(stream) + ",\"savepoint\":" + json(aggregationJobs.savepoint(stream)) + "}";
+                case "savepoint" -> "{\"stream\":" + ServiceHttpServer.jsonString(stream) + ",\"savepoint\":" + ServiceHttpServer.jsonString(aggregationJobs.savepoint(stream)) + "}";
                 case "cancel" -> {
                     aggregationJobs.cancel(stream);
-                    yield "{\"stream\":" + json(stream) + ",\"status\":\"CANCELED\"}";
+                    yield "{\"stream\":" + ServiceHttpServer.jsonString(stream) + ",\"status\":\"CANCELED\"}";
                 }
                 case "start" -> {
                     String restored = aggregationJobs.start(stream, from);
-                    yield "{\"stream\":" + json(stream) + ",\"status\":\"RUNNING\",\"restoredFrom\":" + (restored == null ? "null" : json(restored)) + "}";
+                    yield "{\"stream\":" + ServiceHttpServer.jsonString(stream) + ",\"status\":\"RUNNING\",\"restoredFrom\":" + (restored == null ? "null" : ServiceHttpServer.jsonString(restored)) + "}";
                 }
                 default -> throw new IllegalArgumentException("unknown action '" + path[1] + "': use savepoint, cancel or start");
             };
             ServiceHttpServer.respond(exchange, 200, "application/json", answer);
         } catch (IllegalArgumentException e) {
-            ServiceHttpServer.respond(exchange, 400, "application/json", "{\"error\":" + json(e.getMessage()) + "}");
+            ServiceHttpServer.respond(exchange, 400, "application/json", "{\"error\":" + ServiceHttpServer.jsonString(e.getMessage()) + "}");
         } catch (Exception e) {
-            ServiceHttpServer.respond(exchange, 500, "application/json", "{\"error\":" + json(e.toString()) + "}");
+            ServiceHttpServer.respond(exchange, 500, "application/json", "{\"error\":" + ServiceHttpServer.jsonString(e.toString()) + "}");
         }
-    }
-
-    private static String json(String value) {
-        return "\"" + value.replace("\\", "/").replace("\"", "'") + "\"";
     }
 
     /** {@code storage.bulk-streams} as stream to bytes per second. */
