@@ -41,13 +41,13 @@ public final class TlsContexts {
         return builder.build();
     }
 
-    private static KeyManagerFactory keyManagers(KeyStore keys, char[] password) throws Exception {
+    static KeyManagerFactory keyManagers(KeyStore keys, char[] password) throws Exception {
         KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         factory.init(keys, password);
         return factory;
     }
 
-    private static TrustManagerFactory trustManagers(KeyStore trusted) throws Exception {
+    static TrustManagerFactory trustManagers(KeyStore trusted) throws Exception {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trusted);
         return factory;

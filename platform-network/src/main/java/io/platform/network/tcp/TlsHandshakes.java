@@ -15,7 +15,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -39,14 +38,8 @@ public final class TlsHandshakes {
 
         /** @param keys the client certificate for mutual TLS, or null */
         public Client(KeyStore keys, char[] password, KeyStore trusted) throws Exception {
-            TrustManagerFactory trustFactory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trustFactory.init(trusted);
-            X509ExtendedTrustManager delegate = (X509ExtendedTrustManager) trustFactory.getTrustManagers()[0];
-            KeyManagerFactory keyFactory = null;
-            if (keys != null) {
-                keyFactory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                keyFactory.init(keys, password);
-            }
+            X509ExtendedTrustManager delegate = (X509ExtendedTrustManager) TlsContexts.trustManagers(trusted).getTrustManagers()[0];
+            KeyManagerFactory keyFactory = keys == null ? null : TlsContexts.keyManagers(keys, password);
             context = SSLContext.getInstance("TLSv1.3");
             context.init(keyFactory == null ? null : keyFactory.getKeyManagers(), new TrustManager[] {new Counting(delegate, certificateChecks)}, null);
         }
