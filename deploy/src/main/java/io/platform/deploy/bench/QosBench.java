@@ -31,18 +31,8 @@ public final class QosBench {
     public void run(Path dir, int seconds, long budgetBytesPerSecond) throws Exception {
         try (TimeSeriesStore store = TimeSeriesStore.open(dir, StorageOptions.defaults())) {
             SensorEvents events = new SensorEvents(100, 100);
-            int preload = 720_000; // 100 series x 2 hours, one row per second
-            try (StoreBatch batch = store.newBatch()) {
-                for (int i = 0; i < preload; i++) {
-                    long ts = BASE + (i / 100) * 1000L;
-                    batch.putRaw(DASHBOARD_STREAM, events.series(i), ts, 0, i, events.encode(i, ts));
-                    if (batch.rawCount() == 5000) {
-                        store.commit(batch);
-                        batch.clear();
-                    }
-                }
-                store.commit(batch);
-            }
+            // 100 series x 2 hours, one row per second
+            StorageBench.writeSeries(store, DASHBOARD_STREAM, events, 720_000, 100, BASE, 5000);
             store.flush();
             out.printf("bench qos: %d s per run; dashboard reads of one series-hour (100 series, 2 h preloaded) against a backfill of another stream%n", seconds);
             out.printf("%-36s %10s %10s %10s %10s %14s%n", "run", "reads", "p50 ms", "p99 ms", "p999 ms", "backfill MB/s");

@@ -38,6 +38,24 @@ public final class StorageBench {
         this.out = out;
     }
 
+    /**
+     * Writes {@code rows} sample events to {@code stream}, one per second per series from {@code baseMs} (so each series
+     * has rows/series seconds of data), in batches of {@code batchRows}.
+     */
+    static void writeSeries(TimeSeriesStore store, String stream, SensorEvents events, int rows, int series, long baseMs, int batchRows) {
+        try (StoreBatch batch = store.newBatch()) {
+            for (int i = 0; i < rows; i++) {
+                long ts = baseMs + (i / series) * 1000L;
+                batch.putRaw(stream, events.series(i), ts, 0, i, events.encode(i, ts));
+                if (batch.rawCount() == batchRows) {
+                    store.commit(batch);
+                    batch.clear();
+                }
+            }
+            store.commit(batch);
+        }
+    }
+
     public void run(int rows, int series, int reads, Path dir) throws Exception {
         Schema avro = new Schema.Parser().parse(SensorEvents.SCHEMA);
         StreamSchema schema = StreamSchema.define(STREAM, 1, 100, avro, null, null);
@@ -51,17 +69,7 @@ public final class StorageBench {
         Histogram ourReads = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("platform"), StorageOptions.defaults())) {
             long start = System.nanoTime();
-            try (StoreBatch batch = store.newBatch()) {
-                for (int i = 0; i < rows; i++) {
-                    long ts = base + (i / series) * 1000L;
-                    batch.putRaw(STREAM, events.series(i), ts, 0, i, events.encode(i, ts));
-                    if (batch.rawCount() == batchRows) {
-                        store.commit(batch);
-                        batch.clear();
-                    }
-                }
-                store.commit(batch);
-            }
+            writeSeries(store, STREAM, events, rows, series, base, batchRows);
             ours = rows / ((System.nanoTime() - start) / 1e9);
             Random random = new Random(42);
             long hours = Math.max(1, (rows / series) / 3600);
