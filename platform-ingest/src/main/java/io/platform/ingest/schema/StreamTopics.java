@@ -99,9 +99,11 @@ public final class StreamTopics {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                boolean ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                Map<String, org.apache.kafka.clients.admin.TopicDescription> described =
+                        admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+                boolean ready = described.values().stream()
                         .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                if (ready && leadersServe(names)) {
+                if (ready && leadersServe(described)) {
                     return;
                 }
             } catch (ExecutionException e) {
@@ -120,10 +122,10 @@ public final class StreamTopics {
      * The controller names a leader before that broker has taken the partition on: ListOffsets is answered by the
      * leader itself, so its success means a produce will be too.
      */
-    private boolean leadersServe(List<String> names) throws InterruptedException {
+    private boolean leadersServe(Map<String, org.apache.kafka.clients.admin.TopicDescription> described) throws InterruptedException {
         try {
             Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
-            admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, description) ->
+            described.forEach((name, description) ->
                     description.partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(name, p.partition()),
                             org.apache.kafka.clients.admin.OffsetSpec.latest())));
             admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
