@@ -26,7 +26,7 @@ public final class TlsBench {
         this.handshakes = handshakes;
     }
 
-    /** @param nodeConfig an ingest-only node's settings; TLS is switched on for the first part and off for the second */
+    /** @param tlsNode, plainNode settings of two ingest-only nodes: TLS is switched on for the first and off for the second */
     public void run(NodeConfig.Builder tlsNode, NodeConfig.Builder plainNode, int warmupSeconds, int durationSeconds) throws Exception {
         EndToEndBench.Result overTls;
         try (PlatformNode node = PlatformNode.start(tlsNode.set("gateway.tls.enabled", "true").build())) {
