@@ -22,7 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class EndToEndBench {
     /** What one run measured. */
     public record Result(String name, long sent, long acked, double seconds, Histogram ack) {
-        double eventsPerSecond() {
+        public double eventsPerSecond() {
             return acked / seconds;
         }
     }
