@@ -794,6 +794,10 @@ public final class PlatformCli implements Runnable {
             @Option(names = "--sample-ratio", defaultValue = "0.01", description = "share of batches traced while ON (default ${DEFAULT-VALUE})")
             double sampleRatio;
 
+            @Option(names = "--collection-only", description = "only add up what metrics collection costs in CPU at --rate (recordings x cost of one,"
+                    + " ticker and sampler threads, scrapes), without the ON/OFF phases")
+            boolean collectionOnly;
+
             @Override
             public Integer call() throws Exception {
                 // the gateway's share by default: with storage and Flink consuming, saturating runs leave backlogs
@@ -801,7 +805,12 @@ public final class PlatformCli implements Runnable {
                 NodeConfig config = options.build(true);
                 try (PlatformNode node = PlatformNode.start(config)) {
                     System.out.printf("bench observability (node.role=" + config.get("node.role") + "): %d/s, warmup %ds + %ds per measurement, trace ratio %.3f%n", rate, warmupSeconds, durationSeconds, sampleRatio);
-                    new io.platform.deploy.bench.ObservabilityBench(node, System.out).run(rate, warmupSeconds, durationSeconds, sampleRatio);
+                    io.platform.deploy.bench.ObservabilityBench bench = new io.platform.deploy.bench.ObservabilityBench(node, System.out);
+                    if (collectionOnly) {
+                        bench.collectionCost(rate, durationSeconds);
+                    } else {
+                        bench.run(rate, warmupSeconds, durationSeconds, sampleRatio);
+                    }
                 }
                 return 0;
             }

@@ -1,5 +1,6 @@
 package io.platform.observability;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -16,10 +17,19 @@ import org.HdrHistogram.Histogram;
  */
 public final class LatencyMetrics {
     private static final double[] QUANTILES = {0.5, 0.99, 0.999};
+    /** Windows exported to Prometheus, in slots of {@link StageLatency#TICK_MS} ms: the last second and the last 10 s. */
+    private static final Map<String, Integer> WINDOWS = Map.of("1s", 10, "10s", StageLatency.SLOTS);
+    // last among the statics: the constructor reads the ones above
     private static final LatencyMetrics GLOBAL = new LatencyMetrics();
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<Stage, StageLatency> stages = new EnumMap<>(Stage.class);
+    private final java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "metrics-ticker");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile long tickerThreadId = -1;
 
     private LatencyMetrics() {
         for (Stage stage : Stage.values()) {
@@ -38,8 +48,43 @@ public final class LatencyMetrics {
                         .tag("stage", stage.metricName())
                         .tag("quantile", Double.toString(q))
                         .register(registry);
+                for (Map.Entry<String, Integer> window : WINDOWS.entrySet()) {
+                    // merged 100-ms slots: a recent view that a since-start percentile hides after a while
+                    Gauge.builder("platform.stage.latency.window.ms", latency, l -> l.window(window.getValue()).getValueAtPercentile(q * 100) / 1e6)
+                            .description("latency percentile over the last window, merged from 100-ms HdrHistogram slots")
+                            .tag("stage", stage.metricName())
+                            .tag("window", window.getKey())
+                            .tag("quantile", Double.toString(q))
+                            .register(registry);
+                }
             }
+            Gauge.builder("platform.stage.latency.worst.slot.p99.ms", latency, l -> l.worstSlotPercentile(StageLatency.SLOTS, 99) / 1e6)
+                    .description("the highest p99 of any 100-ms slot in the last 10 s: spikes a scrape interval flattens")
+                    .tag("stage", stage.metricName())
+                    .register(registry);
         }
+        FunctionCounter.builder("platform.metrics.collection.cpu.seconds", this, LatencyMetrics::tickerCpuSeconds)
+                .description("CPU time spent closing 100-ms latency slots (the recording itself is on the callers' threads)")
+                .register(registry);
+        ticker.scheduleAtFixedRate(this::tick, StageLatency.TICK_MS, StageLatency.TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        tickerThreadId = Thread.currentThread().getId();
+        for (StageLatency latency : stages.values()) {
+            latency.tick();
+        }
+    }
+
+    /** CPU time the 100-ms ticker thread has used since start, in seconds (0 where the JVM cannot tell). */
+    public double tickerCpuSeconds() {
+        long id = tickerThreadId;
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        if (id < 0 || !threads.isThreadCpuTimeSupported()) {
+            return 0;
+        }
+        long nanos = threads.getThreadCpuTime(id);
+        return nanos < 0 ? 0 : nanos / 1e9;
     }
 
     public static LatencyMetrics global() {

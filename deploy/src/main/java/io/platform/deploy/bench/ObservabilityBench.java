@@ -4,9 +4,14 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.platform.deploy.node.PlatformNode;
+import io.platform.observability.LatencyMetrics;
+import io.platform.observability.Stage;
 import io.platform.observability.StageLatency;
 import io.platform.observability.tracing.Tracing;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -81,7 +86,68 @@ public final class ObservabilityBench {
         double offRate = median(phases, false, Phase::eventsPerSecond);
         double onP99 = median(phases, true, Phase::ackP99Ms);
         double offP99 = median(phases, false, Phase::ackP99Ms);
+        collectionCost(rate, Math.max(durationSeconds, 10));
         out.printf("%nmedian of three phases each (order ON OFF OFF ON ON OFF): throughput ON %.0f / OFF %.0f events/s -> cost %.1f%%; ack p99 at %d/s ON %.3f / OFF %.3f ms -> cost %.1f%%; %d spans exported%n",
                 onRate, offRate, 100 * (1 - onRate / offRate), rate, onP99, offP99, 100 * (onP99 / offP99 - 1), exported.get());
+    }
+
+    /**
+     * What collecting the metrics costs in CPU at {@code rate} events/s, added up from its parts rather than read off
+     * a throughput difference (which this machine's noise hides): the recordings the pipeline made in the run times
+     * the CPU cost of one recording (timed on this thread, uncontended), plus the CPU the 100-ms ticker and the
+     * 1-s dashboard sampler threads used, plus one Prometheus scrape every 15 s.
+     */
+    public void collectionCost(int rate, int seconds) throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long recordsBefore = totalRecordings();
+        long backgroundBefore = backgroundThreadsCpuNs(threads);
+        long wallStart = System.nanoTime();
+        EndToEndBench.Result result = new EndToEndBench(node, out).gateway(rate, 0, seconds, false);
+        double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
+        long records = totalRecordings() - recordsBefore;
+        long backgroundNs = backgroundThreadsCpuNs(threads) - backgroundBefore;
+
+        StageLatency scratch = StageLatency.unregistered(Stage.QUERY);
+        for (int i = 0; i < 2_000_000; i++) {
+            scratch.recordNanos(1_000 + (i & 0xffff));
+        }
+        int timed = 10_000_000;
+        long cpuStart = threads.getCurrentThreadCpuTime();
+        for (int i = 0; i < timed; i++) {
+            scratch.recordNanos(1_000 + (i & 0xffff));
+        }
+        double nsPerRecord = (threads.getCurrentThreadCpuTime() - cpuStart) / (double) timed;
+        cpuStart = threads.getCurrentThreadCpuTime();
+        for (int i = 0; i < 5; i++) {
+            LatencyMetrics.global().scrape();
+        }
+        double scrapeNs = (threads.getCurrentThreadCpuTime() - cpuStart) / 5.0;
+
+        double recordingsPerSecond = records / wallSeconds;
+        double cpuNsPerSecond = recordingsPerSecond * nsPerRecord + backgroundNs / wallSeconds + scrapeNs / 15;
+        int cores = Runtime.getRuntime().availableProcessors();
+        out.printf("%nmetrics collection at %.0f events/s: %.0f recordings/s x %.1f ns + ticker and sampler threads %.2f ms/s + one scrape"
+                        + " (%.2f ms) per 15 s = %.2f ms CPU per second = %.3f%% of one core, %.3f%% of this %d-core machine%n",
+                result.eventsPerSecond(), recordingsPerSecond, nsPerRecord, backgroundNs / wallSeconds / 1e6, scrapeNs / 1e6,
+                cpuNsPerSecond / 1e6, cpuNsPerSecond / 1e7, cpuNsPerSecond / 1e7 / cores, cores);
+    }
+
+    private static long totalRecordings() {
+        long total = 0;
+        for (Stage stage : Stage.values()) {
+            total += LatencyMetrics.global().stage(stage).count();
+        }
+        return total;
+    }
+
+    /** CPU time of the threads that exist only to collect metrics: the 100-ms ticker and the dashboard's sampler. */
+    private static long backgroundThreadsCpuNs(ThreadMXBean threads) {
+        long total = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && (info.getThreadName().equals("metrics-ticker") || info.getThreadName().equals("stats-sampler"))) {
+                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return total;
     }
 }

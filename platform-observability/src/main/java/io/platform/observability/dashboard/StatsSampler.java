@@ -5,7 +5,6 @@ import io.platform.observability.Stage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import org.HdrHistogram.Histogram;
+import org.HdrHistogram.AbstractHistogram;
 
 /**
- * Once a second, turns each stage's accumulated histogram into that second's figures (count, p50/p99/p999, by
- * subtracting the previous snapshot, so percentiles are never averaged) and reads the node's gauges; keeps the last
+ * Once a second, turns each stage's last ten 100-ms slots into that second's figures (count, p50/p99/p999 of the
+ * merged slots, so percentiles are never averaged) and reads the node's gauges; keeps the last
  * {@link #HISTORY_SECONDS} seconds for the dashboard. The SLO burn rate compares the share of end_to_end events over
  * the objective's latency with the share the objective allows. Thread-safe.
  */
@@ -28,7 +27,6 @@ public final class StatsSampler implements AutoCloseable {
     public record Sample(long timeMs, Map<String, double[]> stages, Map<String, Double> gauges, double sloBurnRate) {
     }
 
-    private final Map<Stage, Histogram> previous = new EnumMap<>(Stage.class);
     private final Map<String, LongSupplier> gauges = new LinkedHashMap<>();
     private final Deque<Sample> history = new ArrayDeque<>();
     private final ScheduledExecutorService timer;
@@ -56,9 +54,6 @@ public final class StatsSampler implements AutoCloseable {
     }
 
     public StatsSampler start() {
-        for (Stage stage : Stage.values()) {
-            previous.put(stage, LatencyMetrics.global().stage(stage).snapshot());
-        }
         timer.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
         return this;
     }
@@ -68,14 +63,8 @@ public final class StatsSampler implements AutoCloseable {
         Map<String, double[]> stages = new LinkedHashMap<>();
         double burn = 0;
         for (Stage stage : Stage.values()) {
-            Histogram now = LatencyMetrics.global().stage(stage).snapshot();
-            Histogram last = previous.get(stage);
-            Histogram second = now.copy();
-            // a reset (benchmark warm-up) makes the accumulated histogram smaller than the last snapshot
-            if (last != null && now.getTotalCount() >= last.getTotalCount()) {
-                second.subtract(last);
-            }
-            previous.put(stage, now);
+            // the last second as the merge of its ten closed 100-ms slots: no copy of the since-start histogram
+            AbstractHistogram second = LatencyMetrics.global().stage(stage).window(10);
             long count = second.getTotalCount();
             stages.put(stage.metricName(), new double[] {count, second.getValueAtPercentile(50) / 1e6,
                     second.getValueAtPercentile(99) / 1e6, second.getValueAtPercentile(99.9) / 1e6});
