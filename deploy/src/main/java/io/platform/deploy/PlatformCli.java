@@ -5,6 +5,8 @@ import io.platform.deploy.bench.SensorEvents;
 import io.platform.deploy.node.ConfigException;
 import io.platform.deploy.node.NodeConfig;
 import io.platform.deploy.node.PlatformNode;
+import io.platform.observability.logging.LogClass;
+import io.platform.observability.logging.LogSearch;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,9 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -30,7 +36,7 @@ import picocli.CommandLine.Parameters;
         description = "Low-latency streaming data platform: ingest, process, store and query events.",
         subcommands = {PlatformCli.Up.class, PlatformCli.Demo.class, PlatformCli.Send.class, PlatformCli.Query.class,
                 PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Job.class, PlatformCli.Agent.class, PlatformCli.Profile.class,
-                PlatformCli.Diagnose.class, PlatformCli.Tls.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
+                PlatformCli.Diagnose.class, PlatformCli.Logs.class, PlatformCli.Tls.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
 public final class PlatformCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -455,6 +461,60 @@ public final class PlatformCli implements Runnable {
             String query = from != null ? "from=" + from + (to != null ? "&to=" + to : "") : "last=" + last;
             return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/diagnose?" + query)).GET().build(),
                     HttpResponse.BodyHandlers.ofString()));
+        }
+    }
+
+    @Command(name = "logs", mixinStandardHelpOptions = true, description = "Search a node's JSON log files (works with the node down):"
+            + " by time, class (debug, info, warn, audit), trace id and text; prints matching lines, oldest first.")
+    static final class Logs implements Callable<Integer> {
+        @Option(names = "--log-dir", defaultValue = "./data/logs", description = "the node's log.dir (default ${DEFAULT-VALUE})")
+        Path logDir;
+
+        @Option(names = "--last", description = "only the last N seconds")
+        Long last;
+
+        @Option(names = "--from", description = "start: ISO-8601 (2026-11-24T18:00:00Z) or epoch ms")
+        String from;
+
+        @Option(names = "--to", description = "end (exclusive): ISO-8601 or epoch ms")
+        String to;
+
+        @Option(names = "--class", split = ",", description = "log classes to read: debug, info, warn, audit (default all)")
+        List<String> classes = new ArrayList<>();
+
+        @Option(names = "--trace", description = "only lines logged inside this trace (32 hex digits, as in traceparent)")
+        String traceId;
+
+        @Option(names = "--grep", description = "only lines containing this text")
+        String text;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(logDir)) {
+                System.err.println("no log directory " + logDir.toAbsolutePath() + ": pass the node's log.dir with --log-dir (default <data.dir>/logs)");
+                return 1;
+            }
+            Instant start = last != null ? Instant.now().minusSeconds(last) : instant("--from", from);
+            Set<LogClass> wanted = EnumSet.noneOf(LogClass.class);
+            for (String c : classes) {
+                wanted.add(LogClass.parse(c));
+            }
+            LogSearch.Stats stats = LogSearch.search(logDir,
+                    new LogSearch.Query(start, instant("--to", to), wanted, traceId, text), System.out::println);
+            System.err.printf("%d matching lines; read %d lines in %d hour files, skipped %d hour files outside the range%n",
+                    stats.linesMatched(), stats.linesRead(), stats.filesOpened(), stats.filesSkipped());
+            return 0;
+        }
+
+        private static Instant instant(String option, String value) {
+            if (value == null) {
+                return null;
+            }
+            try {
+                return value.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(value)) : Instant.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(option + " " + value + " is not a time: use ISO-8601 like 2026-11-24T18:00:00Z or epoch milliseconds");
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.platform.deploy.node;
 
+import io.platform.observability.logging.AuditLog;
 import io.platform.processing.aggregation.AggregationJob;
 import io.platform.processing.aggregation.AggregationSettings;
 import java.nio.file.Files;
@@ -107,6 +108,7 @@ final class AggregationJobs implements AutoCloseable {
         }
         JobID id = cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
         jobs.put(stream, id);
+        AuditLog.record("job.start", stream, "job=" + id + " restoredFrom=" + latest.map(Path::toString).orElse("none"));
         return latest.map(Path::toString).orElse(null);
     }
 
@@ -116,7 +118,9 @@ final class AggregationJobs implements AutoCloseable {
         Path target = Files.createDirectories(flinkDir.resolve("savepoints").resolve(stream));
         String location = cluster.triggerSavepoint(id, target.toUri().toString(), false,
                 org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
-        return Path.of(java.net.URI.create(location)).toString();
+        String path = Path.of(java.net.URI.create(location)).toString();
+        AuditLog.record("job.savepoint", stream, "job=" + id + " savepoint=" + path);
+        return path;
     }
 
     /** Cancels {@code stream}'s job; its checkpoints are kept, so {@link #start} resumes where it stopped. */
@@ -124,6 +128,7 @@ final class AggregationJobs implements AutoCloseable {
         JobID id = jobOf(stream);
         cluster.cancelJob(id).get(30, TimeUnit.SECONDS);
         jobs.remove(stream);
+        AuditLog.record("job.cancel", stream, "job=" + id);
     }
 
     private JobID jobOf(String stream) {

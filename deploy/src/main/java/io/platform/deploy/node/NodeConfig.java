@@ -53,6 +53,12 @@ public final class NodeConfig {
         define("clock.reference", "", "host:port of a peer's clock.server.port: this node's event stamps are corrected to that clock; empty = local clock");
         define("clock.sync.interval", "10s", "how often the offset to clock.reference is measured");
         define("connectors.file", "", "JSON file of pull connectors the gateway runs (file tail, HTTP poller); see docs/operations.md; empty: none");
+        define("log.dir", "", "directory of the JSON log files, one per class and hour; empty = <data.dir>/logs");
+        define("log.file.level", "info", "lowest level written to the JSON log files: debug, info or warn (debug also makes Kafka and Flink log more: for investigations)");
+        define("log.retention.debug", "1d", "how long debug log files are kept");
+        define("log.retention.info", "7d", "how long info log files are kept");
+        define("log.retention.warn", "30d", "how long warn and error log files are kept");
+        define("log.retention.audit", "365d", "how long audit log files (schema, job, replay and access changes) are kept");
         define("tracing.tail.slow", "", "tail-based sampling: also export every trace whose local root took at least this long (e.g. 50ms) or failed; empty = head sampling only");
         define("gateway.max-in-flight-events", "500000", "events the gateway holds awaiting Kafka; beyond it HTTP answers 429, TCP stops reading");
     }
@@ -138,6 +144,12 @@ public final class NodeConfig {
         duration("flink.checkpoint.interval");
         duration("query.timeout");
         duration("probe.interval");
+        for (String logClass : new String[] {"debug", "info", "warn", "audit"}) {
+            duration("log.retention." + logClass);
+        }
+        if (!java.util.Set.of("debug", "info", "warn").contains(get("log.file.level"))) {
+            throw new ConfigException("log.file.level=" + get("log.file.level") + " is not a level: use debug, info or warn");
+        }
         bool("probe.enabled");
         bool("gateway.tls.enabled");
         try {
@@ -197,7 +209,7 @@ public final class NodeConfig {
 
     /** Parses {@code value} as a duration; the error names {@code key} and shows {@code example}. */
     static Duration parseDuration(String key, String v, String example) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(v);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(v);
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
             throw new ConfigException(key + "=" + v + " is not a duration: use a positive number with ms, s, m or h, e.g. "
                     + key + "=" + example);
@@ -207,8 +219,15 @@ public final class NodeConfig {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
         };
+    }
+
+    /** Where the JSON log files go: {@code log.dir}, or {@code <data.dir>/logs}. */
+    public Path logDir() {
+        String dir = get("log.dir");
+        return dir.isEmpty() ? dataDir().resolve("logs") : Path.of(dir).toAbsolutePath();
     }
 
     public Path dataDir() {

@@ -1,5 +1,6 @@
 package io.platform.deploy.node;
 
+import ch.qos.logback.classic.Level;
 import io.platform.deploy.kafka.EmbeddedKafkaBroker;
 import io.platform.ingest.dlq.DeadLetterTopic;
 import io.platform.ingest.gateway.BinaryIngestHandler;
@@ -7,6 +8,10 @@ import io.platform.ingest.gateway.ConfluentRegistryApi;
 import io.platform.ingest.gateway.GatewayHttpApi;
 import io.platform.ingest.gateway.InFlightBudget;
 import io.platform.observability.LatencyMetrics;
+import io.platform.observability.logging.JsonLogAppender;
+import io.platform.observability.logging.LogClass;
+import io.platform.observability.logging.LogRetention;
+import io.platform.observability.logging.LogSetup;
 import io.platform.observability.tracing.Tracing;
 import io.platform.observability.dashboard.DashboardRoutes;
 import io.platform.observability.dashboard.StatsSampler;
@@ -92,6 +97,10 @@ public final class PlatformNode implements AutoCloseable {
     private void startAll() throws Exception {
         Path dataDir = config.dataDir();
         Files.createDirectories(dataDir);
+        JsonLogAppender logFiles = LogSetup.install(config.logDir(),
+                logRetention(config), Level.toLevel(config.get("log.file.level")));
+        // popped last on close: the JSON files record the shutdown too
+        started.push(() -> LogSetup.uninstall(logFiles));
         if (!config.get("tracing.otlp-endpoint").isEmpty()) {
             double ratio = Double.parseDouble(config.get("tracing.sample-ratio"));
             String slow = config.get("tracing.tail.slow");
@@ -457,6 +466,15 @@ public final class PlatformNode implements AutoCloseable {
                         : "query     http://" + h + ":" + queryHttpPort() + "  (POST /v1/query, /health, /metrics)\n")
                 + "kafka     " + bootstrapServers + (config.get("kafka.bootstrap").isEmpty() ? "  (embedded KRaft broker)" : "  (external)") + "\n"
                 + "data dir  " + config.dataDir();
+    }
+
+    /** The retention of each log class from {@code log.retention.<class>}. */
+    static LogRetention logRetention(NodeConfig config) {
+        LogRetention retention = new LogRetention();
+        for (LogClass logClass : LogClass.values()) {
+            retention.keep(logClass, config.duration("log.retention." + logClass.key()));
+        }
+        return retention;
     }
 
     @Override

@@ -13,7 +13,7 @@ final class NodeHarness {
     static final String READINGS_SCHEMA = """
             {"type":"record","name":"Reading","namespace":"test","fields":[
               {"name":"device","type":"string"},{"name":"ts","type":"long"},{"name":"temperature","type":"double"}]}""";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private NodeHarness() {
     }

@@ -106,6 +106,32 @@ class PlatformNodeEndToEndTest {
     }
 
     @Test
+    void logsAsJsonWithTheRequestsTraceIdAndKeepsChangesInTheAuditLog() throws Exception {
+        String gateway = NodeHarness.gateway(node);
+        assertEquals(200, NodeHarness.post(gateway + "/v1/schemas/logged", NodeHarness.READINGS_SCHEMA).statusCode());
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        HttpResponse<String> bad = NodeHarness.HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(gateway + "/v1/streams/logged/events"))
+                .header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{not json")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, bad.statusCode(), bad.body());
+
+        Path logDir = node.config().logDir();
+        List<String> traced = new ArrayList<>();
+        io.platform.observability.logging.LogSearch.search(logDir, new io.platform.observability.logging.LogSearch.Query(
+                null, null, null, traceId, null), traced::add);
+        assertEquals(1, traced.size(), "the rejection is logged once, inside the request's trace: " + traced);
+        JsonNode line = JSON.readTree(traced.get(0));
+        assertEquals("WARN", line.get("level").asText());
+        assertTrue(line.get("msg").asText().contains("stream=logged had 1 rejected"), line.toString());
+
+        List<String> audit = new ArrayList<>();
+        io.platform.observability.logging.LogSearch.search(logDir, new io.platform.observability.logging.LogSearch.Query(
+                null, null, java.util.Set.of(io.platform.observability.logging.LogClass.AUDIT), null, "subject=logged"), audit::add);
+        assertTrue(audit.stream().anyMatch(l -> l.contains("action=schema.register subject=logged detail=version=1")), audit.toString());
+        assertTrue(audit.stream().anyMatch(l -> l.contains("action=job.start subject=logged")), "its aggregation job started: " + audit);
+    }
+
+    @Test
     void refusesEventsOfUnknownStreamAndBadSqlWithReasons() throws Exception {
         HttpResponse<String> unknown = NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/nosuch/events", "{\"a\":1}");
         assertEquals(404, unknown.statusCode());

@@ -8,6 +8,7 @@ import io.platform.ingest.gateway.IngestOutcome;
 import io.platform.ingest.gateway.IngestPipeline;
 import io.platform.wire.EventHeaders;
 import io.platform.observability.LatencyMetrics;
+import io.platform.observability.logging.AuditLog;
 import io.platform.wire.TopicNames;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
@@ -142,6 +143,7 @@ public final class DeadLetterTopic {
             producer.commitTransaction();
             LatencyMetrics.global().count("platform.dlq.replays", accepted, "outcome", "replayed");
             LatencyMetrics.global().count("platform.dlq.replays", failedAgain, "outcome", "parked");
+            AuditLog.record("dlq.replay", stream, "replayed=" + accepted + " parked=" + failedAgain + " skipped=" + skipped);
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {

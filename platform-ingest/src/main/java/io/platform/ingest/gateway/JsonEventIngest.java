@@ -1,5 +1,6 @@
 package io.platform.ingest.gateway;
 
+import io.platform.observability.logging.LogRateLimit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +30,9 @@ public final class JsonEventIngest {
     }
 
     private static final int MAX_LISTED_ERRORS = 100;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JsonEventIngest.class);
+    /** Per stream (registered streams only reach it), so one noisy stream does not hide another's rejections. */
+    private final java.util.concurrent.ConcurrentHashMap<String, LogRateLimit> rejectionLogs = new java.util.concurrent.ConcurrentHashMap<>();
     private static final ObjectMapper JSON = new ObjectMapper();
     // events: trailing content after a value is an error, never silently dropped (found by fuzzing)
     private static final ObjectMapper EVENTS = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -66,7 +70,8 @@ public final class JsonEventIngest {
             builder.setParent(Tracing.contextOf(parent));
         }
         Span span = builder.startSpan();
-        try {
+        // current while the request is handled, so log lines about it carry its trace id
+        try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
             return ingestEvents(stream, schema, events, sendTimeNs, Tracing.traceparent(span));
         } finally {
             span.end();
@@ -104,6 +109,10 @@ public final class JsonEventIngest {
             if (outcome.status() != IngestOutcome.Status.ACCEPTED && errors.size() < MAX_LISTED_ERRORS) {
                 errors.addObject().put("index", i).put("status", outcome.status().name().toLowerCase()).put("reason", outcome.reason());
             }
+        }
+        if ((rejected > 0 || failed > 0) && rejectionLogs.computeIfAbsent(stream, ignored -> new LogRateLimit(1_000)).tryAcquire()) {
+            LOG.warn("request to stream={} had {} rejected (dead-lettered) and {} failed of {} events; first: {}", stream, rejected, failed,
+                    outcomes.size(), errors.isEmpty() ? "" : errors.get(0).path("reason").asText());
         }
         answer.put("stream", stream).put("accepted", accepted).put("rejected", rejected).put("failed", failed);
         answer.set("errors", errors);

@@ -3,6 +3,7 @@ package io.platform.ingest.schema;
 import io.platform.wire.TopicNames;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
+import io.platform.observability.logging.AuditLog;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -116,6 +117,7 @@ public final class SchemaRegistry {
             throw new IllegalStateException("interrupted persisting schema", e);
         }
         catalog.apply(defined);
+        AuditLog.record("schema.register", stream, "version=" + version + " id=" + id + " compatibility=" + rule.name());
         return defined;
     }
 
