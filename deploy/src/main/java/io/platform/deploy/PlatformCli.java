@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
         description = "Low-latency streaming data platform: ingest, process, store and query events.",
         subcommands = {PlatformCli.Up.class, PlatformCli.Demo.class, PlatformCli.Send.class, PlatformCli.Query.class,
                 PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Job.class, PlatformCli.Agent.class, PlatformCli.Profile.class,
-                PlatformCli.Diagnose.class, PlatformCli.Logs.class, PlatformCli.Tls.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
+                PlatformCli.Diagnose.class, PlatformCli.Logs.class, PlatformCli.Flows.class, PlatformCli.Tls.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
 public final class PlatformCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -461,6 +461,38 @@ public final class PlatformCli implements Runnable {
             String query = from != null ? "from=" + from + (to != null ? "&to=" + to : "") : "last=" + last;
             return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/diagnose?" + query)).GET().build(),
                     HttpResponse.BodyHandlers.ofString()));
+        }
+    }
+
+    @Command(name = "flows", mixinStandardHelpOptions = true, description = "The sampled traffic of a node's own connections"
+            + " (gateway TCP and Aeron, per flow), largest first: estimated frames and bytes each way and the samples behind them.")
+    static final class Flows implements Callable<Integer> {
+        @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "node URL (default ${DEFAULT-VALUE})")
+        String url;
+
+        @Option(names = "--top", defaultValue = "20", description = "show at most this many flows (default ${DEFAULT-VALUE})")
+        int top;
+
+        @Override
+        public Integer call() throws Exception {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/flows")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return printResponse(response);
+            }
+            com.fasterxml.jackson.databind.JsonNode flows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+            System.out.printf("sampling 1 in %d frames; estimates = samples x rate%n", flows.get("samplingRate").asInt());
+            System.out.printf("%-8s %-28s %-28s %12s %14s %12s %14s %8s%n", "transport", "local", "remote", "frames in", "bytes in",
+                    "frames out", "bytes out", "samples");
+            int shown = 0;
+            for (com.fasterxml.jackson.databind.JsonNode f : flows.get("flows")) {
+                if (shown++ >= top) {
+                    break;
+                }
+                System.out.printf("%-8s %-28s %-28s %12d %14d %12d %14d %8d%n", f.get("transport").asText(), f.get("local").asText(),
+                        f.get("remote").asText(), f.get("framesIn").asLong(), f.get("bytesIn").asLong(), f.get("framesOut").asLong(),
+                        f.get("bytesOut").asLong(), f.get("samples").asLong());
+            }
+            return 0;
         }
     }
 

@@ -53,6 +53,7 @@ public final class NodeConfig {
         define("clock.reference", "", "host:port of a peer's clock.server.port: this node's event stamps are corrected to that clock; empty = local clock");
         define("clock.sync.interval", "10s", "how often the offset to clock.reference is measured");
         define("connectors.file", "", "JSON file of pull connectors the gateway runs (file tail, HTTP poller); see docs/operations.md; empty: none");
+        define("flows.sampling-rate", "64", "per-flow traffic counters of the platform's own TCP and Aeron connections sample one frame in this many (1 = every frame, 0 = off); GET /v1/flows");
         define("log.dir", "", "directory of the JSON log files, one per class and hour; empty = <data.dir>/logs");
         define("log.file.level", "info", "lowest level written to the JSON log files: debug, info or warn (debug also makes Kafka and Flink log more: for investigations)");
         define("log.retention.debug", "1d", "how long debug log files are kept");
@@ -144,6 +145,9 @@ public final class NodeConfig {
         duration("flink.checkpoint.interval");
         duration("query.timeout");
         duration("probe.interval");
+        if (integer("flows.sampling-rate") < 0) {
+            throw new ConfigException("flows.sampling-rate=" + get("flows.sampling-rate") + " must be 0 (off) or more, e.g. 64");
+        }
         for (String logClass : new String[] {"debug", "info", "warn", "audit"}) {
             duration("log.retention." + logClass);
         }

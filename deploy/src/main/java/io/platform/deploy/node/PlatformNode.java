@@ -7,6 +7,7 @@ import io.platform.ingest.gateway.BinaryIngestHandler;
 import io.platform.ingest.gateway.ConfluentRegistryApi;
 import io.platform.ingest.gateway.GatewayHttpApi;
 import io.platform.ingest.gateway.InFlightBudget;
+import io.platform.network.flow.FlowSampler;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.logging.JsonLogAppender;
 import io.platform.observability.logging.LogClass;
@@ -111,6 +112,9 @@ public final class PlatformNode implements AutoCloseable {
             started.push(tracing);
         }
         String host = config.get("bind.host");
+        // before any server binds: connections read the rate when they open
+        FlowSampler.global().setSamplingRate(config.integer("flows.sampling-rate"));
+        FlowRoutes.registerMetrics();
         clock = NodeClock.start(config, host);
         started.push(clock);
         boolean allServices = config.get("node.role").equals("all");
@@ -213,8 +217,10 @@ public final class PlatformNode implements AutoCloseable {
                 .start();
         started.push(sampler);
         DashboardRoutes.install(gatewayHttp, sampler);
+        FlowRoutes.install(gatewayHttp);
         if (queryHttp != null) {
             DashboardRoutes.install(queryHttp, sampler);
+            FlowRoutes.install(queryHttp);
         }
     }
 

@@ -37,7 +37,8 @@ class PlatformNodeEndToEndTest {
     void startNode() throws Exception {
         node = PlatformNode.start(NodeConfig.builder().dataDir(dataDir).ephemeralPorts()
                 .set("aggregation.window", "1s").set("aggregation.out-of-orderness", "100ms")
-                .set("aggregation.idleness", "1s").set("flink.checkpoint.interval", "1s").build());
+                .set("aggregation.idleness", "1s").set("flink.checkpoint.interval", "1s")
+                .set("flows.sampling-rate", "1").build());
     }
 
     @AfterAll
@@ -129,6 +130,33 @@ class PlatformNodeEndToEndTest {
                 null, null, java.util.Set.of(io.platform.observability.logging.LogClass.AUDIT), null, "subject=logged"), audit::add);
         assertTrue(audit.stream().anyMatch(l -> l.contains("action=schema.register subject=logged detail=version=1")), audit.toString());
         assertTrue(audit.stream().anyMatch(l -> l.contains("action=job.start subject=logged")), "its aggregation job started: " + audit);
+    }
+
+    @Test
+    void countsTheGatewaysTcpTrafficPerFlow() throws Exception {
+        int frames = 20;
+        try (io.platform.ingest.client.GatewayClient client = io.platform.ingest.client.GatewayClient.connect(node.host(), node.gatewayTcpPort())) {
+            for (int i = 0; i < frames; i++) {
+                // an unknown stream: refused with a reason, one frame in and one ack out each
+                client.send("noflowstream", new byte[] {0, 0, 0, 0, 1, 2}, 0).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            JsonNode flows = JSON.readTree(NodeHarness.get(NodeHarness.gateway(node) + "/v1/flows").body());
+            assertEquals(1, flows.get("samplingRate").asInt());
+            JsonNode atGateway = null;
+            for (JsonNode flow : flows.get("flows")) {
+                // the newest flow at the gateway's port is this client's (earlier tests' connections are listed too)
+                if (flow.get("transport").asText().equals("tcp") && flow.get("local").asText().endsWith(":" + node.gatewayTcpPort())
+                        && (atGateway == null || flow.get("lastSampledMs").asLong() > atGateway.get("lastSampledMs").asLong())) {
+                    atGateway = flow;
+                }
+            }
+            assertTrue(atGateway != null, flows.toString());
+            assertEquals(frames, atGateway.get("framesIn").asLong(), atGateway.toString());
+            assertEquals(frames, atGateway.get("framesOut").asLong(), "one ack per event frame: " + atGateway);
+            assertTrue(atGateway.get("bytesIn").asLong() > frames * 6L, atGateway.toString());
+        }
+        String metrics = NodeHarness.get(NodeHarness.gateway(node) + "/metrics").body();
+        assertTrue(metrics.contains("platform_flow_bytes_total{direction=\"in\",transport=\"tcp\"}"), "flow totals in Prometheus");
     }
 
     @Test

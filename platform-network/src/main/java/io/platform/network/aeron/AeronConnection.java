@@ -1,5 +1,6 @@
 package io.platform.network.aeron;
 
+import io.platform.network.flow.FlowSampler;
 import io.aeron.Publication;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -21,10 +22,22 @@ final class AeronConnection implements FrameConnection {
     private final Publication publication;
     private final String remote;
     private volatile boolean reading = true;
+    private final FlowSampler.Flow flow;
 
     AeronConnection(Publication publication, String remote) {
+        this(publication, remote, null);
+    }
+
+    /** @param flow the sampled flow its frames are reported to, or null */
+    AeronConnection(Publication publication, String remote, FlowSampler.Flow flow) {
         this.publication = publication;
         this.remote = remote;
+        this.flow = flow;
+    }
+
+    /** The sampled flow of this connection, or null. */
+    FlowSampler.Flow flow() {
+        return flow;
     }
 
     @Override
@@ -39,6 +52,9 @@ final class AeronConnection implements FrameConnection {
             long deadline = System.nanoTime() + MAX_BACK_PRESSURE_NS;
             while (true) {
                 long result = publication.offer(buffer, 0, buffer.capacity());
+                if (result > 0 && flow != null) {
+                    flow.frameOut(buffer.capacity());
+                }
                 if (result > 0 || result == Publication.NOT_CONNECTED || result == Publication.CLOSED
                         || result == Publication.MAX_POSITION_EXCEEDED || System.nanoTime() > deadline) {
                     return;
@@ -56,6 +72,9 @@ final class AeronConnection implements FrameConnection {
         UnsafeBuffer buffer = wrap(frame);
         long result = publication.offer(buffer, 0, buffer.capacity());
         if (result > 0) {
+            if (flow != null) {
+                flow.frameOut(buffer.capacity());
+            }
             frame.release();
             return Offer.SENT;
         }

@@ -1,5 +1,6 @@
 package io.platform.network.aeron;
 
+import io.platform.network.flow.FlowSampler;
 import io.aeron.FragmentAssembler;
 import io.aeron.Image;
 import io.aeron.Publication;
@@ -31,6 +32,8 @@ public final class AeronFrameServer implements AutoCloseable {
     private final String channel;
     private volatile boolean running = true;
     private int currentSession;
+    // the image being polled, read by onMessage on the same poller thread
+    private Image currentImage;
 
     public AeronFrameServer(AeronTransport transport, String channel, int streamId, int maxFrameLength, FrameHandler handler) {
         this.transport = transport;
@@ -61,6 +64,7 @@ public final class AeronFrameServer implements AutoCloseable {
                     continue;
                 }
                 currentSession = image.sessionId();
+                currentImage = image;
                 work += image.poll(assembled, 64);
             }
             idle.idle(work);
@@ -74,12 +78,16 @@ public final class AeronFrameServer implements AutoCloseable {
                 int responseStream = buffer.getInt(offset + AeronFrameLayout.STREAM_ID_OFFSET, java.nio.ByteOrder.BIG_ENDIAN);
                 String channel = buffer.getStringWithoutLengthUtf8(offset + AeronFrameLayout.CHANNEL_OFFSET, length - AeronFrameLayout.CHANNEL_OFFSET);
                 Publication reply = transport.aeron().addPublication(channel, responseStream);
-                updateConnections(map -> map.put(currentSession, new AeronConnection(reply, channel + " stream " + responseStream)));
+                FlowSampler.Flow flow = FlowSampler.global().open("aeron", this.channel + " stream " + subscription.streamId(), currentImage.sourceIdentity());
+                updateConnections(map -> map.put(currentSession, new AeronConnection(reply, channel + " stream " + responseStream, flow)));
             }
             return;
         }
         if (connection == null || length > frame.capacity()) {
             return;
+        }
+        if (connection.flow() != null) {
+            connection.flow().frameIn(length);
         }
         frame.clear();
         buffer.getBytes(offset, frame.array(), 0, length);

@@ -3,6 +3,8 @@ package io.platform.network.tcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -10,6 +12,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.platform.network.FrameConnection;
 import io.platform.network.FrameHandler;
+import io.platform.network.flow.FlowSampler;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,8 +37,48 @@ final class FramePipeline {
         }
         pipeline.addLast(new LengthFieldBasedFrameDecoder(maxFrameLength, 0, 4, 0, 4));
         pipeline.addLast(new LengthFieldPrepender(4));
+        if (FlowSampler.global().enabled()) {
+            // between the codec and the dispatcher, so it sees whole frames both ways
+            pipeline.addLast(new FlowCounting(FlowSampler.global(), tls == null ? "tcp" : "tcp+tls"));
+        }
         pipeline.addLast(new Dispatcher(handler));
     }
+
+    /** Reports every frame in and out of one connection to its sampled flow. */
+    static final class FlowCounting extends ChannelDuplexHandler {
+        private final FlowSampler sampler;
+        private final String transport;
+        private FlowSampler.Flow flow;
+
+        FlowCounting(FlowSampler sampler, String transport) {
+            this.sampler = sampler;
+            this.transport = transport;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            flow = sampler.open(transport, String.valueOf(ctx.channel().localAddress()), String.valueOf(ctx.channel().remoteAddress()));
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (flow != null && msg instanceof ByteBuf frame) {
+                flow.frameIn(LENGTH_PREFIX + frame.readableBytes());
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (flow != null && msg instanceof ByteBuf frame) {
+                flow.frameOut(LENGTH_PREFIX + frame.readableBytes());
+            }
+            ctx.write(msg, promise);
+        }
+    }
+
+    private static final int LENGTH_PREFIX = 4;
 
     static final class Dispatcher extends SimpleChannelInboundHandler<ByteBuf> {
         private final FrameHandler handler;

@@ -55,6 +55,13 @@ class AeronFrameTransportTest {
                 assertTrue(echoed.await(30, TimeUnit.SECONDS), name + ": frames still missing: " + echoed.getCount());
                 long n = (long) threads * framesPerThread;
                 assertEquals(n * (n - 1) / 2, checksum.get());
+                // the server reports its session's frames to the sampled flow table (1 in 64: an estimate)
+                io.platform.network.flow.FlowSampler.FlowRecord flow = io.platform.network.flow.FlowSampler.global().list().stream()
+                        .filter(f -> f.transport().equals("aeron") && f.local().startsWith(channel))
+                        .max(java.util.Comparator.comparingLong(io.platform.network.flow.FlowSampler.FlowRecord::lastSampledMs)).orElseThrow();
+                assertEquals(n, flow.framesIn(), n * 0.15, name + ": " + flow);
+                assertEquals(n, flow.framesOut(), n * 0.15, name + ": " + flow);
+                assertEquals(32.0, (double) flow.bytesIn() / flow.framesIn(), 0.01, "every frame is 32 bytes");
             }
         }
     }
