@@ -142,16 +142,7 @@ public final class FlowSampler {
                 return;
             }
             skipIn = nextSkip();
-            // the lock is taken on sampled frames only (1 in N): the overflow flow is shared by many connections
-            synchronized (this) {
-                // scaled now, by the rate this frame was sampled at
-                int rate = Math.max(1, samplingRate);
-                framesIn += rate;
-                bytesIn += (long) bytes * rate;
-                samples++;
-                transportTotals[0].addAndGet((long) bytes * rate);
-            }
-            sampled();
+            sample(true, bytes);
         }
 
         /** A frame of {@code bytes} sent. */
@@ -160,17 +151,25 @@ public final class FlowSampler {
                 return;
             }
             skipOut = nextSkip();
-            synchronized (this) {
-                int rate = Math.max(1, samplingRate);
-                framesOut += rate;
-                bytesOut += (long) bytes * rate;
-                samples++;
-                transportTotals[1].addAndGet((long) bytes * rate);
-            }
-            sampled();
+            sample(false, bytes);
         }
 
-        private void sampled() {
+        private void sample(boolean in, int bytes) {
+            // scaled now, by the rate this frame was sampled at
+            int rate = Math.max(1, samplingRate);
+            long estimatedBytes = (long) bytes * rate;
+            // the lock is taken on sampled frames only (1 in N): the overflow flow is shared by many connections
+            synchronized (this) {
+                if (in) {
+                    framesIn += rate;
+                    bytesIn += estimatedBytes;
+                } else {
+                    framesOut += rate;
+                    bytesOut += estimatedBytes;
+                }
+                samples++;
+            }
+            transportTotals[in ? 0 : 1].addAndGet(estimatedBytes);
             lastSampledMs = System.currentTimeMillis();
             sampledFrames.incrementAndGet();
         }
