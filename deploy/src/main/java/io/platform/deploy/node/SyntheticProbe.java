@@ -3,11 +3,15 @@ package io.platform.deploy.node;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.platform.ingest.gateway.IngestOutcome;
 import io.platform.ingest.gateway.IngestPipeline;
 import io.platform.ingest.schema.IncompatibleSchemaException;
 import io.platform.ingest.schema.SchemaRegistry;
 import io.platform.observability.LatencyMetrics;
+import io.platform.observability.tracing.Tracing;
 import io.platform.query.exec.QueryEngine;
 import io.platform.wire.EpochClock;
 import io.platform.wire.schema.StreamSchema;
@@ -69,12 +73,17 @@ final class SyntheticProbe implements AutoCloseable {
     long runOnce() {
         String id = UUID.randomUUID().toString();
         long start = System.nanoTime();
-        try {
+        // one trace per probe (when sampled): the event carries it through Kafka, Flink and storage, and the query
+        // that finds the event runs under it, so the whole path of one event shows in one trace
+        Span span = Tracing.global().tracer().spanBuilder("probe").setAttribute(Tracing.STREAM, STREAM).startSpan();
+        try (Scope ignored = span.makeCurrent()) {
             byte[] event = JSON.writeValueAsBytes(java.util.Map.of("probe_id", id, "ts", System.currentTimeMillis()));
-            IngestOutcome outcome = pipeline.ingestJson(schema, JSON.readTree(event), event, EpochClock.nowNs()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            IngestOutcome outcome = pipeline.ingestJson(schema, JSON.readTree(event), event, EpochClock.nowNs(), Tracing.traceparent(span))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (outcome.status() != IngestOutcome.Status.ACCEPTED) {
                 failed.increment();
                 LOG.warn("synthetic probe refused by the gateway reason={}", outcome.reason());
+                span.setStatus(StatusCode.ERROR, outcome.reason());
                 return -1;
             }
             long deadline = start + timeout.toNanos();
@@ -89,9 +98,13 @@ final class SyntheticProbe implements AutoCloseable {
             }
             timedOut.increment();
             LOG.warn("synthetic probe id={} not queryable after {} ms: check Kafka, the storage writer and /metrics", id, timeout.toMillis());
+            span.setStatus(StatusCode.ERROR, "not queryable in time");
         } catch (Exception e) {
             failed.increment();
+            span.setStatus(StatusCode.ERROR, e.toString());
             LOG.warn("synthetic probe failed: {}", e.toString());
+        } finally {
+            span.end();
         }
         return -1;
     }

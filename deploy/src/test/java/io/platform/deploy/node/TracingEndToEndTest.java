@@ -62,4 +62,56 @@ class TracingEndToEndTest {
             assertEquals(batch.getTraceId(), commit.getTraceId());
         }
     }
+
+    @Test
+    void aSyntheticProbeIsOneTraceFromItsEventThroughFlinkAndStorageToTheQueryThatFindsIt() throws Exception {
+        InMemorySpanExporter exporter = InMemorySpanExporter.create();
+        try (Tracing tracing = Tracing.install(exporter, 1.0, "platform-test", false);
+             PlatformNode node = PlatformNode.start(NodeConfig.builder().dataDir(dataDir).ephemeralPorts()
+                     .set("probe.interval", "1s").set("aggregation.window", "1s").set("aggregation.idleness", "1s").build())) {
+            NodeHarness.await("a finished probe span", Duration.ofSeconds(60),
+                    () -> exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("probe") && !s.getStatus().getStatusCode()
+                            .equals(io.opentelemetry.api.trace.StatusCode.ERROR) && hasFlinkSpan(exporter, s.getTraceId())));
+            List<SpanData> spans = exporter.getFinishedSpanItems();
+            SpanData probe = spans.stream().filter(s -> s.getName().equals("probe") && hasFlinkSpan(exporter, s.getTraceId())).findFirst().orElseThrow();
+            List<SpanData> trace = spans.stream().filter(s -> s.getTraceId().equals(probe.getTraceId())).toList();
+            SpanData flink = trace.stream().filter(s -> s.getName().equals("flink.process")).findFirst().orElseThrow();
+            SpanData commit = trace.stream().filter(s -> s.getName().equals("store.commit")).findFirst().orElseThrow(() -> new AssertionError(names(trace)));
+            SpanData query = trace.stream().filter(s -> s.getName().equals("query")).reduce((a, b) -> b).orElseThrow(() -> new AssertionError(names(trace)));
+            assertEquals(probe.getSpanId(), flink.getParentSpanId(), "the Flink job continues the event's trace from its Kafka headers");
+            assertEquals(probe.getSpanId(), commit.getParentSpanId(), "so does the storage writer");
+            assertEquals(probe.getSpanId(), query.getParentSpanId(), "and the query that read the event back runs in it");
+            assertEquals("platform_probe", flink.getAttributes().get(Tracing.STREAM));
+            assertTrue(query.getEndEpochNanos() >= commit.getEndEpochNanos(), "the query that found the row ended after the commit");
+        }
+    }
+
+    @Test
+    void aQueryOverHttpJoinsTheTraceItsClientSent() throws Exception {
+        InMemorySpanExporter exporter = InMemorySpanExporter.create();
+        try (Tracing tracing = Tracing.install(exporter, 1.0, "platform-test", false);
+             PlatformNode node = PlatformNode.start(NodeConfig.builder().dataDir(dataDir).ephemeralPorts().set("probe.enabled", "false").build())) {
+            assertEquals(200, NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/asked", NodeHarness.READINGS_SCHEMA).statusCode());
+            String traceId = "5b8efff798038103d269b633813fc60c";
+            java.net.http.HttpResponse<String> answer = NodeHarness.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(NodeHarness.query(node) + "/v1/query"))
+                    .header("traceparent", "00-" + traceId + "-eee19b7ec3c1b174-01")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("SELECT count(*) FROM asked")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            SpanData query = exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals("query")).findFirst().orElseThrow();
+            assertEquals(traceId, query.getTraceId());
+            assertEquals("eee19b7ec3c1b174", query.getParentSpanId());
+            assertEquals("asked", query.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("db.collection.name")));
+        }
+    }
+
+    private static boolean hasFlinkSpan(InMemorySpanExporter exporter, String traceId) {
+        return exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getTraceId().equals(traceId) && s.getName().equals("flink.process"))
+                && exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getTraceId().equals(traceId) && s.getName().equals("store.commit"));
+    }
+
+    private static List<String> names(List<SpanData> spans) {
+        return spans.stream().map(SpanData::getName).toList();
+    }
 }

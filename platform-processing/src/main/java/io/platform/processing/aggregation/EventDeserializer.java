@@ -2,6 +2,7 @@ package io.platform.processing.aggregation;
 
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
+import io.platform.observability.tracing.Tracing;
 import io.platform.wire.EventHeaders;
 import io.platform.wire.TopicNames;
 import io.platform.wire.WireFormat;
@@ -58,6 +59,9 @@ final class EventDeserializer implements KafkaRecordDeserializationSchema<KeyedE
         }
     }
 
+    // the traceparent of the last traced record, to make one span per traced batch; not part of the job's state
+    private transient byte[] lastTraceparent;
+
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         catalog = catalogFor(bootstrapServers);
@@ -96,11 +100,31 @@ final class EventDeserializer implements KafkaRecordDeserializationSchema<KeyedE
             event.values[i] = v == null ? Double.NaN : ((Number) v).doubleValue();
         }
         LatencyMetrics.global().recordNanos(Stage.PROCESS, (System.currentTimeMillis() - record.timestamp()) * 1_000_000L);
+        continueTrace(record, event.stream);
         out.collect(event);
     }
 
     @Override
     public TypeInformation<KeyedEvent> getProducedType() {
         return TypeInformation.of(KeyedEvent.class);
+    }
+
+    /**
+     * For a record of a traced batch, a {@code flink.process} span under the batch's span: from the record's Kafka
+     * timestamp to its arrival in the job, as the process stage measures it. A batch's records share one traceparent,
+     * so a span is made only when it differs from the previous record's: one span per batch, not per event.
+     */
+    private void continueTrace(ConsumerRecord<byte[], byte[]> record, String stream) {
+        org.apache.kafka.common.header.Header header = record.headers().lastHeader(Tracing.TRACEPARENT);
+        if (header == null || java.util.Arrays.equals(header.value(), lastTraceparent)) {
+            return;
+        }
+        lastTraceparent = header.value();
+        io.opentelemetry.api.trace.SpanContext parent = Tracing.parentOf(lastTraceparent);
+        if (parent != null) {
+            Tracing.global().tracer().spanBuilder("flink.process").setParent(Tracing.contextOf(parent))
+                    .setStartTimestamp(record.timestamp(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .setAttribute(Tracing.STREAM, stream).startSpan().end();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.platform.query.exec;
 
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
+import io.platform.observability.tracing.Tracing;
 import io.platform.query.sql.Expr;
 import io.platform.query.sql.SelectStatement;
 import io.platform.query.sql.SqlException;
@@ -51,6 +52,10 @@ public final class QueryEngine {
      * Parses and plans {@code sql}; errors carry the position of the problem. {@code EXPLAIN <query>} answers the plan;
      * {@code EXPLAIN ANALYZE <query>} runs it and answers the plan with rows scanned, matched, returned and the time.
      */
+    private static final io.opentelemetry.api.common.AttributeKey<String> QUERY_TEXT = io.opentelemetry.api.common.AttributeKey.stringKey("db.query.text");
+    private static final io.opentelemetry.api.common.AttributeKey<String> QUERY_TABLE = io.opentelemetry.api.common.AttributeKey.stringKey("db.collection.name");
+    private static final io.opentelemetry.api.common.AttributeKey<Long> ROWS_SCANNED = io.opentelemetry.api.common.AttributeKey.longKey("platform.rows_scanned");
+
     public PreparedQuery prepare(String sql) throws SqlException {
         Mode mode = Mode.RUN;
         String body = sql;
@@ -276,7 +281,11 @@ public final class QueryEngine {
         /** Runs the query; rows go to {@code sink} as they are ready. */
         public void run(RowSink sink) throws SqlException, IOException {
             long start = System.nanoTime();
-            try {
+            // a child of whatever is current: the HTTP request's traceparent, or a synthetic probe's own trace
+            io.opentelemetry.api.trace.Span span = Tracing.global().tracer().spanBuilder("query")
+                    .setAttribute(QUERY_TEXT, cacheKey.length() > 200 ? cacheKey.substring(0, 200) : cacheKey)
+                    .setAttribute(QUERY_TABLE, statement.table()).startSpan();
+            try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
                 switch (mode) {
                     case EXPLAIN -> {
                         sink.columns(List.of("plan"));
@@ -300,7 +309,12 @@ public final class QueryEngine {
                     }
                     default -> runCached(sink, start);
                 }
+            } catch (SqlException | IOException | RuntimeException e) {
+                span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.getMessage() == null ? e.toString() : e.getMessage());
+                throw e;
             } finally {
+                span.setAttribute(ROWS_SCANNED, rowsScanned);
+                span.end();
                 LatencyMetrics.global().recordNanos(Stage.QUERY, System.nanoTime() - start);
             }
         }

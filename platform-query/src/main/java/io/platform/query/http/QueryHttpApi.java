@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import io.platform.observability.http.ServiceHttpServer;
+import io.platform.observability.tracing.Tracing;
 import io.platform.query.exec.AdmissionControl;
 import io.platform.query.exec.QueryEngine;
 import io.platform.query.exec.RowSink;
@@ -68,7 +69,12 @@ public final class QueryHttpApi {
             error(exchange, 503, "query service busy: all query slots are taken and the queue is full; retry shortly", 1);
             return;
         }
-        try (permit) {
+        String traceparent = exchange.getRequestHeaders().getFirst(Tracing.TRACEPARENT);
+        io.opentelemetry.api.trace.SpanContext parent = traceparent == null ? null
+                : Tracing.parentOf(traceparent.getBytes(StandardCharsets.US_ASCII));
+        // the client's trace, when it sent one, becomes the parent of the query span
+        try (permit; io.opentelemetry.context.Scope ignored = parent == null ? io.opentelemetry.context.Scope.noop()
+                : Tracing.contextOf(parent).makeCurrent()) {
             stream(exchange, prepared);
         }
     }
