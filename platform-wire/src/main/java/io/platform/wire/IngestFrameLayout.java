@@ -14,6 +14,8 @@ package io.platform.wire;
  *                               | streamLength:int8 | stream:UTF-8 | count:int32 | (valueLength:int32 | value)*count
  * batch ack (gateway to client): length:int32 | type:int8 = 4 | correlationId:int64 | accepted:int32 | rejected:int32
  *                               | failed:int32 | reasonLength:int16 | first reason:UTF-8
+ * traced batch (client to gateway): as a batch with type 5 and the W3C traceparent of the client's span after the
+ *                               stream: ... | stream:UTF-8 | traceparent:55 ASCII bytes | count:int32 | ...
  * </pre>
  * A batch is acknowledged once, after Kafka acknowledged every event in it; rejected events are in the dead-letter
  * topic and the ack carries the first reason. Batches amortise framing, syscalls and acks over many events.
@@ -26,6 +28,10 @@ public final class IngestFrameLayout {
     public static final byte TYPE_ACK = 2;
     public static final byte TYPE_EVENT_BATCH = 3;
     public static final byte TYPE_BATCH_ACK = 4;
+    /** A batch whose trace the client started: the gateway's span becomes its child. Acked like a batch. */
+    public static final byte TYPE_TRACED_EVENT_BATCH = 5;
+    /** Length of a W3C traceparent ({@code 00-<32 hex>-<16 hex>-<2 hex>}). */
+    public static final int TRACEPARENT_LENGTH = 55;
 
     public static final int TYPE_OFFSET = 0;
     public static final int CORRELATION_ID_OFFSET = 1;

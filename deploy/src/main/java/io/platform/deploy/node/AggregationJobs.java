@@ -34,6 +34,7 @@ final class AggregationJobs implements AutoCloseable {
     private final Path flinkDir;
     private final AggregationSettings settings;
     private final MiniCluster cluster;
+    private final Map<String, Long> lastCheckpointSeen = new java.util.HashMap<>();
     private final Map<String, JobID> jobs = new ConcurrentHashMap<>();
     private final Map<String, String> restoredFrom = new TreeMap<>();
 
@@ -137,6 +138,27 @@ final class AggregationJobs implements AutoCloseable {
             throw new IllegalArgumentException("no running aggregation job for stream '" + stream + "': see 'platform job list'");
         }
         return id;
+    }
+
+    /**
+     * The end-to-end duration of the checkpoints completed since the previous call, the longest over every job, in
+     * ms; 0 when none completed. Read once a second by the dashboard sampler, whose history the diagnosis correlates
+     * with latency spikes.
+     */
+    synchronized long checkpointMsSinceLastCall() {
+        long longest = 0;
+        for (Map.Entry<String, JobID> job : jobs.entrySet()) {
+            try {
+                org.apache.flink.runtime.checkpoint.CompletedCheckpointStats latest = cluster.getExecutionGraph(job.getValue())
+                        .get(500, TimeUnit.MILLISECONDS).getCheckpointStatsSnapshot().getHistory().getLatestCompletedCheckpoint();
+                if (latest != null && !Long.valueOf(latest.getCheckpointId()).equals(lastCheckpointSeen.put(job.getKey(), latest.getCheckpointId()))) {
+                    longest = Math.max(longest, latest.getEndToEndDuration());
+                }
+            } catch (Exception e) {
+                // a job restarting or finishing has no graph for a moment: no figure this second
+            }
+        }
+        return longest;
     }
 
     /** The checkpoint each stream's job restored from at start, by stream. */

@@ -170,20 +170,27 @@ public final class PlatformNode implements AutoCloseable {
         };
     }
 
-    /** TCP segments retransmitted since the previous call, from /proc/net/snmp (0 where it is not readable). */
-    private static java.util.function.LongSupplier retransmitsPerSecond() {
+    /**
+     * How much the sum of some /proc/net/snmp counters of one protocol grew since the previous call (0 where the file
+     * is not readable), e.g. TCP {@code RetransSegs} or UDP {@code InErrors} and {@code RcvbufErrors}.
+     */
+    private static java.util.function.LongSupplier snmpPerSecond(String protocol, String... counters) {
         long[] last = {-1};
+        String prefix = protocol + ":";
         return () -> {
             long total = -1;
             try {
                 java.util.List<String> lines = java.nio.file.Files.readAllLines(Path.of("/proc/net/snmp"));
                 for (int i = 0; i + 1 < lines.size(); i++) {
-                    if (lines.get(i).startsWith("Tcp:") && lines.get(i + 1).startsWith("Tcp:")) {
+                    if (lines.get(i).startsWith(prefix) && lines.get(i + 1).startsWith(prefix)) {
                         java.util.List<String> names = java.util.List.of(lines.get(i).split("\\s+"));
                         String[] values = lines.get(i + 1).split("\\s+");
-                        int index = names.indexOf("RetransSegs");
-                        if (index > 0 && index < values.length) {
-                            total = Long.parseLong(values[index]);
+                        total = 0;
+                        for (String counter : counters) {
+                            int index = names.indexOf(counter);
+                            if (index > 0 && index < values.length) {
+                                total += Long.parseLong(values[index]);
+                            }
                         }
                         break;
                     }
@@ -207,7 +214,9 @@ public final class PlatformNode implements AutoCloseable {
                         bulkWriters.stream()).mapToLong(StorageWriter::lagRecords).max().orElse(0))
                 .gauge("probe_ms", () -> probe == null ? -1 : probe.lastLatencyMs())
                 .gauge("gc_pause_ms", gcPauseMsPerSecond())
-                .gauge("tcp_retransmits", retransmitsPerSecond())
+                .gauge("tcp_retransmits", snmpPerSecond("Tcp", "RetransSegs"))
+                .gauge("udp_drops", snmpPerSecond("Udp", "InErrors", "RcvbufErrors"))
+                .gauge("checkpoint_ms", () -> aggregationJobs == null ? 0 : aggregationJobs.checkpointMsSinceLastCall())
                 .gauge("dead_letters_per_s", () -> {
                     long total = (long) deadLetters.counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
                     long perSecond = total - lastDeadLetters[0];

@@ -69,7 +69,7 @@ class DashboardBrowserTest {
                 assertTrue(Integer.parseInt(points.group(1)) > 0, "chart drew points");
                 charts++;
             }
-            assertEquals(4, charts, "all four charts rendered");
+            assertEquals(5, charts, "all five charts rendered");
         }
     }
 

@@ -27,6 +27,20 @@ final class NodeHarness {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** One {@link #READINGS_SCHEMA} event in the platform's wire format (magic byte, schema id, Avro body). */
+    static byte[] wireEvent(int schemaId, String device, long ts, double temperature) throws IOException {
+        org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse(READINGS_SCHEMA);
+        org.apache.avro.generic.GenericRecord record = new org.apache.avro.generic.GenericData.Record(schema);
+        record.put("device", device);
+        record.put("ts", ts);
+        record.put("temperature", temperature);
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(body, null);
+        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(schema).write(record, encoder);
+        encoder.flush();
+        return io.platform.wire.WireFormat.encode(schemaId, body.toByteArray());
+    }
+
     /** A body that may throw, run on its own thread by {@link #background}. */
     @FunctionalInterface
     interface Body {

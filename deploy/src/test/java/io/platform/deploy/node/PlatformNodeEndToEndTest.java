@@ -160,6 +160,27 @@ class PlatformNodeEndToEndTest {
     }
 
     @Test
+    void samplesCheckpointDurationsAndUdpDropsEachSecondForTheDiagnosis() throws Exception {
+        // the probe stream's job checkpoints every second here; its durations reach the per-second history
+        NodeHarness.await("a second with a completed checkpoint in /v1/stats", Duration.ofSeconds(30), this::someSecondHadACheckpoint);
+        JsonNode last = JSON.readTree(NodeHarness.get(NodeHarness.gateway(node) + "/v1/stats").body()).get("samples");
+        assertTrue(last.get(last.size() - 1).get("gauges").has("udp_drops"), last.get(last.size() - 1).toString());
+    }
+
+    private boolean someSecondHadACheckpoint() {
+        try {
+            for (JsonNode sample : JSON.readTree(NodeHarness.get(NodeHarness.gateway(node) + "/v1/stats").body()).get("samples")) {
+                if (sample.get("gauges").path("checkpoint_ms").asDouble() > 0) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void refusesEventsOfUnknownStreamAndBadSqlWithReasons() throws Exception {
         HttpResponse<String> unknown = NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/nosuch/events", "{\"a\":1}");
         assertEquals(404, unknown.statusCode());
@@ -178,18 +199,9 @@ class PlatformNodeEndToEndTest {
     void shouldAcceptBinaryFramesAndDeadLetterCorruptOnesWithReasons() throws Exception {
         HttpResponse<String> registered = NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/frames", NodeHarness.READINGS_SCHEMA);
         int schemaId = JSON.readTree(registered.body()).get("id").asInt();
-        org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse(NodeHarness.READINGS_SCHEMA);
-        org.apache.avro.generic.GenericRecord record = new org.apache.avro.generic.GenericData.Record(schema);
-        record.put("device", "bin");
-        record.put("ts", 1_700_000_000_000L);
-        record.put("temperature", 7.5);
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-        org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(body, null);
-        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(schema).write(record, encoder);
-        encoder.flush();
-        byte[] valid = io.platform.wire.WireFormat.encode(schemaId, body.toByteArray());
+        byte[] valid = NodeHarness.wireEvent(schemaId, "bin", 1_700_000_000_000L, 7.5);
         byte[] truncated = java.util.Arrays.copyOf(valid, valid.length - 4);
-        byte[] wrongSchema = io.platform.wire.WireFormat.encode(999_999, body.toByteArray());
+        byte[] wrongSchema = NodeHarness.wireEvent(999_999, "bin", 1_700_000_000_000L, 7.5);
         byte[] badMagic = valid.clone();
         badMagic[0] = 7;
         try (io.platform.ingest.client.GatewayClient client = io.platform.ingest.client.GatewayClient.connect(node.host(), node.gatewayTcpPort())) {
@@ -261,13 +273,7 @@ class PlatformNodeEndToEndTest {
         int schemaId = JSON.readTree(registered.body()).get("id").asInt();
         byte[][] values = new byte[3][];
         for (int i = 0; i < 3; i++) {
-            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-            org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(body, null);
-            encoder.writeString("aeron-" + i);
-            encoder.writeLong(1_700_000_000_000L + i);
-            encoder.writeDouble(i);
-            encoder.flush();
-            values[i] = io.platform.wire.WireFormat.encode(schemaId, body.toByteArray());
+            values[i] = NodeHarness.wireEvent(schemaId, "aeron-" + i, 1_700_000_000_000L + i, i);
         }
         java.util.concurrent.CompletableFuture<String> ack = new java.util.concurrent.CompletableFuture<>();
         try (io.platform.ingest.client.GatewayClient client = io.platform.ingest.client.GatewayClient.connect(replies ->
@@ -294,13 +300,7 @@ class PlatformNodeEndToEndTest {
     void validatesRecordsProducedStraightToKafkaAndDeadLettersTheRest() throws Exception {
         HttpResponse<String> registered = NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/direct", NodeHarness.READINGS_SCHEMA);
         int schemaId = JSON.readTree(registered.body()).get("id").asInt();
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-        org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(body, null);
-        encoder.writeString("kafka-client");
-        encoder.writeLong(1_700_000_000_000L);
-        encoder.writeDouble(3.25);
-        encoder.flush();
-        byte[] valid = io.platform.wire.WireFormat.encode(schemaId, body.toByteArray());
+        byte[] valid = NodeHarness.wireEvent(schemaId, "kafka-client", 1_700_000_000_000L, 3.25);
         Properties props = io.platform.deploy.node.PlatformNode.producerProps(node.bootstrapServers(), 0);
         try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props)) {
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(TopicNames.ingest("direct"), "kafka-client".getBytes(), valid)).get();

@@ -106,6 +106,39 @@ class TracingEndToEndTest {
         }
     }
 
+    @Test
+    void aBinaryBatchCarriesItsClientsTraceOverTcp() throws Exception {
+        InMemorySpanExporter exporter = InMemorySpanExporter.create();
+        try (Tracing tracing = Tracing.install(exporter, 1.0, "platform-test", false);
+             PlatformNode node = PlatformNode.start(NodeConfig.builder().dataDir(dataDir).ephemeralPorts().set("probe.enabled", "false").build())) {
+            java.net.http.HttpResponse<String> registered = NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/bintraced", NodeHarness.READINGS_SCHEMA);
+            int schemaId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(registered.body()).get("id").asInt();
+            byte[] value = NodeHarness.wireEvent(schemaId, "dev", 1_700_000_000_000L, 3.5);
+            String traceId = "7f3a9d1c2b4e5f60718293a4b5c6d7e8";
+            byte[] traceparent = ("00-" + traceId + "-1a2b3c4d5e6f7081-01").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.util.concurrent.CompletableFuture<int[]> acked = new java.util.concurrent.CompletableFuture<>();
+            try (io.platform.ingest.client.GatewayClient client = io.platform.ingest.client.GatewayClient.connect(node.host(), node.gatewayTcpPort())) {
+                client.setAckListener(new io.platform.ingest.client.GatewayClient.AckListener() {
+                    @Override
+                    public void onAck(long correlationId, byte status, String reason) {
+                    }
+
+                    @Override
+                    public void onBatchAck(long correlationId, int accepted, int rejected, int failed, String firstReason) {
+                        acked.complete(new int[] {accepted, rejected, failed});
+                    }
+                });
+                client.sendBatch("bintraced", new byte[][] {value, value}, 2, 0, 1, traceparent);
+                assertEquals(2, acked.get(30, java.util.concurrent.TimeUnit.SECONDS)[0], "both events accepted");
+            }
+            NodeHarness.await("a store.commit span in the client's trace", Duration.ofSeconds(30),
+                    () -> exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("store.commit") && s.getTraceId().equals(traceId)));
+            SpanData batch = exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals("ingest.tcp.batch")).findFirst().orElseThrow();
+            assertEquals(traceId, batch.getTraceId());
+            assertEquals("1a2b3c4d5e6f7081", batch.getParentSpanId(), "the gateway's batch span is the client span's child");
+        }
+    }
+
     private static boolean hasFlinkSpan(InMemorySpanExporter exporter, String traceId) {
         return exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getTraceId().equals(traceId) && s.getName().equals("flink.process"))
                 && exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getTraceId().equals(traceId) && s.getName().equals("store.commit"));

@@ -101,12 +101,29 @@ public final class GatewayClient implements AutoCloseable {
      * @param values wire-format values; the first {@code count} are sent
      */
     public void sendBatch(String stream, byte[][] values, int count, long sendTimeNs, long correlationId) {
+        sendBatch(stream, values, count, sendTimeNs, correlationId, null);
+    }
+
+    /**
+     * As above, in the trace of the client's span whose W3C {@code traceparent} is given (e.g. from
+     * {@code Tracing.traceparent(span)}): the gateway's batch span and everything after it join that trace.
+     * Null sends a plain batch.
+     */
+    public void sendBatch(String stream, byte[][] values, int count, long sendTimeNs, long correlationId, byte[] traceparent) {
+        if (traceparent != null && traceparent.length != IngestFrameLayout.TRACEPARENT_LENGTH) {
+            throw new IllegalArgumentException("a traceparent is " + IngestFrameLayout.TRACEPARENT_LENGTH + " bytes (00-<trace id>-<span id>-<flags>), got "
+                    + traceparent.length);
+        }
         byte[] name = streamName(stream);
-        int bodyLength = 4;
+        int bodyLength = 4 + (traceparent == null ? 0 : traceparent.length);
         for (int i = 0; i < count; i++) {
             bodyLength += 4 + values[i].length;
         }
-        ByteBuf frame = frameHeader(IngestFrameLayout.TYPE_EVENT_BATCH, correlationId, sendTimeNs, name, bodyLength);
+        ByteBuf frame = frameHeader(traceparent == null ? IngestFrameLayout.TYPE_EVENT_BATCH : IngestFrameLayout.TYPE_TRACED_EVENT_BATCH,
+                correlationId, sendTimeNs, name, bodyLength);
+        if (traceparent != null) {
+            frame.writeBytes(traceparent);
+        }
         frame.writeInt(count);
         for (int i = 0; i < count; i++) {
             frame.writeInt(values[i].length);

@@ -32,8 +32,9 @@ public final class BinaryIngestHandler implements FrameHandler {
     public void onFrame(FrameConnection connection, ByteBuf frame) {
         int length = frame.readableBytes();
         int base = frame.readerIndex();
-        if (length > IngestFrameLayout.STREAM_OFFSET && frame.getByte(base + IngestFrameLayout.TYPE_OFFSET) == IngestFrameLayout.TYPE_EVENT_BATCH) {
-            onBatch(connection, frame, base, length);
+        byte type = length > IngestFrameLayout.STREAM_OFFSET ? frame.getByte(base + IngestFrameLayout.TYPE_OFFSET) : 0;
+        if (type == IngestFrameLayout.TYPE_EVENT_BATCH || type == IngestFrameLayout.TYPE_TRACED_EVENT_BATCH) {
+            onBatch(connection, frame, base, length, type == IngestFrameLayout.TYPE_TRACED_EVENT_BATCH);
             return;
         }
         if (length < IngestFrameLayout.STREAM_OFFSET || frame.getByte(base + IngestFrameLayout.TYPE_OFFSET) != IngestFrameLayout.TYPE_EVENT) {
@@ -62,13 +63,15 @@ public final class BinaryIngestHandler implements FrameHandler {
         });
     }
 
-    private void onBatch(FrameConnection connection, ByteBuf frame, int base, int length) {
+    private void onBatch(FrameConnection connection, ByteBuf frame, int base, int length, boolean traced) {
         long correlationId = frame.getLong(base + IngestFrameLayout.CORRELATION_ID_OFFSET);
         long sendTimeNs = frame.getLong(base + IngestFrameLayout.SEND_TIME_OFFSET);
         int streamLength = frame.getUnsignedByte(base + IngestFrameLayout.STREAM_LENGTH_OFFSET);
-        int countOffset = IngestFrameLayout.STREAM_OFFSET + streamLength;
+        int traceOffset = IngestFrameLayout.STREAM_OFFSET + streamLength;
+        int countOffset = traceOffset + (traced ? IngestFrameLayout.TRACEPARENT_LENGTH : 0);
         if (streamLength == 0 || countOffset + 4 > length) {
-            new BatchAck(connection, correlationId, 0, null, null).malformed("malformed batch frame: no room for stream name and count in " + length + " bytes");
+            new BatchAck(connection, correlationId, 0, null, null).malformed("malformed batch frame: no room for stream name"
+                    + (traced ? ", traceparent" : "") + " and count in " + length + " bytes");
             return;
         }
         String stream = frame.toString(base + IngestFrameLayout.STREAM_OFFSET, streamLength, StandardCharsets.UTF_8);
@@ -90,8 +93,18 @@ public final class BinaryIngestHandler implements FrameHandler {
         }
         pipeline.recordTransport(sendTimeNs);
         budget.acquire(count, connection);
-        Span span = Tracing.global().tracer().spanBuilder("ingest.tcp.batch").setAttribute(Tracing.STREAM, stream)
-                .setAttribute(Tracing.EVENTS, (long) count).startSpan();
+        io.opentelemetry.api.trace.SpanBuilder builder = Tracing.global().tracer().spanBuilder("ingest.tcp.batch")
+                .setAttribute(Tracing.STREAM, stream).setAttribute(Tracing.EVENTS, (long) count);
+        if (traced) {
+            byte[] clientTrace = new byte[IngestFrameLayout.TRACEPARENT_LENGTH];
+            frame.getBytes(base + traceOffset, clientTrace);
+            io.opentelemetry.api.trace.SpanContext parent = Tracing.parentOf(clientTrace);
+            if (parent != null) {
+                // a malformed traceparent only loses the link; the events are ingested all the same
+                builder.setParent(Tracing.contextOf(parent));
+            }
+        }
+        Span span = builder.startSpan();
         byte[] traceparent = Tracing.traceparent(span);
         BatchAck ack = new BatchAck(connection, correlationId, count, budget, span);
         IngestPipeline.WireBatch lookups = pipeline.new WireBatch(stream);

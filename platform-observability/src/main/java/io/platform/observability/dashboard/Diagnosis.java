@@ -7,8 +7,10 @@ import java.util.Map;
 
 /**
  * Finds the seconds where end_to_end latency spiked and names the likely cause from what else moved in the same
- * second: a GC pause, storage falling behind Kafka, TCP retransmits, back-pressure from Kafka, or the stage whose p99
- * rose most (produce_ack: Kafka; process: Flink; store_commit: the disk). Stateless; thread-safe.
+ * second: a GC pause, storage falling behind Kafka, a long Flink checkpoint, TCP retransmits, UDP packets dropped,
+ * back-pressure from Kafka, or the stage whose p99 rose most (produce_ack: Kafka; process: Flink; store_commit: the
+ * disk). Signals are checked in that order and the first that moved names the cause; every one that moved is listed
+ * as evidence. Stateless; thread-safe.
  */
 public final class Diagnosis {
     /** One spike and what explains it. */
@@ -34,6 +36,8 @@ public final class Diagnosis {
             stageMedians.put(stage, median(window.stream().mapToDouble(s -> p99(s, stage)).toArray()));
         }
         double medianLag = median(window.stream().mapToDouble(s -> s.gauges().getOrDefault("storage_lag", 0.0)).toArray());
+        // checkpoints complete every few seconds, so the typical one is the median of the seconds that had one
+        double medianCheckpoint = median(window.stream().mapToDouble(s -> s.gauges().getOrDefault("checkpoint_ms", 0.0)).filter(v -> v > 0).toArray());
         for (StatsSampler.Sample s : window) {
             double p99 = p99(s, "end_to_end");
             if (p99 < Math.max(2 * medianP99, objectiveMs)) {
@@ -51,10 +55,20 @@ public final class Diagnosis {
                 cause = cause == null ? "storage writer behind Kafka" : cause;
                 evidence.add(String.format("storage lag %.0f records (median %.0f)", lag, medianLag));
             }
+            double checkpoint = s.gauges().getOrDefault("checkpoint_ms", 0.0);
+            if (checkpoint >= Math.max(200, 3 * medianCheckpoint)) {
+                cause = cause == null ? "Flink checkpoint" : cause;
+                evidence.add(String.format("a checkpoint completed taking %.0f ms (median %.0f ms)", checkpoint, medianCheckpoint));
+            }
             double retransmits = s.gauges().getOrDefault("tcp_retransmits", 0.0);
             if (retransmits > 0) {
                 cause = cause == null ? "network retransmits" : cause;
                 evidence.add(String.format("%.0f TCP segments retransmitted", retransmits));
+            }
+            double udpDrops = s.gauges().getOrDefault("udp_drops", 0.0);
+            if (udpDrops > 0) {
+                cause = cause == null ? "packet loss (UDP receive errors)" : cause;
+                evidence.add(String.format("%.0f UDP datagrams dropped on receive (buffer full or bad checksum)", udpDrops));
             }
             String worstStage = null;
             double worstRatio = 1;

@@ -11,6 +11,11 @@ import org.junit.jupiter.api.Test;
 
 class DiagnosisTest {
     private static StatsSampler.Sample sample(long t, double e2eP99, double produceAckP99, double storeP99, double gcMs, double lag, double retransmits) {
+        return sample(t, e2eP99, produceAckP99, storeP99, gcMs, lag, retransmits, 0, 0);
+    }
+
+    private static StatsSampler.Sample sample(long t, double e2eP99, double produceAckP99, double storeP99, double gcMs, double lag,
+                                              double retransmits, double checkpointMs, double udpDrops) {
         Map<String, double[]> stages = new LinkedHashMap<>();
         stages.put("transport", new double[] {1000, 0.1, 1, 2});
         stages.put("produce_ack", new double[] {1000, 1, produceAckP99, produceAckP99});
@@ -21,6 +26,8 @@ class DiagnosisTest {
         gauges.put("gc_pause_ms", gcMs);
         gauges.put("storage_lag", lag);
         gauges.put("tcp_retransmits", retransmits);
+        gauges.put("checkpoint_ms", checkpointMs);
+        gauges.put("udp_drops", udpDrops);
         return new StatsSampler.Sample(t, stages, gauges, 0);
     }
 
@@ -41,6 +48,24 @@ class DiagnosisTest {
         assertEquals("storage writer behind Kafka", findings.get(2).likelyCause());
         assertEquals("network retransmits", findings.get(3).likelyCause());
         assertTrue(findings.get(1).evidence().get(0).contains("produce_ack p99 60.0 ms"), findings.get(1).evidence().toString());
+    }
+
+    @Test
+    void namesALongCheckpointAndUdpLossButNotAnOrdinaryCheckpoint() {
+        List<StatsSampler.Sample> samples = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            // a 60 ms checkpoint completes every 5 s: normal, never a cause
+            samples.add(sample(i * 1000L, 10, 5, 1, 0, 10, 0, i % 5 == 0 ? 60 : 0, 0));
+        }
+        samples.set(15, sample(15_000, 90, 5, 1, 0, 10, 0, 60, 0));       // a spike during an ordinary checkpoint
+        samples.set(25, sample(25_000, 150, 5, 1, 0, 10, 0, 1_400, 0));   // a 1.4 s checkpoint
+        samples.set(35, sample(35_000, 70, 5, 1, 0, 10, 0, 0, 340));      // UDP receive drops
+        List<Diagnosis.Finding> findings = Diagnosis.analyze(samples, 0, 60_000, 50);
+        assertEquals(3, findings.size(), findings.toString());
+        assertTrue(!findings.get(0).likelyCause().equals("Flink checkpoint"), "60 ms is this job's normal checkpoint: " + findings.get(0));
+        assertEquals("Flink checkpoint", findings.get(1).likelyCause());
+        assertTrue(findings.get(1).evidence().get(0).contains("1400 ms (median 60 ms)"), findings.get(1).evidence().toString());
+        assertEquals("packet loss (UDP receive errors)", findings.get(2).likelyCause());
     }
 
     @Test
