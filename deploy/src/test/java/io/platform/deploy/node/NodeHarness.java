@@ -41,6 +41,22 @@ final class NodeHarness {
         return io.platform.wire.WireFormat.encode(schemaId, body.toByteArray());
     }
 
+    /** Completes with {correlation id, accepted, rejected, failed} of the next batch ack {@code client} receives. */
+    static java.util.concurrent.CompletableFuture<int[]> nextBatchAck(io.platform.ingest.client.GatewayClient client) {
+        java.util.concurrent.CompletableFuture<int[]> ack = new java.util.concurrent.CompletableFuture<>();
+        client.setAckListener(new io.platform.ingest.client.GatewayClient.AckListener() {
+            @Override
+            public void onAck(long correlationId, byte status, String reason) {
+            }
+
+            @Override
+            public void onBatchAck(long correlationId, int accepted, int rejected, int failed, String firstReason) {
+                ack.complete(new int[] {(int) correlationId, accepted, rejected, failed});
+            }
+        });
+        return ack;
+    }
+
     /** A body that may throw, run on its own thread by {@link #background}. */
     @FunctionalInterface
     interface Body {

@@ -214,18 +214,8 @@ class PlatformNodeEndToEndTest {
             assertTrue(client.send("nosuch", valid, 0).get(10, java.util.concurrent.TimeUnit.SECONDS).reason().contains("unknown stream=nosuch"));
         }
         // a batch frame: one ack for all its events; an invalid event in it is dead-lettered and counted as rejected
-        java.util.concurrent.CompletableFuture<int[]> batchAck = new java.util.concurrent.CompletableFuture<>();
         try (io.platform.ingest.client.GatewayClient client = io.platform.ingest.client.GatewayClient.connect(node.host(), node.gatewayTcpPort())) {
-            client.setAckListener(new io.platform.ingest.client.GatewayClient.AckListener() {
-                @Override
-                public void onAck(long correlationId, byte status, String reason) {
-                }
-
-                @Override
-                public void onBatchAck(long correlationId, int accepted, int rejected, int failed, String firstReason) {
-                    batchAck.complete(new int[] {(int) correlationId, accepted, rejected, failed});
-                }
-            });
+            java.util.concurrent.CompletableFuture<int[]> batchAck = NodeHarness.nextBatchAck(client);
             client.sendBatch("frames", new byte[][] {valid, valid, truncated, valid}, 4, System.currentTimeMillis() * 1_000_000L, 77);
             assertEquals("[77, 3, 1, 0]", java.util.Arrays.toString(batchAck.get(10, java.util.concurrent.TimeUnit.SECONDS)));
         }

@@ -116,20 +116,10 @@ class TracingEndToEndTest {
             byte[] value = NodeHarness.wireEvent(schemaId, "dev", 1_700_000_000_000L, 3.5);
             String traceId = "7f3a9d1c2b4e5f60718293a4b5c6d7e8";
             byte[] traceparent = ("00-" + traceId + "-1a2b3c4d5e6f7081-01").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            java.util.concurrent.CompletableFuture<int[]> acked = new java.util.concurrent.CompletableFuture<>();
             try (io.platform.ingest.client.GatewayClient client = io.platform.ingest.client.GatewayClient.connect(node.host(), node.gatewayTcpPort())) {
-                client.setAckListener(new io.platform.ingest.client.GatewayClient.AckListener() {
-                    @Override
-                    public void onAck(long correlationId, byte status, String reason) {
-                    }
-
-                    @Override
-                    public void onBatchAck(long correlationId, int accepted, int rejected, int failed, String firstReason) {
-                        acked.complete(new int[] {accepted, rejected, failed});
-                    }
-                });
+                java.util.concurrent.CompletableFuture<int[]> acked = NodeHarness.nextBatchAck(client);
                 client.sendBatch("bintraced", new byte[][] {value, value}, 2, 0, 1, traceparent);
-                assertEquals(2, acked.get(30, java.util.concurrent.TimeUnit.SECONDS)[0], "both events accepted");
+                assertEquals("[1, 2, 0, 0]", java.util.Arrays.toString(acked.get(30, java.util.concurrent.TimeUnit.SECONDS)), "both events accepted");
             }
             NodeHarness.await("a store.commit span in the client's trace", Duration.ofSeconds(30),
                     () -> exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("store.commit") && s.getTraceId().equals(traceId)));
