@@ -886,6 +886,10 @@ public final class PlatformCli implements Runnable {
             @Option(names = "--sample-ratio", defaultValue = "0.01", description = "share of batches traced while ON (default ${DEFAULT-VALUE})")
             double sampleRatio;
 
+            @Option(names = "--phases", defaultValue = "6", description = "ON/OFF phases, an even number, in the order ON OFF OFF ON ON OFF ...;"
+                    + " more phases give steadier medians on a noisy host (default ${DEFAULT-VALUE})")
+            int phases;
+
             @Option(names = "--collection-only", description = "only add up what metrics collection costs in CPU at --rate (recordings x cost of one,"
                     + " ticker and sampler threads, scrapes), without the ON/OFF phases")
             boolean collectionOnly;
@@ -899,9 +903,12 @@ public final class PlatformCli implements Runnable {
                     System.out.printf("bench observability (node.role=" + config.get("node.role") + "): %d/s, warmup %ds + %ds per measurement, trace ratio %.3f%n", rate, warmupSeconds, durationSeconds, sampleRatio);
                     io.platform.deploy.bench.ObservabilityBench bench = new io.platform.deploy.bench.ObservabilityBench(node, System.out);
                     if (collectionOnly) {
-                        bench.collectionCost(rate, durationSeconds);
+                        bench.collectionCost(rate, warmupSeconds, durationSeconds);
                     } else {
-                        bench.run(rate, warmupSeconds, durationSeconds, sampleRatio);
+                        if (phases < 2 || phases % 2 != 0) {
+                            throw new CommandLine.ParameterException(new CommandLine(this), "--phases must be an even number of at least 2, got " + phases);
+                        }
+                        bench.run(rate, warmupSeconds, durationSeconds, sampleRatio, phases);
                     }
                 }
                 return 0;

@@ -1,7 +1,6 @@
 package io.platform.observability;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.IntCountsHistogram;
@@ -9,9 +8,10 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Latency of one stage. Writers call {@link #recordNanos} from any thread without locks (HdrHistogram's
- * {@link Recorder} is wait-free for writers, the count and total are {@link LongAdder}s); readers take snapshots,
+ * {@link Recorder} is wait-free for writers: two uncontended atomic increments and an array write); readers take snapshots,
  * which fold the recorder's interval into an accumulated histogram under a lock that writers never touch. The
- * Micrometer timer of the stage reads the count and total at scrape time, so it costs nothing per event.
+ * Micrometer timer of the stage reads the count and total at scrape time from the since-start histogram (the total
+ * from its mean, within its 0.1%), so they cost nothing per event or tick; a {@link #reset} carries them over.
  *
  * <p>High resolution: every {@link #TICK_MS} ms {@link #tick()} closes a slot, so the last {@link #SLOTS} slots
  * (10 s) are kept as histograms of their own. A window (the last second, the last 10 s) is the merge of its slots,
@@ -28,8 +28,11 @@ public final class StageLatency {
 
     private final Stage stage;
     private final Recorder recorder = new Recorder(MAX_TRACKABLE_NS, 3);
-    private final LongAdder count = new LongAdder();
-    private final LongAdder totalNanos = new LongAdder();
+    // set by writers when they find it clear (once per tick, not per event), cleared by the drain
+    private volatile boolean recordedSinceDrain;
+    // what the since-start histogram held before each reset: Prometheus counters never go back
+    private long countBeforeReset;
+    private double totalNanosBeforeReset;
     private final Histogram accumulated = new Histogram(MAX_TRACKABLE_NS, 3);
     private Histogram interval;
 
@@ -39,7 +42,6 @@ public final class StageLatency {
     private final AbstractHistogram[] slots = new AbstractHistogram[SLOTS];
     private AbstractHistogram open = slotHistogram();
     private long ticks;
-    private long countAtLastDrain;
     private long windowsComputedAtTick = -1;
     private final AbstractHistogram[] windows = new AbstractHistogram[SLOTS + 1];
 
@@ -70,8 +72,9 @@ public final class StageLatency {
         }
         long value = Math.min(Math.max(nanos, 0L), MAX_TRACKABLE_NS);
         recorder.recordValue(value);
-        count.increment();
-        totalNanos.add(value);
+        if (!recordedSinceDrain) {
+            recordedSinceDrain = true;
+        }
     }
 
     /** Turns latency recording of every stage on or off, to measure its cost against nothing. */
@@ -79,14 +82,17 @@ public final class StageLatency {
         recording = on;
     }
 
-    /** Events recorded since start (never reset: Prometheus counters only grow). */
-    public long count() {
-        return count.sum();
+    /** Events recorded since start (never reset: Prometheus counters only grow). Thread-safe. */
+    public synchronized long count() {
+        drain();
+        return countBeforeReset + accumulated.getTotalCount();
     }
 
     /** Sum of all recorded latencies since start, in nanoseconds. */
-    public long totalNanos() {
-        return totalNanos.sum();
+    public synchronized long totalNanos() {
+        drain();
+        // the mean walks the recorded buckets once: a scrape's cost, never a recording's
+        return (long) (totalNanosBeforeReset + accumulated.getMean() * accumulated.getTotalCount());
     }
 
     /** A copy of everything recorded since start or the last {@link #reset}. Thread-safe. */
@@ -98,6 +104,8 @@ public final class StageLatency {
     /** Forgets everything recorded so far, e.g. at the end of a benchmark's warm-up. Thread-safe. */
     public synchronized void reset() {
         drain();
+        countBeforeReset += accumulated.getTotalCount();
+        totalNanosBeforeReset += accumulated.getMean() * accumulated.getTotalCount();
         accumulated.reset();
     }
 
@@ -149,13 +157,17 @@ public final class StageLatency {
     }
 
     private void drain() {
-        long counted = count.sum();
-        if (counted == countAtLastDrain && interval != null) {
+        if (!recordedSinceDrain && interval != null) {
             // nothing recorded since the last drain (an idle stage): skip flipping and merging ~270 KiB of counts
             return;
         }
-        countAtLastDrain = counted;
+        // cleared before the flip: a writer records first and then sets the flag, so a value recorded after the flip
+        // sets it again and is drained next time
+        recordedSinceDrain = false;
         interval = recorder.getIntervalHistogram(interval);
+        if (interval.getTotalCount() == 0) {
+            return;
+        }
         accumulated.add(interval);
         open.add(interval);
     }

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code platform bench observability}: what the platform's own observability costs. On one node, after an
  * unmeasured warm-up, ON (per-stage latency histograms recorded, tracing sampled at the configured ratio into an
  * exporter that counts and drops spans) and OFF (no stage recording, no-op tracer) phases in the order ON OFF OFF ON
- * ON OFF (drift cancels); each measures the client's ack p99 at a fixed rate, then saturating throughput; medians. Client-side latency is measured by the load generator itself, so it exists in both.
+ * ON OFF OFF ON ... (drift cancels); each measures the client's ack p99 at a fixed rate, then saturating throughput; medians. Client-side latency is measured by the load generator itself, so it exists in both.
  */
 public final class ObservabilityBench {
     private record Phase(boolean on, double eventsPerSecond, double ackP99Ms) {
@@ -40,7 +40,8 @@ public final class ObservabilityBench {
         this.out = out;
     }
 
-    public void run(int rate, int warmupSeconds, int durationSeconds, double sampleRatio) throws Exception {
+    /** @param phaseCount how many ON/OFF phases, in the order ON OFF OFF ON ON OFF OFF ON ...: even, at least 2 */
+    public void run(int rate, int warmupSeconds, int durationSeconds, double sampleRatio, int phaseCount) throws Exception {
         AtomicLong exported = new AtomicLong();
         SpanExporter counting = new SpanExporter() {
             @Override
@@ -63,7 +64,9 @@ public final class ObservabilityBench {
         // JIT, page cache and broker settle first, so the first measured phase is not the slow one for that reason
         out.println("warming up (unmeasured saturating run) ...");
         new EndToEndBench(node, out).gateway(0, 0, Math.max(10, warmupSeconds * 2), false);
-        for (boolean on : new boolean[] {true, false, false, true, true, false}) {
+        for (int i = 0; i < phaseCount; i++) {
+            // ABBA ABBA...: a linear drift of the machine over the run cancels out of the medians
+            boolean on = i % 4 == 0 || i % 4 == 3;
             StageLatency.setRecording(on);
             Tracing tracing = on ? Tracing.install(counting, sampleRatio, "platform-bench", true) : null;
             try {
@@ -86,9 +89,9 @@ public final class ObservabilityBench {
         double offRate = median(phases, false, Phase::eventsPerSecond);
         double onP99 = median(phases, true, Phase::ackP99Ms);
         double offP99 = median(phases, false, Phase::ackP99Ms);
-        collectionCost(rate, Math.max(durationSeconds, 10));
-        out.printf("%nmedian of three phases each (order ON OFF OFF ON ON OFF): throughput ON %.0f / OFF %.0f events/s -> cost %.1f%%; ack p99 at %d/s ON %.3f / OFF %.3f ms -> cost %.1f%%; %d spans exported%n",
-                onRate, offRate, 100 * (1 - onRate / offRate), rate, onP99, offP99, 100 * (onP99 / offP99 - 1), exported.get());
+        collectionCost(rate, warmupSeconds, Math.max(durationSeconds, 10));
+        out.printf("%nmedian of %d phases each (order ON OFF OFF ON ...): throughput ON %.0f / OFF %.0f events/s -> cost %.1f%%; ack p99 at %d/s ON %.3f / OFF %.3f ms -> cost %.1f%%; %d spans exported%n",
+                phaseCount / 2, onRate, offRate, 100 * (1 - onRate / offRate), rate, onP99, offP99, 100 * (onP99 / offP99 - 1), exported.get());
     }
 
     /**
@@ -97,15 +100,19 @@ public final class ObservabilityBench {
      * the CPU cost of one recording (timed on this thread, uncontended), plus the CPU the 100-ms ticker and the
      * 1-s dashboard sampler threads used, plus one Prometheus scrape every 15 s.
      */
-    public void collectionCost(int rate, int seconds) throws Exception {
+    public void collectionCost(int rate, int warmupSeconds, int seconds) throws Exception {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        // steady state only: until the JIT has compiled the histogram loops, the ticker runs them interpreted
+        new EndToEndBench(node, out).gateway(rate, 0, warmupSeconds, false);
         long recordsBefore = totalRecordings();
         long backgroundBefore = backgroundThreadsCpuNs(threads);
+        long tickerBefore = threadCpuNs(threads, "metrics-ticker");
         long wallStart = System.nanoTime();
         EndToEndBench.Result result = new EndToEndBench(node, out).gateway(rate, 0, seconds, false);
         double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
         long records = totalRecordings() - recordsBefore;
         long backgroundNs = backgroundThreadsCpuNs(threads) - backgroundBefore;
+        long tickerNs = threadCpuNs(threads, "metrics-ticker") - tickerBefore;
 
         StageLatency scratch = StageLatency.unregistered(Stage.QUERY);
         for (int i = 0; i < 2_000_000; i++) {
@@ -127,9 +134,11 @@ public final class ObservabilityBench {
         double cpuNsPerSecond = recordingsPerSecond * nsPerRecord + backgroundNs / wallSeconds + scrapeNs / 15;
         int cores = Runtime.getRuntime().availableProcessors();
         out.printf("%nmetrics collection at %.0f events/s: %.0f recordings/s x %.1f ns + ticker and sampler threads %.2f ms/s + one scrape"
-                        + " (%.2f ms) per 15 s = %.2f ms CPU per second = %.3f%% of one core, %.3f%% of this %d-core machine%n",
+                        + " (%.2f ms) per 15 s = %.2f ms CPU per second = %.3f%% of one core, %.3f%% of this %d-core machine"
+                        + " (ticker %.2f ms/s, sampler %.2f ms/s)%n",
                 result.eventsPerSecond(), recordingsPerSecond, nsPerRecord, backgroundNs / wallSeconds / 1e6, scrapeNs / 1e6,
-                cpuNsPerSecond / 1e6, cpuNsPerSecond / 1e7, cpuNsPerSecond / 1e7 / cores, cores);
+                cpuNsPerSecond / 1e6, cpuNsPerSecond / 1e7, cpuNsPerSecond / 1e7 / cores, cores,
+                tickerNs / wallSeconds / 1e6, (backgroundNs - tickerNs) / wallSeconds / 1e6);
     }
 
     private static long totalRecordings() {
@@ -142,9 +151,13 @@ public final class ObservabilityBench {
 
     /** CPU time of the threads that exist only to collect metrics: the 100-ms ticker and the dashboard's sampler. */
     private static long backgroundThreadsCpuNs(ThreadMXBean threads) {
+        return threadCpuNs(threads, "metrics-ticker") + threadCpuNs(threads, "stats-sampler");
+    }
+
+    private static long threadCpuNs(ThreadMXBean threads, String name) {
         long total = 0;
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && (info.getThreadName().equals("metrics-ticker") || info.getThreadName().equals("stats-sampler"))) {
+            if (info != null && info.getThreadName().equals(name)) {
                 total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
             }
         }
