@@ -577,7 +577,7 @@ public final class PlatformCli implements Runnable {
     }
 
     @Command(name = "job", mixinStandardHelpOptions = true, description = "Flink jobs of the node: one aggregation job per stream.",
-            subcommands = {Job.ListJobs.class, Job.Savepoint.class, Job.Cancel.class, Job.Start.class})
+            subcommands = {Job.ListJobs.class, Job.Savepoint.class, Job.Cancel.class, Job.Start.class, Job.Profile.class})
     static final class Job extends CommandGroup {
 
         /** POSTs an action on one stream's job to the query service and prints the answer. */
@@ -621,6 +621,38 @@ public final class PlatformCli implements Runnable {
             @Override
             String action() {
                 return from == null ? "start" : "start?from=" + java.net.URLEncoder.encode(from, java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+
+        @Command(name = "profile", mixinStandardHelpOptions = true, description = "Where a stream's job spends its time, per task"
+                + " (busy, back-pressured, idle ms per second; records per second in and out), and which task is the bottleneck.")
+        static final class Profile implements Callable<Integer> {
+            @Parameters(index = "0", description = "the stream whose aggregation job to profile")
+            String stream;
+
+            @Option(names = "--url", defaultValue = "http://127.0.0.1:8081", description = "query service URL (default ${DEFAULT-VALUE})")
+            String url;
+
+            @Override
+            public Integer call() throws Exception {
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/jobs/" + stream + "/profile")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    return printResponse(response);
+                }
+                com.fasterxml.jackson.databind.JsonNode profile = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+                System.out.printf("%-60s %8s %8s %8s %12s %12s%n", "task", "busy", "backpr.", "idle", "in/s", "out/s");
+                for (com.fasterxml.jackson.databind.JsonNode t : profile.get("tasks")) {
+                    System.out.printf("%-60s %8d %8d %8d %12.1f %12.1f%n", t.get("task").asText(), t.get("busyMsPerSecond").asLong(),
+                            t.get("backPressuredMsPerSecond").asLong(), t.get("idleMsPerSecond").asLong(),
+                            t.get("recordsInPerSecond").asDouble(), t.get("recordsOutPerSecond").asDouble());
+                }
+                System.out.println("(busy, back-pressured and idle: ms per second of each task's time)");
+                System.out.println("bottleneck: " + (profile.get("bottleneck").isNull() ? "none (no task busy 100 ms per second or more)"
+                        : profile.get("bottleneck").asText()));
+                System.out.printf("last checkpoint: %d ms, %d bytes; %d completed%n", profile.get("lastCheckpointMs").asLong(),
+                        profile.get("lastCheckpointBytes").asLong(), profile.get("completedCheckpoints").asLong());
+                return 0;
             }
         }
 

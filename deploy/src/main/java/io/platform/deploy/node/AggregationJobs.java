@@ -1,7 +1,9 @@
 package io.platform.deploy.node;
 
 import io.platform.observability.logging.AuditLog;
+import io.platform.observability.http.ServiceHttpServer;
 import io.platform.processing.metrics.FlinkMetricsBridge;
+import io.platform.processing.metrics.JobProfile;
 import io.platform.processing.aggregation.AggregationJob;
 import io.platform.processing.aggregation.AggregationSettings;
 import java.nio.file.Files;
@@ -160,6 +162,30 @@ final class AggregationJobs implements AutoCloseable {
             }
         }
         return longest;
+    }
+
+    /**
+     * {@code stream}'s job profile as JSON: per task busy, back-pressured and idle ms per second and records per
+     * second in and out, the bottleneck task by {@link JobProfile}'s rule, and the last checkpoint's duration and size.
+     */
+    String profile(String stream) {
+        jobOf(stream);
+        String job = jobName(stream);
+        List<JobProfile.Task> tasks = JobProfile.tasks(job);
+        JobProfile.Task bottleneck = JobProfile.bottleneck(tasks);
+        StringBuilder out = new StringBuilder("{\"stream\":").append(ServiceHttpServer.jsonString(stream)).append(",\"tasks\":[");
+        for (int i = 0; i < tasks.size(); i++) {
+            JobProfile.Task t = tasks.get(i);
+            out.append(i > 0 ? "," : "").append("{\"task\":").append(ServiceHttpServer.jsonString(t.name()))
+                    .append(String.format(java.util.Locale.ROOT, ",\"busyMsPerSecond\":%.0f,\"backPressuredMsPerSecond\":%.0f,\"idleMsPerSecond\":%.0f"
+                                    + ",\"recordsInPerSecond\":%.1f,\"recordsOutPerSecond\":%.1f}", t.busyMsPerSecond(), t.backPressuredMsPerSecond(),
+                            t.idleMsPerSecond(), t.recordsInPerSecond(), t.recordsOutPerSecond()));
+        }
+        out.append("],\"bottleneck\":").append(bottleneck == null ? "null" : ServiceHttpServer.jsonString(bottleneck.name()))
+                .append(",\"lastCheckpointMs\":").append((long) first(FlinkMetricsBridge.readings(job, "lastCheckpointDuration")))
+                .append(",\"lastCheckpointBytes\":").append((long) first(FlinkMetricsBridge.readings(job, "lastCheckpointSize")))
+                .append(",\"completedCheckpoints\":").append((long) first(FlinkMetricsBridge.readings(job, "numberOfCompletedCheckpoints")));
+        return out.append('}').toString();
     }
 
     private static double first(List<FlinkMetricsBridge.Reading> readings) {

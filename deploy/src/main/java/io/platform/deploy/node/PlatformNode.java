@@ -319,7 +319,8 @@ public final class PlatformNode implements AutoCloseable {
     }
 
     /**
-     * {@code GET /v1/jobs}: every stream's job; {@code POST /v1/jobs/<stream>/savepoint|cancel|start[?from=<savepoint>]}
+     * {@code GET /v1/jobs}: every stream's job; {@code GET /v1/jobs/<stream>/profile}: where its time goes and its
+     * bottleneck; {@code POST /v1/jobs/<stream>/savepoint|cancel|start[?from=<savepoint>]}
      * take a savepoint, cancel (checkpoints kept), or start again from a savepoint or the newest checkpoint.
      */
     private void jobs(com.sun.net.httpserver.HttpExchange exchange) throws java.io.IOException {
@@ -329,9 +330,17 @@ public final class PlatformNode implements AutoCloseable {
             ServiceHttpServer.respond(exchange, 200, "application/x-ndjson", aggregationJobs.describe());
             return;
         }
+        if (path.length == 2 && path[1].equals("profile") && exchange.getRequestMethod().equals("GET")) {
+            try {
+                ServiceHttpServer.respond(exchange, 200, "application/json", aggregationJobs.profile(path[0]));
+            } catch (IllegalArgumentException e) {
+                ServiceHttpServer.respond(exchange, 404, "application/json", "{\"error\":" + ServiceHttpServer.jsonString(e.getMessage()) + "}");
+            }
+            return;
+        }
         if (path.length != 2 || !exchange.getRequestMethod().equals("POST")) {
             ServiceHttpServer.respond(exchange, 404, "application/json",
-                    "{\"error\":\"use GET /v1/jobs or POST /v1/jobs/<stream>/savepoint|cancel|start\"}");
+                    "{\"error\":\"use GET /v1/jobs, GET /v1/jobs/<stream>/profile or POST /v1/jobs/<stream>/savepoint|cancel|start\"}");
             return;
         }
         String stream = path[0];

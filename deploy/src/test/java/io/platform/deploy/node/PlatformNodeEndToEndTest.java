@@ -167,6 +167,31 @@ class PlatformNodeEndToEndTest {
         assertTrue(last.get(last.size() - 1).get("gauges").has("udp_drops"), last.get(last.size() - 1).toString());
     }
 
+    @Test
+    void profilesAStreamsJobFromFlinksOwnTaskMetrics() throws Exception {
+        // the probe stream's job runs from the start; Flink's task metrics reach the platform through its reporter
+        NodeHarness.await("the probe job's tasks in its profile", Duration.ofSeconds(30), () -> {
+            try {
+                return JSON.readTree(NodeHarness.get(NodeHarness.query(node) + "/v1/jobs/platform_probe/profile").body()).get("tasks").size() >= 2;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        JsonNode profile = JSON.readTree(NodeHarness.get(NodeHarness.query(node) + "/v1/jobs/platform_probe/profile").body());
+        boolean windowTask = false;
+        for (JsonNode task : profile.get("tasks")) {
+            windowTask |= task.get("task").asText().contains("window-aggregate");
+            double total = task.get("busyMsPerSecond").asDouble() + task.get("backPressuredMsPerSecond").asDouble() + task.get("idleMsPerSecond").asDouble();
+            assertTrue(total <= 1001, "a task's time splits one second: " + task);
+        }
+        assertTrue(windowTask, profile.toString());
+        assertTrue(profile.has("bottleneck") && profile.get("completedCheckpoints").asLong() >= 0, profile.toString());
+        assertEquals(404, NodeHarness.get(NodeHarness.query(node) + "/v1/jobs/nosuchstream/profile").statusCode());
+        String metrics = NodeHarness.get(NodeHarness.query(node) + "/metrics").body();
+        assertTrue(metrics.contains("platform_flink_busy_time_ms_per_second{job=\"platform-aggregation-platform_probe\""), "task metrics in Prometheus");
+        assertTrue(metrics.contains("platform_flink_last_checkpoint_duration{job=\"platform-aggregation-platform_probe\""), "checkpoint metrics in Prometheus");
+    }
+
     private boolean someSecondHadACheckpoint() {
         try {
             for (JsonNode sample : JSON.readTree(NodeHarness.get(NodeHarness.gateway(node) + "/v1/stats").body()).get("samples")) {
