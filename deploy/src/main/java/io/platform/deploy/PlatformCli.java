@@ -719,7 +719,7 @@ public final class PlatformCli implements Runnable {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
-            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Qos.class, Bench.Observability.class, Bench.Transport.class,
+            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Backends.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Qos.class, Bench.Observability.class, Bench.Transport.class,
                     Bench.Durability.class, Bench.Fuzz.class})
     static final class Bench extends CommandGroup {
 
@@ -741,6 +741,19 @@ public final class PlatformCli implements Runnable {
 
             @Option(names = "--warmup", defaultValue = "10", description = "unmeasured seconds first (default ${DEFAULT-VALUE})")
             int warmupSeconds;
+        }
+
+        @Command(name = "backends", mixinStandardHelpOptions = true, description = "The aggregation jobs on the heap (HashMap) and on the"
+                + " RocksDB state backend under the same open-loop load, each on a fresh full node (order heap, RocksDB, RocksDB, heap):"
+                + " GC pause count, p50/p99/max and ms paused per second, end_to_end and process p99, heap after.")
+        static final class Backends extends LoadOptions implements Callable<Integer> {
+            @Override
+            public Integer call() throws Exception {
+                System.out.printf("bench backends: rate=%d/s warmup=%ds duration=%ds per run, 4 runs%n", rate, warmupSeconds, durationSeconds);
+                new io.platform.deploy.bench.BackendBench(System.out).run(backend -> options.builder(true).set("flink.state.backend", backend).build(),
+                        rate, warmupSeconds, durationSeconds);
+                return 0;
+            }
         }
 
         @Command(name = "e2e", mixinStandardHelpOptions = true, description = "Open-loop load through the gateway (binary TCP) to queryable rows; prints throughput and p50/p99/p999/max per stage and end to end.")
