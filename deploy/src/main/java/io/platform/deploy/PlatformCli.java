@@ -719,7 +719,7 @@ public final class PlatformCli implements Runnable {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
-            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Backends.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Qos.class, Bench.Observability.class, Bench.Transport.class,
+            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Backends.class, Bench.Serialization.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Qos.class, Bench.Observability.class, Bench.Transport.class,
                     Bench.Durability.class, Bench.Fuzz.class})
     static final class Bench extends CommandGroup {
 
@@ -741,6 +741,20 @@ public final class PlatformCli implements Runnable {
 
             @Option(names = "--warmup", defaultValue = "10", description = "unmeasured seconds first (default ${DEFAULT-VALUE})")
             int warmupSeconds;
+        }
+
+        @Command(name = "serialization", mixinStandardHelpOptions = true, description = "Decoding wire-format events with the"
+                + " platform's caching (reader per schema id, reused decoder) against a reader per event and a schema parsed per event;"
+                + " events/s and per-event p50/p99/p999 ns, one thread, no node.")
+        static final class Serialization implements Callable<Integer> {
+            @Option(names = "--seconds", defaultValue = "5", description = "measured seconds per mode (default ${DEFAULT-VALUE})")
+            int seconds;
+
+            @Override
+            public Integer call() throws Exception {
+                new io.platform.deploy.bench.SerializationBench(System.out).run(seconds);
+                return 0;
+            }
         }
 
         @Command(name = "backends", mixinStandardHelpOptions = true, description = "The aggregation jobs on the heap (HashMap) and on the"

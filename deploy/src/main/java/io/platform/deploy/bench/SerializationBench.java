@@ -1,0 +1,93 @@
+package io.platform.deploy.bench;
+
+import io.platform.wire.WireFormat;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+
+/**
+ * {@code platform bench serialization}: what decoding a wire-format event costs with the caching the platform's
+ * consumers use (reader per schema id cached, one reused {@link BinaryDecoder}, as in the Flink job's deserializer)
+ * against a reader made per event (schema cached, the reader's resolution redone) and against parsing the schema per
+ * event (no cache: what a consumer that fetched the schema text by id each time would do). Each mode decodes the same
+ * events on one thread; per-event cost is timed over blocks of {@value #BLOCK} events into HdrHistogram.
+ */
+public final class SerializationBench {
+    private static final int BLOCK = 1_000;
+    private static final int EVENTS = 1_000;
+
+    private interface Decoder {
+        GenericRecord decode(byte[] value) throws IOException;
+    }
+
+    private final PrintStream out;
+
+    public SerializationBench(PrintStream out) {
+        this.out = out;
+    }
+
+    public void run(int seconds) throws IOException {
+        SensorEvents sensors = new SensorEvents(100, EVENTS);
+        byte[][] events = new byte[EVENTS][];
+        for (int i = 0; i < EVENTS; i++) {
+            events[i] = sensors.encode(i, 1_700_000_000_000L + i);
+        }
+        Schema schema = new Schema.Parser().parse(SensorEvents.SCHEMA);
+
+        Map<Integer, GenericDatumReader<GenericRecord>> readers = new HashMap<>();
+        BinaryDecoder[] reused = {null};
+        Decoder cached = value -> {
+            GenericDatumReader<GenericRecord> reader = readers.computeIfAbsent(WireFormat.schemaId(value, 0), id -> new GenericDatumReader<>(schema));
+            reused[0] = DecoderFactory.get().binaryDecoder(value, WireFormat.BODY_OFFSET, value.length - WireFormat.BODY_OFFSET, reused[0]);
+            return reader.read(null, reused[0]);
+        };
+        Decoder readerPerEvent = value -> new GenericDatumReader<GenericRecord>(schema).read(null,
+                DecoderFactory.get().binaryDecoder(value, WireFormat.BODY_OFFSET, value.length - WireFormat.BODY_OFFSET, null));
+        Decoder schemaPerEvent = value -> new GenericDatumReader<GenericRecord>(new Schema.Parser().parse(SensorEvents.SCHEMA)).read(null,
+                DecoderFactory.get().binaryDecoder(value, WireFormat.BODY_OFFSET, value.length - WireFormat.BODY_OFFSET, null));
+
+        out.printf("bench serialization: %d distinct events, %d s per mode after %d s warm-up, one thread%n", EVENTS, seconds, Math.max(1, seconds / 2));
+        Histogram base = measure("cached reader + reused decoder", cached, events, seconds);
+        Histogram perEvent = measure("reader per event (schema cached)", readerPerEvent, events, seconds);
+        Histogram parse = measure("schema parsed per event (no cache)", schemaPerEvent, events, seconds);
+        out.printf("%ncost against the cached path, at p50: reader per event %.1fx, schema per event %.1fx%n",
+                perEvent.getValueAtPercentile(50) / (double) base.getValueAtPercentile(50),
+                parse.getValueAtPercentile(50) / (double) base.getValueAtPercentile(50));
+    }
+
+    private Histogram measure(String name, Decoder decoder, byte[][] events, int seconds) throws IOException {
+        Histogram perEventNs = new Histogram(10_000_000_000L, 3);
+        long sink = 0;
+        for (boolean measuring : new boolean[] {false, true}) {
+            long end = System.nanoTime() + (measuring ? seconds : Math.max(1, seconds / 2)) * 1_000_000_000L;
+            long decoded = 0;
+            long start = System.nanoTime();
+            while (System.nanoTime() < end) {
+                long blockStart = System.nanoTime();
+                for (int i = 0; i < BLOCK; i++) {
+                    sink += decoder.decode(events[(int) ((decoded + i) % events.length)]).hashCode();
+                }
+                if (measuring) {
+                    perEventNs.recordValue((System.nanoTime() - blockStart) / BLOCK);
+                }
+                decoded += BLOCK;
+            }
+            if (measuring) {
+                double perSecond = decoded / ((System.nanoTime() - start) / 1e9);
+                out.printf("%-36s %12.0f events/s   per event p50 %6d ns  p99 %6d ns  p999 %6d ns%n", name, perSecond,
+                        perEventNs.getValueAtPercentile(50), perEventNs.getValueAtPercentile(99), perEventNs.getValueAtPercentile(99.9));
+            }
+        }
+        if (sink == 42) {
+            out.println();  // keeps the decoded values live, so the JIT cannot drop the work
+        }
+        return perEventNs;
+    }
+}
