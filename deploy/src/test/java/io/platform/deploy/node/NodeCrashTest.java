@@ -137,7 +137,7 @@ class NodeCrashTest {
 
     private Process startNode(String name) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Xmx1g", "-Dplatform.log.level=warn",
                 "-cp", System.getProperty("java.class.path"), PlatformCli.class.getName(), "up", "--data-dir", dataDir.toString()));
         for (String setting : new String[] {"kafka.port=" + kafka, "gateway.http.port=" + gatewayHttp, "gateway.tcp.port=" + gatewayTcp,
                 "query.http.port=" + queryHttp, "aggregation.window=1s", "aggregation.out-of-orderness=100ms",
