@@ -81,6 +81,11 @@ public final class StorageBench {
                 store.scanRaw(STREAM, s, from, from + 3_600_000L, (k, t, v) -> ++n[0] > 0);
                 ourReads.recordValue(System.nanoTime() - t0);
             }
+            io.platform.storage.LsmStats lsm = store.lsmStats();
+            out.printf("platform warm tier LSM after ingest and reads: write amplification %.2f (flush %,d + compaction %,d bytes for %,d"
+                            + " stored), read amplification %.1f blocks per read, stalls %.1f ms, pending compaction %,d bytes, L0 files %d%n",
+                    lsm.writeAmplification(), lsm.flushBytesWritten(), lsm.compactionBytesWritten(), lsm.userBytesWritten(),
+                    lsm.readAmplification(), lsm.stallMicros() / 1e3, lsm.pendingCompactionBytes(), lsm.level0Files());
             queries(store, schema);
         }
 

@@ -123,6 +123,7 @@ public final class PlatformNode implements AutoCloseable {
             store = TimeSeriesStore.open(dataDir.resolve("storage"),
                     new StorageOptions(config.bool("storage.sync"), 64L << 20, 128L << 20));
             started.push(store::close);
+            registerLsmMetrics(store);
         }
 
         if (config.get("kafka.bootstrap").isEmpty()) {
@@ -164,6 +165,20 @@ public final class PlatformNode implements AutoCloseable {
             for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
                 total += Math.max(0, gc.getCollectionTime());
             }
+            long delta = last[0] < 0 ? 0 : total - last[0];
+            last[0] = total;
+            return delta;
+        };
+    }
+
+    /** Milliseconds RocksDB stalled writes since the previous call (0 without storage on this node). */
+    private java.util.function.LongSupplier storageStallMsPerSecond() {
+        long[] last = {-1};
+        return () -> {
+            if (store == null) {
+                return 0;
+            }
+            long total = store.lsmStats().stallMicros() / 1000;
             long delta = last[0] < 0 ? 0 : total - last[0];
             last[0] = total;
             return delta;
@@ -216,6 +231,7 @@ public final class PlatformNode implements AutoCloseable {
                 .gauge("gc_pause_ms", gcPauseMsPerSecond())
                 .gauge("tcp_retransmits", snmpPerSecond("Tcp", "RetransSegs"))
                 .gauge("udp_drops", snmpPerSecond("Udp", "InErrors", "RcvbufErrors"))
+                .gauge("storage_stall_ms", storageStallMsPerSecond())
                 .gauge("checkpoint_ms", () -> aggregationJobs == null ? 0 : aggregationJobs.checkpointMsSinceLastCall())
                 .gauge("dead_letters_per_s", () -> {
                     long total = (long) deadLetters.counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
@@ -365,6 +381,25 @@ public final class PlatformNode implements AutoCloseable {
         } catch (Exception e) {
             ServiceHttpServer.respond(exchange, 500, "application/json", "{\"error\":" + ServiceHttpServer.jsonString(e.toString()) + "}");
         }
+    }
+
+    /**
+     * The warm tier's LSM costs in Prometheus: write amplification (SST bytes written per byte stored), read
+     * amplification (data blocks per read), stall time, compaction backlog and level-0 files. Read from RocksDB's
+     * statistics at scrape time.
+     */
+    private static void registerLsmMetrics(TimeSeriesStore store) {
+        io.micrometer.core.instrument.MeterRegistry registry = LatencyMetrics.global().registry();
+        io.micrometer.core.instrument.Gauge.builder("platform.storage.write.amplification", store, s -> s.lsmStats().writeAmplification())
+                .description("bytes flushes and compactions wrote per byte the platform stored").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("platform.storage.read.amplification", store, s -> s.lsmStats().readAmplification())
+                .description("data blocks touched per point lookup or seek").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("platform.storage.pending.compaction.bytes", store, s -> s.lsmStats().pendingCompactionBytes())
+                .description("bytes compaction still has to rewrite").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("platform.storage.level0.files", store, s -> s.lsmStats().level0Files())
+                .description("SST files in level 0").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("platform.storage.stall.seconds", store, s -> s.lsmStats().stallMicros() / 1e6)
+                .description("time writes were stalled or slowed because flushes or compactions fell behind").register(registry);
     }
 
     /** {@code storage.bulk-streams} as stream to bytes per second. */

@@ -160,11 +160,17 @@ class PlatformNodeEndToEndTest {
     }
 
     @Test
-    void samplesCheckpointDurationsAndUdpDropsEachSecondForTheDiagnosis() throws Exception {
+    void samplesCheckpointsUdpDropsAndStorageStallsForTheDiagnosisAndExportsLsmMetrics() throws Exception {
         // the probe stream's job checkpoints every second here; its durations reach the per-second history
         NodeHarness.await("a second with a completed checkpoint in /v1/stats", Duration.ofSeconds(30), this::someSecondHadACheckpoint);
         JsonNode last = JSON.readTree(NodeHarness.get(NodeHarness.gateway(node) + "/v1/stats").body()).get("samples");
         assertTrue(last.get(last.size() - 1).get("gauges").has("udp_drops"), last.get(last.size() - 1).toString());
+        assertTrue(last.get(last.size() - 1).get("gauges").has("storage_stall_ms"), last.get(last.size() - 1).toString());
+        String metrics = NodeHarness.get(NodeHarness.query(node) + "/metrics").body();
+        for (String lsm : List.of("platform_storage_write_amplification", "platform_storage_read_amplification",
+                "platform_storage_stall_seconds_total", "platform_storage_pending_compaction_bytes", "platform_storage_level0_files")) {
+            assertTrue(metrics.contains(lsm), "LSM metric " + lsm);
+        }
     }
 
     @Test

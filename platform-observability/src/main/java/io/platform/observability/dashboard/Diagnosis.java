@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Finds the seconds where end_to_end latency spiked and names the likely cause from what else moved in the same
- * second: a GC pause, storage falling behind Kafka, a long Flink checkpoint, TCP retransmits, UDP packets dropped,
+ * second: a GC pause, storage falling behind Kafka, RocksDB stalling writes, a long Flink checkpoint, TCP retransmits, UDP packets dropped,
  * back-pressure from Kafka, or the stage whose p99 rose most (produce_ack: Kafka; process: Flink; store_commit: the
  * disk). Signals are checked in that order and the first that moved names the cause; every one that moved is listed
  * as evidence. Stateless; thread-safe.
@@ -54,6 +54,11 @@ public final class Diagnosis {
             if (lag > Math.max(1000, 5 * medianLag)) {
                 cause = cause == null ? "storage writer behind Kafka" : cause;
                 evidence.add(String.format("storage lag %.0f records (median %.0f)", lag, medianLag));
+            }
+            double stall = s.gauges().getOrDefault("storage_stall_ms", 0.0);
+            if (stall >= Math.max(10, 0.25 * p99)) {
+                cause = cause == null ? "storage write stall (compaction behind)" : cause;
+                evidence.add(String.format("RocksDB stalled writes for %.0f ms in this second", stall));
             }
             double checkpoint = s.gauges().getOrDefault("checkpoint_ms", 0.0);
             if (checkpoint >= Math.max(200, 3 * medianCheckpoint)) {

@@ -60,8 +60,12 @@ class DiagnosisTest {
         samples.set(15, sample(15_000, 90, 5, 1, 0, 10, 0, 60, 0));       // a spike during an ordinary checkpoint
         samples.set(25, sample(25_000, 150, 5, 1, 0, 10, 0, 1_400, 0));   // a 1.4 s checkpoint
         samples.set(35, sample(35_000, 70, 5, 1, 0, 10, 0, 0, 340));      // UDP receive drops
+        StatsSampler.Sample stalled = sample(45_000, 110, 5, 1, 0, 10, 0, 0, 0);
+        stalled.gauges().put("storage_stall_ms", 60.0);                   // RocksDB held writes back for 60 ms
+        samples.set(45, stalled);
         List<Diagnosis.Finding> findings = Diagnosis.analyze(samples, 0, 60_000, 50);
-        assertEquals(3, findings.size(), findings.toString());
+        assertEquals(4, findings.size(), findings.toString());
+        assertEquals("storage write stall (compaction behind)", findings.get(3).likelyCause());
         assertTrue(!findings.get(0).likelyCause().equals("Flink checkpoint"), "60 ms is this job's normal checkpoint: " + findings.get(0));
         assertEquals("Flink checkpoint", findings.get(1).likelyCause());
         assertTrue(findings.get(1).evidence().get(0).contains("1400 ms (median 60 ms)"), findings.get(1).evidence().toString());
