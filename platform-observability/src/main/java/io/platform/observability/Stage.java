@@ -14,6 +14,8 @@ public enum Stage {
     STORE_COMMIT("store_commit"),
     /** One query, from parse to the last row written. */
     QUERY("query"),
+    /** One query over HTTP, from the request arriving to its first row flushed to the client (streamed results). */
+    QUERY_FIRST_ROW("query_first_row"),
     /** Producer send time to the event being committed in storage, i.e. visible to a query. */
     END_TO_END("end_to_end");
 

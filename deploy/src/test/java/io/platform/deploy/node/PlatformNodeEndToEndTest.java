@@ -198,6 +198,20 @@ class PlatformNodeEndToEndTest {
         assertTrue(metrics.contains("platform_flink_last_checkpoint_duration{job=\"platform-aggregation-platform_probe\""), "checkpoint metrics in Prometheus");
     }
 
+    @Test
+    void measuresTimeToFirstRowOfStreamedQueries() throws Exception {
+        assertEquals(200, NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/firstrows", NodeHarness.READINGS_SCHEMA).statusCode());
+        assertEquals(200, NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/firstrows/events",
+                "{\"device\":\"a\",\"ts\":1,\"temperature\":1}").statusCode());
+        NodeHarness.await("the row stored", Duration.ofSeconds(30),
+                () -> NodeHarness.queryFirstLine(node, "SELECT count(*) AS n FROM firstrows").equals("{\"n\":1}"));
+        long before = io.platform.observability.LatencyMetrics.global().stage(io.platform.observability.Stage.QUERY_FIRST_ROW).count();
+        NodeHarness.post(NodeHarness.query(node) + "/v1/query", "SELECT device FROM firstrows");
+        assertTrue(io.platform.observability.LatencyMetrics.global().stage(io.platform.observability.Stage.QUERY_FIRST_ROW).count() > before,
+                "the query's first row was timed");
+        assertTrue(NodeHarness.get(NodeHarness.query(node) + "/metrics").body().contains("stage=\"query_first_row\""));
+    }
+
     private boolean someSecondHadACheckpoint() {
         try {
             for (JsonNode sample : JSON.readTree(NodeHarness.get(NodeHarness.gateway(node) + "/v1/stats").body()).get("samples")) {

@@ -3,6 +3,8 @@ package io.platform.query.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import io.platform.observability.LatencyMetrics;
+import io.platform.observability.Stage;
 import io.platform.observability.http.ServiceHttpServer;
 import io.platform.observability.tracing.Tracing;
 import io.platform.query.exec.AdmissionControl;
@@ -36,6 +38,7 @@ public final class QueryHttpApi {
     }
 
     private void query(HttpExchange exchange) throws IOException {
+        long arrived = System.nanoTime();
         String sql;
         if (exchange.getRequestMethod().equals("POST")) {
             try (InputStream in = exchange.getRequestBody()) {
@@ -75,16 +78,16 @@ public final class QueryHttpApi {
         // the client's trace, when it sent one, becomes the parent of the query span
         try (permit; io.opentelemetry.context.Scope ignored = parent == null ? io.opentelemetry.context.Scope.noop()
                 : Tracing.contextOf(parent).makeCurrent()) {
-            stream(exchange, prepared);
+            stream(exchange, prepared, arrived);
         }
     }
 
-    private void stream(HttpExchange exchange, QueryEngine.PreparedQuery prepared) throws IOException {
+    private void stream(HttpExchange exchange, QueryEngine.PreparedQuery prepared, long arrived) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
             try {
-                prepared.run(new NdjsonSink(out));
+                prepared.run(new NdjsonSink(out, arrived));
             } catch (SqlException e) {
                 out.write(("{\"error\":" + ServiceHttpServer.jsonString(e.getMessage()) + "}\n").getBytes(StandardCharsets.UTF_8));
             }
@@ -96,14 +99,20 @@ public final class QueryHttpApi {
                 "{\"error\":" + ServiceHttpServer.jsonString(message) + ",\"position\":" + position + "}");
     }
 
-    /** Writes rows as JSON objects, one per line, flushing so clients see rows as they come. */
+    /**
+     * Writes rows as JSON objects, one per line, flushing so clients see rows as they come: the first row at once
+     * (its time from the request is the query_first_row stage), then every 256 rows.
+     */
     static final class NdjsonSink implements RowSink {
         private final OutputStream out;
+        private final long arrived;
         private List<String> names;
         private int unflushed;
+        private boolean firstRowSent;
 
-        NdjsonSink(OutputStream out) {
+        NdjsonSink(OutputStream out, long arrived) {
             this.out = out;
+            this.arrived = arrived;
         }
 
         @Override
@@ -127,7 +136,11 @@ public final class QueryHttpApi {
             json.writeEndObject();
             json.flush();
             out.write('\n');
-            if (++unflushed >= 256) {
+            if (!firstRowSent) {
+                out.flush();
+                firstRowSent = true;
+                LatencyMetrics.global().recordNanos(Stage.QUERY_FIRST_ROW, System.nanoTime() - arrived);
+            } else if (++unflushed >= 256) {
                 out.flush();
                 unflushed = 0;
             }
