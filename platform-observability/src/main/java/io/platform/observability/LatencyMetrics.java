@@ -18,7 +18,7 @@ import org.HdrHistogram.Histogram;
 public final class LatencyMetrics {
     private static final double[] QUANTILES = {0.5, 0.99, 0.999};
     /** Windows exported to Prometheus, in slots of {@link StageLatency#TICK_MS} ms: the last second and the last 10 s. */
-    private static final Map<String, Integer> WINDOWS = Map.of("1s", 10, "10s", StageLatency.SLOTS);
+    private static final Map<String, Integer> WINDOWS = Map.of("1s", StageLatency.SLOTS_PER_SECOND, "10s", StageLatency.SLOTS);
     // last among the statics: the constructor reads the ones above
     private static final LatencyMetrics GLOBAL = new LatencyMetrics();
 

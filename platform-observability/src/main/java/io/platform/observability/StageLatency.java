@@ -38,6 +38,8 @@ public final class StageLatency {
 
     public static final int TICK_MS = 100;
     public static final int SLOTS = 100;
+    /** Slots in one second: {@code window(SLOTS_PER_SECOND)} is the last second. */
+    public static final int SLOTS_PER_SECOND = 1000 / TICK_MS;
     private static final int SLOT_DIGITS = 2;
     private final AbstractHistogram[] slots = new AbstractHistogram[SLOTS];
     private AbstractHistogram open = slotHistogram();

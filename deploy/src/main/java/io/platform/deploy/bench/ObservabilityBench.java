@@ -105,14 +105,14 @@ public final class ObservabilityBench {
         // steady state only: until the JIT has compiled the histogram loops, the ticker runs them interpreted
         new EndToEndBench(node, out).gateway(rate, 0, warmupSeconds, false);
         long recordsBefore = totalRecordings();
-        long backgroundBefore = backgroundThreadsCpuNs(threads);
-        long tickerBefore = threadCpuNs(threads, "metrics-ticker");
+        double tickerBefore = LatencyMetrics.global().tickerCpuSeconds();
+        long samplerBefore = threadCpuNs(threads, "stats-sampler");
         long wallStart = System.nanoTime();
         EndToEndBench.Result result = new EndToEndBench(node, out).gateway(rate, 0, seconds, false);
         double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
         long records = totalRecordings() - recordsBefore;
-        long backgroundNs = backgroundThreadsCpuNs(threads) - backgroundBefore;
-        long tickerNs = threadCpuNs(threads, "metrics-ticker") - tickerBefore;
+        long tickerNs = (long) ((LatencyMetrics.global().tickerCpuSeconds() - tickerBefore) * 1e9);
+        long backgroundNs = tickerNs + threadCpuNs(threads, "stats-sampler") - samplerBefore;
 
         StageLatency scratch = StageLatency.unregistered(Stage.QUERY);
         for (int i = 0; i < 2_000_000; i++) {
@@ -149,11 +149,7 @@ public final class ObservabilityBench {
         return total;
     }
 
-    /** CPU time of the threads that exist only to collect metrics: the 100-ms ticker and the dashboard's sampler. */
-    private static long backgroundThreadsCpuNs(ThreadMXBean threads) {
-        return threadCpuNs(threads, "metrics-ticker") + threadCpuNs(threads, "stats-sampler");
-    }
-
+    /** CPU time of the named thread (the dashboard's sampler), in ns; 0 when there is none. */
     private static long threadCpuNs(ThreadMXBean threads, String name) {
         long total = 0;
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {

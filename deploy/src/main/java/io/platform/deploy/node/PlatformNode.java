@@ -157,13 +157,17 @@ public final class PlatformNode implements AutoCloseable {
         startDashboard();
     }
 
-    /** GC time since the previous call (the sampler calls once a second), from the collectors' MXBeans. */
-    private static java.util.function.LongSupplier gcPauseMsPerSecond() {
-        long[] last = {-1};
+    /**
+     * How much a running total grew since the previous call (the sampler calls once a second). The first call gives 0
+     * unless {@code initial} is a starting total (0: everything since start); a negative total means "cannot tell now"
+     * and gives 0 without moving the baseline.
+     */
+    private static java.util.function.LongSupplier growthOf(long initial, java.util.function.LongSupplier runningTotal) {
+        long[] last = {initial};
         return () -> {
-            long total = 0;
-            for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-                total += Math.max(0, gc.getCollectionTime());
+            long total = runningTotal.getAsLong();
+            if (total < 0) {
+                return 0;
             }
             long delta = last[0] < 0 ? 0 : total - last[0];
             last[0] = total;
@@ -171,74 +175,58 @@ public final class PlatformNode implements AutoCloseable {
         };
     }
 
-    /** Milliseconds RocksDB stalled writes since the previous call (0 without storage on this node). */
-    private java.util.function.LongSupplier storageStallMsPerSecond() {
-        long[] last = {-1};
-        return () -> {
-            if (store == null) {
-                return 0;
-            }
-            long total = store.lsmStats().stallMicros() / 1000;
-            long delta = last[0] < 0 ? 0 : total - last[0];
-            last[0] = total;
-            return delta;
-        };
+    /** GC time in ms since start, from the collectors' MXBeans. */
+    private static long gcTimeMs() {
+        long total = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
     }
 
     /**
-     * How much the sum of some /proc/net/snmp counters of one protocol grew since the previous call (0 where the file
-     * is not readable), e.g. TCP {@code RetransSegs} or UDP {@code InErrors} and {@code RcvbufErrors}.
+     * The sum of some /proc/net/snmp counters of one protocol since boot, e.g. TCP {@code RetransSegs} or UDP
+     * {@code InErrors} and {@code RcvbufErrors}; -1 where the file or the protocol is not there.
      */
-    private static java.util.function.LongSupplier snmpPerSecond(String protocol, String... counters) {
-        long[] last = {-1};
+    private static long snmpTotal(String protocol, String... counters) {
         String prefix = protocol + ":";
-        return () -> {
-            long total = -1;
-            try {
-                java.util.List<String> lines = java.nio.file.Files.readAllLines(Path.of("/proc/net/snmp"));
-                for (int i = 0; i + 1 < lines.size(); i++) {
-                    if (lines.get(i).startsWith(prefix) && lines.get(i + 1).startsWith(prefix)) {
-                        java.util.List<String> names = java.util.List.of(lines.get(i).split("\\s+"));
-                        String[] values = lines.get(i + 1).split("\\s+");
-                        total = 0;
-                        for (String counter : counters) {
-                            int index = names.indexOf(counter);
-                            if (index > 0 && index < values.length) {
-                                total += Long.parseLong(values[index]);
-                            }
+        try {
+            java.util.List<String> lines = java.nio.file.Files.readAllLines(Path.of("/proc/net/snmp"));
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).startsWith(prefix) && lines.get(i + 1).startsWith(prefix)) {
+                    java.util.List<String> names = java.util.List.of(lines.get(i).split("\\s+"));
+                    String[] values = lines.get(i + 1).split("\\s+");
+                    long total = 0;
+                    for (String counter : counters) {
+                        int index = names.indexOf(counter);
+                        if (index > 0 && index < values.length) {
+                            total += Long.parseLong(values[index]);
                         }
-                        break;
                     }
+                    return total;
                 }
-            } catch (java.io.IOException | NumberFormatException e) {
-                return 0;
             }
-            long delta = last[0] < 0 || total < 0 ? 0 : total - last[0];
-            last[0] = total;
-            return delta;
-        };
+        } catch (java.io.IOException | NumberFormatException e) {
+            // not Linux, or a format this parser does not know
+        }
+        return -1;
     }
 
     /** The per-second sampler behind {@code /dashboard} and {@code /v1/stats}, on the gateway and query ports. */
     private void startDashboard() {
         io.micrometer.core.instrument.search.Search deadLetters = LatencyMetrics.global().registry().find("platform.dlq.events");
-        long[] lastDeadLetters = {0};
         StatsSampler sampler = new StatsSampler(50, 0.999)
                 .gauge("in_flight_events", budget::inFlight)
                 .gauge("storage_lag", () -> storageWriter == null ? 0 : java.util.stream.Stream.concat(java.util.stream.Stream.of(storageWriter),
                         bulkWriters.stream()).mapToLong(StorageWriter::lagRecords).max().orElse(0))
                 .gauge("probe_ms", () -> probe == null ? -1 : probe.lastLatencyMs())
-                .gauge("gc_pause_ms", gcPauseMsPerSecond())
-                .gauge("tcp_retransmits", snmpPerSecond("Tcp", "RetransSegs"))
-                .gauge("udp_drops", snmpPerSecond("Udp", "InErrors", "RcvbufErrors"))
-                .gauge("storage_stall_ms", storageStallMsPerSecond())
+                .gauge("gc_pause_ms", growthOf(-1, PlatformNode::gcTimeMs))
+                .gauge("tcp_retransmits", growthOf(-1, () -> snmpTotal("Tcp", "RetransSegs")))
+                .gauge("udp_drops", growthOf(-1, () -> snmpTotal("Udp", "InErrors", "RcvbufErrors")))
+                .gauge("storage_stall_ms", growthOf(-1, () -> store == null ? -1 : store.lsmStats().stallMicros() / 1000))
                 .gauge("checkpoint_ms", () -> aggregationJobs == null ? 0 : aggregationJobs.checkpointMsSinceLastCall())
-                .gauge("dead_letters_per_s", () -> {
-                    long total = (long) deadLetters.counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
-                    long perSecond = total - lastDeadLetters[0];
-                    lastDeadLetters[0] = total;
-                    return perSecond;
-                })
+                .gauge("dead_letters_per_s", growthOf(0, () -> (long) deadLetters.counters().stream()
+                        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()))
                 .start();
         started.push(sampler);
         DashboardRoutes.install(gatewayHttp, sampler);

@@ -98,7 +98,8 @@ public final class FlowSampler {
     /** The flows seen within the retention, most estimated bytes first; drops older ones. */
     public List<FlowRecord> list() {
         long cutoff = System.currentTimeMillis() - retentionMs;
-        flows.values().removeIf(flow -> flow.lastSampledMs != 0 && flow.lastSampledMs < cutoff || flow.lastSampledMs == 0 && flow.openedMs < cutoff);
+        // a flow's last activity: its last sample, or its opening when none was sampled yet
+        flows.values().removeIf(flow -> Math.max(flow.lastSampledMs, flow.openedMs) < cutoff);
         List<FlowRecord> records = new ArrayList<>();
         for (Flow flow : flows.values()) {
             records.add(flow.record());

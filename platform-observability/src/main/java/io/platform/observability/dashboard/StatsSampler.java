@@ -2,6 +2,7 @@ package io.platform.observability.dashboard;
 
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
+import io.platform.observability.StageLatency;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -64,7 +65,7 @@ public final class StatsSampler implements AutoCloseable {
         double burn = 0;
         for (Stage stage : Stage.values()) {
             // the last second as the merge of its ten closed 100-ms slots: no copy of the since-start histogram
-            AbstractHistogram second = LatencyMetrics.global().stage(stage).window(10);
+            AbstractHistogram second = LatencyMetrics.global().stage(stage).window(StageLatency.SLOTS_PER_SECOND);
             long count = second.getTotalCount();
             stages.put(stage.metricName(), new double[] {count, second.getValueAtPercentile(50) / 1e6,
                     second.getValueAtPercentile(99) / 1e6, second.getValueAtPercentile(99.9) / 1e6});
