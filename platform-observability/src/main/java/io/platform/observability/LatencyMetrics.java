@@ -66,6 +66,7 @@ public final class LatencyMetrics {
         FunctionCounter.builder("platform.metrics.collection.cpu.seconds", this, LatencyMetrics::tickerCpuSeconds)
                 .description("CPU time spent closing 100-ms latency slots (the recording itself is on the callers' threads)")
                 .register(registry);
+        StageLatency.warmUpMergeCode();
         ticker.scheduleAtFixedRate(this::tick, StageLatency.TICK_MS, StageLatency.TICK_MS, TimeUnit.MILLISECONDS);
     }
 

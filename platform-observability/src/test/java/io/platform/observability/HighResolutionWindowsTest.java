@@ -67,7 +67,7 @@ class HighResolutionWindowsTest {
         stage.reset();
         record(stage, 1, 2 * MS);
         assertEquals(4, stage.count());
-        assertEquals(5.0, stage.totalNanos() / (double) MS, 0.01, "the total from the histograms' means, within 0.1%");
+        assertEquals(5.0, stage.totalNanos() / (double) MS, 0.05, "the total from the histograms' means, within their 1% buckets");
         assertEquals(1, stage.snapshot().getTotalCount(), "the snapshot forgets what came before the reset");
     }
 
