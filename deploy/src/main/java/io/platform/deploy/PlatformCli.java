@@ -940,14 +940,17 @@ public final class PlatformCli implements Runnable {
             }
         }
 
-        @Command(name = "observability", mixinStandardHelpOptions = true, description = "What tracing and per-stage metrics cost: ON and OFF phases alternated (ON OFF OFF ON ON OFF) on one node (ingest-only unless --set node.role=all), each at --rate and then saturating; prints ack p99 and throughput of each and the cost of the medians in percent.")
+        @Command(name = "observability", mixinStandardHelpOptions = true, description = "What tracing and per-stage metrics cost on one node (ingest-only unless --set node.role=all): ON and OFF alternated every --slice-ms within one load at --rate (ack p99) and one saturating load (throughput), each event counted for the mode it was sent in; prints the cost in percent with a 95%% bootstrap interval. --phases N runs whole ON/OFF phases instead (the older method).")
         static final class Observability extends LoadOptions implements Callable<Integer> {
             @Option(names = "--sample-ratio", defaultValue = "0.01", description = "share of batches traced while ON (default ${DEFAULT-VALUE})")
             double sampleRatio;
 
-            @Option(names = "--phases", defaultValue = "6", description = "ON/OFF phases, an even number, in the order ON OFF OFF ON ON OFF ...;"
-                    + " more phases give steadier medians on a noisy host (default ${DEFAULT-VALUE})")
+            @Option(names = "--phases", defaultValue = "0", description = "run whole ON/OFF phases instead of interleaving: an even number, in the order"
+                    + " ON OFF OFF ON ON OFF ..., each at --rate and then saturating, medians compared (0 = interleave, the default)")
             int phases;
+
+            @Option(names = "--slice-ms", defaultValue = "500", description = "while interleaving, how long each ON or OFF slice lasts (default ${DEFAULT-VALUE})")
+            int sliceMs;
 
             @Option(names = "--collection-only", description = "only add up what metrics collection costs in CPU at --rate (recordings x cost of one,"
                     + " ticker and sampler threads, scrapes), without the ON/OFF phases")
@@ -963,6 +966,12 @@ public final class PlatformCli implements Runnable {
                     io.platform.deploy.bench.ObservabilityBench bench = new io.platform.deploy.bench.ObservabilityBench(node, System.out);
                     if (collectionOnly) {
                         bench.collectionCost(rate, warmupSeconds, durationSeconds);
+                    } else if (phases == 0) {
+                        if (sliceMs < 50 || durationSeconds * 1000L < 8L * sliceMs) {
+                            throw new CommandLine.ParameterException(new CommandLine(this), "--slice-ms must be at least 50 and --duration at least 8 slices"
+                                    + " (one block of four ON and four OFF), got --slice-ms " + sliceMs + " --duration " + durationSeconds);
+                        }
+                        bench.runInterleaved(rate, warmupSeconds, durationSeconds, sampleRatio, sliceMs);
                     } else {
                         if (phases < 2 || phases % 2 != 0) {
                             throw new CommandLine.ParameterException(new CommandLine(this), "--phases must be an even number of at least 2, got " + phases);

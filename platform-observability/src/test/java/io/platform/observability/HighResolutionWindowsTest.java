@@ -86,6 +86,38 @@ class HighResolutionWindowsTest {
         assertTrue(scrape.contains("platform_metrics_collection_cpu_seconds_total"), scrape);
     }
 
+    @Test
+    void underHeavyLoadAStageSamplesYetKeepsItsCountAndPercentiles() {
+        StageLatency stage = StageLatency.unregistered(Stage.VALIDATE);
+        // 50,000 events in one slot (500,000 a second): far above the sampling threshold
+        recordSpread(stage, 50_000);
+        stage.tick();
+        assertEquals(50_000, stage.window(1).getTotalCount(), "the slot that reveals the load was recorded whole");
+        assertEquals(50_000 / StageLatency.SAMPLES_PER_SLOT, stage.sampleEvery(), "the next slot samples 1 in 12");
+
+        recordSpread(stage, 50_000);
+        stage.tick();
+        AbstractHistogram sampled = stage.window(1);
+        // each sample counts 12 times: the count is right on average (binomial spread ~1.5%)
+        assertEquals(50_000, sampled.getTotalCount(), 3_000);
+        assertEquals(990.0, sampled.getValueAtPercentile(99) / 1_000.0, 990 * 0.03, "p99 of values spread evenly over 1..1000 us");
+        assertEquals(500.0, sampled.getValueAtPercentile(50) / 1_000.0, 500 * 0.05);
+
+        record(stage, 100, MS);
+        stage.tick();
+        assertEquals(1, stage.sampleEvery(), "a light slot records every event again");
+        record(stage, 100, MS);
+        stage.tick();
+        assertEquals(100, stage.window(1).getTotalCount());
+    }
+
+    /** {@code count} values spread evenly over 1..1000 microseconds. */
+    private static void recordSpread(StageLatency stage, int count) {
+        for (int i = 0; i < count; i++) {
+            stage.recordNanos((i % 1000 + 1) * 1_000L);
+        }
+    }
+
     private static void record(StageLatency stage, int count, long nanos) {
         for (int i = 0; i < count; i++) {
             stage.recordNanos(nanos);

@@ -38,6 +38,7 @@ public final class EndToEndBench {
     private final PrintStream out;
     private String transport = "TCP";
     private ClientFactory clients;
+    private java.util.function.Consumer<OpenLoopLoad> loadWatcher = load -> { };
 
     public EndToEndBench(PlatformNode node, PrintStream out) {
         this.node = node;
@@ -49,6 +50,12 @@ public final class EndToEndBench {
     public EndToEndBench via(String transport, ClientFactory clients) {
         this.transport = transport;
         this.clients = clients;
+        return this;
+    }
+
+    /** Hands each gateway run's load to {@code watcher} before it starts, e.g. to switch A/B variants during the run. */
+    public EndToEndBench watching(java.util.function.Consumer<OpenLoopLoad> watcher) {
+        this.loadWatcher = watcher;
         return this;
     }
 
@@ -79,6 +86,7 @@ public final class EndToEndBench {
             throws Exception {
         SensorEvents events = new SensorEvents(schema.id(), 1000);
         OpenLoopLoad load = new OpenLoopLoad();
+        loadWatcher.accept(load);
         ConcurrentHashMap<Long, Integer> batches = new ConcurrentHashMap<>();
         byte[][] values = new byte[OpenLoopLoad.MAX_BATCH][];
         try (GatewayClient client = clients.connect()) {

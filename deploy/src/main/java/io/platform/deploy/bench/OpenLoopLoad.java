@@ -20,6 +20,8 @@ public final class OpenLoopLoad {
     static final int MAX_BATCH = 1024;
     private static final int SEND_TIME_SLOTS = 1 << 20;
     private static final long MAX_LATENCY_NS = TimeUnit.MINUTES.toNanos(5);
+    /** The variant of events that belong to neither side of an A/B run (before, between or after its slices). */
+    public static final int NO_VARIANT = 2;
 
     /** Sends events {@code firstSeq .. firstSeq+count-1}; calls {@link #acked} for them when done. */
     public interface Sender {
@@ -36,6 +38,11 @@ public final class OpenLoopLoad {
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final long[] actualSendTimes = new long[SEND_TIME_SLOTS];
+    // A/B runs: the variant in force when each event was sent, and ack latency and acks per variant
+    private final byte[] sendVariants = new byte[SEND_TIME_SLOTS];
+    private final Recorder[] variantLatency = {new Recorder(MAX_LATENCY_NS, 2), new Recorder(MAX_LATENCY_NS, 2)};
+    private final java.util.concurrent.atomic.AtomicLongArray variantAcked = new java.util.concurrent.atomic.AtomicLongArray(2);
+    private volatile int variant = NO_VARIANT;
     private volatile boolean measuring;
     private boolean saturate;
     private long startEpochNs;
@@ -54,8 +61,18 @@ public final class OpenLoopLoad {
         }
         if (measuring) {
             long now = EpochClock.nowNs();
+            // a batch is sent in one call, so all of it belongs to the variant of its first event
+            int sentIn = sendVariants[(int) (firstSeq & (SEND_TIME_SLOTS - 1))];
+            Recorder ofVariant = sentIn == NO_VARIANT ? null : variantLatency[sentIn];
             for (int i = 0; i < count; i++) {
-                ackLatency.recordValue(Math.max(0, Math.min(now - intendedSendTimeNs(firstSeq + i), MAX_LATENCY_NS)));
+                long latency = Math.max(0, Math.min(now - intendedSendTimeNs(firstSeq + i), MAX_LATENCY_NS));
+                ackLatency.recordValue(latency);
+                if (ofVariant != null) {
+                    ofVariant.recordValue(latency);
+                }
+            }
+            if (ofVariant != null) {
+                variantAcked.addAndGet(sentIn, count);
             }
         }
         acked.addAndGet(count);
@@ -99,6 +116,7 @@ public final class OpenLoopLoad {
                 count = (int) Math.min(MAX_BATCH, (now - startNs) / periodNs + 1 - seq);
             }
             if (count > 0) {
+                sendVariants[(int) (seq & (SEND_TIME_SLOTS - 1))] = (byte) variant;
                 sender.send(seq, count, this);
                 seq += count;
             }
@@ -122,6 +140,25 @@ public final class OpenLoopLoad {
             }
         }
         return seq;
+    }
+
+    /**
+     * For A/B runs in one load: events sent from now on belong to {@code variant} (0 or 1, or {@link #NO_VARIANT}, the
+     * default), and their acks count in its own latency histogram and ack counter. A batch is sent whole in one
+     * variant. Thread-safe.
+     */
+    public void setVariant(int variant) {
+        this.variant = variant;
+    }
+
+    /** Ack latency (2 significant digits) of the variant's events acked since the last call; measured period only. */
+    public Histogram variantInterval(int variant, Histogram recycle) {
+        return variantLatency[variant].getIntervalHistogram(recycle);
+    }
+
+    /** Events of the variant acked in the measured period. */
+    public long variantAcked(int variant) {
+        return variantAcked.get(variant);
     }
 
     /** Waits for outstanding acks up to {@code timeoutMs}; returns the acked count. */

@@ -78,6 +78,16 @@ public final class Tracing implements AutoCloseable {
         return tracing;
     }
 
+    /** A tracer that records nothing, not made global; with {@link #makeGlobal} to switch tracing off and on cheaply. */
+    public static Tracing noop() {
+        return new Tracing(OpenTelemetry.noop(), null);
+    }
+
+    /** Makes this the process's tracer without closing the previous one (a benchmark alternates two). */
+    public void makeGlobal() {
+        global = this;
+    }
+
     public Tracer tracer() {
         return tracer;
     }
