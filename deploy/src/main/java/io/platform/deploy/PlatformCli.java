@@ -719,7 +719,7 @@ public final class PlatformCli implements Runnable {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
-            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Backends.class, Bench.Serialization.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Qos.class, Bench.Observability.class, Bench.Transport.class,
+            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Backends.class, Bench.Flink.class, Bench.Serialization.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Qos.class, Bench.Observability.class, Bench.Transport.class,
                     Bench.Durability.class, Bench.Fuzz.class})
     static final class Bench extends CommandGroup {
 
@@ -766,6 +766,38 @@ public final class PlatformCli implements Runnable {
                 System.out.printf("bench backends: rate=%d/s warmup=%ds duration=%ds per run, 4 runs%n", rate, warmupSeconds, durationSeconds);
                 new io.platform.deploy.bench.BackendBench(System.out).run(backend -> options.builder(true).set("flink.state.backend", backend).build(),
                         rate, warmupSeconds, durationSeconds);
+                return 0;
+            }
+        }
+
+        @Command(name = "flink", mixinStandardHelpOptions = true, description = "The windowed aggregation job alone at --rate, per state backend:"
+                + " a plain producer writes the sample events (with the gateway's headers) into a stream of an ingest-only node and the job runs on"
+                + " a MiniCluster of its own; prints events processed/s, process-stage p50/p99/p999 and the backlog left.")
+        static final class Flink extends LoadOptions implements Callable<Integer> {
+            @Option(names = "--backends", split = ",", defaultValue = "rocksdb,hashmap", description = "state backends to run, in order (default ${DEFAULT-VALUE})")
+            List<String> backends;
+
+            @Option(names = "--series", defaultValue = "1000", description = "distinct series (window keys) (default ${DEFAULT-VALUE})")
+            int series;
+
+            @Override
+            public Integer call() throws Exception {
+                for (String backend : backends) {
+                    if (!backend.equals("rocksdb") && !backend.equals("hashmap")) {
+                        throw new CommandLine.ParameterException(new CommandLine(this), "--backends takes rocksdb and/or hashmap, got " + backend);
+                    }
+                }
+                if (rate <= 0) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--rate must be above 0 for this bench (it measures latency at a fixed rate)");
+                }
+                options.overrides.put("node.role", "ingest");
+                NodeConfig config = options.build(true);
+                try (PlatformNode node = PlatformNode.start(config)) {
+                    System.out.printf("bench flink: rate=%d/s series=%d warmup=%ds duration=%ds backends=%s parallelism=%s%n", rate, series,
+                            warmupSeconds, durationSeconds, backends, config.get("flink.parallelism"));
+                    new io.platform.deploy.bench.AggregationBench(node, System.out).run(backends, rate, series, warmupSeconds, durationSeconds,
+                            options.builder(true));
+                }
                 return 0;
             }
         }

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * first seen (at start for registered streams, on registration for new ones) and restores from its newest checkpoint.
  * Thread-safe.
  */
-final class AggregationJobs implements AutoCloseable {
+public final class AggregationJobs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AggregationJobs.class);
     private static final int SLOTS = 32;
 
@@ -42,7 +42,8 @@ final class AggregationJobs implements AutoCloseable {
     private final Map<String, JobID> jobs = new ConcurrentHashMap<>();
     private final Map<String, String> restoredFrom = new TreeMap<>();
 
-    AggregationJobs(NodeConfig config, Path flinkDir, AggregationSettings settings) throws Exception {
+    /** A MiniCluster with the node's Flink settings ({@code flink.*} keys of {@code config}); jobs start with {@link #ensure}. */
+    public AggregationJobs(NodeConfig config, Path flinkDir, AggregationSettings settings) throws Exception {
         this.config = config;
         this.flinkDir = flinkDir;
         this.settings = settings;
@@ -78,7 +79,7 @@ final class AggregationJobs implements AutoCloseable {
     }
 
     /** Starts the job of {@code stream} unless it runs already, restoring from its newest checkpoint. */
-    synchronized void ensure(String stream) {
+    public synchronized void ensure(String stream) {
         try {
             start(stream, null);
         } catch (Exception e) {
