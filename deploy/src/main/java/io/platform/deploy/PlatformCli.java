@@ -793,8 +793,8 @@ public final class PlatformCli implements Runnable {
                 options.overrides.put("node.role", "ingest");
                 NodeConfig config = options.build(true);
                 try (PlatformNode node = PlatformNode.start(config)) {
-                    System.out.printf("bench flink: rate=%d/s series=%d warmup=%ds duration=%ds backends=%s parallelism=%s%n", rate, series,
-                            warmupSeconds, durationSeconds, backends, config.get("flink.parallelism"));
+                    System.out.printf("bench flink: rate=%d/s series=%d warmup=%ds duration=%ds backends=%s parallelism=%s pre-aggregate=%s%n", rate, series,
+                            warmupSeconds, durationSeconds, backends, config.get("flink.parallelism"), config.get("aggregation.pre-aggregate"));
                     new io.platform.deploy.bench.AggregationBench(node, System.out).run(backends, rate, series, warmupSeconds, durationSeconds,
                             options.builder(true));
                 }

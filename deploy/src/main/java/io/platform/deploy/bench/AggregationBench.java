@@ -76,7 +76,7 @@ public final class AggregationBench {
         Path flinkDir = Files.createTempDirectory("platform-bench-flink-");
         java.time.Duration window = config.duration("aggregation.window");
         AggregationSettings settings = new AggregationSettings(node.bootstrapServers(), window, AggregationSettings.viewName(window),
-                config.duration("aggregation.out-of-orderness"), config.duration("aggregation.idleness"));
+                config.duration("aggregation.out-of-orderness"), config.duration("aggregation.idleness"), config.bool("aggregation.pre-aggregate"));
         StageLatency process = LatencyMetrics.global().stage(Stage.PROCESS);
         AtomicLong acked = new AtomicLong();
         try (AggregationJobs jobs = new AggregationJobs(config, flinkDir, settings);

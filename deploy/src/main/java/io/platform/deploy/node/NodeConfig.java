@@ -38,6 +38,7 @@ public final class NodeConfig {
         define("aggregation.window", "10s", "tumbling window of the built-in aggregation, e.g. 10s, 1m");
         define("aggregation.out-of-orderness", "2s", "how late an event may be and still count in its window");
         define("aggregation.idleness", "5s", "after this long a silent partition stops holding back windows");
+        define("aggregation.pre-aggregate", "true", "fold events per series and window before the shuffle (two-phase aggregation); false only to measure it");
         define("flink.parallelism", "1", "parallelism of the aggregation job");
         define("flink.checkpoint.interval", "5s", "checkpoint interval of the aggregation job");
         define("flink.state.backend", "rocksdb", "state backend of the aggregation job: rocksdb or hashmap");
@@ -155,6 +156,7 @@ public final class NodeConfig {
             throw new ConfigException("log.file.level=" + get("log.file.level") + " is not a level: use debug, info or warn");
         }
         bool("probe.enabled");
+        bool("aggregation.pre-aggregate");
         bool("gateway.tls.enabled");
         try {
             double ratio = Double.parseDouble(get("tracing.sample-ratio"));

@@ -251,7 +251,7 @@ public final class PlatformNode implements AutoCloseable {
         }
 
         aggregationJobs = new AggregationJobs(config, dataDir.resolve("flink"), new AggregationSettings(bootstrapServers, window, view,
-                config.duration("aggregation.out-of-orderness"), config.duration("aggregation.idleness")));
+                config.duration("aggregation.out-of-orderness"), config.duration("aggregation.idleness"), config.bool("aggregation.pre-aggregate")));
         started.push(aggregationJobs);
         // job submission takes a second: off the registering request's thread and the catalog reader's
         java.util.concurrent.ExecutorService jobStarter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -69,24 +70,50 @@ public final class AggregationJob {
                                 aggregate.series.getBytes(StandardCharsets.UTF_8), aggregate.toWire()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
-        SingleOutputStreamOperator<WindowAggregate> aggregates = env
-                .fromSource(source, watermarks, stream == null ? "ingest-topics" : TopicNames.ingest(stream))
+        DataStream<KeyedEvent> events = env.fromSource(source, watermarks, stream == null ? "ingest-topics" : TopicNames.ingest(stream));
+        // two phases: events folded per key and window on the source's thread, partials merged in the window; or,
+        // without pre-aggregation, every event a partial of its own (what it costs: docs/benchmarks.md)
+        DataStream<PartialAggregate> partials = settings.preAggregate()
+                ? events.transform("pre-aggregate", TypeInformation.of(PartialAggregate.class),
+                        new LocalPreAggregator(settings.window().toMillis(), AggregationSettings.PRE_AGGREGATION_ENTRIES))
+                : events.map(PartialAggregate::of).returns(PartialAggregate.class).name("one-event-partials");
+        SingleOutputStreamOperator<WindowAggregate> aggregates = partials
                 .keyBy(new AggregationKey())
                 .window(TumblingEventTimeWindows.of(settings.window()))
                 .sideOutputLateData(LATE)
-                .aggregate(new WindowAccumulator(), new StampWindow(view))
+                .aggregate(new PartialMerger(), new StampWindow(view))
                 .name("window-aggregate");
         aggregates.sinkTo(sink).name("agg-topics");
         // events too late for their (already emitted) window: stored raw as always, and accounted for in the DLQ
         long toleranceMs = outOfOrderness.toMillis();
-        aggregates.getSideOutput(LATE).sinkTo(KafkaSink.<KeyedEvent>builder()
+        aggregates.getSideOutput(LATE).sinkTo(KafkaSink.<PartialAggregate>builder()
                 .setBootstrapServers(settings.bootstrapServers())
-                .setRecordSerializer((KafkaRecordSerializationSchema<KeyedEvent>) (event, context, timestamp) -> lateDeadLetter(event, toleranceMs))
+                .setRecordSerializer((KafkaRecordSerializationSchema<PartialAggregate>) (late, context, timestamp) -> lateDeadLetter(late, toleranceMs))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build()).name("late-events-dlq");
     }
 
-    private static final OutputTag<KeyedEvent> LATE = new OutputTag<>("late-events", TypeInformation.of(KeyedEvent.class));
+    /**
+     * The dead letter of a late partial: the event itself when it is one (the pre-aggregator sends events whose window
+     * has ended alone, so late ones are), else a description of the events it folded.
+     */
+    static ProducerRecord<byte[], byte[]> lateDeadLetter(PartialAggregate late, long toleranceMs) {
+        if (late.single != null) {
+            return lateDeadLetter(late.single, toleranceMs);
+        }
+        // not expected: a folded partial was on time by the pre-aggregator's watermark, and the window operator's is
+        // never ahead of it; should it happen, the dead letter names the series and window and carries the sums
+        KeyedEvent summary = new KeyedEvent();
+        int split = late.key.indexOf('\u0000');
+        summary.stream = late.key.substring(0, split);
+        summary.series = late.key.substring(split + 1);
+        summary.eventTimeMs = late.eventTimeMs;
+        summary.fields = late.folded.fields;
+        summary.values = late.folded.sums;
+        return lateDeadLetter(summary, toleranceMs);
+    }
+
+    private static final OutputTag<PartialAggregate> LATE = new OutputTag<>("late-events", TypeInformation.of(PartialAggregate.class));
 
     /**
      * The dead letter of a late event: a JSON description (the event itself stays in storage), with headers naming
@@ -121,10 +148,10 @@ public final class AggregationJob {
         EventDeserializer.closeCatalogs();
     }
 
-    static final class AggregationKey implements KeySelector<KeyedEvent, String> {
+    static final class AggregationKey implements KeySelector<PartialAggregate, String> {
         @Override
-        public String getKey(KeyedEvent event) {
-            return event.aggregationKey();
+        public String getKey(PartialAggregate partial) {
+            return partial.key;
         }
     }
 

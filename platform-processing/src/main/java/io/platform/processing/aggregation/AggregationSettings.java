@@ -11,9 +11,19 @@ import java.time.Duration;
  * @param view the view name in {@code agg.<stream>.<view>}, e.g. {@code 10s}
  * @param outOfOrderness how late an event may arrive and still count in its window
  * @param idleness after this long without data a partition stops holding back the watermark
+ * @param preAggregate fold events per key and window before the shuffle ({@link LocalPreAggregator}); off only to
+ *                     measure what it saves
  */
 public record AggregationSettings(String bootstrapServers, Duration window, String view, Duration outOfOrderness,
-                                  Duration idleness) implements Serializable {
+                                  Duration idleness, boolean preAggregate) implements Serializable {
+    /** (key, window) pairs the pre-aggregator holds at most between watermarks: a few MiB of partials. */
+    public static final int PRE_AGGREGATION_ENTRIES = 20_000;
+
+    /** With pre-aggregation, the default. */
+    public AggregationSettings(String bootstrapServers, Duration window, String view, Duration outOfOrderness, Duration idleness) {
+        this(bootstrapServers, window, view, outOfOrderness, idleness, true);
+    }
+
     /** The view name for a window size: {@code 10s}, {@code 1m}, {@code 1h}, or milliseconds. */
     public static String viewName(Duration window) {
         long ms = window.toMillis();

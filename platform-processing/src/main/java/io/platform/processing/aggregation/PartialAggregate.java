@@ -1,0 +1,32 @@
+package io.platform.processing.aggregation;
+
+import io.platform.wire.aggregate.WindowAggregate;
+
+/**
+ * The events of one aggregation key and window folded together before the shuffle (see {@link LocalPreAggregator}).
+ * A Flink POJO: public fields, no-arg constructor; not thread-safe.
+ */
+public final class PartialAggregate {
+    /** {@link KeyedEvent#aggregationKey()} of every folded event. */
+    public String key;
+    /** The latest event time folded in, in ms: inside the window, so the window assigner puts the partial there. */
+    public long eventTimeMs;
+    /** Count and per-field sum/min/max so far. */
+    public WindowAggregate folded;
+    /** The event itself while only one is folded in, so a late one reaches the dead-letter topic as it was; else null. */
+    public KeyedEvent single;
+
+    public PartialAggregate() {
+    }
+
+    /** A partial of just {@code event}. */
+    static PartialAggregate of(KeyedEvent event) {
+        WindowAccumulator fields = new WindowAccumulator();
+        PartialAggregate partial = new PartialAggregate();
+        partial.key = event.aggregationKey();
+        partial.eventTimeMs = event.eventTimeMs;
+        partial.folded = fields.add(event, fields.createAccumulator());
+        partial.single = event;
+        return partial;
+    }
+}
