@@ -780,6 +780,10 @@ public final class PlatformCli implements Runnable {
             @Option(names = "--series", defaultValue = "1000", description = "distinct series (window keys) (default ${DEFAULT-VALUE})")
             int series;
 
+            @Option(names = "--zipf", defaultValue = "0", description = "key skew: series drawn from a Zipf law with this exponent, e.g. 1.2"
+                    + " (0: every series in turn, the default)")
+            double zipf;
+
             @Override
             public Integer call() throws Exception {
                 for (String backend : backends) {
@@ -790,12 +794,15 @@ public final class PlatformCli implements Runnable {
                 if (rate <= 0) {
                     throw new CommandLine.ParameterException(new CommandLine(this), "--rate must be above 0 for this bench (it measures latency at a fixed rate)");
                 }
+                if (zipf < 0 || series < 1) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--zipf must be 0 or more and --series at least 1, got --zipf " + zipf + " --series " + series);
+                }
                 options.overrides.put("node.role", "ingest");
                 NodeConfig config = options.build(true);
                 try (PlatformNode node = PlatformNode.start(config)) {
-                    System.out.printf("bench flink: rate=%d/s series=%d warmup=%ds duration=%ds backends=%s parallelism=%s pre-aggregate=%s%n", rate, series,
+                    System.out.printf("bench flink: rate=%d/s series=%d zipf=%.2f warmup=%ds duration=%ds backends=%s parallelism=%s pre-aggregate=%s%n", rate, series, zipf,
                             warmupSeconds, durationSeconds, backends, config.get("flink.parallelism"), config.get("aggregation.pre-aggregate"));
-                    new io.platform.deploy.bench.AggregationBench(node, System.out).run(backends, rate, series, warmupSeconds, durationSeconds,
+                    new io.platform.deploy.bench.AggregationBench(node, System.out).run(backends, rate, series, zipf, warmupSeconds, durationSeconds,
                             options.builder(true));
                 }
                 return 0;

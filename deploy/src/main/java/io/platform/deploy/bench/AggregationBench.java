@@ -45,14 +45,14 @@ public final class AggregationBench {
     }
 
     /** One run per backend, in the order given, each on a stream and MiniCluster of its own. */
-    public void run(List<String> backends, int rate, int series, int warmupSeconds, int durationSeconds, NodeConfig.Builder flinkSettings)
+    public void run(List<String> backends, int rate, int series, double zipf, int warmupSeconds, int durationSeconds, NodeConfig.Builder flinkSettings)
             throws Exception {
         List<Row> rows = new ArrayList<>();
         int runNumber = 0;
         for (String backend : backends) {
             String stream = "bench_agg_" + backend + "_" + (++runNumber);
             out.printf("-- %s: starting the job on stream %s ...%n", backend, stream);
-            rows.add(runOne(backend, stream, rate, series, warmupSeconds, durationSeconds,
+            rows.add(runOne(backend, stream, rate, series, zipf, warmupSeconds, durationSeconds,
                     flinkSettings.set("flink.state.backend", backend).build()));
             Row row = rows.get(rows.size() - 1);
             out.printf("   %s: %.0f events/s processed of %.0f produced; process p99 %.2f ms; backlog %d%n", backend,
@@ -69,10 +69,13 @@ public final class AggregationBench {
                 + " processed/s from the process stage's count (sampled above 82,000 events/s, right on average)");
     }
 
-    private Row runOne(String backend, String stream, int rate, int series, int warmupSeconds, int durationSeconds, NodeConfig config)
+    private Row runOne(String backend, String stream, int rate, int series, double zipf, int warmupSeconds, int durationSeconds, NodeConfig config)
             throws Exception {
         StreamSchema schema = node.registry().register(stream, SensorEvents.SCHEMA, null, null);
-        SensorEvents events = new SensorEvents(schema.id(), series);
+        SensorEvents events = new SensorEvents(schema.id(), series, zipf);
+        if (zipf > 0) {
+            out.printf("   keys: Zipf s=%.2f over %d series, the hottest has %.1f%% of the events%n", zipf, series, 100 * events.hottestShare());
+        }
         Path flinkDir = Files.createTempDirectory("platform-bench-flink-");
         java.time.Duration window = config.duration("aggregation.window");
         AggregationSettings settings = new AggregationSettings(node.bootstrapServers(), window, AggregationSettings.viewName(window),

@@ -26,17 +26,57 @@ public final class SensorEvents {
     private BinaryEncoder encoder;
 
     public SensorEvents(int schemaId, int devices) {
+        this(schemaId, devices, 0);
+    }
+
+    /**
+     * Events whose devices follow a Zipf law with {@code zipfExponent} (0: every device in turn): device k (from 1) is
+     * picked with a probability proportional to 1/k^s, the key skew a few hot sensors give. Which device an event has
+     * is a function of its number, so {@link #encode} and {@link #series} agree.
+     */
+    public SensorEvents(int schemaId, int devices, double zipfExponent) {
         this.schemaId = schemaId;
         this.devices = devices;
         this.deviceNames = new String[devices];
         for (int i = 0; i < devices; i++) {
             deviceNames[i] = "dev-" + i;
         }
+        if (zipfExponent > 0) {
+            zipfCdf = new double[devices];
+            double total = 0;
+            for (int k = 1; k <= devices; k++) {
+                total += 1 / Math.pow(k, zipfExponent);
+                zipfCdf[k - 1] = total;
+            }
+            for (int i = 0; i < devices; i++) {
+                zipfCdf[i] /= total;
+            }
+        }
+    }
+
+    private double[] zipfCdf;
+
+    /** The share of all events that the hottest device gets. */
+    public double hottestShare() {
+        return zipfCdf == null ? 1.0 / devices : zipfCdf[0];
+    }
+
+    private int deviceOf(long seq) {
+        if (zipfCdf == null) {
+            return (int) (seq % devices);
+        }
+        // a uniform number from the event's number (SplitMix64's finalizer), then the inverse of the Zipf CDF
+        long z = seq * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        double uniform = ((z ^ (z >>> 31)) >>> 11) * 0x1.0p-53;
+        int index = java.util.Arrays.binarySearch(zipfCdf, uniform);
+        return Math.min(devices - 1, index >= 0 ? index : -index - 1);
     }
 
     /** The wire-format value of event number {@code seq} at event time {@code tsMs}. */
     public byte[] encode(long seq, long tsMs) {
-        int device = (int) (seq % devices);
+        int device = deviceOf(seq);
         buffer.reset();
         buffer.write(WireFormat.MAGIC);
         buffer.write(schemaId >>> 24);
@@ -59,7 +99,7 @@ public final class SensorEvents {
 
     /** The series key of event {@code seq}, as the gateway derives it (device, site). */
     public String series(long seq) {
-        int device = (int) (seq % devices);
+        int device = deviceOf(seq);
         return deviceNames[device] + '\u001f' + SITES[device % SITES.length];
     }
 
