@@ -6,8 +6,11 @@ import io.platform.processing.metrics.FlinkMetricsBridge;
 import io.platform.processing.metrics.JobProfile;
 import io.platform.processing.aggregation.AggregationJob;
 import io.platform.processing.aggregation.AggregationSettings;
+import io.platform.processing.checkpoints.CheckpointPlan;
+import io.platform.processing.checkpoints.WriteBandwidth;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +43,8 @@ public final class AggregationJobs implements AutoCloseable {
     private final MiniCluster cluster;
     private final Map<String, Double> completedCheckpointsSeen = new ConcurrentHashMap<>();
     private final Map<String, JobID> jobs = new ConcurrentHashMap<>();
+    // null when flink.checkpoint.rpo is not set: the configured interval applies
+    private final CheckpointPlan checkpointPlan;
     private final Map<String, String> restoredFrom = new TreeMap<>();
 
     /** A MiniCluster with the node's Flink settings ({@code flink.*} keys of {@code config}); jobs start with {@link #ensure}. */
@@ -48,6 +53,7 @@ public final class AggregationJobs implements AutoCloseable {
         this.flinkDir = flinkDir;
         this.settings = settings;
         Files.createDirectories(flinkDir.resolve("tmp"));
+        this.checkpointPlan = planCheckpoints(config, flinkDir.resolve("checkpoints"));
         Configuration conf = baseConfiguration(flinkDir.resolve("checkpoints"));
         conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(SLOTS));
         conf.setString("rest.port", "0");
@@ -66,7 +72,18 @@ public final class AggregationJobs implements AutoCloseable {
         // a fixed RocksDB budget per slot: the MiniCluster's managed memory split over many slots would leave each job's
         // RocksDB a few MiB, and it would flush its memtables constantly
         conf.setString("state.backend.rocksdb.memory.fixed-per-slot", "48mb");
-        conf.setString("execution.checkpointing.interval", config.duration("flink.checkpoint.interval").toMillis() + " ms");
+        if (checkpointPlan == null) {
+            conf.setString("execution.checkpointing.interval", config.duration("flink.checkpoint.interval").toMillis() + " ms");
+        } else {
+            conf.setString("execution.checkpointing.interval", checkpointPlan.interval().toMillis() + " ms");
+            conf.setString("execution.checkpointing.min-pause", checkpointPlan.minPause().toMillis() + " ms");
+        }
+        if (config.bool("flink.checkpoint.unaligned")) {
+            // aligned while barriers line up quickly; under backpressure a barrier would wait behind the buffered data,
+            // so after 1 s the checkpoint goes unaligned (it stores the in-flight buffers) and still completes
+            conf.setString("execution.checkpointing.unaligned.enabled", "true");
+            conf.setString("execution.checkpointing.aligned-checkpoint-timeout", "1 s");
+        }
         conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
         conf.setString("execution.checkpointing.incremental", "true");
         conf.setString("execution.checkpointing.num-retained", "2");
@@ -76,6 +93,30 @@ public final class AggregationJobs implements AutoCloseable {
         conf.setString("restart-strategy.fixed-delay.delay", "2 s");
         conf.setString("parallelism.default", String.valueOf(config.integer("flink.parallelism")));
         return conf;
+    }
+
+    /** The checkpoint plan for {@code flink.checkpoint.rpo}, logged once; null when no RPO is set. */
+    private static CheckpointPlan planCheckpoints(NodeConfig config, Path checkpointDir) {
+        if (config.get("flink.checkpoint.rpo").isEmpty()) {
+            return null;
+        }
+        Duration rpo = config.duration("flink.checkpoint.rpo");
+        long stateBytes = config.bytes("flink.checkpoint.state-size");
+        long bandwidth = config.get("flink.checkpoint.write-bandwidth").equals("auto")
+                ? WriteBandwidth.of(checkpointDir) : config.bytes("flink.checkpoint.write-bandwidth");
+        CheckpointPlan plan = CheckpointPlan.forRpo(rpo, stateBytes, bandwidth);
+        String line = "checkpoints of the aggregation jobs: " + plan.describe(rpo, stateBytes, bandwidth);
+        if (plan.meetsRpo()) {
+            LOG.info(line);
+        } else {
+            LOG.warn(line);
+        }
+        return plan;
+    }
+
+    /** The checkpoint plan in force, or null when the interval is configured directly. */
+    public CheckpointPlan checkpointPlan() {
+        return checkpointPlan;
     }
 
     /** Starts the job of {@code stream} unless it runs already, restoring from its newest checkpoint. */

@@ -40,7 +40,11 @@ public final class NodeConfig {
         define("aggregation.idleness", "5s", "after this long a silent partition stops holding back windows");
         define("aggregation.pre-aggregate", "true", "fold events per series and window before the shuffle (two-phase aggregation); false only to measure it");
         define("flink.parallelism", "1", "parallelism of the aggregation job");
-        define("flink.checkpoint.interval", "5s", "checkpoint interval of the aggregation job");
+        define("flink.checkpoint.interval", "5s", "checkpoint interval of the aggregation job (unless flink.checkpoint.rpo is set)");
+        define("flink.checkpoint.rpo", "", "target recovery point, e.g. 10s: interval and min pause are then planned from it, flink.checkpoint.state-size and the write bandwidth; empty = use flink.checkpoint.interval");
+        define("flink.checkpoint.state-size", "64mb", "checkpointed state expected per job, for planning from flink.checkpoint.rpo");
+        define("flink.checkpoint.write-bandwidth", "auto", "bytes/s the checkpoint directory takes durably, e.g. 200mb; auto = measured once per data dir (32 MiB written and synced)");
+        define("flink.checkpoint.unaligned", "true", "switch a checkpoint to unaligned when barriers wait over 1 s for alignment (under backpressure), so checkpoints still complete");
         define("flink.state.backend", "rocksdb", "state backend of the aggregation job: rocksdb or hashmap");
         define("storage.sync", "false", "fsync every storage commit (power-loss safe) instead of relying on the OS");
         define("storage.bulk-streams", "", "streams stored under an I/O budget by writers of their own, as stream:MiB/s pairs, e.g. history:16,export:8 (backfills that must not slow other streams)");
@@ -144,6 +148,14 @@ public final class NodeConfig {
         duration("aggregation.out-of-orderness");
         duration("aggregation.idleness");
         duration("flink.checkpoint.interval");
+        if (!get("flink.checkpoint.rpo").isEmpty()) {
+            duration("flink.checkpoint.rpo");
+        }
+        bytes("flink.checkpoint.state-size");
+        if (!get("flink.checkpoint.write-bandwidth").equals("auto") && bytes("flink.checkpoint.write-bandwidth") == 0) {
+            throw new ConfigException("flink.checkpoint.write-bandwidth=0 cannot be: use auto or a rate such as 200mb");
+        }
+        bool("flink.checkpoint.unaligned");
         duration("query.timeout");
         duration("probe.interval");
         if (integer("flows.sampling-rate") < 0) {
@@ -206,6 +218,22 @@ public final class NodeConfig {
             throw new ConfigException(key + "=" + v + " must be true or false");
         }
         return Boolean.parseBoolean(v);
+    }
+
+    /** Sizes like {@code 512kb}, {@code 64mb}, {@code 1gb} (powers of 1024), or plain bytes. */
+    public long bytes(String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(b|kb|mb|gb|tb)?").matcher(get(key).toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches()) {
+            throw new ConfigException(key + "=" + get(key) + " is not a size: use a number with kb, mb or gb, e.g. " + key + "=" + SETTINGS.get(key)[0]);
+        }
+        int shift = switch (m.group(2) == null ? "b" : m.group(2)) {
+            case "kb" -> 10;
+            case "mb" -> 20;
+            case "gb" -> 30;
+            case "tb" -> 40;
+            default -> 0;
+        };
+        return Long.parseLong(m.group(1)) << shift;
     }
 
     /** Durations like {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}. */

@@ -34,5 +34,25 @@ class NodeConfigTest {
         assertTrue(duration.getMessage().contains("e.g. aggregation.window=10s"), duration.getMessage());
         ConfigException backend = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("flink.state.backend", "disk").build());
         assertTrue(backend.getMessage().contains("rocksdb or hashmap"), backend.getMessage());
+        ConfigException size = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("flink.checkpoint.state-size", "lots").build());
+        assertTrue(size.getMessage().contains("e.g. flink.checkpoint.state-size=64mb"), size.getMessage());
+        ConfigException rpo = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("flink.checkpoint.rpo", "soon").build());
+        assertTrue(rpo.getMessage().startsWith("flink.checkpoint.rpo=soon is not a duration"), rpo.getMessage());
+    }
+
+    @Test
+    void anRpoPlansTheCheckpointsOfTheAggregationJobsFromTheStateSizeAndWriteBandwidth() throws Exception {
+        NodeConfig config = NodeConfig.builder().set("data.dir", dir.toString()).set("flink.checkpoint.rpo", "10s")
+                .set("flink.checkpoint.state-size", "64mb").set("flink.checkpoint.write-bandwidth", "100mb").build();
+        assertEquals(64L << 20, config.bytes("flink.checkpoint.state-size"));
+        io.platform.processing.aggregation.AggregationSettings settings = new io.platform.processing.aggregation.AggregationSettings(
+                "127.0.0.1:1", Duration.ofSeconds(10), "10s", Duration.ofSeconds(2), Duration.ofSeconds(5));
+        try (AggregationJobs jobs = new AggregationJobs(config, dir.resolve("flink"), settings)) {
+            assertEquals(Duration.ofMillis(9_160), jobs.checkpointPlan().interval(), "10 s minus one checkpoint of 64 MiB at 100 MiB/s");
+            assertEquals(Duration.ofSeconds(10), jobs.checkpointPlan().worstRecoveryPoint());
+        }
+        try (AggregationJobs jobs = new AggregationJobs(NodeConfig.builder().set("data.dir", dir.toString()).build(), dir.resolve("flink2"), settings)) {
+            assertEquals(null, jobs.checkpointPlan(), "no RPO: flink.checkpoint.interval applies");
+        }
     }
 }

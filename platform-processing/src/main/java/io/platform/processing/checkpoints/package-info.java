@@ -1,0 +1,5 @@
+/**
+ * How often the aggregation jobs checkpoint: an interval and minimum pause planned from a target recovery point (RPO),
+ * the state's size and the checkpoint directory's measured write bandwidth.
+ */
+package io.platform.processing.checkpoints;
