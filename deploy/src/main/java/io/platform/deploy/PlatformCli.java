@@ -625,7 +625,7 @@ public final class PlatformCli implements Runnable {
         }
 
         @Command(name = "profile", mixinStandardHelpOptions = true, description = "Where a stream's job spends its time, per task"
-                + " (busy, back-pressured, idle ms per second; records per second in and out), and which task is the bottleneck.")
+                + " (busy, back-pressured, idle ms per second; records per second in and out; busy time per record; RocksDB state size and keys), and which task is the bottleneck.")
         static final class Profile implements Callable<Integer> {
             @Parameters(index = "0", description = "the stream whose aggregation job to profile")
             String stream;
@@ -641,13 +641,17 @@ public final class PlatformCli implements Runnable {
                     return printResponse(response);
                 }
                 com.fasterxml.jackson.databind.JsonNode profile = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
-                System.out.printf("%-60s %8s %8s %8s %12s %12s%n", "task", "busy", "backpr.", "idle", "in/s", "out/s");
+                System.out.printf("%-60s %8s %8s %8s %12s %12s %10s %12s %10s%n", "task", "busy", "backpr.", "idle", "in/s", "out/s",
+                        "us/record", "state MiB", "state keys");
                 for (com.fasterxml.jackson.databind.JsonNode t : profile.get("tasks")) {
-                    System.out.printf("%-60s %8d %8d %8d %12.1f %12.1f%n", t.get("task").asText(), t.get("busyMsPerSecond").asLong(),
+                    System.out.printf("%-60s %8d %8d %8d %12.1f %12.1f %10s %12.1f %10d%n", t.get("task").asText(), t.get("busyMsPerSecond").asLong(),
                             t.get("backPressuredMsPerSecond").asLong(), t.get("idleMsPerSecond").asLong(),
-                            t.get("recordsInPerSecond").asDouble(), t.get("recordsOutPerSecond").asDouble());
+                            t.get("recordsInPerSecond").asDouble(), t.get("recordsOutPerSecond").asDouble(),
+                            t.get("busyMicrosPerRecord").isNull() ? "-" : String.format("%.2f", t.get("busyMicrosPerRecord").asDouble()),
+                            t.get("stateBytes").asLong() / 1048576.0, t.get("stateKeys").asLong());
                 }
-                System.out.println("(busy, back-pressured and idle: ms per second of each task's time)");
+                System.out.println("(busy, back-pressured and idle: ms per second of each task's time; us/record: busy time per record in;"
+                        + " state: RocksDB's estimates, 0 with the heap backend)");
                 System.out.println("bottleneck: " + (profile.get("bottleneck").isNull() ? "none (no task busy 100 ms per second or more)"
                         : profile.get("bottleneck").asText()));
                 System.out.printf("last checkpoint: %d ms, %d bytes; %d completed%n", profile.get("lastCheckpointMs").asLong(),

@@ -207,8 +207,8 @@ public final class AggregationJobs implements AutoCloseable {
     }
 
     /**
-     * {@code stream}'s job profile as JSON: per task busy, back-pressured and idle ms per second and records per
-     * second in and out, the bottleneck task by {@link JobProfile}'s rule, and the last checkpoint's duration and size.
+     * {@code stream}'s job profile as JSON: per task busy, back-pressured and idle ms per second, records per second in
+     * and out, busy microseconds per record, RocksDB state bytes and keys, the bottleneck task by {@link JobProfile}'s rule, and the last checkpoint's duration and size.
      */
     String profile(String stream) {
         jobOf(stream);
@@ -220,8 +220,11 @@ public final class AggregationJobs implements AutoCloseable {
             JobProfile.Task t = tasks.get(i);
             out.append(i > 0 ? "," : "").append("{\"task\":").append(ServiceHttpServer.jsonString(t.name()))
                     .append(String.format(java.util.Locale.ROOT, ",\"busyMsPerSecond\":%.0f,\"backPressuredMsPerSecond\":%.0f,\"idleMsPerSecond\":%.0f"
-                                    + ",\"recordsInPerSecond\":%.1f,\"recordsOutPerSecond\":%.1f}", t.busyMsPerSecond(), t.backPressuredMsPerSecond(),
-                            t.idleMsPerSecond(), t.recordsInPerSecond(), t.recordsOutPerSecond()));
+                                    + ",\"recordsInPerSecond\":%.1f,\"recordsOutPerSecond\":%.1f,\"busyMicrosPerRecord\":%s"
+                                    + ",\"stateBytes\":%d,\"stateKeys\":%d}", t.busyMsPerSecond(), t.backPressuredMsPerSecond(),
+                            t.idleMsPerSecond(), t.recordsInPerSecond(), t.recordsOutPerSecond(),
+                            Double.isNaN(t.busyMicrosPerRecord()) ? "null" : String.format(java.util.Locale.ROOT, "%.2f", t.busyMicrosPerRecord()),
+                            t.stateBytes(), t.stateKeys()));
         }
         out.append("],\"bottleneck\":").append(bottleneck == null ? "null" : ServiceHttpServer.jsonString(bottleneck.name()))
                 .append(",\"lastCheckpointMs\":").append((long) first(FlinkMetricsBridge.readings(job, "lastCheckpointDuration")))

@@ -178,7 +178,9 @@ class PlatformNodeEndToEndTest {
         // the probe stream's job runs from the start; Flink's task metrics reach the platform through its reporter
         NodeHarness.await("the probe job's tasks in its profile", Duration.ofSeconds(30), () -> {
             try {
-                return JSON.readTree(NodeHarness.get(NodeHarness.query(node) + "/v1/jobs/platform_probe/profile").body()).get("tasks").size() >= 2;
+                // 404 until the probe stream's job has been submitted
+                JsonNode tasks = JSON.readTree(NodeHarness.get(NodeHarness.query(node) + "/v1/jobs/platform_probe/profile").body()).get("tasks");
+                return tasks != null && tasks.size() >= 2;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -189,6 +191,7 @@ class PlatformNodeEndToEndTest {
             windowTask |= task.get("task").asText().contains("window-aggregate");
             double total = task.get("busyMsPerSecond").asDouble() + task.get("backPressuredMsPerSecond").asDouble() + task.get("idleMsPerSecond").asDouble();
             assertTrue(total <= 1001, "a task's time splits one second: " + task);
+            assertTrue(task.get("stateBytes").asLong() >= 0 && task.get("stateKeys").asLong() >= 0 && task.has("busyMicrosPerRecord"), task.toString());
         }
         assertTrue(windowTask, profile.toString());
         assertTrue(profile.has("bottleneck") && profile.get("completedCheckpoints").asLong() >= 0, profile.toString());
@@ -196,6 +199,15 @@ class PlatformNodeEndToEndTest {
         String metrics = NodeHarness.get(NodeHarness.query(node) + "/metrics").body();
         assertTrue(metrics.contains("platform_flink_busy_time_ms_per_second{job=\"platform-aggregation-platform_probe\""), "task metrics in Prometheus");
         assertTrue(metrics.contains("platform_flink_last_checkpoint_duration{job=\"platform-aggregation-platform_probe\""), "checkpoint metrics in Prometheus");
+        // the window operator's RocksDB state, per state (column family): registered when the first probe event makes it
+        NodeHarness.await("the window operator's state metrics in Prometheus", Duration.ofSeconds(30), () -> {
+            try {
+                return NodeHarness.get(NodeHarness.query(node) + "/metrics").body()
+                        .contains("platform_flink_state_keys{job=\"platform-aggregation-platform_probe\",operator=\"window-aggregate\"");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Test

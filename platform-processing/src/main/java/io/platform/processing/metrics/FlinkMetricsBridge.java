@@ -29,8 +29,15 @@ public final class FlinkMetricsBridge implements MetricReporter {
     public static final Set<String> JOB_METRICS = Set.of("lastCheckpointDuration", "lastCheckpointSize", "numberOfCompletedCheckpoints",
             "numberOfFailedCheckpoints");
 
-    /** One kept metric and where it belongs. */
-    public record Reading(String job, String task, String subtask, String name, Metric metric) {
+    /**
+     * Operator-level RocksDB figures kept, per state (column family): what the state holds. Flink registers them when
+     * {@link #configure} turns them on; the heap backend has none (its state shows in the checkpoint size).
+     */
+    public static final Map<String, String> STATE_METRICS = Map.of("rocksdb.estimate-live-data-size", "platform.flink.state.live.bytes",
+            "rocksdb.estimate-num-keys", "platform.flink.state.keys");
+
+    /** One kept metric and where it belongs ({@code operator} and {@code state} are empty above operator level). */
+    public record Reading(String job, String task, String subtask, String operator, String state, String name, Metric metric) {
         /** The current value; NaN for a gauge that is not a number. */
         public double value() {
             if (metric instanceof org.apache.flink.metrics.Gauge<?> gauge) {
@@ -52,6 +59,10 @@ public final class FlinkMetricsBridge implements MetricReporter {
     /** Adds the reporter to a Flink configuration (the MiniCluster's, or a cluster whose TaskManagers run the platform). */
     public static void configure(org.apache.flink.configuration.Configuration conf) {
         conf.setString("metrics.reporter.platform.factory.class", FlinkMetricsBridgeFactory.class.getName());
+        // what each operator's RocksDB state holds: two cheap RocksDB properties, read when scraped
+        conf.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
+        conf.setString("state.backend.rocksdb.metrics.estimate-num-keys", "true");
+        conf.setString("state.backend.rocksdb.metrics.column-family-as-variable", "true");
         // task back-pressure and busy time are sampled; the default interval is fine, the reporter reads on demand
     }
 
@@ -84,18 +95,24 @@ public final class FlinkMetricsBridge implements MetricReporter {
         Map<String, String> variables = group.getAllVariables();
         String job = variables.get("<job_name>");
         String task = variables.get("<task_name>");
-        boolean kept = task != null ? TASK_METRICS.contains(name) && variables.get("<operator_name>") == null
+        String operator = variables.get("<operator_name>");
+        String stateMetric = STATE_METRICS.get(name);
+        boolean kept = task != null ? (operator == null ? TASK_METRICS.contains(name) : stateMetric != null)
                 : job != null && JOB_METRICS.contains(name);
         if (!kept) {
             return;
         }
-        Reading reading = new Reading(job, task == null ? "" : task, variables.getOrDefault("<subtask_index>", ""), name, metric);
+        Reading reading = new Reading(job, task == null ? "" : task, variables.getOrDefault("<subtask_index>", ""),
+                operator == null ? "" : operator, variables.getOrDefault("<column_family>", ""), name, metric);
         READINGS.put(metric, reading);
         MeterRegistry registry = LatencyMetrics.global().registry();
-        METERS.put(metric, Gauge.builder("platform.flink." + snakeCase(name), reading, Reading::value)
+        Gauge.Builder<Reading> gauge = Gauge.builder(stateMetric != null ? stateMetric : "platform.flink." + snakeCase(name), reading, Reading::value)
                 .description("Flink metric " + name + ", read from Flink's own metric when scraped")
-                .tag("job", job).tag("task", reading.task()).tag("subtask", reading.subtask())
-                .register(registry));
+                .tag("job", job).tag("task", reading.task()).tag("subtask", reading.subtask());
+        if (stateMetric != null) {
+            gauge.tag("operator", reading.operator()).tag("state", reading.state());
+        }
+        METERS.put(metric, gauge.register(registry));
     }
 
     @Override
