@@ -88,13 +88,23 @@ public final class SensorEvents {
             encoder.writeString(deviceNames[device]);
             encoder.writeString(SITES[device % SITES.length]);
             encoder.writeLong(tsMs);
-            encoder.writeDouble(15 + (seq % 200) * 0.1);
-            encoder.writeDouble(40 + (seq % 50));
+            encoder.writeDouble(temperature(seq));
+            encoder.writeDouble(humidity(seq));
             encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return buffer.toByteArray();
+    }
+
+    /** The temperature field of event {@code seq}. */
+    public double temperature(long seq) {
+        return 15 + (seq % 200) * 0.1;
+    }
+
+    /** The humidity field of event {@code seq}. */
+    public double humidity(long seq) {
+        return 40 + (seq % 50);
     }
 
     /** The series key of event {@code seq}, as the gateway derives it (device, site). */
@@ -105,9 +115,9 @@ public final class SensorEvents {
 
     /** Event {@code seq} at event time {@code tsMs} as one JSON line (with its newline), for the HTTP API. */
     public void appendJson(StringBuilder out, long seq, long tsMs) {
-        int device = (int) (seq % devices);
+        int device = deviceOf(seq);
         out.append("{\"device\":\"").append(deviceNames[device]).append("\",\"site\":\"").append(SITES[device % SITES.length])
-                .append("\",\"ts\":").append(tsMs).append(",\"temperature\":").append(15 + (seq % 200) * 0.1)
-                .append(",\"humidity\":").append(40 + (seq % 50)).append(".0}\n");
+                .append("\",\"ts\":").append(tsMs).append(",\"temperature\":").append(temperature(seq))
+                .append(",\"humidity\":").append(humidity(seq)).append("}\n");
     }
 }

@@ -26,7 +26,8 @@ import org.rocksdb.WriteOptions;
 
 /**
  * {@code platform bench storage}: the warm tier against plain RocksDB with default options on the same keys and
- * values, in one process: ingest rows/s in batches, and the latency of reading one series' hour. Then the query
+ * values, and against QuestDB embedded on the same rows, in one process: ingest rows/s in batches, and the latency of
+ * reading one series' hour. Then the query
  * engine on the same data: a dashboard aggregate uncached and cached.
  */
 public final class StorageBench {
@@ -71,16 +72,11 @@ public final class StorageBench {
             long start = System.nanoTime();
             writeSeries(store, STREAM, events, rows, series, base, batchRows);
             ours = rows / ((System.nanoTime() - start) / 1e9);
-            Random random = new Random(42);
-            long hours = Math.max(1, (rows / series) / 3600);
-            for (int r = 0; r < reads; r++) {
-                String s = events.series(random.nextInt(series));
-                long from = base + random.nextInt((int) hours) * 3_600_000L;
-                long t0 = System.nanoTime();
+            timeReads(ourReads, events, reads, rows, series, base, (s, from, to) -> {
                 int[] n = {0};
-                store.scanRaw(STREAM, s, from, from + 3_600_000L, (k, t, v) -> ++n[0] > 0);
-                ourReads.recordValue(System.nanoTime() - t0);
-            }
+                store.scanRaw(STREAM, s, from, to, (k, t, v) -> ++n[0] > 0);
+                return n[0];
+            });
             io.platform.storage.LsmStats lsm = store.lsmStats();
             out.printf("platform warm tier LSM after ingest and reads: write amplification %.2f (flush %,d + compaction %,d bytes for %,d"
                             + " stored), read amplification %.1f blocks per read, stalls %.1f ms, pending compaction %,d bytes, L0 files %d%n",
@@ -106,32 +102,67 @@ public final class StorageBench {
             }
             db.write(write, batch);
             plain = rows / ((System.nanoTime() - start) / 1e9);
-            Random random = new Random(42);
-            long hours = Math.max(1, (rows / series) / 3600);
-            for (int r = 0; r < reads; r++) {
-                String s = events.series(random.nextInt(series));
-                long from = base + random.nextInt((int) hours) * 3_600_000L;
+            timeReads(plainReads, events, reads, rows, series, base, (s, from, to) -> {
                 byte[] prefix = s.getBytes(StandardCharsets.UTF_8);
-                long t0 = System.nanoTime();
+                int n = 0;
                 try (RocksIterator it = db.newIterator()) {
                     for (it.seek(plainKey(s, from, 0)); it.isValid(); it.next()) {
                         byte[] key = it.key();
-                        if (!startsWith(key, prefix) || ByteBuffer.wrap(key, prefix.length + 1, 8).getLong() >= from + 3_600_000L) {
+                        if (!startsWith(key, prefix) || ByteBuffer.wrap(key, prefix.length + 1, 8).getLong() >= to) {
                             break;
                         }
                         it.value();
+                        n++;
                     }
                 }
-                plainReads.recordValue(System.nanoTime() - t0);
-            }
+                return n;
+            });
+        }
+        double quest;
+        Histogram questReads = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        long questRows = 0;
+        try (QuestDbPeer questDb = new QuestDbPeer(dir.resolve("questdb"))) {
+            quest = questDb.ingest(events, rows, series, base, batchRows);
+            questRows = timeReads(questReads, events, reads, rows, series, base, questDb::readRange);
         }
         out.printf("%n%-34s %14s %10s %10s %10s%n", "", "ingest rows/s", "read p50", "read p99", "read max");
         out.printf("%-34s %,14.0f %8.3fms %8.3fms %8.3fms%n", "platform warm tier (TimeSeriesStore)", ours,
                 ourReads.getValueAtPercentile(50) / 1e6, ourReads.getValueAtPercentile(99) / 1e6, ourReads.getMaxValue() / 1e6);
         out.printf("%-34s %,14.0f %8.3fms %8.3fms %8.3fms%n", "plain RocksDB, default options", plain,
                 plainReads.getValueAtPercentile(50) / 1e6, plainReads.getValueAtPercentile(99) / 1e6, plainReads.getMaxValue() / 1e6);
+        out.printf("%-34s %,14.0f %8.3fms %8.3fms %8.3fms%n", "QuestDB 9.2 embedded (SQL reads)", quest,
+                questReads.getValueAtPercentile(50) / 1e6, questReads.getValueAtPercentile(99) / 1e6, questReads.getMaxValue() / 1e6);
         out.printf("ratio platform/plain: ingest %.2f, read p99 %.2f%n", ours / plain,
                 ourReads.getValueAtPercentile(99) / (double) plainReads.getValueAtPercentile(99));
+        out.printf("ratio platform/QuestDB: ingest %.2f, read p99 %.2f (QuestDB returned %,d rows in %d reads: %d per series-hour)%n",
+                ours / quest, ourReads.getValueAtPercentile(99) / (double) questReads.getValueAtPercentile(99), questRows, reads,
+                reads == 0 ? 0 : questRows / reads);
+    }
+
+    /** Reads one series-hour of data. */
+    @FunctionalInterface
+    private interface RangeRead {
+        /** @return the rows read */
+        int read(String series, long fromMs, long toMs) throws Exception;
+    }
+
+    /**
+     * {@code reads} reads of one random series' hour (the same sequence for every store: seed 42), each timed into
+     * {@code latencies}; the rows read in all.
+     */
+    private static long timeReads(Histogram latencies, SensorEvents events, int reads, int rows, int series, long base, RangeRead read)
+            throws Exception {
+        Random random = new Random(42);
+        long hours = Math.max(1, (rows / series) / 3600);
+        long total = 0;
+        for (int r = 0; r < reads; r++) {
+            String s = events.series(random.nextInt(series));
+            long from = base + random.nextInt((int) hours) * 3_600_000L;
+            long t0 = System.nanoTime();
+            total += read.read(s, from, from + 3_600_000L);
+            latencies.recordValue(System.nanoTime() - t0);
+        }
+        return total;
     }
 
     private void queries(TimeSeriesStore store, StreamSchema schema) throws Exception {
