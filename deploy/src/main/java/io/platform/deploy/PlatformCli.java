@@ -723,7 +723,7 @@ public final class PlatformCli implements Runnable {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
-            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Backends.class, Bench.Flink.class, Bench.Serialization.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Qos.class, Bench.Observability.class, Bench.Transport.class,
+            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Backends.class, Bench.Flink.class, Bench.Query.class, Bench.Serialization.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Qos.class, Bench.Observability.class, Bench.Transport.class,
                     Bench.Durability.class, Bench.Fuzz.class})
     static final class Bench extends CommandGroup {
 
@@ -1062,6 +1062,36 @@ public final class PlatformCli implements Runnable {
                 Path dir = Files.createTempDirectory("platform-storage-bench-");
                 try {
                     new io.platform.deploy.bench.StorageBench(System.out).run(rows, series, reads, dir);
+                } finally {
+                    deleteRecursively(dir);
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "query", mixinStandardHelpOptions = true, description = "The platform's query engine against DuckDB (JDBC, same JVM,"
+                + " one thread) on the same generated time series: filtered scan + sum/avg, GROUP BY series and hour, top-N, point lookup;"
+                + " p50/p99 and rows/s per core of each.")
+        static final class Query implements Callable<Integer> {
+            @Option(names = "--rows", defaultValue = "2000000", description = "rows in the table (default ${DEFAULT-VALUE}; the issue's figures use 10000000)")
+            int rows;
+
+            @Option(names = "--series", defaultValue = "100", description = "series, one row per second each (default ${DEFAULT-VALUE})")
+            int series;
+
+            @Option(names = "--repeats", defaultValue = "5", description = "measured runs per shape after one unmeasured (point lookups: 100 times as many)"
+                    + " (default ${DEFAULT-VALUE})")
+            int repeats;
+
+            @Override
+            public Integer call() throws Exception {
+                if (rows < series || series < 8 || repeats < 1) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "need --series of at least 8, --rows of at least --series and"
+                            + " --repeats of at least 1; got --rows " + rows + " --series " + series + " --repeats " + repeats);
+                }
+                Path dir = Files.createTempDirectory("platform-query-bench-");
+                try {
+                    new io.platform.deploy.bench.QueryBench(System.out).run(rows, series, repeats, dir);
                 } finally {
                     deleteRecursively(dir);
                 }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.function.Function;
 
 /**
@@ -419,16 +420,18 @@ public final class QueryEngine {
 
         private void runProjection(RowSink sink, long deadline) throws SqlException, IOException {
             boolean sorted = !statement.orderBy().isEmpty();
+            long limit = statement.limit();
+            if (sorted && order != null && limit < limits.maxMaterializedRows()) {
+                runTopN(sink, deadline, (int) limit);
+                return;
+            }
             List<Object[]> buffer = new ArrayList<>();
             long[] emitted = {0};
-            if (statement.limit() > 0) {
+            if (limit > 0) {
                 scanMatching(deadline, row -> {
-                    Object[] out = new Object[projections.size()];
-                    for (int i = 0; i < out.length; i++) {
-                        out[i] = projections.get(i).apply(row);
-                    }
+                    Object[] out = project(row);
                     if (!sorted) {
-                        return sink.row(out) && ++emitted[0] < statement.limit();
+                        return sink.row(out) && ++emitted[0] < limit;
                     }
                     if (buffer.size() >= limits.maxMaterializedRows()) {
                         throw new SqlException("query needs more than " + limits.maxMaterializedRows()
@@ -440,6 +443,47 @@ public final class QueryEngine {
             }
             if (sorted) {
                 emitSorted(buffer, sink);
+            }
+        }
+
+        private Object[] project(Object[] row) {
+            Object[] out = new Object[projections.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = projections.get(i).apply(row);
+            }
+            return out;
+        }
+
+        /**
+         * ORDER BY with a LIMIT below the memory limit: keeps only the best {@code limit} rows in a heap whose top is
+         * the worst of them, so memory is O(limit) and a row that cannot make it costs one comparison. Ties keep scan
+         * order (the scan position breaks them), so the result is what a full stable sort and LIMIT give.
+         */
+        private void runTopN(RowSink sink, long deadline, int limit) throws SqlException, IOException {
+            if (limit == 0) {
+                return;
+            }
+            record Ranked(Object[] row, long position) {
+            }
+            Comparator<Ranked> best = Comparator.<Ranked, Object[]>comparing(Ranked::row, order).thenComparingLong(Ranked::position);
+            PriorityQueue<Ranked> kept = new PriorityQueue<>(Math.min(limit, 1024) + 1, best.reversed());
+            long[] position = {0};
+            scanMatching(deadline, row -> {
+                Ranked candidate = new Ranked(project(row), position[0]++);
+                if (kept.size() < limit) {
+                    kept.add(candidate);
+                } else if (best.compare(candidate, kept.peek()) < 0) {
+                    kept.poll();
+                    kept.add(candidate);
+                }
+                return true;
+            });
+            List<Ranked> winners = new ArrayList<>(kept);
+            winners.sort(best);
+            for (Ranked winner : winners) {
+                if (!sink.row(winner.row())) {
+                    return;
+                }
             }
         }
 

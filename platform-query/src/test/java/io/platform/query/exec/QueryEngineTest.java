@@ -167,4 +167,18 @@ class QueryEngineTest {
         }));
         assertTrue(e.getMessage().contains("more than 10 groups"));
     }
+
+    @Test
+    void topNKeepsOnlyLimitRowsSoItRunsOverMoreRowsThanTheMemoryLimitAndKeepsScanOrderOnTies() throws Exception {
+        // 100 rows, room for 10 in memory: a full sort would be refused, a top-3 heap is not
+        QueryEngine tight = new QueryEngine(store, CatalogFixture.withSchema(StreamSchema.define("readings", 1, 100, SCHEMA, null, null)),
+                "10s", new QueryLimits(10_000, 10));
+        assertEquals(List.of("[d3, 99.0]", "[d2, 98.0]", "[d1, 97.0]"),
+                rowsOf(tight, "SELECT device, temperature FROM readings ORDER BY temperature DESC LIMIT 3"));
+        assertThrows(SqlException.class, () -> rowsOf(tight, "SELECT device, temperature FROM readings ORDER BY temperature DESC"),
+                "without a LIMIT every row must be held");
+        // ties on device: the heap's answer equals a stable full sort's, rows in scan order within a device
+        assertEquals(rows("SELECT device, ts FROM readings ORDER BY device LIMIT 1000").subList(0, 5),
+                rowsOf(tight, "SELECT device, ts FROM readings ORDER BY device LIMIT 5"));
+    }
 }

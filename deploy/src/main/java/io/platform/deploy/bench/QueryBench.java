@@ -1,0 +1,161 @@
+package io.platform.deploy.bench;
+
+import io.platform.query.exec.QueryEngine;
+import io.platform.query.exec.QueryLimits;
+import io.platform.query.exec.ResultCache;
+import io.platform.query.exec.RowSink;
+import io.platform.storage.StorageOptions;
+import io.platform.storage.TimeSeriesStore;
+import io.platform.wire.schema.SchemaCatalog;
+import io.platform.wire.schema.StreamSchema;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.apache.avro.Schema;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * {@code platform bench query}: the platform's query engine against DuckDB (in this JVM over JDBC, one thread) on the
+ * same generated time series, per query shape: filtered scan with sum/avg, GROUP BY series and hour, top-N and point
+ * lookup. The platform reads the warm tier (RocksDB rows, decoded per row); DuckDB its own in-memory columnar table.
+ * Each shape runs once unmeasured, then {@code repeats} times (point lookups 100 times as many); the result cache is
+ * invalidated before every run, so nothing is served from it.
+ */
+public final class QueryBench {
+    private static final String STREAM = "sensors";
+
+    /** One query shape in each engine's dialect (they differ only where a function is spelled differently). */
+    private record Shape(String name, String platformSql, String duckDbSql, boolean point) {
+    }
+
+    private final PrintStream out;
+
+    public QueryBench(PrintStream out) {
+        this.out = out;
+    }
+
+    public void run(int rows, int series, int repeats, Path dir) throws Exception {
+        Schema avro = new Schema.Parser().parse(SensorEvents.SCHEMA);
+        StreamSchema schema = StreamSchema.define(STREAM, 1, 100, avro, null, null);
+        SensorEvents events = new SensorEvents(schema.id(), series);
+        long base = 1_700_000_000_000L;
+        long lookupTs = base + (rows / series / 2) * 1000L;
+        String lookupSeries = events.series(7);
+        String device = lookupSeries.substring(0, lookupSeries.indexOf('\u001f'));
+        String site = lookupSeries.substring(lookupSeries.indexOf('\u001f') + 1);
+        List<Shape> shapes = List.of(
+                new Shape("scan + sum/avg (filtered)",
+                        "SELECT count(*) AS n, sum(temperature) AS s, avg(humidity) AS h FROM sensors WHERE temperature > 20",
+                        "SELECT count(*) AS n, sum(temperature) AS s, avg(humidity) AS h FROM sensors WHERE temperature > 20", false),
+                new Shape("GROUP BY series, hour",
+                        "SELECT device, site, time_bucket('1h', ts) AS hour, avg(temperature) AS t FROM sensors GROUP BY device, site, time_bucket('1h', ts)",
+                        "SELECT device, site, (ts // 3600000) * 3600000 AS hour, avg(temperature) AS t FROM sensors GROUP BY ALL", false),
+                new Shape("top-N (10 by temperature)",
+                        "SELECT device, site, ts, temperature FROM sensors ORDER BY temperature DESC LIMIT 10",
+                        "SELECT device, site, ts, temperature FROM sensors ORDER BY temperature DESC LIMIT 10", false),
+                new Shape("point lookup (series, ts)",
+                        "SELECT * FROM sensors WHERE device = '" + device + "' AND site = '" + site + "' AND ts = " + lookupTs,
+                        "SELECT * FROM sensors WHERE device = '" + device + "' AND site = '" + site + "' AND ts = " + lookupTs, true));
+        out.printf("query bench: %,d rows, %d series, %d runs per shape (point lookups %d); DuckDB on 1 thread%n", rows, series, repeats, repeats * 100);
+
+        List<Histogram[]> latencies = new ArrayList<>();
+        List<long[]> resultRows = new ArrayList<>();
+        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("platform"), StorageOptions.defaults())) {
+            long start = System.nanoTime();
+            StorageBench.writeSeries(store, STREAM, events, rows, series, base, 5000);
+            out.printf("loaded the warm tier: %.1f s%n", (System.nanoTime() - start) / 1e9);
+            SchemaCatalog catalog = SchemaCatalog.detached();
+            catalog.apply(schema);
+            ResultCache cache = new ResultCache(100, 10_000);
+            QueryEngine engine = new QueryEngine(store, catalog, "10s", QueryLimits.defaults(), cache);
+            for (Shape shape : shapes) {
+                long[] count = {0};
+                RowSink sink = new RowSink() {
+                    @Override
+                    public void columns(List<String> names) {
+                    }
+
+                    @Override
+                    public boolean row(Object[] values) {
+                        count[0]++;
+                        return true;
+                    }
+                };
+                Histogram histogram = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
+                int runs = shape.point() ? repeats * 100 : repeats;
+                for (int i = -1; i < runs; i++) {
+                    cache.invalidate(STREAM);
+                    count[0] = 0;
+                    long t0 = System.nanoTime();
+                    engine.execute(shape.platformSql(), sink);
+                    if (i >= 0) {
+                        histogram.recordValue(System.nanoTime() - t0);
+                    }
+                }
+                latencies.add(new Histogram[] {histogram, null});
+                resultRows.add(new long[] {count[0], 0});
+                out.printf("platform  %-28s p50 %10.3f ms  (%d rows out)%n", shape.name(), histogram.getValueAtPercentile(50) / 1e6, count[0]);
+            }
+        }
+
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = connection.createStatement()) {
+            statement.execute("SET threads = 1");
+            statement.execute("CREATE TABLE sensors (device VARCHAR, site VARCHAR, ts BIGINT, temperature DOUBLE, humidity DOUBLE)");
+            long start = System.nanoTime();
+            try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "sensors")) {
+                for (int i = 0; i < rows; i++) {
+                    String key = events.series(i);
+                    int split = key.indexOf('\u001f');
+                    appender.beginRow().append(key.substring(0, split)).append(key.substring(split + 1)).append(base + (i / series) * 1000L)
+                            .append(events.temperature(i)).append(events.humidity(i)).endRow();
+                }
+            }
+            out.printf("loaded DuckDB: %.1f s%n", (System.nanoTime() - start) / 1e9);
+            for (int s = 0; s < shapes.size(); s++) {
+                Shape shape = shapes.get(s);
+                Histogram histogram = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
+                int runs = shape.point() ? repeats * 100 : repeats;
+                long count = 0;
+                for (int i = -1; i < runs; i++) {
+                    count = 0;
+                    long t0 = System.nanoTime();
+                    try (ResultSet result = statement.executeQuery(shape.duckDbSql())) {
+                        while (result.next()) {
+                            count++;
+                        }
+                    }
+                    if (i >= 0) {
+                        histogram.recordValue(System.nanoTime() - t0);
+                    }
+                }
+                latencies.get(s)[1] = histogram;
+                resultRows.get(s)[1] = count;
+                out.printf("DuckDB    %-28s p50 %10.3f ms  (%d rows out)%n", shape.name(), histogram.getValueAtPercentile(50) / 1e6, count);
+            }
+        }
+
+        out.printf("%n%-28s %-9s %12s %12s %18s %10s %14s%n", "shape", "engine", "p50 ms", "p99 ms", "rows/s per core", "rows out", "platform/DuckDB");
+        for (int s = 0; s < shapes.size(); s++) {
+            Histogram ours = latencies.get(s)[0];
+            Histogram duck = latencies.get(s)[1];
+            double ratio = ours.getValueAtPercentile(50) / (double) duck.getValueAtPercentile(50);
+            for (int e = 0; e < 2; e++) {
+                Histogram h = latencies.get(s)[e];
+                double perCore = shapes.get(s).point() ? Double.NaN : rows / (h.getValueAtPercentile(50) / 1e9);
+                out.printf("%-28s %-9s %12.3f %12.3f %18s %10d %14s%n", shapes.get(s).name(), e == 0 ? "platform" : "DuckDB",
+                        h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
+                        Double.isNaN(perCore) ? "-" : String.format("%,.0f", perCore), resultRows.get(s)[e],
+                        e != 0 ? "" : ratio >= 1 ? String.format("%.1fx slower", ratio) : String.format("%.1fx faster", 1 / ratio));
+            }
+        }
+        out.println("rows/s per core = rows in the table / p50 (both single-threaded); p99 over " + repeats + " runs is their slowest");
+    }
+}
