@@ -70,27 +70,30 @@ public final class AggregationJob {
                                 aggregate.series.getBytes(StandardCharsets.UTF_8), aggregate.toWire()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
-        DataStream<KeyedEvent> events = env.fromSource(source, watermarks, stream == null ? "ingest-topics" : TopicNames.ingest(stream));
+        // fixed operator ids: a later change to the job graph still maps each operator's state (the source's offsets,
+        // the windows) from a checkpoint of the earlier graph; generated ids would change with the graph
+        DataStream<KeyedEvent> events = env.fromSource(source, watermarks, stream == null ? "ingest-topics" : TopicNames.ingest(stream))
+                .uid("ingest-source");
         // two phases: events folded per key and window on the source's thread, partials merged in the window; or,
         // without pre-aggregation, every event a partial of its own (what it costs: docs/benchmarks.md)
         DataStream<PartialAggregate> partials = settings.preAggregate()
                 ? events.transform("pre-aggregate", TypeInformation.of(PartialAggregate.class),
-                        new LocalPreAggregator(settings.window().toMillis(), AggregationSettings.PRE_AGGREGATION_ENTRIES))
-                : events.map(PartialAggregate::of).returns(PartialAggregate.class).name("one-event-partials");
+                        new LocalPreAggregator(settings.window().toMillis(), AggregationSettings.PRE_AGGREGATION_ENTRIES)).uid("pre-aggregate")
+                : events.map(PartialAggregate::of).returns(PartialAggregate.class).name("one-event-partials").uid("one-event-partials");
         SingleOutputStreamOperator<WindowAggregate> aggregates = partials
                 .keyBy(new AggregationKey())
                 .window(TumblingEventTimeWindows.of(settings.window()))
                 .sideOutputLateData(LATE)
                 .aggregate(new PartialMerger(), new StampWindow(view))
-                .name("window-aggregate");
-        aggregates.sinkTo(sink).name("agg-topics");
+                .name("window-aggregate").uid("window-aggregate");
+        aggregates.sinkTo(sink).name("agg-topics").uid("agg-topics");
         // events too late for their (already emitted) window: stored raw as always, and accounted for in the DLQ
         long toleranceMs = outOfOrderness.toMillis();
         aggregates.getSideOutput(LATE).sinkTo(KafkaSink.<PartialAggregate>builder()
                 .setBootstrapServers(settings.bootstrapServers())
                 .setRecordSerializer((KafkaRecordSerializationSchema<PartialAggregate>) (late, context, timestamp) -> lateDeadLetter(late, toleranceMs))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .build()).name("late-events-dlq");
+                .build()).name("late-events-dlq").uid("late-events-dlq");
     }
 
     /**
