@@ -723,9 +723,22 @@ public final class PlatformCli implements Runnable {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
-            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Backends.class, Bench.Flink.class, Bench.Query.class, Bench.Serialization.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Qos.class, Bench.Observability.class, Bench.Transport.class,
+            subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Backends.class, Bench.Flink.class, Bench.Query.class, Bench.Segments.class, Bench.Serialization.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Qos.class, Bench.Observability.class, Bench.Transport.class,
                     Bench.Durability.class, Bench.Fuzz.class})
     static final class Bench extends CommandGroup {
+
+        /** A temporary directory for one benchmark run, deleted with everything in it when closed. */
+        record ScratchDir(Path path) implements AutoCloseable {
+            /** A new directory named {@code prefix...} under {@code parent}, or under the system's temp dir when null. */
+            static ScratchDir create(Path parent, String prefix) throws IOException {
+                return new ScratchDir(parent == null ? Files.createTempDirectory(prefix) : Files.createTempDirectory(parent, prefix));
+            }
+
+            @Override
+            public void close() throws IOException {
+                deleteRecursively(path);
+            }
+        }
 
         static void deleteRecursively(Path dir) throws IOException {
             try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
@@ -1036,11 +1049,8 @@ public final class PlatformCli implements Runnable {
 
             @Override
             public Integer call() throws Exception {
-                Path dir = Files.createTempDirectory("platform-qos-bench-");
-                try {
-                    new io.platform.deploy.bench.QosBench(System.out).run(dir, seconds, budgetMib << 20);
-                } finally {
-                    deleteRecursively(dir);
+                try (ScratchDir scratch = ScratchDir.create(null, "platform-qos-bench-")) {
+                    new io.platform.deploy.bench.QosBench(System.out).run(scratch.path(), seconds, budgetMib << 20);
                 }
                 return 0;
             }
@@ -1059,11 +1069,30 @@ public final class PlatformCli implements Runnable {
 
             @Override
             public Integer call() throws Exception {
-                Path dir = Files.createTempDirectory("platform-storage-bench-");
-                try {
-                    new io.platform.deploy.bench.StorageBench(System.out).run(rows, series, reads, dir);
-                } finally {
-                    deleteRecursively(dir);
+                try (ScratchDir scratch = ScratchDir.create(null, "platform-storage-bench-")) {
+                    new io.platform.deploy.bench.StorageBench(System.out).run(rows, series, reads, scratch.path());
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "segments", mixinStandardHelpOptions = true, description = "One large columnar segment file scanned read into the heap,"
+                + " memory-mapped and with O_DIRECT, cold (page cache dropped: needs root) and warm, whole and a tenth of its time range;"
+                + " prints MB/s, rows/s and how much each leaves in the page cache.")
+        static final class Segments implements Callable<Integer> {
+            @Option(names = "--rows", defaultValue = "20000000", description = "rows in the segment (default ${DEFAULT-VALUE})")
+            int rows;
+
+            @Option(names = "--dir", description = "directory for the segment file (default: a temporary one under the system's temp dir)")
+            Path dir;
+
+            @Override
+            public Integer call() throws Exception {
+                if (rows < 10_000) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--rows must be at least 10000, got " + rows);
+                }
+                try (ScratchDir scratch = ScratchDir.create(dir, "platform-segment-bench-")) {
+                    new io.platform.deploy.bench.SegmentBench(System.out).run(rows, scratch.path());
                 }
                 return 0;
             }
@@ -1089,11 +1118,8 @@ public final class PlatformCli implements Runnable {
                     throw new CommandLine.ParameterException(new CommandLine(this), "need --series of at least 8, --rows of at least --series and"
                             + " --repeats of at least 1; got --rows " + rows + " --series " + series + " --repeats " + repeats);
                 }
-                Path dir = Files.createTempDirectory("platform-query-bench-");
-                try {
-                    new io.platform.deploy.bench.QueryBench(System.out).run(rows, series, repeats, dir);
-                } finally {
-                    deleteRecursively(dir);
+                try (ScratchDir scratch = ScratchDir.create(null, "platform-query-bench-")) {
+                    new io.platform.deploy.bench.QueryBench(System.out).run(rows, series, repeats, scratch.path());
                 }
                 return 0;
             }

@@ -40,13 +40,14 @@ public final class ColumnarSegment {
     private record BlockIndex(int rows, long minTime, long maxTime, int[] offsets, int[] lengths, double[] mins, double[] maxs) {
     }
 
-    private final byte[] bytes;
+    // the whole segment: a heap array, a file mapped into memory, or a direct buffer filled with O_DIRECT reads
+    private final ByteBuffer bytes;
     private final List<String> names;
     private final byte[] types;
     private final List<BlockIndex> blocks;
     private final int dataStart;
 
-    private ColumnarSegment(byte[] bytes, List<String> names, byte[] types, List<BlockIndex> blocks, int dataStart) {
+    private ColumnarSegment(ByteBuffer bytes, List<String> names, byte[] types, List<BlockIndex> blocks, int dataStart) {
         this.bytes = bytes;
         this.names = names;
         this.types = types;
@@ -125,8 +126,14 @@ public final class ColumnarSegment {
     }
 
     public static ColumnarSegment read(byte[] bytes) {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        if (bytes.length < 10 || in.getInt() != MAGIC) {
+        return read(ByteBuffer.wrap(bytes));
+    }
+
+    /** A segment over {@code bytes} from its position to its limit, which it keeps (not copied). */
+    public static ColumnarSegment read(ByteBuffer bytes) {
+        ByteBuffer in = bytes.slice();
+        ByteBuffer whole = in.duplicate();
+        if (in.remaining() < 10 || in.getInt() != MAGIC) {
             throw new IllegalArgumentException("not a columnar segment (bad magic)");
         }
         int columns = in.getShort() & 0xffff;
@@ -156,7 +163,7 @@ public final class ColumnarSegment {
             }
             blocks.add(new BlockIndex(rows, minTime, maxTime, offsets, lengths, mins, maxs));
         }
-        return new ColumnarSegment(bytes, names, types, blocks, in.position());
+        return new ColumnarSegment(whole, names, types, blocks, in.position());
     }
 
     public List<String> columns() {
@@ -227,7 +234,8 @@ public final class ColumnarSegment {
     }
 
     private byte[] slice(BlockIndex block, int column) {
-        int from = dataStart + block.offsets[column];
-        return java.util.Arrays.copyOfRange(bytes, from, from + block.lengths[column]);
+        byte[] out = new byte[block.lengths[column]];
+        bytes.get(dataStart + block.offsets[column], out);
+        return out;
     }
 }
