@@ -29,13 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 of the node process under load: after a restart on the same data dir every event acknowledged before the
- * kill is queryable, no event is stored twice, and every closed window's aggregate equals the raw count.
+ * kill is queryable, on an async stream (acknowledged from the broker's page cache) and on a sync one (fsync before
+ * the acknowledgement), no event is stored twice, and every closed window's aggregate equals the raw count.
  */
 class NodeCrashTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SCHEMA = """
             {"type":"record","name":"Tick","fields":[{"name":"src","type":"string"},{"name":"ts","type":"long"},{"name":"seq","type":"long"}]}""";
     private static final long BASE_TS = 1_700_000_000_000L;
+    /** Correlation ids of the sync stream's events start here; the event's own number is the id modulo this. */
+    private static final long SYNC_IDS = 1L << 40;
 
     @TempDir
     Path dataDir;
@@ -58,25 +61,33 @@ class NodeCrashTest {
         String gateway = "http://127.0.0.1:" + gatewayHttp;
         assertEquals(200, NodeHarness.post(gateway + "/v1/schemas/ticks", SCHEMA).statusCode());
         int schemaId = JSON.readTree(NodeHarness.get(gateway + "/v1/schemas/ticks").body()).get("id").asInt();
+        // the same events also into a stream whose broker fsyncs every append before acknowledging
+        assertEquals(200, NodeHarness.post(gateway + "/v1/schemas/ticks_sync?durability=sync", SCHEMA).statusCode());
+        int syncSchemaId = JSON.readTree(NodeHarness.get(gateway + "/v1/schemas/ticks_sync").body()).get("id").asInt();
 
         Set<Long> acked = ConcurrentHashMap.newKeySet();
+        Set<Long> ackedSync = ConcurrentHashMap.newKeySet();
         long sent = 0;
         try (GatewayClient client = GatewayClient.connect("127.0.0.1", gatewayTcp)) {
-            client.setAckListener((seq, status, reason) -> {
+            client.setAckListener((correlation, status, reason) -> {
                 if (status == IngestFrameLayout.STATUS_ACCEPTED) {
-                    acked.add(seq);
+                    (correlation >= SYNC_IDS ? ackedSync : acked).add(correlation % SYNC_IDS);
                 }
             });
             long killAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
             while (System.nanoTime() < killAt) {
                 for (int i = 0; i < 20; i++, sent++) {
                     client.send("ticks", tick(schemaId, sent), System.currentTimeMillis() * 1_000_000L, sent);
+                    if (i % 4 == 0) {
+                        client.send("ticks_sync", tick(syncSchemaId, sent), System.currentTimeMillis() * 1_000_000L, SYNC_IDS + sent);
+                    }
                 }
                 Thread.sleep(5);
             }
             node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
         assertTrue(acked.size() > 1000, "load reached the node before the kill: acked=" + acked.size());
+        assertTrue(ackedSync.size() > 100, "load reached the sync stream before the kill: acked=" + ackedSync.size());
 
         node = startNode("second");
         String query = "http://127.0.0.1:" + queryHttp + "/v1/query";
@@ -98,6 +109,20 @@ class NodeCrashTest {
             return stored.containsAll(acked);
         });
         assertEquals(stored.size(), rows[0], "no event stored twice");
+        Set<Long> storedSync = new HashSet<>();
+        NodeHarness.await("every acknowledged event of the sync stream queryable after restart", Duration.ofSeconds(60), () -> {
+            storedSync.clear();
+            try {
+                for (String line : NodeHarness.post(query, "SELECT seq FROM ticks_sync").body().split("\n")) {
+                    if (!line.isBlank()) {
+                        storedSync.add(JSON.readTree(line).get("seq").asLong());
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+            return storedSync.containsAll(ackedSync);
+        });
 
         // close every window up to the last sent event, then compare each window's aggregate with the raw rows
         try (GatewayClient client = GatewayClient.connect("127.0.0.1", gatewayTcp)) {
