@@ -8,6 +8,7 @@ import io.platform.processing.aggregation.AggregationJob;
 import io.platform.processing.aggregation.AggregationSettings;
 import io.platform.processing.checkpoints.CheckpointPlan;
 import io.platform.processing.checkpoints.WriteBandwidth;
+import io.platform.processing.state.StateBackendRule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,8 @@ public final class AggregationJobs implements AutoCloseable {
         this.settings = settings;
         Files.createDirectories(flinkDir.resolve("tmp"));
         this.checkpointPlan = planCheckpoints(config, flinkDir.resolve("checkpoints"));
-        Configuration conf = baseConfiguration(flinkDir.resolve("checkpoints"));
+        String clusterDefault = config.get("flink.state.backend").equals(StateBackendRule.AUTO) ? StateBackendRule.ROCKSDB : config.get("flink.state.backend");
+        Configuration conf = baseConfiguration(flinkDir.resolve("checkpoints"), clusterDefault);
         conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(SLOTS));
         conf.setString("rest.port", "0");
         conf.setString("rest.bind-address", "127.0.0.1");
@@ -65,9 +67,9 @@ public final class AggregationJobs implements AutoCloseable {
         cluster.start();
     }
 
-    private Configuration baseConfiguration(Path checkpoints) {
+    private Configuration baseConfiguration(Path checkpoints, String stateBackend) {
         Configuration conf = new Configuration();
-        conf.setString("state.backend.type", config.get("flink.state.backend"));
+        conf.setString("state.backend.type", stateBackend);
         conf.setString("state.backend.rocksdb.localdir", flinkDir.resolve("rocksdb").toString());
         // a fixed RocksDB budget per slot: the MiniCluster's managed memory split over many slots would leave each job's
         // RocksDB a few MiB, and it would flush its memtables constantly
@@ -114,6 +116,43 @@ public final class AggregationJobs implements AutoCloseable {
         return plan;
     }
 
+    /** Where a stream's job records the state backend its checkpoints were written with. */
+    static final String BACKEND_FILE = "state-backend";
+
+    /**
+     * The state backend of {@code stream}'s job. A job that has checkpoints keeps the backend they were written with:
+     * Flink's native checkpoints do not restore into another backend (a canonical savepoint does, so starting from one
+     * chooses afresh). Otherwise {@code flink.state.backend}, or for {@code auto} {@link StateBackendRule}'s choice by
+     * {@code flink.checkpoint.state-size}. The choice is written next to the checkpoints and logged.
+     */
+    private String stateBackendOf(String stream, Path checkpoints, boolean fromSavepoint) throws java.io.IOException {
+        long declared = config.bytes("flink.checkpoint.state-size");
+        long heapPerSlot = Runtime.getRuntime().maxMemory() / SLOTS;
+        String configured = config.get("flink.state.backend");
+        String chosen = StateBackendRule.choose(configured, declared, heapPerSlot);
+        String kept = keptBackend(checkpoints, chosen, fromSavepoint || FlinkRuntime.latestCheckpoint(checkpoints).isEmpty());
+        if (!kept.equals(chosen)) {
+            LOG.warn("stream={} keeps state backend {} (its checkpoints were written with it) instead of {}; to switch, take a savepoint"
+                    + " ('platform job savepoint {}') and start from it", stream, kept, chosen, stream);
+        } else {
+            LOG.info("stream={} runs on state backend {} ({})", stream, kept, StateBackendRule.reason(configured, declared, heapPerSlot));
+        }
+        return kept;
+    }
+
+    /**
+     * The backend recorded in {@code checkpoints}, unless {@code fresh} (no checkpoint to restore, or a savepoint): then
+     * {@code chosen}, which is recorded for the next start.
+     */
+    static String keptBackend(Path checkpoints, String chosen, boolean fresh) throws java.io.IOException {
+        Path recorded = checkpoints.resolve(BACKEND_FILE);
+        if (!fresh && Files.exists(recorded)) {
+            return Files.readString(recorded).trim();
+        }
+        Files.writeString(recorded, chosen);
+        return chosen;
+    }
+
     /** The checkpoint plan in force, or null when the interval is configured directly. */
     public CheckpointPlan checkpointPlan() {
         return checkpointPlan;
@@ -140,7 +179,8 @@ public final class AggregationJobs implements AutoCloseable {
         }
         Path checkpoints = flinkDir.resolve("checkpoints").resolve(stream);
         Files.createDirectories(checkpoints);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(baseConfiguration(checkpoints));
+        String backend = stateBackendOf(stream, checkpoints, savepoint != null);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(baseConfiguration(checkpoints, backend));
         AggregationJob.define(env, settings, stream);
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(jobName(stream));

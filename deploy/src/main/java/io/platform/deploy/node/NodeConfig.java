@@ -45,7 +45,7 @@ public final class NodeConfig {
         define("flink.checkpoint.state-size", "64mb", "checkpointed state expected per job, for planning from flink.checkpoint.rpo");
         define("flink.checkpoint.write-bandwidth", "auto", "bytes/s the checkpoint directory takes durably, e.g. 200mb; auto = measured once per data dir (32 MiB written and synced)");
         define("flink.checkpoint.unaligned", "true", "switch a checkpoint to unaligned when barriers wait over 1 s for alignment (under backpressure), so checkpoints still complete");
-        define("flink.state.backend", "rocksdb", "state backend of the aggregation job: rocksdb or hashmap");
+        define("flink.state.backend", "rocksdb", "state backend of the aggregation jobs: rocksdb, hashmap, or auto (hashmap when flink.checkpoint.state-size fits a quarter of a slot's heap); a job keeps the backend of its checkpoints");
         define("storage.sync", "false", "fsync every storage commit (power-loss safe) instead of relying on the OS");
         define("storage.bulk-streams", "", "streams stored under an I/O budget by writers of their own, as stream:MiB/s pairs, e.g. history:16,export:8 (backfills that must not slow other streams)");
         define("query.timeout", "30s", "longest a query may run");
@@ -191,8 +191,8 @@ public final class NodeConfig {
             throw new ConfigException("gateway.aeron.channel=" + aeron + " is not supported: use aeron:udp?endpoint=<host>:<port>, aeron:ipc, or empty");
         }
         String backend = get("flink.state.backend");
-        if (!backend.equals("rocksdb") && !backend.equals("hashmap")) {
-            throw new ConfigException("flink.state.backend=" + backend + " is not a state backend: use rocksdb or hashmap");
+        if (!backend.equals("rocksdb") && !backend.equals("hashmap") && !backend.equals("auto")) {
+            throw new ConfigException("flink.state.backend=" + backend + " is not a state backend: use rocksdb, hashmap or auto");
         }
     }
 

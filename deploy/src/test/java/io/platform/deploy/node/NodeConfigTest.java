@@ -33,7 +33,7 @@ class NodeConfigTest {
         ConfigException duration = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("aggregation.window", "10").build());
         assertTrue(duration.getMessage().contains("e.g. aggregation.window=10s"), duration.getMessage());
         ConfigException backend = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("flink.state.backend", "disk").build());
-        assertTrue(backend.getMessage().contains("rocksdb or hashmap"), backend.getMessage());
+        assertTrue(backend.getMessage().contains("rocksdb, hashmap or auto"), backend.getMessage());
         ConfigException size = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("flink.checkpoint.state-size", "lots").build());
         assertTrue(size.getMessage().contains("e.g. flink.checkpoint.state-size=64mb"), size.getMessage());
         ConfigException rpo = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("flink.checkpoint.rpo", "soon").build());
