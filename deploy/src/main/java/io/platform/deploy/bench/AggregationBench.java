@@ -33,7 +33,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * the job) p50/p99/p999, and the backlog left at the end: a job that keeps up has none.
  */
 public final class AggregationBench {
-    private record Row(String backend, int rate, double producedPerSecond, double processedPerSecond, Histogram process, long backlog) {
+    private record Row(String backend, int rate, double producedPerSecond, double processedPerSecond, Histogram process, long backlog,
+                       long maxCheckpointMs, long largestCheckpointBytes) {
     }
 
     private final PlatformNode node;
@@ -58,12 +59,12 @@ public final class AggregationBench {
             out.printf("   %s: %.0f events/s processed of %.0f produced; process p99 %.2f ms; backlog %d%n", backend,
                     row.processedPerSecond(), row.producedPerSecond(), row.process().getValueAtPercentile(99) / 1e6, row.backlog());
         }
-        out.printf("%n%-8s %10s %12s %12s %14s %14s %15s %10s%n", "backend", "rate/s", "produced/s", "processed/s",
-                "process p50 ms", "process p99 ms", "process p999 ms", "backlog");
+        out.printf("%n%-8s %10s %12s %12s %14s %14s %15s %10s %14s %14s%n", "backend", "rate/s", "produced/s", "processed/s",
+                "process p50 ms", "process p99 ms", "process p999 ms", "backlog", "max ckpt ms", "max ckpt full MB");
         for (Row row : rows) {
-            out.printf("%-8s %10d %12.0f %12.0f %14.2f %14.2f %15.2f %10d%n", row.backend(), row.rate(), row.producedPerSecond(),
+            out.printf("%-8s %10d %12.0f %12.0f %14.2f %14.2f %15.2f %10d %14d %14.1f%n", row.backend(), row.rate(), row.producedPerSecond(),
                     row.processedPerSecond(), row.process().getValueAtPercentile(50) / 1e6, row.process().getValueAtPercentile(99) / 1e6,
-                    row.process().getValueAtPercentile(99.9) / 1e6, row.backlog());
+                    row.process().getValueAtPercentile(99.9) / 1e6, row.backlog(), row.maxCheckpointMs(), row.largestCheckpointBytes() / 1e6);
         }
         out.println("process = Kafka append time of the record to the job's source reading it (ms resolution: Kafka timestamps);"
                 + " processed/s from the process stage's count (sampled above 82,000 events/s, right on average)");
@@ -96,6 +97,9 @@ public final class AggregationBench {
             long processedAtMeasureStart = 0;
             long processedAtRunStart = process.count();
             int lastSecond = -1;
+            String job = AggregationJobs.jobName(stream);
+            long maxCheckpointMs = 0;
+            long largestCheckpointBytes = 0;
             while (true) {
                 long now = System.nanoTime();
                 if (now >= end) {
@@ -118,8 +122,15 @@ public final class AggregationBench {
                 int second = (int) ((now - start) / 1_000_000_000L);
                 if (second != lastSecond) {
                     lastSecond = second;
-                    out.printf("   t=%3ds sent=%d processed=%d%s%n", second, seq, process.count() - processedAtRunStart,
-                            now < measureFrom ? " (warm-up)" : "");
+                    long checkpointMs = (long) lastReading(job, "lastCheckpointDuration");
+                    // the full size: an incremental RocksDB checkpoint uploads less, but restoring needs all of it
+                    long checkpointBytes = (long) lastReading(job, "lastCheckpointFullSize");
+                    if (now >= measureFrom) {
+                        maxCheckpointMs = Math.max(maxCheckpointMs, checkpointMs);
+                        largestCheckpointBytes = Math.max(largestCheckpointBytes, checkpointBytes);
+                    }
+                    out.printf("   t=%3ds sent=%d processed=%d last checkpoint %d ms %.1f MB%s%n", second, seq, process.count() - processedAtRunStart,
+                            checkpointMs, checkpointBytes / 1e6, now < measureFrom ? " (warm-up)" : "");
                 }
                 long waitNs = start + seq * periodNs - System.nanoTime();
                 if (waitNs > 20_000) {
@@ -132,7 +143,14 @@ public final class AggregationBench {
             Histogram latency = process.snapshot();
             // what the job had not read when the load stopped (the count is sampled: clamp at 0)
             long backlog = Math.max(0, seq - (process.count() - processedAtRunStart));
-            return new Row(backend, rate, produced / seconds, processed / seconds, latency, backlog);
+            return new Row(backend, rate, produced / seconds, processed / seconds, latency, backlog, maxCheckpointMs, largestCheckpointBytes);
         }
+    }
+
+    /** A job-level Flink metric through the platform's reporter; 0 before the job has one. */
+    private static double lastReading(String job, String name) {
+        List<io.platform.processing.metrics.FlinkMetricsBridge.Reading> readings = io.platform.processing.metrics.FlinkMetricsBridge.readings(job, name);
+        double value = readings.isEmpty() ? 0 : readings.get(0).value();
+        return Double.isNaN(value) ? 0 : value;
     }
 }

@@ -277,7 +277,8 @@ public final class AggregationJobs implements AutoCloseable {
         return readings.isEmpty() ? 0 : readings.get(0).value();
     }
 
-    static String jobName(String stream) {
+    /** The Flink job name of {@code stream}'s aggregation job. */
+    public static String jobName(String stream) {
         return AggregationJob.JOB_NAME + "-" + stream;
     }
 

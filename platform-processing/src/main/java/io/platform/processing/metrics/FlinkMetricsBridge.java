@@ -26,8 +26,8 @@ public final class FlinkMetricsBridge implements MetricReporter {
     public static final Set<String> TASK_METRICS = Set.of("busyTimeMsPerSecond", "backPressuredTimeMsPerSecond", "idleTimeMsPerSecond",
             "numRecordsInPerSecond", "numRecordsOutPerSecond");
     /** Job-level checkpoint metrics kept. */
-    public static final Set<String> JOB_METRICS = Set.of("lastCheckpointDuration", "lastCheckpointSize", "numberOfCompletedCheckpoints",
-            "numberOfFailedCheckpoints");
+    public static final Set<String> JOB_METRICS = Set.of("lastCheckpointDuration", "lastCheckpointSize", "lastCheckpointFullSize",
+            "numberOfCompletedCheckpoints", "numberOfFailedCheckpoints");
 
     /**
      * Operator-level RocksDB figures kept, per state (column family): what the state holds. Flink registers them when
