@@ -73,7 +73,9 @@ public final class AggregationJobs implements AutoCloseable {
         conf.setString("state.backend.rocksdb.localdir", flinkDir.resolve("rocksdb").toString());
         // a fixed RocksDB budget per slot: the MiniCluster's managed memory split over many slots would leave each job's
         // RocksDB a few MiB, and it would flush its memtables constantly
-        conf.setString("state.backend.rocksdb.memory.fixed-per-slot", "48mb");
+        conf.setString("state.backend.rocksdb.memory.fixed-per-slot", (config.bytes("flink.rocksdb.memory-per-slot") >> 20) + "mb");
+        // window timers (one per key and window) on the heap: in RocksDB each would be another get and put per key
+        conf.setString("state.backend.rocksdb.timer-service.factory", config.get("flink.rocksdb.timers").toUpperCase(java.util.Locale.ROOT));
         if (checkpointPlan == null) {
             conf.setString("execution.checkpointing.interval", config.duration("flink.checkpoint.interval").toMillis() + " ms");
         } else {

@@ -38,6 +38,8 @@ class NodeConfigTest {
         assertTrue(size.getMessage().contains("e.g. flink.checkpoint.state-size=64mb"), size.getMessage());
         ConfigException rpo = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("flink.checkpoint.rpo", "soon").build());
         assertTrue(rpo.getMessage().startsWith("flink.checkpoint.rpo=soon is not a duration"), rpo.getMessage());
+        ConfigException timers = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("flink.rocksdb.timers", "disk").build());
+        assertTrue(timers.getMessage().contains("use rocksdb or heap"), timers.getMessage());
     }
 
     @Test
