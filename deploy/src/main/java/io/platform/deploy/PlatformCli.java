@@ -102,7 +102,7 @@ public final class PlatformCli implements Runnable {
                 // a bench or demo node writes a GiB or more of Kafka logs and RocksDB files: gone when the command ends
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
-                        Bench.deleteRecursively(temporaryDir);
+                        new io.platform.deploy.bench.ScratchDir(temporaryDir).close();
                     } catch (IOException e) {
                         System.err.println("could not remove temporary data dir " + temporaryDir + ": " + e.getMessage());
                     }
@@ -727,25 +727,6 @@ public final class PlatformCli implements Runnable {
                     Bench.Durability.class, Bench.Fuzz.class})
     static final class Bench extends CommandGroup {
 
-        /** A temporary directory for one benchmark run, deleted with everything in it when closed. */
-        record ScratchDir(Path path) implements AutoCloseable {
-            /** A new directory named {@code prefix...} under {@code parent}, or under the system's temp dir when null. */
-            static ScratchDir create(Path parent, String prefix) throws IOException {
-                return new ScratchDir(parent == null ? Files.createTempDirectory(prefix) : Files.createTempDirectory(parent, prefix));
-            }
-
-            @Override
-            public void close() throws IOException {
-                deleteRecursively(path);
-            }
-        }
-
-        static void deleteRecursively(Path dir) throws IOException {
-            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-
         abstract static class LoadOptions {
             @CommandLine.Mixin
             NodeOptions options;
@@ -1049,7 +1030,7 @@ public final class PlatformCli implements Runnable {
 
             @Override
             public Integer call() throws Exception {
-                try (ScratchDir scratch = ScratchDir.create(null, "platform-qos-bench-")) {
+                try (io.platform.deploy.bench.ScratchDir scratch = io.platform.deploy.bench.ScratchDir.create(null, "platform-qos-bench-")) {
                     new io.platform.deploy.bench.QosBench(System.out).run(scratch.path(), seconds, budgetMib << 20);
                 }
                 return 0;
@@ -1069,7 +1050,7 @@ public final class PlatformCli implements Runnable {
 
             @Override
             public Integer call() throws Exception {
-                try (ScratchDir scratch = ScratchDir.create(null, "platform-storage-bench-")) {
+                try (io.platform.deploy.bench.ScratchDir scratch = io.platform.deploy.bench.ScratchDir.create(null, "platform-storage-bench-")) {
                     new io.platform.deploy.bench.StorageBench(System.out).run(rows, series, reads, scratch.path());
                 }
                 return 0;
@@ -1091,7 +1072,7 @@ public final class PlatformCli implements Runnable {
                 if (rows < 10_000) {
                     throw new CommandLine.ParameterException(new CommandLine(this), "--rows must be at least 10000, got " + rows);
                 }
-                try (ScratchDir scratch = ScratchDir.create(dir, "platform-segment-bench-")) {
+                try (io.platform.deploy.bench.ScratchDir scratch = io.platform.deploy.bench.ScratchDir.create(dir, "platform-segment-bench-")) {
                     new io.platform.deploy.bench.SegmentBench(System.out).run(rows, scratch.path());
                 }
                 return 0;
@@ -1118,7 +1099,7 @@ public final class PlatformCli implements Runnable {
                     throw new CommandLine.ParameterException(new CommandLine(this), "need --series of at least 8, --rows of at least --series and"
                             + " --repeats of at least 1; got --rows " + rows + " --series " + series + " --repeats " + repeats);
                 }
-                try (ScratchDir scratch = ScratchDir.create(null, "platform-query-bench-")) {
+                try (io.platform.deploy.bench.ScratchDir scratch = io.platform.deploy.bench.ScratchDir.create(null, "platform-query-bench-")) {
                     new io.platform.deploy.bench.QueryBench(System.out).run(rows, series, repeats, scratch.path());
                 }
                 return 0;

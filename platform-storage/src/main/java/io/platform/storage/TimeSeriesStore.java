@@ -175,6 +175,14 @@ public final class TimeSeriesStore implements AutoCloseable {
         return offsets;
     }
 
+    /**
+     * Time writers were stalled or slowed since the store opened, in microseconds: one statistics counter, cheap enough
+     * to read every second ({@link #lsmStats} also reads every column family's properties). Thread-safe.
+     */
+    public long stallMicros() {
+        return statistics.getTickerCount(org.rocksdb.TickerType.STALL_MICROS);
+    }
+
     /** Write and read amplification, stalls and compaction backlog since the store opened. Thread-safe. */
     public LsmStats lsmStats() {
         long pending = 0;
@@ -192,7 +200,7 @@ public final class TimeSeriesStore implements AutoCloseable {
                 statistics.getTickerCount(org.rocksdb.TickerType.COMPACT_WRITE_BYTES),
                 statistics.getTickerCount(org.rocksdb.TickerType.COMPACT_READ_BYTES),
                 statistics.getTickerCount(org.rocksdb.TickerType.WAL_FILE_BYTES),
-                statistics.getTickerCount(org.rocksdb.TickerType.STALL_MICROS),
+                stallMicros(),
                 statistics.getTickerCount(org.rocksdb.TickerType.BLOCK_CACHE_DATA_HIT) + statistics.getTickerCount(org.rocksdb.TickerType.BLOCK_CACHE_DATA_MISS),
                 statistics.getTickerCount(org.rocksdb.TickerType.NUMBER_KEYS_READ) + statistics.getTickerCount(org.rocksdb.TickerType.NUMBER_DB_SEEK),
                 pending, level0);

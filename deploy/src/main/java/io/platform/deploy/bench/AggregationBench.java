@@ -7,18 +7,13 @@ import io.platform.wire.schema.StreamSchema;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
 import io.platform.observability.StageLatency;
-import io.platform.processing.aggregation.AggregationSettings;
+import io.platform.processing.metrics.FlinkMetricsBridge;
 import io.platform.wire.EventHeaders;
-import io.platform.wire.EpochClock;
 import io.platform.wire.TopicNames;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -77,80 +72,62 @@ public final class AggregationBench {
         if (zipf > 0) {
             out.printf("   keys: Zipf s=%.2f over %d series, the hottest has %.1f%% of the events%n", zipf, series, 100 * events.hottestShare());
         }
-        Path flinkDir = Files.createTempDirectory("platform-bench-flink-");
-        java.time.Duration window = config.duration("aggregation.window");
-        AggregationSettings settings = new AggregationSettings(node.bootstrapServers(), window, AggregationSettings.viewName(window),
-                config.duration("aggregation.out-of-orderness"), config.duration("aggregation.idleness"), config.bool("aggregation.pre-aggregate"));
         StageLatency process = LatencyMetrics.global().stage(Stage.PROCESS);
-        AtomicLong acked = new AtomicLong();
-        try (AggregationJobs jobs = new AggregationJobs(config, flinkDir, settings);
+        String job = AggregationJobs.jobName(stream);
+        String topic = TopicNames.ingest(stream);
+        try (ScratchDir flinkDir = ScratchDir.create(null, "platform-bench-flink-");
+             AggregationJobs jobs = new AggregationJobs(config, flinkDir.path(), AggregationJobs.settings(config, node.bootstrapServers()));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(PlatformNode.producerProps(node.bootstrapServers(),
                      node.config().integer("producer.linger.ms")))) {
             jobs.ensure(stream);
-            String topic = TopicNames.ingest(stream);
-            long periodNs = TimeUnit.SECONDS.toNanos(1) / rate;
-            long start = System.nanoTime();
-            long measureFrom = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
-            long end = measureFrom + TimeUnit.SECONDS.toNanos(durationSeconds);
-            long seq = 0;
-            long sentAtMeasureStart = -1;
-            long processedAtMeasureStart = 0;
             long processedAtRunStart = process.count();
-            int lastSecond = -1;
-            String job = AggregationJobs.jobName(stream);
-            long maxCheckpointMs = 0;
-            long largestCheckpointBytes = 0;
-            while (true) {
-                long now = System.nanoTime();
-                if (now >= end) {
-                    break;
-                }
-                if (sentAtMeasureStart < 0 && now >= measureFrom) {
-                    sentAtMeasureStart = seq;
-                    process.reset();
-                    processedAtMeasureStart = process.count();
-                }
-                // open loop: every event whose time has come, at most 1,024 at once
-                long due = Math.min((now - start) / periodNs + 1 - seq, 1024);
-                for (long i = 0; i < due; i++, seq++) {
-                    long eventTimeMs = System.currentTimeMillis();
-                    RecordHeaders headers = new RecordHeaders();
-                    headers.add(EventHeaders.TIMES, EventHeaders.times(EpochClock.nowNs(), eventTimeMs));
-                    producer.send(new ProducerRecord<>(topic, null, null, events.series(seq).getBytes(StandardCharsets.UTF_8),
-                            events.encode(seq, eventTimeMs), headers), (metadata, error) -> acked.incrementAndGet());
-                }
-                int second = (int) ((now - start) / 1_000_000_000L);
-                if (second != lastSecond) {
-                    lastSecond = second;
-                    long checkpointMs = (long) lastReading(job, "lastCheckpointDuration");
-                    // the full size: an incremental RocksDB checkpoint uploads less, but restoring needs all of it
-                    long checkpointBytes = (long) lastReading(job, "lastCheckpointFullSize");
-                    if (now >= measureFrom) {
-                        maxCheckpointMs = Math.max(maxCheckpointMs, checkpointMs);
-                        largestCheckpointBytes = Math.max(largestCheckpointBytes, checkpointBytes);
-                    }
-                    out.printf("   t=%3ds sent=%d processed=%d last checkpoint %d ms %.1f MB%s%n", second, seq, process.count() - processedAtRunStart,
-                            checkpointMs, checkpointBytes / 1e6, now < measureFrom ? " (warm-up)" : "");
-                }
-                long waitNs = start + seq * periodNs - System.nanoTime();
-                if (waitNs > 20_000) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(waitNs - 10_000);
-                }
+            // written and read on the load's thread only (sender, measuring start and progress all run there)
+            final class Run {
+                long sent;
+                long sentAtMeasureStart;
+                long processedAtMeasureStart;
+                long measureStartNs;
+                long longestCheckpointMs;
+                long largestCheckpointBytes;
             }
-            double seconds = (System.nanoTime() - measureFrom) / 1e9;
-            long processed = process.count() - processedAtMeasureStart;
-            long produced = seq - sentAtMeasureStart;
+            Run run = new Run();
+            OpenLoopLoad load = new OpenLoopLoad();
+            OpenLoopLoad.Sender sender = (firstSeq, count, l) -> {
+                for (long seq = firstSeq; seq < firstSeq + count; seq++) {
+                    long sentSeq = seq;
+                    long sendTimeNs = l.intendedSendTimeNs(seq);
+                    RecordHeaders headers = new RecordHeaders();
+                    headers.add(EventHeaders.TIMES, EventHeaders.times(sendTimeNs, sendTimeNs / 1_000_000L));
+                    producer.send(new ProducerRecord<>(topic, null, null, events.series(seq).getBytes(StandardCharsets.UTF_8),
+                            events.encode(seq, sendTimeNs / 1_000_000L), headers), (metadata, error) -> l.acked(sentSeq, 1, error == null));
+                }
+                run.sent = firstSeq + count;
+            };
+            Runnable onMeasureStart = () -> {
+                process.reset();
+                run.sentAtMeasureStart = run.sent;
+                run.processedAtMeasureStart = process.count();
+                run.measureStartNs = System.nanoTime();
+            };
+            OpenLoopLoad.Progress progress = (second, sentInSecond, ackedInSecond, interval) -> {
+                long checkpointMs = (long) FlinkMetricsBridge.value(job, "lastCheckpointDuration");
+                // the full size: an incremental RocksDB checkpoint uploads less, but restoring needs all of it
+                long checkpointBytes = (long) FlinkMetricsBridge.value(job, "lastCheckpointFullSize");
+                boolean measuring = second > warmupSeconds;
+                if (measuring) {
+                    run.longestCheckpointMs = Math.max(run.longestCheckpointMs, checkpointMs);
+                    run.largestCheckpointBytes = Math.max(run.largestCheckpointBytes, checkpointBytes);
+                }
+                out.printf("   t=%3ds sent=%d processed=%d last checkpoint %d ms %.1f MB%s%n", second, run.sent, process.count() - processedAtRunStart,
+                        checkpointMs, checkpointBytes / 1e6, measuring ? "" : " (warm-up)");
+            };
+            long sent = load.run(sender, rate, warmupSeconds, durationSeconds, onMeasureStart, progress);
+            double seconds = (System.nanoTime() - run.measureStartNs) / 1e9;
             Histogram latency = process.snapshot();
             // what the job had not read when the load stopped (the count is sampled: clamp at 0)
-            long backlog = Math.max(0, seq - (process.count() - processedAtRunStart));
-            return new Row(backend, rate, produced / seconds, processed / seconds, latency, backlog, maxCheckpointMs, largestCheckpointBytes);
+            long backlog = Math.max(0, sent - (process.count() - processedAtRunStart));
+            return new Row(backend, rate, (sent - run.sentAtMeasureStart) / seconds, (process.count() - run.processedAtMeasureStart) / seconds,
+                    latency, backlog, run.longestCheckpointMs, run.largestCheckpointBytes);
         }
-    }
-
-    /** A job-level Flink metric through the platform's reporter; 0 before the job has one. */
-    private static double lastReading(String job, String name) {
-        List<io.platform.processing.metrics.FlinkMetricsBridge.Reading> readings = io.platform.processing.metrics.FlinkMetricsBridge.readings(job, name);
-        double value = readings.isEmpty() ? 0 : readings.get(0).value();
-        return Double.isNaN(value) ? 0 : value;
     }
 }

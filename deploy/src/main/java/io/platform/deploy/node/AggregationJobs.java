@@ -127,12 +127,12 @@ public final class AggregationJobs implements AutoCloseable {
      * chooses afresh). Otherwise {@code flink.state.backend}, or for {@code auto} {@link StateBackendRule}'s choice by
      * {@code flink.checkpoint.state-size}. The choice is written next to the checkpoints and logged.
      */
-    private String stateBackendOf(String stream, Path checkpoints, boolean fromSavepoint) throws java.io.IOException {
+    private String stateBackendOf(String stream, Path checkpoints, boolean fresh) throws java.io.IOException {
         long declared = config.bytes("flink.checkpoint.state-size");
         long heapPerSlot = Runtime.getRuntime().maxMemory() / SLOTS;
         String configured = config.get("flink.state.backend");
         String chosen = StateBackendRule.choose(configured, declared, heapPerSlot);
-        String kept = keptBackend(checkpoints, chosen, fromSavepoint || FlinkRuntime.latestCheckpoint(checkpoints).isEmpty());
+        String kept = keptBackend(checkpoints, chosen, fresh);
         if (!kept.equals(chosen)) {
             LOG.warn("stream={} keeps state backend {} (its checkpoints were written with it) instead of {}; to switch, take a savepoint"
                     + " ('platform job savepoint {}') and start from it", stream, kept, chosen, stream);
@@ -153,6 +153,13 @@ public final class AggregationJobs implements AutoCloseable {
         }
         Files.writeString(recorded, chosen);
         return chosen;
+    }
+
+    /** The aggregation settings a node's config gives, reading and writing over {@code bootstrapServers}. */
+    public static AggregationSettings settings(NodeConfig config, String bootstrapServers) {
+        Duration window = config.duration("aggregation.window");
+        return new AggregationSettings(bootstrapServers, window, AggregationSettings.viewName(window), config.duration("aggregation.out-of-orderness"),
+                config.duration("aggregation.idleness"), config.bool("aggregation.pre-aggregate"));
     }
 
     /** The checkpoint plan in force, or null when the interval is configured directly. */
@@ -181,12 +188,13 @@ public final class AggregationJobs implements AutoCloseable {
         }
         Path checkpoints = flinkDir.resolve("checkpoints").resolve(stream);
         Files.createDirectories(checkpoints);
-        String backend = stateBackendOf(stream, checkpoints, savepoint != null);
+        Optional<Path> latest = savepoint != null ? Optional.of(Path.of(savepoint)) : FlinkRuntime.latestCheckpoint(checkpoints);
+        // native checkpoints restore only into the backend that wrote them; a savepoint or a fresh start may choose
+        String backend = stateBackendOf(stream, checkpoints, savepoint != null || latest.isEmpty());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(baseConfiguration(checkpoints, backend));
         AggregationJob.define(env, settings, stream);
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(jobName(stream));
-        Optional<Path> latest = savepoint != null ? Optional.of(Path.of(savepoint)) : FlinkRuntime.latestCheckpoint(checkpoints);
         if (savepoint != null && !Files.exists(latest.get().resolve("_metadata"))) {
             throw new IllegalArgumentException("no savepoint at " + savepoint + " (no _metadata file): give a path printed by 'platform job savepoint'");
         }
@@ -239,10 +247,10 @@ public final class AggregationJobs implements AutoCloseable {
         long longest = 0;
         for (String stream : jobs.keySet()) {
             String job = jobName(stream);
-            double completed = first(FlinkMetricsBridge.readings(job, "numberOfCompletedCheckpoints"));
+            double completed = FlinkMetricsBridge.value(job, "numberOfCompletedCheckpoints");
             Double previous = completedCheckpointsSeen.put(stream, completed);
             if (previous != null && completed > previous) {
-                longest = Math.max(longest, (long) first(FlinkMetricsBridge.readings(job, "lastCheckpointDuration")));
+                longest = Math.max(longest, (long) FlinkMetricsBridge.value(job, "lastCheckpointDuration"));
             }
         }
         return longest;
@@ -269,14 +277,10 @@ public final class AggregationJobs implements AutoCloseable {
                             t.stateBytes(), t.stateKeys()));
         }
         out.append("],\"bottleneck\":").append(bottleneck == null ? "null" : ServiceHttpServer.jsonString(bottleneck.name()))
-                .append(",\"lastCheckpointMs\":").append((long) first(FlinkMetricsBridge.readings(job, "lastCheckpointDuration")))
-                .append(",\"lastCheckpointBytes\":").append((long) first(FlinkMetricsBridge.readings(job, "lastCheckpointSize")))
-                .append(",\"completedCheckpoints\":").append((long) first(FlinkMetricsBridge.readings(job, "numberOfCompletedCheckpoints")));
+                .append(",\"lastCheckpointMs\":").append((long) FlinkMetricsBridge.value(job, "lastCheckpointDuration"))
+                .append(",\"lastCheckpointBytes\":").append((long) FlinkMetricsBridge.value(job, "lastCheckpointSize"))
+                .append(",\"completedCheckpoints\":").append((long) FlinkMetricsBridge.value(job, "numberOfCompletedCheckpoints"));
         return out.append('}').toString();
-    }
-
-    private static double first(List<FlinkMetricsBridge.Reading> readings) {
-        return readings.isEmpty() ? 0 : readings.get(0).value();
     }
 
     /** The Flink job name of {@code stream}'s aggregation job. */

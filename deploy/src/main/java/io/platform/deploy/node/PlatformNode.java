@@ -223,7 +223,7 @@ public final class PlatformNode implements AutoCloseable {
                 .gauge("gc_pause_ms", growthOf(-1, PlatformNode::gcTimeMs))
                 .gauge("tcp_retransmits", growthOf(-1, () -> snmpTotal("Tcp", "RetransSegs")))
                 .gauge("udp_drops", growthOf(-1, () -> snmpTotal("Udp", "InErrors", "RcvbufErrors")))
-                .gauge("storage_stall_ms", growthOf(-1, () -> store == null ? -1 : store.lsmStats().stallMicros() / 1000))
+                .gauge("storage_stall_ms", growthOf(-1, () -> store == null ? -1 : store.stallMicros() / 1000))
                 .gauge("checkpoint_ms", () -> aggregationJobs == null ? 0 : aggregationJobs.checkpointMsSinceLastCall())
                 .gauge("dead_letters_per_s", growthOf(0, () -> (long) deadLetters.counters().stream()
                         .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()))
@@ -250,8 +250,7 @@ public final class PlatformNode implements AutoCloseable {
             bulkWriters.add(writer);
         }
 
-        aggregationJobs = new AggregationJobs(config, dataDir.resolve("flink"), new AggregationSettings(bootstrapServers, window, view,
-                config.duration("aggregation.out-of-orderness"), config.duration("aggregation.idleness"), config.bool("aggregation.pre-aggregate")));
+        aggregationJobs = new AggregationJobs(config, dataDir.resolve("flink"), AggregationJobs.settings(config, bootstrapServers));
         started.push(aggregationJobs);
         // job submission takes a second: off the registering request's thread and the catalog reader's
         java.util.concurrent.ExecutorService jobStarter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -386,7 +385,7 @@ public final class PlatformNode implements AutoCloseable {
                 .description("bytes compaction still has to rewrite").register(registry);
         io.micrometer.core.instrument.Gauge.builder("platform.storage.level0.files", store, s -> s.lsmStats().level0Files())
                 .description("SST files in level 0").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("platform.storage.stall.seconds", store, s -> s.lsmStats().stallMicros() / 1e6)
+        io.micrometer.core.instrument.FunctionCounter.builder("platform.storage.stall.seconds", store, s -> s.stallMicros() / 1e6)
                 .description("time writes were stalled or slowed because flushes or compactions fell behind").register(registry);
     }
 

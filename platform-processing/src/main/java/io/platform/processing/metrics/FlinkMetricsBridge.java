@@ -82,6 +82,13 @@ public final class FlinkMetricsBridge implements MetricReporter {
         return out;
     }
 
+    /** The value of a job-level metric (e.g. {@code lastCheckpointDuration}); 0 while the job has none. */
+    public static double value(String job, String name) {
+        List<Reading> found = readings(job, name);
+        double value = found.isEmpty() ? 0 : found.get(0).value();
+        return Double.isNaN(value) ? 0 : value;
+    }
+
     @Override
     public void open(MetricConfig config) {
     }
