@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
  * raw:       streamLen:u8 | stream | seriesLen:u16 | series | eventTimeMs:i64^MIN | partition:i32 | offset:i64
  * aggregate: streamLen:u8 | stream | viewLen:u8 | view | seriesLen:u16 | series | windowStartMs:i64^MIN
  * offsets:   topic UTF-8 | '/' | partition decimal      (value: next offset, i64)
+ * sealed:    "sealed/" | streamLen:u8 | stream | partitionStartMs:i64^MIN   (value: {@link SealedPartition#toManifest})
  * </pre>
  * The Kafka partition and offset make a raw key unique per record, so replaying a partition rewrites the same keys:
  * storage writes are idempotent.
@@ -23,6 +24,12 @@ final class KeyLayout {
     static byte[] streamPrefix(String stream) {
         byte[] name = stream.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(1 + name.length).put((byte) name.length).put(name).array();
+    }
+
+    static byte[] sealedPrefix(String stream) {
+        byte[] tag = "sealed/".getBytes(StandardCharsets.UTF_8);
+        byte[] streamPart = streamPrefix(stream);
+        return ByteBuffer.allocate(tag.length + streamPart.length).put(tag).put(streamPart).array();
     }
 
     static byte[] seriesPrefix(byte[] streamPrefix, String series) {

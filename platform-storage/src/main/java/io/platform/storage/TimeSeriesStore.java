@@ -19,6 +19,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -39,6 +40,8 @@ public final class TimeSeriesStore implements AutoCloseable {
     private final ColumnFamilyHandle raw;
     private final ColumnFamilyHandle aggregates;
     private final ColumnFamilyHandle offsets;
+    // sealed partitions (the manifest of the segment tier); the default column family held nothing before
+    private final ColumnFamilyHandle manifest;
     private final Path directory;
     // counts bytes and blocks for the LSM metrics; timers off (EXCEPT_DETAILED_TIMERS), which is RocksDB's cheap level
     private final org.rocksdb.Statistics statistics = new org.rocksdb.Statistics();
@@ -70,6 +73,7 @@ public final class TimeSeriesStore implements AutoCloseable {
         this.raw = handles.get(1);
         this.aggregates = handles.get(2);
         this.offsets = handles.get(3);
+        this.manifest = handles.get(0);
         this.writeOptions = new WriteOptions().setSync(options.syncWrites());
     }
 
@@ -109,21 +113,147 @@ public final class TimeSeriesStore implements AutoCloseable {
 
     /**
      * Visits raw events of a stream with {@code fromMs <= eventTime < toMs}, for one series (one seek) or all
-     * (series null), in series then time order.
+     * (series null), in series then time order. Rows moved into sealed segments are not among them: read through a
+     * {@link #readView} to see both consistently.
      */
     public void scanRaw(String stream, String series, long fromMs, long toMs, RawEventVisitor visitor) {
+        scanRaw(null, stream, series, fromMs, toMs, visitor);
+    }
+
+    private void scanRaw(Snapshot snapshot, String stream, String series, long fromMs, long toMs, RawEventVisitor visitor) {
         byte[] streamPrefix = KeyLayout.streamPrefix(stream);
         int seriesLengthOffset = streamPrefix.length;
         if (series != null) {
             byte[] prefix = KeyLayout.seriesPrefix(streamPrefix, series);
-            scan(raw, prefix, KeyLayout.withTime(prefix, fromMs), key -> {
+            scan(snapshot, raw, prefix, KeyLayout.withTime(prefix, fromMs), key -> {
                 long time = KeyLayout.time(key, prefix.length);
                 return time < toMs ? time : Long.MIN_VALUE;
             }, (key, value, time) -> visitor.visit(series, time, value));
             return;
         }
-        scan(raw, streamPrefix, streamPrefix, key -> KeyLayout.time(key, KeyLayout.seriesEnd(key, seriesLengthOffset)),
+        scan(snapshot, raw, streamPrefix, streamPrefix, key -> KeyLayout.time(key, KeyLayout.seriesEnd(key, seriesLengthOffset)),
                 (key, value, time) -> time < fromMs || time >= toMs || visitor.visit(KeyLayout.series(key, seriesLengthOffset), time, value));
+    }
+
+    /**
+     * A consistent view of the raw rows and the sealed partitions at one instant: a partition sealed while the view is
+     * open is still read from the rows it was sealed from, so a reader sees every row exactly once. Close it promptly
+     * (it pins a RocksDB snapshot). Thread-safe.
+     */
+    public final class ReadView implements AutoCloseable {
+        private final Snapshot snapshot = db.getSnapshot();
+
+        /** As {@link TimeSeriesStore#scanRaw}, at the view's instant. */
+        public void scanRaw(String stream, String series, long fromMs, long toMs, RawEventVisitor visitor) {
+            TimeSeriesStore.this.scanRaw(snapshot, stream, series, fromMs, toMs, visitor);
+        }
+
+        /** The stream's sealed partitions overlapping {@code [fromMs, toMs)}, oldest first. */
+        public List<SealedPartition> sealed(String stream, long fromMs, long toMs) {
+            return TimeSeriesStore.this.sealed(snapshot, stream, fromMs, toMs);
+        }
+
+        @Override
+        public void close() {
+            db.releaseSnapshot(snapshot);
+            // the snapshot belongs to the DB: releasing it is the whole cleanup
+        }
+    }
+
+    public ReadView readView() {
+        return new ReadView();
+    }
+
+    /** The stream's sealed partitions overlapping {@code [fromMs, toMs)}, oldest first. */
+    public List<SealedPartition> sealed(String stream, long fromMs, long toMs) {
+        return sealed(null, stream, fromMs, toMs);
+    }
+
+    private List<SealedPartition> sealed(Snapshot snapshot, String stream, long fromMs, long toMs) {
+        byte[] prefix = KeyLayout.sealedPrefix(stream);
+        List<SealedPartition> partitions = new ArrayList<>();
+        scan(snapshot, manifest, prefix, prefix, key -> KeyLayout.time(key, prefix.length), (key, value, time) -> {
+            SealedPartition partition = SealedPartition.fromManifest(stream, time, value);
+            if (partition.toMs() > fromMs && partition.fromMs() < toMs) {
+                partitions.add(partition);
+            }
+            return partition.fromMs() < toMs;
+        });
+        return partitions;
+    }
+
+    /**
+     * The series of a stream that have raw rows, each with its oldest event time: one seek per series, so a sealer
+     * finds the oldest unsealed partition without reading the rows.
+     */
+    public java.util.Map<String, Long> rawSeries(String stream) {
+        byte[] streamPrefix = KeyLayout.streamPrefix(stream);
+        java.util.Map<String, Long> oldest = new java.util.LinkedHashMap<>();
+        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(raw, read)) {
+            it.seek(streamPrefix);
+            while (it.isValid() && KeyLayout.startsWith(it.key(), streamPrefix)) {
+                byte[] key = it.key();
+                int seriesEnd = KeyLayout.seriesEnd(key, streamPrefix.length);
+                oldest.put(KeyLayout.series(key, streamPrefix.length), KeyLayout.time(key, seriesEnd));
+                // past every key of this series: its keys end with 20 bytes of time, partition and offset
+                byte[] next = java.util.Arrays.copyOf(key, seriesEnd + KeyLayout.RAW_SUFFIX_LENGTH + 1);
+                java.util.Arrays.fill(next, seriesEnd, next.length, (byte) 0xff);
+                it.seek(next);
+            }
+        }
+        return oldest;
+    }
+
+    /** Receives the raw rows being sealed, in series then time order. */
+    public interface SealSource {
+        void row(String series, long eventTimeMs, byte[] value);
+    }
+
+    /**
+     * Moves the raw rows of {@code [fromMs, toMs)} out of the row store, in two steps around the caller's work:
+     * {@code build} reads the rows at one instant and writes the segment file; then, in one atomic write, the
+     * partition enters the manifest and exactly the rows that were read are deleted. A row written meanwhile (a late
+     * event, a replay) stays a raw row and is read next to the segment, so nothing is lost or read twice.
+     *
+     * @param build reads the rows through its source and returns the sealed partition it wrote, or null to abandon
+     */
+    public SealedPartition seal(String stream, long fromMs, long toMs, java.util.function.Function<java.util.function.Consumer<SealSource>, SealedPartition> build) {
+        Snapshot snapshot = db.getSnapshot();
+        try (org.rocksdb.WriteBatch deletes = new org.rocksdb.WriteBatch()) {
+            byte[] streamPrefix = KeyLayout.streamPrefix(stream);
+            SealedPartition partition = build.apply(source -> {
+                for (String series : rawSeries(stream).keySet()) {
+                    byte[] prefix = KeyLayout.seriesPrefix(streamPrefix, series);
+                    scan(snapshot, raw, prefix, KeyLayout.withTime(prefix, fromMs), key -> {
+                        long time = KeyLayout.time(key, prefix.length);
+                        return time < toMs ? time : Long.MIN_VALUE;
+                    }, (key, value, time) -> {
+                        try {
+                            deletes.delete(raw, key);
+                        } catch (RocksDBException e) {
+                            throw new StorageException("cannot stage a seal delete: " + e.getMessage(), e);
+                        }
+                        source.row(series, time, value);
+                        return true;
+                    });
+                }
+            });
+            if (partition == null) {
+                return null;
+            }
+            deletes.put(manifest, KeyLayout.withTime(KeyLayout.sealedPrefix(stream), fromMs), partition.toManifest());
+            db.write(writeOptions, deletes);
+            return partition;
+        } catch (RocksDBException e) {
+            throw new StorageException("seal of " + stream + " [" + fromMs + "," + toMs + ") failed dir=" + directory + ": " + e.getMessage(), e);
+        } finally {
+            db.releaseSnapshot(snapshot);
+            // the snapshot belongs to the DB: releasing it is the whole cleanup
+        }
+    }
+
+    public Path directory() {
+        return directory;
     }
 
     /** Visits aggregates of a stream's view with {@code fromMs <= windowStart < toMs}, one series or all. */
@@ -149,7 +279,11 @@ public final class TimeSeriesStore implements AutoCloseable {
     }
 
     private void scan(ColumnFamilyHandle family, byte[] prefix, byte[] seek, TimeOf timeOf, Row row) {
-        try (ReadOptions read = new ReadOptions().setPrefixSameAsStart(false); RocksIterator it = db.newIterator(family, read)) {
+        scan(null, family, prefix, seek, timeOf, row);
+    }
+
+    private void scan(Snapshot snapshot, ColumnFamilyHandle family, byte[] prefix, byte[] seek, TimeOf timeOf, Row row) {
+        try (ReadOptions read = new ReadOptions().setPrefixSameAsStart(false).setSnapshot(snapshot); RocksIterator it = db.newIterator(family, read)) {
             for (it.seek(seek); it.isValid(); it.next()) {
                 byte[] key = it.key();
                 if (!KeyLayout.startsWith(key, prefix)) {

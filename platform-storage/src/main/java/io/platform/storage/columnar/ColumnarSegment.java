@@ -8,36 +8,96 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An immutable columnar segment of one sealed time partition: a time column plus double and string columns, cut into
- * blocks of at most {@code blockRows} rows. Each block records its time range and each double column's min/max, so
- * {@link #scan} skips blocks outside the time range and decodes only the columns asked for. Thread-safe once built.
+ * An immutable columnar segment of one sealed time partition: a time column plus long, double and string columns,
+ * cut into blocks of at most {@code blockRows} rows. Each block records its time range, each numeric column's min/max
+ * and each string column's lowest and highest value, so {@link #scan} skips blocks by time range or by any other
+ * column's statistics and decodes only the columns asked for. Rows need not be in time order (the sealer orders them
+ * by series, then time, so one series' rows share a few blocks). Thread-safe once built.
  *
  * <pre>
- * magic "SEG1" | columns:u16 | (type:u8 | nameLength:u16 | name)* | blocks:i32
- * per block:  rows:i32 | minTime:i64 | maxTime:i64 | per column (time first): offset:i32 | length:i32 | min:f64 | max:f64
+ * magic "SEG2" | columns:u16 | (type:u8 | nameLength:u16 | name)* | blocks:i32
+ * per block:  rows:i32 | minTime:i64 | maxTime:i64 | per column (time first): offset:i32 | length:i32 | min:8 | max:8
+ *             (f64 for doubles, i64 for longs; for strings both 0, followed by minLength:u16 | min | maxLength:u16 | max)
  * column data, each block's columns one after another
  * </pre>
  */
 public final class ColumnarSegment {
-    private static final int MAGIC = 0x53454731;
+    private static final int MAGIC = 0x53454732;
     static final byte TIME = 0;
     static final byte DOUBLE = 1;
     static final byte STRING = 2;
+    static final byte LONG = 3;
 
     /** Rows of one block, with the requested columns decoded; columns not requested are absent. */
-    public record Block(long[] times, Map<String, double[]> doubles, Map<String, String[]> strings) {
+    public record Block(long[] times, Map<String, long[]> longs, Map<String, double[]> doubles, Map<String, String[]> strings) {
+        public int rows() {
+            return times.length;
+        }
     }
 
-    /** Receives decoded blocks in time order. */
+    /** Receives decoded blocks in segment order. */
     public interface BlockVisitor {
         void visit(Block block);
     }
 
-    /** What a scan skipped and read, for EXPLAIN ANALYZE-style reporting. */
-    public record ScanStats(int blocksRead, int blocksSkipped, long bytesRead, long bytesSkipped) {
+    /** Decides from a block's statistics alone whether it may hold wanted rows. */
+    public interface BlockFilter {
+        BlockFilter ALL = stats -> true;
+
+        boolean mayMatch(BlockStats stats);
     }
 
-    private record BlockIndex(int rows, long minTime, long maxTime, int[] offsets, int[] lengths, double[] mins, double[] maxs) {
+    /** What a block's index says about it, without decoding any data. */
+    public final class BlockStats {
+        private BlockIndex block;
+
+        public int rows() {
+            return block.rows;
+        }
+
+        public long minTime() {
+            return block.minTime;
+        }
+
+        public long maxTime() {
+            return block.maxTime;
+        }
+
+        /** The lowest value of a long or double column, as a double; NaN when the segment has no such column. */
+        public double min(String column) {
+            int c = names.indexOf(column);
+            return c < 0 ? Double.NaN : types[c] == LONG ? block.longMins[c] : block.mins[c];
+        }
+
+        public double max(String column) {
+            int c = names.indexOf(column);
+            return c < 0 ? Double.NaN : types[c] == LONG ? block.longMaxs[c] : block.maxs[c];
+        }
+
+        /** The lowest value of a string column, or null when the segment has no such column. */
+        public String minString(String column) {
+            int c = names.indexOf(column);
+            return c < 0 || types[c] != STRING ? null : block.stringMins[c];
+        }
+
+        public String maxString(String column) {
+            int c = names.indexOf(column);
+            return c < 0 || types[c] != STRING ? null : block.stringMaxs[c];
+        }
+    }
+
+    /** What a scan skipped and read, for EXPLAIN ANALYZE-style reporting. */
+    public record ScanStats(int blocksRead, int blocksSkipped, long bytesRead, long bytesSkipped) {
+        public ScanStats plus(ScanStats other) {
+            return new ScanStats(blocksRead + other.blocksRead, blocksSkipped + other.blocksSkipped,
+                    bytesRead + other.bytesRead, bytesSkipped + other.bytesSkipped);
+        }
+
+        public static final ScanStats NONE = new ScanStats(0, 0, 0, 0);
+    }
+
+    private record BlockIndex(int rows, long minTime, long maxTime, int[] offsets, int[] lengths, double[] mins, double[] maxs,
+                              long[] longMins, long[] longMaxs, String[] stringMins, String[] stringMaxs, long bytes) {
     }
 
     // the whole segment: a heap array, a file mapped into memory, or a direct buffer filled with O_DIRECT reads
@@ -46,6 +106,7 @@ public final class ColumnarSegment {
     private final byte[] types;
     private final List<BlockIndex> blocks;
     private final int dataStart;
+    private final long rows;
 
     private ColumnarSegment(ByteBuffer bytes, List<String> names, byte[] types, List<BlockIndex> blocks, int dataStart) {
         this.bytes = bytes;
@@ -53,19 +114,30 @@ public final class ColumnarSegment {
         this.types = types;
         this.blocks = blocks;
         this.dataStart = dataStart;
+        this.rows = blocks.stream().mapToLong(BlockIndex::rows).sum();
+    }
+
+    /** Encodes rows sorted by time, with double and string columns; see {@link #write(long[], Map, Map, Map, int)}. */
+    public static byte[] write(long[] times, Map<String, double[]> doubles, Map<String, String[]> strings, int blockRows) {
+        return write(times, Map.of(), doubles, strings, blockRows);
     }
 
     /**
-     * Encodes rows sorted by time.
+     * Encodes rows in the order given (time order, or series then time).
      *
+     * @param longs long columns by name, each with {@code times.length} values
      * @param doubles double columns by name, each with {@code times.length} values
-     * @param strings string columns by name, each with {@code times.length} values
+     * @param strings string columns by name, each with {@code times.length} non-null values
      */
-    public static byte[] write(long[] times, Map<String, double[]> doubles, Map<String, String[]> strings, int blockRows) {
+    public static byte[] write(long[] times, Map<String, long[]> longs, Map<String, double[]> doubles, Map<String, String[]> strings, int blockRows) {
         List<String> names = new ArrayList<>();
         List<Byte> types = new ArrayList<>();
         names.add("time");
         types.add(TIME);
+        longs.keySet().forEach(n -> {
+            names.add(n);
+            types.add(LONG);
+        });
         doubles.keySet().forEach(n -> {
             names.add(n);
             types.add(DOUBLE);
@@ -77,52 +149,110 @@ public final class ColumnarSegment {
         int columns = names.size();
         int blockCount = (times.length + blockRows - 1) / blockRows;
         List<byte[]> data = new ArrayList<>();
-        ByteBuffer index = ByteBuffer.allocate(blockCount * (4 + 16 + columns * 24));
+        java.io.ByteArrayOutputStream indexBytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream index = new java.io.DataOutputStream(indexBytes);
         int offset = 0;
-        for (int b = 0; b < blockCount; b++) {
-            int from = b * blockRows;
-            int rows = Math.min(blockRows, times.length - from);
-            long[] blockTimes = java.util.Arrays.copyOfRange(times, from, from + rows);
-            index.putInt(rows).putLong(blockTimes[0]).putLong(blockTimes[rows - 1]);
-            for (int c = 0; c < columns; c++) {
-                byte[] encoded;
-                double min = Double.NaN;
-                double max = Double.NaN;
-                if (types.get(c) == TIME) {
-                    encoded = TimestampCodec.encode(blockTimes, rows);
-                } else if (types.get(c) == DOUBLE) {
-                    double[] values = java.util.Arrays.copyOfRange(doubles.get(names.get(c)), from, from + rows);
-                    encoded = DoubleCodec.encode(values, rows);
-                    min = Double.POSITIVE_INFINITY;
-                    max = Double.NEGATIVE_INFINITY;
-                    for (double v : values) {
-                        min = Math.min(min, v);
-                        max = Math.max(max, v);
-                    }
-                } else {
-                    encoded = StringDictionaryCodec.encode(java.util.Arrays.copyOfRange(strings.get(names.get(c)), from, from + rows), rows);
+        try {
+            for (int b = 0; b < blockCount; b++) {
+                int from = b * blockRows;
+                int rows = Math.min(blockRows, times.length - from);
+                long[] blockTimes = java.util.Arrays.copyOfRange(times, from, from + rows);
+                long minTime = Long.MAX_VALUE;
+                long maxTime = Long.MIN_VALUE;
+                for (long t : blockTimes) {
+                    minTime = Math.min(minTime, t);
+                    maxTime = Math.max(maxTime, t);
                 }
-                index.putInt(offset).putInt(encoded.length).putDouble(min).putDouble(max);
-                data.add(encoded);
-                offset += encoded.length;
+                index.writeInt(rows);
+                index.writeLong(minTime);
+                index.writeLong(maxTime);
+                for (int c = 0; c < columns; c++) {
+                    byte[] encoded;
+                    long minBits = Double.doubleToRawLongBits(Double.NaN);
+                    long maxBits = minBits;
+                    String minString = null;
+                    String maxString = null;
+                    switch (types.get(c)) {
+                        case TIME -> encoded = TimestampCodec.encode(blockTimes, rows);
+                        case LONG -> {
+                            long[] values = java.util.Arrays.copyOfRange(longs.get(names.get(c)), from, from + rows);
+                            // delta-of-delta suits counters and sequence numbers too; any long round-trips exactly
+                            encoded = TimestampCodec.encode(values, rows);
+                            long min = Long.MAX_VALUE;
+                            long max = Long.MIN_VALUE;
+                            for (long v : values) {
+                                min = Math.min(min, v);
+                                max = Math.max(max, v);
+                            }
+                            minBits = min;
+                            maxBits = max;
+                        }
+                        case DOUBLE -> {
+                            double[] values = java.util.Arrays.copyOfRange(doubles.get(names.get(c)), from, from + rows);
+                            encoded = DoubleCodec.encode(values, rows);
+                            double min = Double.POSITIVE_INFINITY;
+                            double max = Double.NEGATIVE_INFINITY;
+                            for (double v : values) {
+                                min = Math.min(min, v);
+                                max = Math.max(max, v);
+                            }
+                            minBits = Double.doubleToRawLongBits(min);
+                            maxBits = Double.doubleToRawLongBits(max);
+                        }
+                        default -> {
+                            String[] values = java.util.Arrays.copyOfRange(strings.get(names.get(c)), from, from + rows);
+                            encoded = StringDictionaryCodec.encode(values, rows);
+                            for (String v : values) {
+                                minString = minString == null || v.compareTo(minString) < 0 ? v : minString;
+                                maxString = maxString == null || v.compareTo(maxString) > 0 ? v : maxString;
+                            }
+                            minBits = 0;
+                            maxBits = 0;
+                        }
+                    }
+                    index.writeInt(offset);
+                    index.writeInt(encoded.length);
+                    index.writeLong(minBits);
+                    index.writeLong(maxBits);
+                    if (types.get(c) == STRING) {
+                        writeString(index, minString == null ? "" : minString);
+                        writeString(index, maxString == null ? "" : maxString);
+                    }
+                    data.add(encoded);
+                    offset += encoded.length;
+                }
             }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("in-memory write failed", e);
         }
         int headerLength = 4 + 2 + 4;
         for (String name : names) {
             headerLength += 1 + 2 + name.getBytes(StandardCharsets.UTF_8).length;
         }
-        ByteBuffer out = ByteBuffer.allocate(headerLength + index.position() + offset);
+        ByteBuffer out = ByteBuffer.allocate(headerLength + indexBytes.size() + offset);
         out.putInt(MAGIC).putShort((short) columns);
         for (int c = 0; c < columns; c++) {
             byte[] name = names.get(c).getBytes(StandardCharsets.UTF_8);
             out.put(types.get(c)).putShort((short) name.length).put(name);
         }
         out.putInt(blockCount);
-        out.put(index.array(), 0, index.position());
+        out.put(indexBytes.toByteArray());
         for (byte[] column : data) {
             out.put(column);
         }
         return out.array();
+    }
+
+    private static void writeString(java.io.DataOutputStream out, String value) throws java.io.IOException {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        out.writeShort(bytes.length);
+        out.write(bytes);
+    }
+
+    private static String readString(ByteBuffer in) {
+        byte[] bytes = new byte[in.getShort() & 0xffff];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     public static ColumnarSegment read(byte[] bytes) {
@@ -155,13 +285,27 @@ public final class ColumnarSegment {
             int[] lengths = new int[columns];
             double[] mins = new double[columns];
             double[] maxs = new double[columns];
+            long[] longMins = new long[columns];
+            long[] longMaxs = new long[columns];
+            String[] stringMins = new String[columns];
+            String[] stringMaxs = new String[columns];
+            long blockBytes = 0;
             for (int c = 0; c < columns; c++) {
                 offsets[c] = in.getInt();
                 lengths[c] = in.getInt();
-                mins[c] = in.getDouble();
-                maxs[c] = in.getDouble();
+                blockBytes += lengths[c];
+                long min = in.getLong();
+                long max = in.getLong();
+                longMins[c] = min;
+                longMaxs[c] = max;
+                mins[c] = Double.longBitsToDouble(min);
+                maxs[c] = Double.longBitsToDouble(max);
+                if (types[c] == STRING) {
+                    stringMins[c] = readString(in);
+                    stringMaxs[c] = readString(in);
+                }
             }
-            blocks.add(new BlockIndex(rows, minTime, maxTime, offsets, lengths, mins, maxs));
+            blocks.add(new BlockIndex(rows, minTime, maxTime, offsets, lengths, mins, maxs, longMins, longMaxs, stringMins, stringMaxs, blockBytes));
         }
         return new ColumnarSegment(whole, names, types, blocks, in.position());
     }
@@ -174,29 +318,37 @@ public final class ColumnarSegment {
         return blocks.size();
     }
 
+    public long rowCount() {
+        return rows;
+    }
+
     /**
      * Decodes the blocks overlapping {@code [fromMs, toMs)}, only the named columns (the time column always).
      * Rows outside the range inside an overlapping block are included; the caller filters them.
      */
     public ScanStats scan(long fromMs, long toMs, List<String> wanted, BlockVisitor visitor) {
+        return scan(fromMs, toMs, wanted, BlockFilter.ALL, visitor);
+    }
+
+    /** As {@link #scan(long, long, List, BlockVisitor)}, also skipping the blocks {@code filter} rules out. */
+    public ScanStats scan(long fromMs, long toMs, List<String> wanted, BlockFilter filter, BlockVisitor visitor) {
         int read = 0;
         int skipped = 0;
         long bytesRead = 0;
         long bytesSkipped = 0;
+        BlockStats stats = new BlockStats();
         for (BlockIndex block : blocks) {
-            long blockBytes = 0;
-            for (int length : block.lengths) {
-                blockBytes += length;
-            }
-            if (block.maxTime < fromMs || block.minTime >= toMs) {
+            stats.block = block;
+            if (block.maxTime < fromMs || block.minTime >= toMs || !filter.mayMatch(stats)) {
                 skipped++;
-                bytesSkipped += blockBytes;
+                bytesSkipped += block.bytes;
                 continue;
             }
             read++;
             byte[] timeBytes = slice(block, 0);
             long[] times = TimestampCodec.decode(timeBytes, block.rows);
             long blockRead = timeBytes.length;
+            Map<String, long[]> longs = new LinkedHashMap<>();
             Map<String, double[]> doubles = new LinkedHashMap<>();
             Map<String, String[]> strings = new LinkedHashMap<>();
             for (int c = 1; c < names.size(); c++) {
@@ -205,15 +357,15 @@ public final class ColumnarSegment {
                 }
                 byte[] column = slice(block, c);
                 blockRead += column.length;
-                if (types[c] == DOUBLE) {
-                    doubles.put(names.get(c), DoubleCodec.decode(column, block.rows));
-                } else {
-                    strings.put(names.get(c), StringDictionaryCodec.decode(column, block.rows));
+                switch (types[c]) {
+                    case LONG -> longs.put(names.get(c), TimestampCodec.decode(column, block.rows));
+                    case DOUBLE -> doubles.put(names.get(c), DoubleCodec.decode(column, block.rows));
+                    default -> strings.put(names.get(c), StringDictionaryCodec.decode(column, block.rows));
                 }
             }
             bytesRead += blockRead;
-            bytesSkipped += blockBytes - blockRead;
-            visitor.visit(new Block(times, doubles, strings));
+            bytesSkipped += block.bytes - blockRead;
+            visitor.visit(new Block(times, longs, doubles, strings));
         }
         return new ScanStats(read, skipped, bytesRead, bytesSkipped);
     }

@@ -111,4 +111,34 @@ class ColumnarSegmentTest {
         assertTrue(bytesPerRow < 12, "time + 2 doubles + a string column in " + bytesPerRow + " bytes per row");
         System.out.printf("columnar segment: %d rows, %d bytes, %.2f bytes/row; scan read %s%n", rows, encoded.length, bytesPerRow, stats);
     }
+
+    @Test
+    void longColumnsRoundTripAndBlocksAreSkippedByAStringColumnsRange() {
+        // sealed order: series, then time, so one series' rows sit in a few blocks
+        int rows = 4000;
+        long[] times = new long[rows];
+        long[] counter = new long[rows];
+        String[] series = new String[rows];
+        for (int i = 0; i < rows; i++) {
+            series[i] = "s" + (i / 1000);
+            times[i] = 1_700_000_000_000L + (i % 1000) * 1000L;
+            counter[i] = i % 2 == 0 ? Long.MAX_VALUE - i : -i * 1_000_003L;
+        }
+        ColumnarSegment segment = ColumnarSegment.read(ColumnarSegment.write(times, Map.of("counter", counter), Map.of(),
+                Map.of("series", series), 500));
+        assertEquals(rows, segment.rowCount());
+        List<long[]> counters = new ArrayList<>();
+        ColumnarSegment.ScanStats stats = segment.scan(Long.MIN_VALUE, Long.MAX_VALUE, List.of("counter", "series"),
+                block -> "s2".compareTo(block.minString("series")) >= 0 && "s2".compareTo(block.maxString("series")) <= 0,
+                block -> {
+                    for (String s : block.strings().get("series")) {
+                        assertEquals("s2", s);
+                    }
+                    counters.add(block.longs().get("counter"));
+                });
+        assertEquals(2, stats.blocksRead(), "series s2 is rows 2000..2999: two blocks of 500");
+        assertEquals(6, stats.blocksSkipped());
+        assertArrayEquals(java.util.Arrays.copyOfRange(counter, 2000, 2500), counters.get(0));
+        assertArrayEquals(java.util.Arrays.copyOfRange(counter, 2500, 3000), counters.get(1));
+    }
 }

@@ -1,0 +1,166 @@
+package io.platform.storage.tiering;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.platform.storage.SealedPartition;
+import io.platform.storage.StorageOptions;
+import io.platform.storage.StoreBatch;
+import io.platform.storage.TimeSeriesStore;
+import io.platform.storage.columnar.ColumnarSegment;
+import io.platform.wire.WireFormat;
+import io.platform.wire.schema.SchemaCatalog;
+import io.platform.wire.schema.StreamSchema;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PartitionSealerTest {
+    private static final long HOUR = 3_600_000L;
+    private static final long BASE = 1_700_000_000_000L / HOUR * HOUR;
+    private static final Schema READING = new Schema.Parser().parse("""
+            {"type":"record","name":"Reading","fields":[{"name":"device","type":"string"},{"name":"ts","type":"long"},
+             {"name":"count","type":"int"},{"name":"temperature","type":"double"}]}""");
+
+    @TempDir
+    Path dir;
+
+    private final SchemaCatalog catalog = SchemaCatalog.detached();
+    private final StreamSchema schema = StreamSchema.define("readings", 1, 7, READING, "ts", List.of("device"));
+
+    private static byte[] encode(StreamSchema schema, String device, long ts, int count, double temperature) {
+        GenericRecord record = new GenericData.Record(schema.schema());
+        record.put("device", device);
+        record.put("ts", ts);
+        record.put("count", count);
+        record.put("temperature", temperature);
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+            new GenericDatumWriter<GenericRecord>(schema.schema()).write(record, encoder);
+            encoder.flush();
+            return WireFormat.encode(schema.id(), out.toByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Three hours of one row per minute for two devices: 360 rows. */
+    private static void writeThreeHours(TimeSeriesStore store, StreamSchema schema) {
+        try (StoreBatch batch = store.newBatch()) {
+            int offset = 0;
+            for (long t = BASE; t < BASE + 3 * HOUR; t += 60_000) {
+                for (String device : List.of("d1", "d2")) {
+                    batch.putRaw("readings", device, t, 0, offset, encode(schema, device, t, offset, offset * 0.5));
+                    offset++;
+                }
+            }
+            store.commit(batch);
+        }
+    }
+
+    private static int rawRows(TimeSeriesStore store) {
+        int[] rows = {0};
+        store.scanRaw("readings", null, Long.MIN_VALUE, Long.MAX_VALUE, (s, t, v) -> ++rows[0] > 0);
+        return rows[0];
+    }
+
+    @Test
+    void sealsOnlyPartitionsOldEnoughAndTheirRowsLeaveTheRowStoreIntoAnExactSegment() {
+        catalog.apply(schema);
+        SegmentTier tier = new SegmentTier(dir.resolve("segments"));
+        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults())) {
+            writeThreeHours(store, schema);
+            PartitionSealer sealer = new PartitionSealer(store, catalog, tier, HOUR, 30 * 60_000L);
+            // at BASE + 3h the third hour ended 0 min ago: too recent; the first two are sealed
+            List<SealedPartition> sealed = sealer.sealDue(BASE + 3 * HOUR);
+            assertEquals(2, sealed.size(), sealed.toString());
+            assertEquals(BASE, sealed.get(0).fromMs());
+            assertEquals(120, sealed.get(0).rows());
+            assertEquals(120, rawRows(store), "the third hour is still rows");
+            assertTrue(sealer.sealDue(BASE + 3 * HOUR).isEmpty(), "nothing is sealed twice");
+
+            ColumnarSegment segment = tier.segment(sealed.get(1));
+            assertEquals(List.of("time", "ts", "count", "temperature", PartitionSealer.SERIES_COLUMN, "device"), segment.columns());
+            List<String> devices = new ArrayList<>();
+            double[] temperatureSum = {0};
+            long[] countSum = {0};
+            segment.scan(Long.MIN_VALUE, Long.MAX_VALUE, segment.columns(), block -> {
+                for (int i = 0; i < block.rows(); i++) {
+                    assertEquals(block.times()[i], block.longs().get("ts")[i]);
+                    devices.add(block.strings().get("device")[i]);
+                    temperatureSum[0] += block.doubles().get("temperature")[i];
+                    countSum[0] += block.longs().get("count")[i];
+                }
+            });
+            // second hour: offsets 120..239, rows ordered by series: all of d1 first
+            assertEquals(120, devices.size());
+            assertEquals("d1", devices.get(59));
+            assertEquals("d2", devices.get(60));
+            long expectedCount = 0;
+            for (int o = 120; o < 240; o++) {
+                expectedCount += o;
+            }
+            assertEquals(expectedCount, countSum[0]);
+            assertEquals(expectedCount * 0.5, temperatureSum[0], 1e-9);
+        }
+        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults())) {
+            assertEquals(2, store.sealed("readings", Long.MIN_VALUE, Long.MAX_VALUE).size(), "the manifest survives a reopen");
+            assertEquals(1, store.sealed("readings", BASE + HOUR, BASE + HOUR + 1).size());
+        }
+    }
+
+    @Test
+    void aRowArrivingForASealedPartitionStaysARowAndAnOpenViewKeepsSeeingTheRowsItStartedWith() {
+        catalog.apply(schema);
+        SegmentTier tier = new SegmentTier(dir.resolve("segments"));
+        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults())) {
+            writeThreeHours(store, schema);
+            PartitionSealer sealer = new PartitionSealer(store, catalog, tier, HOUR, 0);
+            try (TimeSeriesStore.ReadView before = store.readView()) {
+                assertEquals(1, sealer.sealDue(BASE + HOUR + 1).size());
+                int[] rows = {0};
+                before.scanRaw("readings", null, Long.MIN_VALUE, Long.MAX_VALUE, (s, t, v) -> ++rows[0] > 0);
+                assertEquals(360, rows[0], "a view opened before the seal reads the rows it began with");
+                assertTrue(before.sealed("readings", Long.MIN_VALUE, Long.MAX_VALUE).isEmpty());
+            }
+            try (TimeSeriesStore.ReadView after = store.readView()) {
+                assertEquals(1, after.sealed("readings", Long.MIN_VALUE, Long.MAX_VALUE).size());
+            }
+            assertEquals(240, rawRows(store));
+            try (StoreBatch late = store.newBatch()) {
+                late.putRaw("readings", "d3", BASE + 5, 0, 999, encode(schema, "d3", BASE + 5, 999, 1.0));
+                store.commit(late);
+            }
+            assertEquals(241, rawRows(store), "the late row is kept as a row next to the sealed segment");
+            assertTrue(sealer.sealDue(BASE + HOUR + 1).isEmpty());
+        }
+    }
+
+    @Test
+    void aStreamWithANullableFieldStaysInTheRowStoreWithTheReason() {
+        Schema nullable = new Schema.Parser().parse("""
+                {"type":"record","name":"Reading","fields":[{"name":"device","type":"string"},{"name":"ts","type":"long"},
+                 {"name":"temperature","type":["null","double"],"default":null}]}""");
+        catalog.apply(StreamSchema.define("readings", 1, 8, nullable, "ts", List.of("device")));
+        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults())) {
+            PartitionSealer sealer = new PartitionSealer(store, catalog, new SegmentTier(dir.resolve("segments")), HOUR, 0);
+            String reason = sealer.unsealable("readings");
+            assertNotNull(reason);
+            assertTrue(reason.contains("'temperature'") && reason.contains("union"), reason);
+            assertTrue(sealer.sealDue(BASE + 10 * HOUR).isEmpty());
+            assertEquals("no schema", sealer.unsealable("nothing"));
+        }
+    }
+}
