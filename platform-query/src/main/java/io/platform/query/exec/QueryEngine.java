@@ -8,6 +8,8 @@ import io.platform.query.sql.SelectStatement;
 import io.platform.query.sql.SqlException;
 import io.platform.query.sql.SqlParser;
 import io.platform.storage.TimeSeriesStore;
+import io.platform.storage.columnar.ColumnarSegment;
+import io.platform.storage.tiering.SegmentTier;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
 import java.io.IOException;
@@ -26,6 +28,12 @@ import java.util.function.Function;
  * Plans and runs queries. Planning resolves the table and columns and turns time-range and series-key predicates
  * into one storage seek; execution streams rows straight to the sink when the query neither aggregates nor sorts, and
  * otherwise aggregates in a hash table or sorts within {@link QueryLimits}. Thread-safe: each query gets its own plan.
+ *
+ * <p>Two execution paths, chosen by where the data lies rather than by a guess: sealed partitions arrive as column
+ * blocks and run vectorized (filters narrow a selection vector over primitive arrays, aggregates fold runs of rows of
+ * one group in tight loops, top-N compares a primitive before building a row), after blocks are skipped by their
+ * min/max statistics; recent rows, still in the row store, run row at a time, which is also the cheap path for point
+ * lookups there (one seek). Both feed the same accumulators, so a result does not depend on what has been sealed.
  */
 public final class QueryEngine {
     private final TimeSeriesStore store;
@@ -33,6 +41,7 @@ public final class QueryEngine {
     private final String aggregateView;
     private final QueryLimits limits;
     private final ResultCache cache;
+    private final SegmentTier segments;
 
     public QueryEngine(TimeSeriesStore store, SchemaCatalog catalog, String aggregateView, QueryLimits limits) {
         this(store, catalog, aggregateView, limits, null);
@@ -40,6 +49,15 @@ public final class QueryEngine {
 
     /** @param cache results reused until their stream's data changes; null for none */
     public QueryEngine(TimeSeriesStore store, SchemaCatalog catalog, String aggregateView, QueryLimits limits, ResultCache cache) {
+        this(store, null, catalog, aggregateView, limits, cache);
+    }
+
+    /**
+     * @param segments the store's sealed partitions, read column block by column block; null when nothing is sealed
+     * @param cache results reused until their stream's data changes; null for none
+     */
+    public QueryEngine(TimeSeriesStore store, SegmentTier segments, SchemaCatalog catalog, String aggregateView, QueryLimits limits, ResultCache cache) {
+        this.segments = segments;
         this.store = store;
         this.catalog = catalog;
         this.aggregateView = aggregateView;
@@ -103,7 +121,7 @@ public final class QueryEngine {
     private Table resolve(String name, int position) throws SqlException {
         StreamSchema raw = catalog.latest(name);
         if (raw != null) {
-            return new RawTable(store, catalog, raw);
+            return new RawTable(store, segments, catalog, raw);
         }
         String suffix = "_" + aggregateView;
         if (name.endsWith(suffix)) {
@@ -141,14 +159,26 @@ public final class QueryEngine {
         private String cacheKey;
         private long rowsScanned;
         private long rowsMatched;
+        // table columns the query reads: only these are decoded from column blocks
+        private final boolean[] columnsRead;
+        // vectorized aggregation: the table column of each aggregate's argument (-1 for count(*)) and of each group
+        // key, with its time_bucket width (0 for the plain column); null when some expression needs the row path
+        private int[] aggColumn;
+        private int[] groupColumn;
+        private long[] groupBucket;
+        // top-N: the table column of the first ORDER BY key when it is a plain column, else -1
+        private int firstOrderColumn = -1;
+        private int firstOrderOutput;
+        private boolean firstOrderDescending;
+        private Table.ScanRequest lastScan;
 
         private record Filter(int column, String operator, Object value) {
             boolean test(Object[] row) {
                 Object v = row[column];
-                if (v == null) {
-                    return false;
-                }
-                int c = Values.compare(v, value);
+                return v != null && holds(operator, Values.compare(v, value));
+            }
+
+            static boolean holds(String operator, int c) {
                 return switch (operator) {
                     case "=" -> c == 0;
                     case "!=" -> c != 0;
@@ -158,11 +188,69 @@ public final class QueryEngine {
                     default -> c >= 0;
                 };
             }
+
+            /**
+             * Keeps, of the rows {@code selection[0..n)} of a column block, those that pass; returns how many. Same
+             * semantics as {@link #test}: numbers compare numerically (longs exactly), everything else as text.
+             */
+            int refine(Object values, int[] selection, int n) {
+                if (values == null) {
+                    return 0; // the block has no such column: every value is null, and null passes no comparison
+                }
+                int kept = 0;
+                if (values instanceof double[] doubles && value instanceof Number number) {
+                    double v = number.doubleValue();
+                    for (int k = 0; k < n; k++) {
+                        int r = selection[k];
+                        if (holds(operator, Double.compare(doubles[r], v))) {
+                            selection[kept++] = r;
+                        }
+                    }
+                } else if (values instanceof long[] longs && value instanceof Long number) {
+                    long v = number;
+                    for (int k = 0; k < n; k++) {
+                        int r = selection[k];
+                        if (holds(operator, Long.compare(longs[r], v))) {
+                            selection[kept++] = r;
+                        }
+                    }
+                } else {
+                    for (int k = 0; k < n; k++) {
+                        int r = selection[k];
+                        if (holds(operator, Values.compare(valueAt(values, r), value))) {
+                            selection[kept++] = r;
+                        }
+                    }
+                }
+                return kept;
+            }
+        }
+
+        /** One value of a column block, boxed as the row path has it. */
+        private static Object valueAt(Object values, int r) {
+            if (values instanceof long[] longs) {
+                return longs[r];
+            }
+            if (values instanceof double[] doubles) {
+                return doubles[r];
+            }
+            return values == null ? null : ((String[]) values)[r];
+        }
+
+        /** A block's row as the row path sees it; columns the query does not read stay null. */
+        private static Object[] rowOf(Table.ColumnBatch batch, int r) {
+            Object[] columns = batch.columns();
+            Object[] row = new Object[columns.length];
+            for (int c = 0; c < row.length; c++) {
+                row[c] = valueAt(columns[c], r);
+            }
+            return row;
         }
 
         private PreparedQuery(SelectStatement statement, Table table) throws SqlException {
             this.statement = statement;
             this.table = table;
+            this.columnsRead = new boolean[table.columns().size()];
             for (int i = 0; i < table.columns().size(); i++) {
                 columnIndex.put(table.columns().get(i).toLowerCase(Locale.ROOT), i);
             }
@@ -208,6 +296,11 @@ public final class QueryEngine {
             }
             for (SelectStatement.OrderItem item : statement.orderBy()) {
                 int index = outputIndex(item.expr());
+                if (order == null && !statement.aggregates() && items.get(index).expr() instanceof Expr.Column column) {
+                    firstOrderColumn = column(column);
+                    firstOrderOutput = index;
+                    firstOrderDescending = item.descending();
+                }
                 Comparator<Object[]> c = (a, b) -> Values.compare(a[index], b[index]);
                 c = item.descending() ? c.reversed() : c;
                 order = order == null ? c : order.thenComparing(c);
@@ -251,6 +344,42 @@ public final class QueryEngine {
                     groupSlot[i] = slot;
                 }
             }
+            planVectorAggregation();
+        }
+
+        /** Fills aggColumn/groupColumn/groupBucket when every aggregate argument and group key is a column or a time bucket of one. */
+        private void planVectorAggregation() throws SqlException {
+            int n = items.size();
+            int[] aggs = new int[n];
+            for (int i = 0; i < n; i++) {
+                aggs[i] = -1;
+                if (groupSlot[i] < 0) {
+                    Expr arg = ((Expr.Call) items.get(i).expr()).args().get(0);
+                    if (arg instanceof Expr.Column column) {
+                        aggs[i] = column(column);
+                    } else if (!(arg instanceof Expr.Star)) {
+                        return;
+                    }
+                }
+            }
+            List<Expr> keys = statement.groupBy();
+            int[] groups = new int[keys.size()];
+            long[] buckets = new long[keys.size()];
+            for (int g = 0; g < keys.size(); g++) {
+                Expr e = keys.get(g);
+                if (e instanceof Expr.Column column) {
+                    groups[g] = column(column);
+                } else if (e instanceof Expr.Call call && call.function().equals("time_bucket") && call.args().size() == 2
+                        && call.args().get(1) instanceof Expr.Column column) {
+                    groups[g] = column(column);
+                    buckets[g] = widthMs(call.args().get(0));
+                } else {
+                    return;
+                }
+            }
+            aggColumn = aggs;
+            groupColumn = groups;
+            groupBucket = buckets;
         }
 
         private void narrow(long from, long to) {
@@ -264,6 +393,7 @@ public final class QueryEngine {
                 throw new SqlException("unknown column '" + column.name() + "' in table " + statement.table()
                         + "; columns: " + table.columns(), column.position());
             }
+            columnsRead[index] = true;
             return index;
         }
 
@@ -271,8 +401,17 @@ public final class QueryEngine {
         public String plan() {
             return "scan table=" + statement.table() + (series != null ? " series=" + series.replace(StreamSchema.SERIES_SEPARATOR, '|') + " (one seek)" : " all-series")
                     + " time=[" + (fromMs == Long.MIN_VALUE ? "-inf" : fromMs) + "," + (toMs == Long.MAX_VALUE ? "+inf" : toMs) + ")"
-                    + " filters=" + filters.size() + (statement.aggregates() ? " hash-aggregate" : "")
+                    + " filters=" + filters.size() + sealedPlan() + (statement.aggregates() ? " hash-aggregate" : "")
                     + (statement.orderBy().isEmpty() ? "" : " sort") + (statement.limit() == Long.MAX_VALUE ? "" : " limit=" + statement.limit());
+        }
+
+        private String sealedPlan() {
+            int sealed = table instanceof RawTable raw ? raw.sealedPartitions(fromMs, toMs) : 0;
+            if (sealed == 0) {
+                return "";
+            }
+            return " sealed=" + sealed + " partition" + (sealed == 1 ? "" : "s") + " (column blocks, vectorized"
+                    + (statement.aggregates() && aggColumn == null ? " scan, row-at-a-time aggregate" : "") + ") + recent rows";
         }
 
         public List<String> columnNames() {
@@ -305,8 +444,11 @@ public final class QueryEngine {
                                 return true;
                             }
                         }, start);
-                        sink.columns(List.of("plan", "rows_scanned", "rows_matched", "rows_returned", "elapsed_ms"));
-                        sink.row(new Object[] {plan(), rowsScanned, rowsMatched, returned[0], (System.nanoTime() - start) / 1e6});
+                        ColumnarSegment.ScanStats blocks = lastScan == null ? ColumnarSegment.ScanStats.NONE : lastScan.stats;
+                        sink.columns(List.of("plan", "rows_scanned", "rows_matched", "rows_returned", "elapsed_ms",
+                                "blocks_read", "blocks_skipped", "bytes_read", "bytes_skipped"));
+                        sink.row(new Object[] {plan(), rowsScanned, rowsMatched, returned[0], (System.nanoTime() - start) / 1e6,
+                                (long) blocks.blocksRead(), (long) blocks.blocksSkipped(), blocks.bytesRead(), blocks.bytesSkipped()});
                     }
                     default -> runCached(sink, start);
                 }
@@ -377,11 +519,66 @@ public final class QueryEngine {
             boolean accept(Object[] row) throws SqlException, IOException;
         }
 
+        private interface MatchingBatch {
+            /**
+             * Rows {@code selection[0..n)} of the block passed the filters.
+             *
+             * @return false to stop the scan
+             */
+            boolean accept(Table.ColumnBatch batch, int[] selection, int n) throws SqlException, IOException;
+        }
+
         /** Scans the planned range, hands each row that passes the filters to {@code visitor}, enforces the deadline. */
         private void scanMatching(long deadline, MatchingRow visitor) throws SqlException, IOException {
+            scanMatching(deadline, visitor, null);
+        }
+
+        /**
+         * As {@link #scanMatching(long, MatchingRow)}, with column blocks of sealed partitions going to {@code batches}
+         * after the filters narrowed them (or, when batches is null, row by row to {@code visitor}).
+         */
+        private void scanMatching(long deadline, MatchingRow visitor, MatchingBatch batches) throws SqlException, IOException {
             long[] seen = {0};
             Exception[] error = {null};
-            table.scan(series, fromMs, toMs, row -> {
+            List<Table.ColumnPredicate> predicates = new ArrayList<>();
+            for (Filter filter : filters) {
+                predicates.add(new Table.ColumnPredicate(filter.column(), filter.operator(), filter.value()));
+            }
+            Table.ScanRequest request = new Table.ScanRequest(series, fromMs, toMs, columnsRead, predicates);
+            lastScan = request;
+            int[][] selection = {new int[0]};
+            table.scan(request, batch -> {
+                try {
+                    if (System.nanoTime() > deadline) {
+                        throw timedOut();
+                    }
+                    rowsScanned += batch.rows();
+                    if (selection[0].length < batch.rows()) {
+                        selection[0] = new int[batch.rows()];
+                    }
+                    int[] chosen = selection[0];
+                    int n = batch.rows();
+                    for (int i = 0; i < n; i++) {
+                        chosen[i] = i;
+                    }
+                    for (int f = 0; f < filters.size() && n > 0; f++) {
+                        n = filters.get(f).refine(batch.columns()[filters.get(f).column()], chosen, n);
+                    }
+                    rowsMatched += n;
+                    if (batches != null) {
+                        return batches.accept(batch, chosen, n);
+                    }
+                    for (int k = 0; k < n; k++) {
+                        if (!visitor.accept(rowOf(batch, chosen[k]))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                } catch (SqlException | IOException e) {
+                    error[0] = e;
+                    return false;
+                }
+            }, row -> {
                 try {
                     checkDeadline(deadline, ++seen[0]);
                     rowsScanned++;
@@ -414,8 +611,12 @@ public final class QueryEngine {
 
         private void checkDeadline(long deadline, long rows) throws SqlException {
             if ((rows & 1023) == 0 && System.nanoTime() > deadline) {
-                throw new SqlException("query timed out after " + limits.timeoutMs() + " ms: narrow the time range or add a series filter", 1);
+                throw timedOut();
             }
+        }
+
+        private SqlException timedOut() {
+            return new SqlException("query timed out after " + limits.timeoutMs() + " ms: narrow the time range or add a series filter", 1);
         }
 
         private void runProjection(RowSink sink, long deadline) throws SqlException, IOException {
@@ -468,7 +669,7 @@ public final class QueryEngine {
             Comparator<Ranked> best = Comparator.<Ranked, Object[]>comparing(Ranked::row, order).thenComparingLong(Ranked::position);
             PriorityQueue<Ranked> kept = new PriorityQueue<>(Math.min(limit, 1024) + 1, best.reversed());
             long[] position = {0};
-            scanMatching(deadline, row -> {
+            MatchingRow offer = row -> {
                 Ranked candidate = new Ranked(project(row), position[0]++);
                 if (kept.size() < limit) {
                     kept.add(candidate);
@@ -477,7 +678,23 @@ public final class QueryEngine {
                     kept.add(candidate);
                 }
                 return true;
-            });
+            };
+            // a block's row whose first sort key is already worse than the worst kept row is dropped before it is built
+            MatchingBatch prefiltered = firstOrderColumn < 0 ? null : (batch, selection, n) -> {
+                Object keys = batch.columns()[firstOrderColumn];
+                for (int k = 0; k < n; k++) {
+                    int r = selection[k];
+                    if (keys != null && kept.size() == limit) {
+                        int c = compareAt(keys, r, kept.peek().row()[firstOrderOutput]);
+                        if (firstOrderDescending ? c < 0 : c > 0) {
+                            continue;
+                        }
+                    }
+                    offer.accept(rowOf(batch, r));
+                }
+                return true;
+            };
+            scanMatching(deadline, offer, prefiltered);
             List<Ranked> winners = new ArrayList<>(kept);
             winners.sort(best);
             for (Ranked winner : winners) {
@@ -487,35 +704,118 @@ public final class QueryEngine {
             }
         }
 
+        /** {@code values[r]} against {@code other} as {@link Values#compare} would compare them, without boxing. */
+        private static int compareAt(Object values, int r, Object other) {
+            if (other == null) {
+                return 1;
+            }
+            if (values instanceof double[] doubles && other instanceof Number number) {
+                return Double.compare(doubles[r], number.doubleValue());
+            }
+            if (values instanceof long[] longs && other instanceof Long number) {
+                return Long.compare(longs[r], number);
+            }
+            return Values.compare(valueAt(values, r), other);
+        }
+
+        /**
+         * Folds the selected rows of a block into their groups: consecutive rows of one group (sealed rows are in
+         * series then time order, so runs are long) are looked up once and added in one tight loop per aggregate.
+         */
+        private boolean aggregateBatch(Map<List<Object>, Accumulator[]> groups, Table.ColumnBatch batch, int[] selection, int n) throws SqlException {
+            Object[] columns = batch.columns();
+            int k = 0;
+            while (k < n) {
+                int from = k;
+                Accumulator[] accs = group(groups, groupKey(columns, selection[from]));
+                for (k++; k < n && sameGroup(columns, selection[from], selection[k]); k++) {
+                    // extend the run
+                }
+                for (int i = 0; i < accs.length; i++) {
+                    if (accs[i] != null) {
+                        if (aggColumn[i] < 0) {
+                            accs[i].addCount(k - from);
+                        } else {
+                            accs[i].addColumn(columns[aggColumn[i]], selection, from, k);
+                        }
+                    }
+                }
+            }
+            return true;
+        }
+
+        private List<Object> groupKey(Object[] columns, int r) {
+            Object[] key = new Object[groupColumn.length];
+            for (int g = 0; g < key.length; g++) {
+                Object v = valueAt(columns[groupColumn[g]], r);
+                if (groupBucket[g] > 0) {
+                    // as time_bucket on the row path: numbers bucket by their long value, anything else has no bucket
+                    v = v instanceof Number number ? Math.floorDiv(number.longValue(), groupBucket[g]) * groupBucket[g] : null;
+                }
+                key[g] = v;
+            }
+            return Arrays.asList(key);
+        }
+
+        private boolean sameGroup(Object[] columns, int a, int b) {
+            for (int g = 0; g < groupColumn.length; g++) {
+                Object values = columns[groupColumn[g]];
+                long width = groupBucket[g];
+                boolean same;
+                if (values == null) {
+                    same = true;
+                } else if (values instanceof long[] longs) {
+                    same = width > 0 ? Math.floorDiv(longs[a], width) == Math.floorDiv(longs[b], width) : longs[a] == longs[b];
+                } else if (values instanceof double[] doubles) {
+                    same = width > 0 ? Math.floorDiv((long) doubles[a], width) == Math.floorDiv((long) doubles[b], width)
+                            : Double.compare(doubles[a], doubles[b]) == 0;
+                } else {
+                    String[] strings = (String[]) values;
+                    // dictionary-decoded: equal values of one block are usually the same instance
+                    same = width > 0 || strings[a] == strings[b] || strings[a].equals(strings[b]);
+                }
+                if (!same) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private Accumulator[] group(Map<List<Object>, Accumulator[]> groups, List<Object> groupKey) throws SqlException {
+            Accumulator[] accs = groups.get(groupKey);
+            if (accs == null) {
+                if (groups.size() >= limits.maxMaterializedRows()) {
+                    throw new SqlException("query has more than " + limits.maxMaterializedRows() + " groups: group by fewer or coarser keys", 1);
+                }
+                int n = items.size();
+                accs = new Accumulator[n];
+                for (int i = 0; i < n; i++) {
+                    if (groupSlot[i] < 0) {
+                        accs[i] = new Accumulator(aggFunctions[i]);
+                    }
+                }
+                groups.put(groupKey, accs);
+            }
+            return accs;
+        }
+
         private void runAggregate(RowSink sink, long deadline) throws SqlException, IOException {
             int n = items.size();
             Map<List<Object>, Accumulator[]> groups = new LinkedHashMap<>();
+            MatchingBatch vectorized = aggColumn == null ? null : (batch, selection, count) -> aggregateBatch(groups, batch, selection, count);
             scanMatching(deadline, row -> {
                 Object[] key = new Object[groupFns.size()];
                 for (int g = 0; g < key.length; g++) {
                     key[g] = groupFns.get(g).apply(row);
                 }
-                List<Object> groupKey = Arrays.asList(key);
-                Accumulator[] accs = groups.get(groupKey);
-                if (accs == null) {
-                    if (groups.size() >= limits.maxMaterializedRows()) {
-                        throw new SqlException("query has more than " + limits.maxMaterializedRows() + " groups: group by fewer or coarser keys", 1);
-                    }
-                    accs = new Accumulator[n];
-                    for (int i = 0; i < n; i++) {
-                        if (groupSlot[i] < 0) {
-                            accs[i] = new Accumulator(aggFunctions[i]);
-                        }
-                    }
-                    groups.put(groupKey, accs);
-                }
+                Accumulator[] accs = group(groups, Arrays.asList(key));
                 for (int i = 0; i < n; i++) {
                     if (accs[i] != null) {
                         accs[i].add(aggInputs[i].apply(row));
                     }
                 }
                 return true;
-            });
+            }, vectorized);
             if (groups.isEmpty() && groupFns.isEmpty()) {
                 Accumulator[] empty = new Accumulator[n];
                 for (int i = 0; i < n; i++) {
@@ -643,6 +943,98 @@ public final class QueryEngine {
                 case "min" -> extreme = extreme == null || Values.compare(value, extreme) < 0 ? value : extreme;
                 case "max" -> extreme = extreme == null || Values.compare(value, extreme) > 0 ? value : extreme;
                 default -> { }
+            }
+        }
+
+        /** count(*) over {@code rows} rows. */
+        void addCount(int rows) {
+            count += rows;
+        }
+
+        /**
+         * Adds {@code values[selection[from..to)]}, a block column; the same result as {@link #add} of each value
+         * (sums of doubles may differ in the last bits: a run is summed first, then added).
+         */
+        void addColumn(Object values, int[] selection, int from, int to) {
+            if (values == null || from == to) {
+                return;
+            }
+            if (values instanceof double[] doubles) {
+                addDoubles(doubles, selection, from, to);
+            } else if (values instanceof long[] longs) {
+                addLongs(longs, selection, from, to);
+            } else {
+                for (int k = from; k < to; k++) {
+                    add(((String[]) values)[selection[k]]);
+                }
+            }
+        }
+
+        private void addDoubles(double[] values, int[] selection, int from, int to) {
+            count += to - from;
+            switch (function) {
+                case "sum", "avg" -> {
+                    double sum = 0;
+                    for (int k = from; k < to; k++) {
+                        sum += values[selection[k]];
+                    }
+                    if (!fractional) {
+                        fractional = true;
+                        doubleSum = longSum;
+                    }
+                    doubleSum += sum;
+                }
+                case "min", "max" -> {
+                    int sign = function.equals("min") ? -1 : 1;
+                    double best = values[selection[from]];
+                    for (int k = from + 1; k < to; k++) {
+                        double v = values[selection[k]];
+                        if (Double.compare(v, best) * sign > 0) {
+                            best = v;
+                        }
+                    }
+                    offer(best, sign);
+                }
+                default -> { }
+            }
+        }
+
+        private void addLongs(long[] values, int[] selection, int from, int to) {
+            count += to - from;
+            switch (function) {
+                case "sum", "avg" -> {
+                    if (fractional) {
+                        double sum = 0;
+                        for (int k = from; k < to; k++) {
+                            sum += values[selection[k]];
+                        }
+                        doubleSum += sum;
+                    } else {
+                        long sum = 0;
+                        for (int k = from; k < to; k++) {
+                            sum += values[selection[k]];
+                        }
+                        longSum += sum;
+                    }
+                }
+                case "min", "max" -> {
+                    int sign = function.equals("min") ? -1 : 1;
+                    long best = values[selection[from]];
+                    for (int k = from + 1; k < to; k++) {
+                        long v = values[selection[k]];
+                        if (Long.compare(v, best) * sign > 0) {
+                            best = v;
+                        }
+                    }
+                    offer(best, sign);
+                }
+                default -> { }
+            }
+        }
+
+        private void offer(Object candidate, int sign) {
+            if (extreme == null || Values.compare(candidate, extreme) * sign > 0) {
+                extreme = candidate;
             }
         }
 

@@ -1,10 +1,15 @@
 package io.platform.query.exec;
 
+import io.platform.storage.SealedPartition;
 import io.platform.storage.TimeSeriesStore;
+import io.platform.storage.columnar.ColumnarSegment;
+import io.platform.storage.tiering.PartitionSealer;
+import io.platform.storage.tiering.SegmentTier;
 import io.platform.wire.WireFormat;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,17 +19,23 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 
-/** A stream's raw events; columns are the fields of its latest schema (older records are read by field name). */
+/**
+ * A stream's raw events; columns are the fields of its latest schema (older records are read by field name). Sealed
+ * partitions are read from their columnar segments block by block, the rest from the row store row by row.
+ */
 final class RawTable implements Table {
     private final TimeSeriesStore store;
+    private final SegmentTier segments;
     private final SchemaCatalog catalog;
     private final StreamSchema latest;
     private final List<String> columns;
     private final Map<Integer, GenericDatumReader<GenericRecord>> readers = new HashMap<>();
     private BinaryDecoder decoder;
 
-    RawTable(TimeSeriesStore store, SchemaCatalog catalog, StreamSchema latest) {
+    /** @param segments the sealed tier, or null when the store has none */
+    RawTable(TimeSeriesStore store, SegmentTier segments, SchemaCatalog catalog, StreamSchema latest) {
         this.store = store;
+        this.segments = segments;
         this.catalog = catalog;
         this.latest = latest;
         this.columns = latest.schema().getFields().stream().map(Schema.Field::name).toList();
@@ -52,18 +63,105 @@ final class RawTable implements Table {
 
     @Override
     public void scan(String series, long fromMs, long toMs, RowVisitor visitor) {
-        store.scanRaw(latest.stream(), series, fromMs, toMs, (s, time, value) -> {
-            GenericRecord record = decode(value);
-            if (record == null) {
-                return true;
+        store.scanRaw(latest.stream(), series, fromMs, toMs, (s, time, value) -> visitRow(value, visitor));
+    }
+
+    @Override
+    public void scan(ScanRequest request, BatchVisitor batches, RowVisitor rows) {
+        try (TimeSeriesStore.ReadView view = store.readView()) {
+            boolean more = true;
+            if (segments != null) {
+                List<SealedPartition> sealed = view.sealed(latest.stream(), request.fromMs, request.toMs);
+                request.sealedPartitions += sealed.size();
+                for (int p = 0; p < sealed.size() && more; p++) {
+                    more = scanSegment(segments.segment(sealed.get(p)), request, batches);
+                }
             }
-            Object[] row = new Object[columns.size()];
-            for (int i = 0; i < row.length; i++) {
-                Schema.Field field = record.getSchema().getField(columns.get(i));
-                row[i] = field == null ? null : Values.normalize(record.get(field.pos()));
+            if (more) {
+                view.scanRaw(latest.stream(), request.series, request.fromMs, request.toMs, (s, time, value) -> visitRow(value, rows));
             }
-            return visitor.visit(row);
-        });
+        }
+    }
+
+    /** Sealed partitions overlapping the range, for EXPLAIN. */
+    int sealedPartitions(long fromMs, long toMs) {
+        return segments == null ? 0 : store.sealed(latest.stream(), fromMs, toMs).size();
+    }
+
+    private boolean scanSegment(ColumnarSegment segment, ScanRequest request, BatchVisitor batches) {
+        List<String> wanted = new ArrayList<>();
+        for (int c = 0; c < columns.size(); c++) {
+            if (request.columnsRead[c]) {
+                wanted.add(columns.get(c));
+            }
+        }
+        boolean[] stopped = {false};
+        ColumnarSegment.ScanStats stats = segment.scan(request.fromMs, request.toMs, wanted,
+                block -> !stopped[0] && mayMatch(block, request), block -> {
+                    Object[] batch = new Object[columns.size()];
+                    for (int c = 0; c < batch.length; c++) {
+                        if (request.columnsRead[c]) {
+                            String name = columns.get(c);
+                            Object values = block.longs().get(name);
+                            values = values != null ? values : block.doubles().get(name);
+                            batch[c] = values != null ? values : block.strings().get(name);
+                        }
+                    }
+                    stopped[0] = !batches.visit(new ColumnBatch(block.rows(), batch));
+                });
+        request.stats = request.stats.plus(stats);
+        return !stopped[0];
+    }
+
+    /** False when the block's statistics prove no row of it can pass the series key or a predicate. */
+    private boolean mayMatch(ColumnarSegment.BlockStats block, ScanRequest request) {
+        if (request.series != null && !between(request.series, block.minString(PartitionSealer.SERIES_COLUMN), block.maxString(PartitionSealer.SERIES_COLUMN))) {
+            return false;
+        }
+        for (ColumnPredicate predicate : request.predicates) {
+            String name = columns.get(predicate.column());
+            if (predicate.value() instanceof String s && predicate.operator().equals("=")) {
+                String min = block.minString(name);
+                if (min != null && !between(s, min, block.maxString(name))) {
+                    return false;
+                }
+            } else if (predicate.value() instanceof Number n && Math.abs(n.doubleValue()) < 0x1p53) {
+                // below 2^53 the value converts to double exactly, so the comparisons below never round it across a bound
+                double v = n.doubleValue();
+                double min = block.min(name);
+                double max = block.max(name);
+                // NaN statistics (no such column, or NaN values) compare false: the block is read
+                boolean impossible = switch (predicate.operator()) {
+                    case "=" -> v < min || v > max;
+                    case ">" -> max <= v;
+                    case ">=" -> max < v;
+                    case "<" -> min >= v;
+                    case "<=" -> min > v;
+                    default -> false;
+                };
+                if (impossible) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean between(String value, String min, String max) {
+        return min == null || (value.compareTo(min) >= 0 && value.compareTo(max) <= 0);
+    }
+
+    private boolean visitRow(byte[] value, RowVisitor visitor) {
+        GenericRecord record = decode(value);
+        if (record == null) {
+            return true;
+        }
+        Object[] row = new Object[columns.size()];
+        for (int i = 0; i < row.length; i++) {
+            Schema.Field field = record.getSchema().getField(columns.get(i));
+            row[i] = field == null ? null : Values.normalize(record.get(field.pos()));
+        }
+        return visitor.visit(row);
     }
 
     private GenericRecord decode(byte[] value) {

@@ -1,5 +1,6 @@
 package io.platform.query.exec;
 
+import io.platform.storage.columnar.ColumnarSegment;
 import java.util.List;
 
 /** A queryable table over storage. Rows are {@code Object[]} aligned with {@link #columns()}. */
@@ -21,4 +22,50 @@ interface Table {
 
     /** Scans rows with {@code fromMs <= time < toMs}, of one series or all (series null). */
     void scan(String series, long fromMs, long toMs, RowVisitor visitor);
+
+    /**
+     * Rows of a column block: one array per table column ({@code long[]}, {@code double[]} or {@code String[]}, all
+     * {@code rows} long), null for a column not asked for or that the block does not have. Values are never null.
+     */
+    record ColumnBatch(int rows, Object[] columns) {
+    }
+
+    interface BatchVisitor {
+        /** @return false to stop the scan */
+        boolean visit(ColumnBatch batch);
+    }
+
+    /**
+     * What a scan may skip by: the rows wanted by series and time, the columns the query reads, and predicates a
+     * block's min/max statistics can rule out. The table adds what it read and skipped to {@link #stats}.
+     */
+    final class ScanRequest {
+        final String series;
+        final long fromMs;
+        final long toMs;
+        final boolean[] columnsRead;
+        final List<ColumnPredicate> predicates;
+        ColumnarSegment.ScanStats stats = ColumnarSegment.ScanStats.NONE;
+        int sealedPartitions;
+
+        ScanRequest(String series, long fromMs, long toMs, boolean[] columnsRead, List<ColumnPredicate> predicates) {
+            this.series = series;
+            this.fromMs = fromMs;
+            this.toMs = toMs;
+            this.columnsRead = columnsRead;
+            this.predicates = predicates;
+        }
+    }
+
+    /** {@code column <operator> value} with operator one of = != < <= > >=. */
+    record ColumnPredicate(int column, String operator, Object value) {
+    }
+
+    /**
+     * Scans what is sealed as column batches and the rest as rows, at one consistent instant: each row is seen once,
+     * by one of the two visitors. Tables without sealed data hand everything to {@code rows}.
+     */
+    default void scan(ScanRequest request, BatchVisitor batches, RowVisitor rows) {
+        scan(request.series, request.fromMs, request.toMs, rows);
+    }
 }

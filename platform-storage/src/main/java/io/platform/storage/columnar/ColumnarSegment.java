@@ -63,15 +63,33 @@ public final class ColumnarSegment {
             return block.maxTime;
         }
 
-        /** The lowest value of a long or double column, as a double; NaN when the segment has no such column. */
+        /**
+         * The lowest value of a long or double column as a double, rounded down where a long does not convert exactly
+         * (so it is never above the true minimum); NaN when the segment has no such numeric column.
+         */
         public double min(String column) {
             int c = names.indexOf(column);
-            return c < 0 ? Double.NaN : types[c] == LONG ? block.longMins[c] : block.mins[c];
+            if (c < 0 || (types[c] != LONG && types[c] != DOUBLE)) {
+                return Double.NaN;
+            }
+            if (types[c] == DOUBLE) {
+                return block.mins[c];
+            }
+            double d = block.longMins[c];
+            return (long) d > block.longMins[c] ? Math.nextDown(d) : d;
         }
 
+        /** The highest value of a long or double column as a double, rounded up where needed; NaN as {@link #min}. */
         public double max(String column) {
             int c = names.indexOf(column);
-            return c < 0 ? Double.NaN : types[c] == LONG ? block.longMaxs[c] : block.maxs[c];
+            if (c < 0 || (types[c] != LONG && types[c] != DOUBLE)) {
+                return Double.NaN;
+            }
+            if (types[c] == DOUBLE) {
+                return block.maxs[c];
+            }
+            double d = block.longMaxs[c];
+            return (long) d < block.longMaxs[c] ? Math.nextUp(d) : d;
         }
 
         /** The lowest value of a string column, or null when the segment has no such column. */
