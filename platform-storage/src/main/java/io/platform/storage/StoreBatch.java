@@ -13,6 +13,9 @@ public final class StoreBatch implements AutoCloseable {
     final WriteBatch batch = new WriteBatch();
     private final TimeSeriesStore store;
     private int rawCount;
+    // the event-time range of the raw rows, so a commit can tell whether it writes into a partition being sealed
+    long minRawTime = Long.MAX_VALUE;
+    long maxRawTime = Long.MIN_VALUE;
 
     StoreBatch(TimeSeriesStore store) {
         this.store = store;
@@ -23,6 +26,8 @@ public final class StoreBatch implements AutoCloseable {
         try {
             batch.put(store.rawFamily(), KeyLayout.rawKey(stream, series, eventTimeMs, partition, offset), wireValue);
             rawCount++;
+            minRawTime = Math.min(minRawTime, eventTimeMs);
+            maxRawTime = Math.max(maxRawTime, eventTimeMs);
         } catch (RocksDBException e) {
             throw new StorageException("cannot add raw event to batch: " + e.getMessage(), e);
         }
@@ -63,6 +68,8 @@ public final class StoreBatch implements AutoCloseable {
     public void clear() {
         batch.clear();
         rawCount = 0;
+        minRawTime = Long.MAX_VALUE;
+        maxRawTime = Long.MIN_VALUE;
     }
 
     @Override

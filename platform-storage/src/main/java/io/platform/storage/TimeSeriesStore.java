@@ -43,6 +43,12 @@ public final class TimeSeriesStore implements AutoCloseable {
     // sealed partitions (the manifest of the segment tier); the default column family held nothing before
     private final ColumnFamilyHandle manifest;
     private final Path directory;
+    // the partition being sealed (one at a time): a commit of raw rows into it after the seal's snapshot abandons the
+    // seal, since the seal's range delete would remove rows its segment does not hold
+    private final java.util.concurrent.locks.ReentrantReadWriteLock sealLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private volatile long sealingFromMs = Long.MAX_VALUE;
+    private volatile long sealingToMs = Long.MIN_VALUE;
+    private volatile boolean sealConflict;
     // counts bytes and blocks for the LSM metrics; timers off (EXCEPT_DETAILED_TIMERS), which is RocksDB's cheap level
     private final org.rocksdb.Statistics statistics = new org.rocksdb.Statistics();
 
@@ -94,10 +100,17 @@ public final class TimeSeriesStore implements AutoCloseable {
 
     /** Applies a batch atomically. */
     public void commit(StoreBatch batch) {
+        // shared: commits run side by side; only a seal's final write excludes them, for microseconds
+        sealLock.readLock().lock();
         try {
+            if (batch.rawCount() > 0 && batch.maxRawTime >= sealingFromMs && batch.minRawTime < sealingToMs) {
+                sealConflict = true;
+            }
             db.write(writeOptions, batch.batch);
         } catch (RocksDBException e) {
             throw new StorageException("storage commit failed dir=" + directory + ": " + e.getMessage(), e);
+        } finally {
+            sealLock.readLock().unlock();
         }
     }
 
@@ -182,26 +195,32 @@ public final class TimeSeriesStore implements AutoCloseable {
         return partitions;
     }
 
+    /** The event times of a series' oldest and newest raw rows. */
+    public record SeriesSpan(long oldestMs, long newestMs) {
+    }
+
     /**
-     * The series of a stream that have raw rows, each with its oldest event time: one seek per series, so a sealer
-     * finds the oldest unsealed partition without reading the rows.
+     * The series of a stream that have raw rows, each with its oldest and newest event time: two seeks per series, so
+     * a sealer finds the partitions to seal without reading the rows.
      */
-    public java.util.Map<String, Long> rawSeries(String stream) {
+    public java.util.Map<String, SeriesSpan> rawSeries(String stream) {
         byte[] streamPrefix = KeyLayout.streamPrefix(stream);
-        java.util.Map<String, Long> oldest = new java.util.LinkedHashMap<>();
+        java.util.Map<String, SeriesSpan> spans = new java.util.LinkedHashMap<>();
         try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(raw, read)) {
             it.seek(streamPrefix);
             while (it.isValid() && KeyLayout.startsWith(it.key(), streamPrefix)) {
                 byte[] key = it.key();
                 int seriesEnd = KeyLayout.seriesEnd(key, streamPrefix.length);
-                oldest.put(KeyLayout.series(key, streamPrefix.length), KeyLayout.time(key, seriesEnd));
+                long oldest = KeyLayout.time(key, seriesEnd);
                 // past every key of this series: its keys end with 20 bytes of time, partition and offset
                 byte[] next = java.util.Arrays.copyOf(key, seriesEnd + KeyLayout.RAW_SUFFIX_LENGTH + 1);
                 java.util.Arrays.fill(next, seriesEnd, next.length, (byte) 0xff);
+                it.seekForPrev(next);
+                spans.put(KeyLayout.series(key, streamPrefix.length), new SeriesSpan(oldest, KeyLayout.time(it.key(), seriesEnd)));
                 it.seek(next);
             }
         }
-        return oldest;
+        return spans;
     }
 
     /** Receives the raw rows being sealed, in series then time order. */
@@ -212,27 +231,38 @@ public final class TimeSeriesStore implements AutoCloseable {
     /**
      * Moves the raw rows of {@code [fromMs, toMs)} out of the row store, in two steps around the caller's work:
      * {@code build} reads the rows at one instant and writes the segment file; then, in one atomic write, the
-     * partition enters the manifest and exactly the rows that were read are deleted. A row written meanwhile (a late
-     * event, a replay) stays a raw row and is read next to the segment, so nothing is lost or read twice.
+     * partition enters the manifest and each series' rows of the range are deleted (range deletes, which readers and
+     * compaction skip cheaply). Should a commit write a raw row into the range meanwhile (a late event, a replay), the
+     * seal is abandoned and returns null: the rows stay, nothing is lost, and the next attempt includes the new row.
+     * One seal at a time (synchronized).
      *
      * @param build reads the rows through its source and returns the sealed partition it wrote, or null to abandon
      */
-    public SealedPartition seal(String stream, long fromMs, long toMs, java.util.function.Function<java.util.function.Consumer<SealSource>, SealedPartition> build) {
+    public synchronized SealedPartition seal(String stream, long fromMs, long toMs, java.util.function.Function<java.util.function.Consumer<SealSource>, SealedPartition> build) {
+        sealLock.writeLock().lock();
+        try {
+            // set while no commit runs: a commit either finished before (its rows are in the snapshot) or sees the range
+            sealConflict = false;
+            sealingFromMs = fromMs;
+            sealingToMs = toMs;
+        } finally {
+            sealLock.writeLock().unlock();
+        }
         Snapshot snapshot = db.getSnapshot();
-        try (org.rocksdb.WriteBatch deletes = new org.rocksdb.WriteBatch()) {
+        try (org.rocksdb.WriteBatch seal = new org.rocksdb.WriteBatch()) {
             byte[] streamPrefix = KeyLayout.streamPrefix(stream);
             SealedPartition partition = build.apply(source -> {
                 for (String series : rawSeries(stream).keySet()) {
                     byte[] prefix = KeyLayout.seriesPrefix(streamPrefix, series);
+                    try {
+                        seal.deleteRange(raw, KeyLayout.withTime(prefix, fromMs), KeyLayout.withTime(prefix, toMs));
+                    } catch (RocksDBException e) {
+                        throw new StorageException("cannot stage a seal delete: " + e.getMessage(), e);
+                    }
                     scan(snapshot, raw, prefix, KeyLayout.withTime(prefix, fromMs), key -> {
                         long time = KeyLayout.time(key, prefix.length);
                         return time < toMs ? time : Long.MIN_VALUE;
                     }, (key, value, time) -> {
-                        try {
-                            deletes.delete(raw, key);
-                        } catch (RocksDBException e) {
-                            throw new StorageException("cannot stage a seal delete: " + e.getMessage(), e);
-                        }
                         source.row(series, time, value);
                         return true;
                     });
@@ -241,12 +271,27 @@ public final class TimeSeriesStore implements AutoCloseable {
             if (partition == null) {
                 return null;
             }
-            deletes.put(manifest, KeyLayout.withTime(KeyLayout.sealedPrefix(stream), fromMs), partition.toManifest());
-            db.write(writeOptions, deletes);
+            seal.put(manifest, KeyLayout.withTime(KeyLayout.sealedPrefix(stream), fromMs), partition.toManifest());
+            sealLock.writeLock().lock();
+            try {
+                if (sealConflict) {
+                    return null;
+                }
+                db.write(writeOptions, seal);
+            } finally {
+                sealLock.writeLock().unlock();
+            }
+            // range deletes in the memtable are checked key by key by every iterator (a one-series lookup after a
+            // seal went from 0.1 to 31 ms); flushed into a table file they are skipped whole
+            try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+                db.flush(flush, raw);
+            }
             return partition;
         } catch (RocksDBException e) {
             throw new StorageException("seal of " + stream + " [" + fromMs + "," + toMs + ") failed dir=" + directory + ": " + e.getMessage(), e);
         } finally {
+            sealingFromMs = Long.MAX_VALUE;
+            sealingToMs = Long.MIN_VALUE;
             db.releaseSnapshot(snapshot);
             // the snapshot belongs to the DB: releasing it is the whole cleanup
         }

@@ -5,7 +5,10 @@ import io.platform.query.exec.QueryLimits;
 import io.platform.query.exec.ResultCache;
 import io.platform.query.exec.RowSink;
 import io.platform.storage.StorageOptions;
+import io.platform.storage.SealedPartition;
 import io.platform.storage.TimeSeriesStore;
+import io.platform.storage.tiering.PartitionSealer;
+import io.platform.storage.tiering.SegmentTier;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
 import java.io.PrintStream;
@@ -25,7 +28,8 @@ import org.duckdb.DuckDBConnection;
 /**
  * {@code platform bench query}: the platform's query engine against DuckDB (in this JVM over JDBC, one thread) on the
  * same generated time series, per query shape: filtered scan with sum/avg, GROUP BY series and hour, top-N and point
- * lookup. The platform reads the warm tier (RocksDB rows, decoded per row); DuckDB its own in-memory columnar table.
+ * lookup. The platform answers twice: from the warm tier (RocksDB rows, decoded per row), then after every hour is
+ * sealed into column segments (vectorized over column blocks); DuckDB from its own in-memory columnar table.
  * Each shape runs once unmeasured, then {@code repeats} times (point lookups 100 times as many); the result cache is
  * invalidated before every run, so nothing is served from it.
  */
@@ -36,10 +40,45 @@ public final class QueryBench {
     private record Shape(String name, String platformSql, String duckDbSql, boolean point) {
     }
 
+    /** The platform reading RocksDB rows, the platform reading sealed column segments, DuckDB. */
+    private static final String[] ENGINES = {"platform rows", "platform sealed", "DuckDB"};
     private final PrintStream out;
 
     public QueryBench(PrintStream out) {
         this.out = out;
+    }
+
+    private void measure(QueryEngine engine, ResultCache cache, List<Shape> shapes, int repeats, int slot,
+                         List<Histogram[]> latencies, List<long[]> resultRows) throws Exception {
+        for (int s = 0; s < shapes.size(); s++) {
+            Shape shape = shapes.get(s);
+            long[] count = {0};
+            RowSink sink = new RowSink() {
+                @Override
+                public void columns(List<String> names) {
+                }
+
+                @Override
+                public boolean row(Object[] values) {
+                    count[0]++;
+                    return true;
+                }
+            };
+            Histogram histogram = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
+            int runs = shape.point() ? repeats * 100 : repeats;
+            for (int i = -1; i < runs; i++) {
+                cache.invalidate(STREAM);
+                count[0] = 0;
+                long t0 = System.nanoTime();
+                engine.execute(shape.platformSql(), sink);
+                if (i >= 0) {
+                    histogram.recordValue(System.nanoTime() - t0);
+                }
+            }
+            latencies.get(s)[slot] = histogram;
+            resultRows.get(s)[slot] = count[0];
+            out.printf("%-16s %-28s p50 %10.3f ms  (%d rows out)%n", ENGINES[slot], shape.name(), histogram.getValueAtPercentile(50) / 1e6, count[0]);
+        }
     }
 
     public void run(int rows, int series, int repeats, Path dir) throws Exception {
@@ -68,6 +107,10 @@ public final class QueryBench {
 
         List<Histogram[]> latencies = new ArrayList<>();
         List<long[]> resultRows = new ArrayList<>();
+        for (int i = 0; i < shapes.size(); i++) {
+            latencies.add(new Histogram[ENGINES.length]);
+            resultRows.add(new long[ENGINES.length]);
+        }
         try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("platform"), StorageOptions.defaults())) {
             long start = System.nanoTime();
             StorageBench.writeSeries(store, STREAM, events, rows, series, base, 5000);
@@ -75,35 +118,28 @@ public final class QueryBench {
             SchemaCatalog catalog = SchemaCatalog.detached();
             catalog.apply(schema);
             ResultCache cache = new ResultCache(100, 10_000);
-            QueryEngine engine = new QueryEngine(store, catalog, "10s", QueryLimits.defaults(), cache);
-            for (Shape shape : shapes) {
-                long[] count = {0};
-                RowSink sink = new RowSink() {
-                    @Override
-                    public void columns(List<String> names) {
-                    }
-
-                    @Override
-                    public boolean row(Object[] values) {
-                        count[0]++;
-                        return true;
-                    }
-                };
-                Histogram histogram = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
-                int runs = shape.point() ? repeats * 100 : repeats;
-                for (int i = -1; i < runs; i++) {
-                    cache.invalidate(STREAM);
-                    count[0] = 0;
-                    long t0 = System.nanoTime();
-                    engine.execute(shape.platformSql(), sink);
-                    if (i >= 0) {
-                        histogram.recordValue(System.nanoTime() - t0);
-                    }
-                }
-                latencies.add(new Histogram[] {histogram, null});
-                resultRows.add(new long[] {count[0], 0});
-                out.printf("platform  %-28s p50 %10.3f ms  (%d rows out)%n", shape.name(), histogram.getValueAtPercentile(50) / 1e6, count[0]);
+            SegmentTier tier = new SegmentTier(dir.resolve("segments"));
+            QueryEngine engine = new QueryEngine(store, tier, catalog, "10s", QueryLimits.defaults(), cache);
+            measure(engine, cache, shapes, repeats, 0, latencies, resultRows);
+            start = System.nanoTime();
+            List<SealedPartition> sealed = new PartitionSealer(store, catalog, tier, 3_600_000L, 0).sealDue(Long.MAX_VALUE / 2);
+            double sealSeconds = (System.nanoTime() - start) / 1e9;
+            long segmentBytes = 0;
+            for (SealedPartition partition : sealed) {
+                segmentBytes += java.nio.file.Files.size(dir.resolve("segments").resolve(STREAM).resolve(partition.file()));
             }
+            out.printf("sealed %d one-hour partitions into column segments: %.1f s (%,.0f rows/s), %.1f MB (%.1f bytes/row)%n",
+                    sealed.size(), sealSeconds, rows / sealSeconds, segmentBytes / 1e6, segmentBytes / (double) rows);
+            if (System.getenv("QB_COMPACT") != null) {
+                long c0 = System.nanoTime();
+                if (System.getenv("QB_COMPACT").equals("flush")) {
+                    store.flush();
+                } else {
+                    store.compactAll();
+                }
+                out.printf("%s: %.1f s%n", System.getenv("QB_COMPACT"), (System.nanoTime() - c0) / 1e9);
+            }
+            measure(engine, cache, shapes, repeats, 1, latencies, resultRows);
         }
 
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = connection.createStatement()) {
@@ -136,24 +172,23 @@ public final class QueryBench {
                         histogram.recordValue(System.nanoTime() - t0);
                     }
                 }
-                latencies.get(s)[1] = histogram;
-                resultRows.get(s)[1] = count;
-                out.printf("DuckDB    %-28s p50 %10.3f ms  (%d rows out)%n", shape.name(), histogram.getValueAtPercentile(50) / 1e6, count);
+                latencies.get(s)[2] = histogram;
+                resultRows.get(s)[2] = count;
+                out.printf("DuckDB           %-28s p50 %10.3f ms  (%d rows out)%n", shape.name(), histogram.getValueAtPercentile(50) / 1e6, count);
             }
         }
 
-        out.printf("%n%-28s %-9s %12s %12s %18s %10s %14s%n", "shape", "engine", "p50 ms", "p99 ms", "rows/s per core", "rows out", "platform/DuckDB");
+        out.printf("%n%-28s %-16s %12s %12s %18s %10s %16s%n", "shape", "engine", "p50 ms", "p99 ms", "rows/s per core", "rows out", "vs DuckDB (p50)");
         for (int s = 0; s < shapes.size(); s++) {
-            Histogram ours = latencies.get(s)[0];
-            Histogram duck = latencies.get(s)[1];
-            double ratio = ours.getValueAtPercentile(50) / (double) duck.getValueAtPercentile(50);
-            for (int e = 0; e < 2; e++) {
+            Histogram duck = latencies.get(s)[2];
+            for (int e = 0; e < ENGINES.length; e++) {
                 Histogram h = latencies.get(s)[e];
+                double ratio = h.getValueAtPercentile(50) / (double) duck.getValueAtPercentile(50);
                 double perCore = shapes.get(s).point() ? Double.NaN : rows / (h.getValueAtPercentile(50) / 1e9);
-                out.printf("%-28s %-9s %12.3f %12.3f %18s %10d %14s%n", shapes.get(s).name(), e == 0 ? "platform" : "DuckDB",
+                out.printf("%-28s %-16s %12.3f %12.3f %18s %10d %16s%n", shapes.get(s).name(), ENGINES[e],
                         h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
                         Double.isNaN(perCore) ? "-" : String.format("%,.0f", perCore), resultRows.get(s)[e],
-                        e != 0 ? "" : ratio >= 1 ? String.format("%.1fx slower", ratio) : String.format("%.1fx faster", 1 / ratio));
+                        e == 2 ? "" : ratio >= 1 ? String.format("%.1fx slower", ratio) : String.format("%.1fx faster", 1 / ratio));
             }
         }
         out.println("rows/s per core = rows in the table / p50 (both single-threaded); p99 over " + repeats + " runs is their slowest");

@@ -50,6 +50,8 @@ public final class NodeConfig {
         define("flink.rocksdb.timers", "rocksdb", "where RocksDB-state jobs keep their window timers: rocksdb or heap");
         define("storage.sync", "false", "fsync every storage commit (power-loss safe) instead of relying on the OS");
         define("storage.bulk-streams", "", "streams stored under an I/O budget by writers of their own, as stream:MiB/s pairs, e.g. history:16,export:8 (backfills that must not slow other streams)");
+        define("storage.seal.after", "2h", "a time partition's raw rows are sealed into a columnar segment (queries read it column block by column block, vectorized) this long after the partition ends; off = keep every row in RocksDB");
+        define("storage.seal.partition", "1h", "width of a sealed time partition");
         define("query.timeout", "30s", "longest a query may run");
         define("producer.linger.ms", "1", "Kafka producer linger of the gateway: batching against latency");
         define("probe.interval", "10s", "how often a synthetic event is sent through the whole path and queried back");
@@ -163,6 +165,12 @@ public final class NodeConfig {
             throw new ConfigException("flink.rocksdb.timers=" + get("flink.rocksdb.timers") + " is not a place for timers: use rocksdb or heap");
         }
         duration("query.timeout");
+        if (!get("storage.seal.after").equals("off")) {
+            duration("storage.seal.after");
+        }
+        if (duration("storage.seal.partition").toMillis() < 1000) {
+            throw new ConfigException("storage.seal.partition=" + get("storage.seal.partition") + " is too narrow: use at least 1s, e.g. 1h");
+        }
         duration("probe.interval");
         if (integer("flows.sampling-rate") < 0) {
             throw new ConfigException("flows.sampling-rate=" + get("flows.sampling-rate") + " must be 0 (off) or more, e.g. 64");

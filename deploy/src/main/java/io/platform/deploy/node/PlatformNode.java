@@ -31,6 +31,8 @@ import io.platform.query.exec.ResultCache;
 import io.platform.query.http.QueryHttpApi;
 import io.platform.storage.StorageOptions;
 import io.platform.storage.TimeSeriesStore;
+import io.platform.storage.tiering.PartitionSealer;
+import io.platform.storage.tiering.SegmentTier;
 import io.platform.storage.ingest.StorageWriter;
 import io.platform.wire.IngestFrameLayout;
 import io.platform.wire.schema.SchemaCatalog;
@@ -268,7 +270,9 @@ public final class PlatformNode implements AutoCloseable {
         ResultCache cache = new ResultCache(1000, 10_000);
         storageWriter.onCommit(streams -> streams.forEach(cache::invalidate));
         bulkWriters.forEach(writer -> writer.onCommit(streams -> streams.forEach(cache::invalidate)));
-        queryEngine = new QueryEngine(store, catalog, view, new QueryLimits(config.duration("query.timeout").toMillis(), 2_000_000), cache);
+        SegmentTier segments = new SegmentTier(dataDir.resolve("segments"));
+        startSealing(segments);
+        queryEngine = new QueryEngine(store, segments, catalog, view, new QueryLimits(config.duration("query.timeout").toMillis(), 2_000_000), cache);
         queryHttp = new ServiceHttpServer("query", host, config.integer("query.http.port"), 8,
                 () -> storageWriter.healthy() && bulkWriters.stream().allMatch(StorageWriter::healthy));
         // 4 queries run at once (2 cores), 32 wait up to the query timeout; more are refused with 503
@@ -276,6 +280,40 @@ public final class PlatformNode implements AutoCloseable {
         queryHttp.route("/v1/jobs", this::jobs);
         queryHttp.start();
         started.push(queryHttp);
+    }
+
+    /** Seals due partitions once a minute, off the request and writer threads. */
+    private void startSealing(SegmentTier segments) {
+        if (config.get("storage.seal.after").equals("off")) {
+            return;
+        }
+        PartitionSealer sealer = new PartitionSealer(store, catalog, segments, config.duration("storage.seal.partition").toMillis(),
+                config.duration("storage.seal.after").toMillis());
+        io.micrometer.core.instrument.Counter sealedRows = io.micrometer.core.instrument.Counter.builder("platform.storage.sealed.rows")
+                .description("raw rows moved from RocksDB into columnar segments").register(LatencyMetrics.global().registry());
+        java.util.concurrent.ScheduledExecutorService sealing = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "partition-sealer");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            return t;
+        });
+        sealing.scheduleWithFixedDelay(() -> {
+            try {
+                for (io.platform.storage.SealedPartition p : sealer.sealDue(System.currentTimeMillis())) {
+                    sealedRows.increment(p.rows());
+                    System.err.println("storage: sealed " + p.stream() + " [" + java.time.Instant.ofEpochMilli(p.fromMs()) + ", "
+                            + java.time.Instant.ofEpochMilli(p.toMs()) + "): " + p.rows() + " rows into segments/" + p.stream() + "/" + p.file());
+                }
+            } catch (RuntimeException e) {
+                // the rows stay in RocksDB and are read from there: retried next minute
+                System.err.println("storage: sealing failed, retrying in a minute: " + e);
+            }
+        }, 1, 60, TimeUnit.SECONDS);
+        // a seal in progress finishes before the store closes under it
+        started.push(() -> {
+            sealing.shutdown();
+            sealing.awaitTermination(2, TimeUnit.MINUTES);
+        });
     }
 
     private void startGateway(String host) throws Exception {

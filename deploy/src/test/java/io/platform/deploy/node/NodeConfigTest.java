@@ -38,6 +38,9 @@ class NodeConfigTest {
         assertTrue(size.getMessage().contains("e.g. flink.checkpoint.state-size=64mb"), size.getMessage());
         ConfigException rpo = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("flink.checkpoint.rpo", "soon").build());
         assertTrue(rpo.getMessage().startsWith("flink.checkpoint.rpo=soon is not a duration"), rpo.getMessage());
+        ConfigException seal = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("storage.seal.after", "later").build());
+        assertTrue(seal.getMessage().contains("storage.seal.after"), seal.getMessage());
+        assertEquals("off", NodeConfig.builder().set("storage.seal.after", "off").build().get("storage.seal.after"));
         ConfigException timers = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("flink.rocksdb.timers", "disk").build());
         assertTrue(timers.getMessage().contains("use rocksdb or heap"), timers.getMessage());
     }

@@ -7,21 +7,25 @@ final class BitWriter {
     private byte[] bytes = new byte[256];
     private long bitLength;
 
+    /** Appends the low {@code bits} bits (0 to 64) of {@code value}, a byte's worth at a time. */
     void write(long value, int bits) {
-        for (int i = bits - 1; i >= 0; i--) {
-            writeBit((value >>> i) & 1);
+        int needed = (int) ((bitLength + bits + 7) >>> 3);
+        if (needed > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, needed));
+        }
+        while (bits > 0) {
+            int index = (int) (bitLength >>> 3);
+            int free = 8 - (int) (bitLength & 7);
+            int take = Math.min(free, bits);
+            int chunk = (int) ((value >>> (bits - take)) & ((1 << take) - 1));
+            bytes[index] |= (byte) (chunk << (free - take));
+            bitLength += take;
+            bits -= take;
         }
     }
 
     void writeBit(long bit) {
-        int index = (int) (bitLength >>> 3);
-        if (index == bytes.length) {
-            bytes = Arrays.copyOf(bytes, bytes.length * 2);
-        }
-        if (bit != 0) {
-            bytes[index] |= (byte) (0x80 >>> (bitLength & 7));
-        }
-        bitLength++;
+        write(bit & 1, 1);
     }
 
     byte[] toByteArray() {

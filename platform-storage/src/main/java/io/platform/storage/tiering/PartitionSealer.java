@@ -70,15 +70,17 @@ public final class PartitionSealer {
             if (unsealable(stream) != null) {
                 continue;
             }
-            long oldest = store.rawSeries(stream).values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
-            if (oldest == Long.MAX_VALUE) {
+            java.util.Collection<TimeSeriesStore.SeriesSpan> spans = store.rawSeries(stream).values();
+            if (spans.isEmpty()) {
                 continue;
             }
+            long oldest = spans.stream().mapToLong(TimeSeriesStore.SeriesSpan::oldestMs).min().getAsLong();
+            long newest = spans.stream().mapToLong(TimeSeriesStore.SeriesSpan::newestMs).max().getAsLong();
             java.util.Set<Long> done = new java.util.HashSet<>();
             for (SealedPartition p : store.sealed(stream, Long.MIN_VALUE, Long.MAX_VALUE)) {
                 done.add(p.fromMs());
             }
-            for (long start = Math.floorDiv(oldest, partitionMs) * partitionMs; start + partitionMs <= due; start += partitionMs) {
+            for (long start = Math.floorDiv(oldest, partitionMs) * partitionMs; start + partitionMs <= due && start <= newest; start += partitionMs) {
                 // a partition sealed before keeps its segment; rows that came later for it stay rows
                 if (!done.contains(start)) {
                     SealedPartition partition = seal(stream, start);

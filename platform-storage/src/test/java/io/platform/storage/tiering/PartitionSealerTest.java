@@ -163,4 +163,29 @@ class PartitionSealerTest {
             assertEquals("no schema", sealer.unsealable("nothing"));
         }
     }
+
+    @Test
+    void aSealIsAbandonedWhenARowIsWrittenIntoItsPartitionWhileItRuns() {
+        catalog.apply(schema);
+        SegmentTier tier = new SegmentTier(dir.resolve("segments"));
+        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults())) {
+            writeThreeHours(store, schema);
+            int[] read = {0};
+            SealedPartition abandoned = store.seal("readings", BASE, BASE + HOUR, source -> {
+                source.accept((series, time, value) -> read[0]++);
+                try (StoreBatch late = store.newBatch()) {
+                    late.putRaw("readings", "d1", BASE + 1, 0, 5000, encode(schema, "d1", BASE + 1, 5000, 2.0));
+                    store.commit(late);
+                }
+                return new SealedPartition("readings", BASE, BASE + HOUR, read[0], "never.seg");
+            });
+            assertEquals(null, abandoned, "the range delete would have removed the row written meanwhile");
+            assertEquals(120, read[0]);
+            assertEquals(361, rawRows(store), "every row, the late one too, is still in the row store");
+            assertTrue(store.sealed("readings", Long.MIN_VALUE, Long.MAX_VALUE).isEmpty());
+            // a commit outside the partition does not disturb the next attempt, which includes the late row
+            assertEquals(121, new PartitionSealer(store, catalog, tier, HOUR, 0).seal("readings", BASE).rows());
+            assertEquals(240, rawRows(store));
+        }
+    }
 }
