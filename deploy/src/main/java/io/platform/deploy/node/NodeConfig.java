@@ -52,6 +52,7 @@ public final class NodeConfig {
         define("storage.bulk-streams", "", "streams stored under an I/O budget by writers of their own, as stream:MiB/s pairs, e.g. history:16,export:8 (backfills that must not slow other streams)");
         define("storage.seal.after", "2h", "a time partition's raw rows are sealed into a columnar segment (queries read it column block by column block, vectorized) this long after the partition ends; off = keep every row in RocksDB");
         define("storage.seal.partition", "1h", "width of a sealed time partition");
+        define("storage.hot.memory", "256mb", "heap for decoded column blocks of sealed partitions (the hot tier): repeated scans of them skip decoding; 0 = decode every time");
         define("query.timeout", "30s", "longest a query may run");
         define("producer.linger.ms", "1", "Kafka producer linger of the gateway: batching against latency");
         define("probe.interval", "10s", "how often a synthetic event is sent through the whole path and queried back");
@@ -168,6 +169,7 @@ public final class NodeConfig {
         if (!get("storage.seal.after").equals("off")) {
             duration("storage.seal.after");
         }
+        bytes("storage.hot.memory");
         if (duration("storage.seal.partition").toMillis() < 1000) {
             throw new ConfigException("storage.seal.partition=" + get("storage.seal.partition") + " is too narrow: use at least 1s, e.g. 1h");
         }

@@ -270,7 +270,13 @@ public final class PlatformNode implements AutoCloseable {
         ResultCache cache = new ResultCache(1000, 10_000);
         storageWriter.onCommit(streams -> streams.forEach(cache::invalidate));
         bulkWriters.forEach(writer -> writer.onCommit(streams -> streams.forEach(cache::invalidate)));
-        SegmentTier segments = new SegmentTier(dataDir.resolve("segments"));
+        SegmentTier segments = new SegmentTier(dataDir.resolve("segments"), config.bytes("storage.hot.memory"));
+        io.micrometer.core.instrument.Gauge.builder("platform.storage.hot.bytes", segments, t -> t.hot().bytes())
+                .description("decoded column blocks held in memory (the hot tier)").baseUnit("bytes").register(LatencyMetrics.global().registry());
+        io.micrometer.core.instrument.FunctionCounter.builder("platform.storage.hot.hits", segments, t -> t.hot().hits())
+                .description("column blocks a query found decoded in the hot tier").register(LatencyMetrics.global().registry());
+        io.micrometer.core.instrument.FunctionCounter.builder("platform.storage.hot.misses", segments, t -> t.hot().misses())
+                .description("column blocks a query had to decode from a segment").register(LatencyMetrics.global().registry());
         startSealing(segments);
         queryEngine = new QueryEngine(store, segments, catalog, view, new QueryLimits(config.duration("query.timeout").toMillis(), 2_000_000), cache);
         queryHttp = new ServiceHttpServer("query", host, config.integer("query.http.port"), 8,

@@ -170,6 +170,10 @@ public final class QueryEngine {
         private int firstOrderColumn = -1;
         private int firstOrderOutput;
         private boolean firstOrderDescending;
+        // every ORDER BY key as a table column, its output position and direction; null when some key is not a column
+        private int[] orderColumns;
+        private int[] orderOutputs;
+        private boolean[] orderDescending;
         private Table.ScanRequest lastScan;
 
         private record Filter(int column, String operator, Object value) {
@@ -294,8 +298,22 @@ public final class QueryEngine {
                     projections.add(compile(item.expr()));
                 }
             }
-            for (SelectStatement.OrderItem item : statement.orderBy()) {
+            int keys = statement.orderBy().size();
+            orderColumns = statement.aggregates() ? null : new int[keys];
+            orderOutputs = new int[keys];
+            orderDescending = new boolean[keys];
+            for (int o = 0; o < keys; o++) {
+                SelectStatement.OrderItem item = statement.orderBy().get(o);
                 int index = outputIndex(item.expr());
+                orderOutputs[o] = index;
+                orderDescending[o] = item.descending();
+                if (orderColumns != null) {
+                    if (items.get(index).expr() instanceof Expr.Column column) {
+                        orderColumns[o] = column(column);
+                    } else {
+                        orderColumns = null;
+                    }
+                }
                 if (order == null && !statement.aggregates() && items.get(index).expr() instanceof Expr.Column column) {
                     firstOrderColumn = column(column);
                     firstOrderOutput = index;
@@ -679,18 +697,26 @@ public final class QueryEngine {
                 }
                 return true;
             };
-            // a block's row whose first sort key is already worse than the worst kept row is dropped before it is built
+            // a block's row whose first sort key is already worse than the worst kept row is dropped before it is built,
+            // and once LIMIT rows are kept, blocks whose min/max cannot beat the worst are not even decoded
             MatchingBatch prefiltered = firstOrderColumn < 0 ? null : (batch, selection, n) -> {
                 Object keys = batch.columns()[firstOrderColumn];
                 for (int k = 0; k < n; k++) {
-                    int r = selection[k];
                     if (keys != null && kept.size() == limit) {
-                        int c = compareAt(keys, r, kept.peek().row()[firstOrderOutput]);
-                        if (firstOrderDescending ? c < 0 : c > 0) {
+                        k = firstContender(keys, selection, k, n, kept.peek().row()[firstOrderOutput]);
+                        if (k == n) {
+                            break;
+                        }
+                        // a row no better than the worst kept, all keys compared, loses: it comes later in the scan
+                        if (orderColumns != null && !beats(batch.columns(), selection[k], kept.peek().row())) {
                             continue;
                         }
                     }
-                    offer.accept(rowOf(batch, r));
+                    offer.accept(rowOf(batch, selection[k]));
+                    if (kept.size() == limit && kept.peek().row()[firstOrderOutput] != null) {
+                        lastScan.dynamicBound = new Table.ColumnPredicate(firstOrderColumn, firstOrderDescending ? ">=" : "<=",
+                                kept.peek().row()[firstOrderOutput]);
+                    }
                 }
                 return true;
             };
@@ -702,6 +728,46 @@ public final class QueryEngine {
                     return;
                 }
             }
+        }
+
+        /**
+         * The first position from {@code k} whose row's first sort key is not worse than {@code worst} (ties are
+         * contenders: later keys decide), or {@code n}. Tight loops over the primitive column where it has one.
+         */
+        private int firstContender(Object keys, int[] selection, int k, int n, Object worst) {
+            if (keys instanceof double[] doubles && worst instanceof Number number) {
+                double bound = number.doubleValue();
+                if (firstOrderDescending) {
+                    while (k < n && Double.compare(doubles[selection[k]], bound) < 0) {
+                        k++;
+                    }
+                } else {
+                    while (k < n && Double.compare(doubles[selection[k]], bound) > 0) {
+                        k++;
+                    }
+                }
+                return k;
+            }
+            while (k < n) {
+                int c = compareAt(keys, selection[k], worst);
+                if (firstOrderDescending ? c >= 0 : c <= 0) {
+                    return k;
+                }
+                k++;
+            }
+            return n;
+        }
+
+        /** True when block row {@code r} sorts strictly before {@code kept} (an output row) by every ORDER BY key. */
+        private boolean beats(Object[] columns, int r, Object[] kept) {
+            for (int o = 0; o < orderColumns.length; o++) {
+                Object values = columns[orderColumns[o]];
+                int c = values == null ? Values.compare(null, kept[orderOutputs[o]]) : compareAt(values, r, kept[orderOutputs[o]]);
+                if (c != 0) {
+                    return orderDescending[o] ? c > 0 : c < 0;
+                }
+            }
+            return false;
         }
 
         /** {@code values[r]} against {@code other} as {@link Values#compare} would compare them, without boxing. */

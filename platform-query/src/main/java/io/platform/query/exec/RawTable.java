@@ -118,7 +118,19 @@ final class RawTable implements Table {
         if (request.series != null && !between(request.series, block.minString(PartitionSealer.SERIES_COLUMN), block.maxString(PartitionSealer.SERIES_COLUMN))) {
             return false;
         }
+        if (request.dynamicBound != null && !mayMatch(block, request.dynamicBound)) {
+            return false;
+        }
         for (ColumnPredicate predicate : request.predicates) {
+            if (!mayMatch(block, predicate)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean mayMatch(ColumnarSegment.BlockStats block, ColumnPredicate predicate) {
+        {
             String name = columns.get(predicate.column());
             if (predicate.value() instanceof String s && predicate.operator().equals("=")) {
                 String min = block.minString(name);

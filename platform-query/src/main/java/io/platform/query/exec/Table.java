@@ -47,6 +47,8 @@ interface Table {
         final List<ColumnPredicate> predicates;
         ColumnarSegment.ScanStats stats = ColumnarSegment.ScanStats.NONE;
         int sealedPartitions;
+        // set during the scan by a top-N once it holds LIMIT rows: blocks whose statistics fail it are skipped
+        ColumnPredicate dynamicBound;
 
         ScanRequest(String series, long fromMs, long toMs, boolean[] columnsRead, List<ColumnPredicate> predicates) {
             this.series = series;

@@ -28,10 +28,47 @@ public final class ColumnarSegment {
     static final byte STRING = 2;
     static final byte LONG = 3;
 
-    /** Rows of one block, with the requested columns decoded; columns not requested are absent. */
-    public record Block(long[] times, Map<String, long[]> longs, Map<String, double[]> doubles, Map<String, String[]> strings) {
+    /**
+     * Rows of one block, with the requested columns decoded; columns not requested are absent. The time column is
+     * decoded on first use of {@link #times}: queries filter on the event-time field instead.
+     */
+    public static final class Block {
+        private final int rows;
+        private final java.util.function.Supplier<long[]> timeDecoder;
+        private long[] times;
+        private final Map<String, long[]> longs;
+        private final Map<String, double[]> doubles;
+        private final Map<String, String[]> strings;
+
+        Block(int rows, java.util.function.Supplier<long[]> timeDecoder, Map<String, long[]> longs, Map<String, double[]> doubles, Map<String, String[]> strings) {
+            this.rows = rows;
+            this.timeDecoder = timeDecoder;
+            this.longs = longs;
+            this.doubles = doubles;
+            this.strings = strings;
+        }
+
         public int rows() {
-            return times.length;
+            return rows;
+        }
+
+        public long[] times() {
+            if (times == null) {
+                times = timeDecoder.get();
+            }
+            return times;
+        }
+
+        public Map<String, long[]> longs() {
+            return longs;
+        }
+
+        public Map<String, double[]> doubles() {
+            return doubles;
+        }
+
+        public Map<String, String[]> strings() {
+            return strings;
         }
     }
 
@@ -125,6 +162,8 @@ public final class ColumnarSegment {
     private final List<BlockIndex> blocks;
     private final int dataStart;
     private final long rows;
+    // decoded columns kept between scans (the hot tier), or null to decode on every scan
+    private volatile DecodedColumns cache;
 
     private ColumnarSegment(ByteBuffer bytes, List<String> names, byte[] types, List<BlockIndex> blocks, int dataStart) {
         this.bytes = bytes;
@@ -332,6 +371,12 @@ public final class ColumnarSegment {
         return names;
     }
 
+    /** Keeps decoded columns of this segment in {@code cache}, so repeated scans skip decoding. */
+    public ColumnarSegment cacheIn(DecodedColumns cache) {
+        this.cache = cache;
+        return this;
+    }
+
     public int blockCount() {
         return blocks.size();
     }
@@ -355,7 +400,8 @@ public final class ColumnarSegment {
         long bytesRead = 0;
         long bytesSkipped = 0;
         BlockStats stats = new BlockStats();
-        for (BlockIndex block : blocks) {
+        for (int b = 0; b < blocks.size(); b++) {
+            BlockIndex block = blocks.get(b);
             stats.block = block;
             if (block.maxTime < fromMs || block.minTime >= toMs || !filter.mayMatch(stats)) {
                 skipped++;
@@ -363,9 +409,7 @@ public final class ColumnarSegment {
                 continue;
             }
             read++;
-            byte[] timeBytes = slice(block, 0);
-            long[] times = TimestampCodec.decode(timeBytes, block.rows);
-            long blockRead = timeBytes.length;
+            long blockRead = block.lengths[0];
             Map<String, long[]> longs = new LinkedHashMap<>();
             Map<String, double[]> doubles = new LinkedHashMap<>();
             Map<String, String[]> strings = new LinkedHashMap<>();
@@ -373,17 +417,18 @@ public final class ColumnarSegment {
                 if (!wanted.contains(names.get(c))) {
                     continue;
                 }
-                byte[] column = slice(block, c);
-                blockRead += column.length;
+                blockRead += block.lengths[c];
+                Object values = column(block, b, c);
                 switch (types[c]) {
-                    case LONG -> longs.put(names.get(c), TimestampCodec.decode(column, block.rows));
-                    case DOUBLE -> doubles.put(names.get(c), DoubleCodec.decode(column, block.rows));
-                    default -> strings.put(names.get(c), StringDictionaryCodec.decode(column, block.rows));
+                    case LONG -> longs.put(names.get(c), (long[]) values);
+                    case DOUBLE -> doubles.put(names.get(c), (double[]) values);
+                    default -> strings.put(names.get(c), (String[]) values);
                 }
             }
             bytesRead += blockRead;
             bytesSkipped += block.bytes - blockRead;
-            visitor.visit(new Block(times, longs, doubles, strings));
+            int number = b;
+            visitor.visit(new Block(block.rows, () -> (long[]) column(block, number, 0), longs, doubles, strings));
         }
         return new ScanStats(read, skipped, bytesRead, bytesSkipped);
     }
@@ -401,6 +446,27 @@ public final class ColumnarSegment {
             max = Math.max(max, block.maxs[c]);
         }
         return new double[] {min, max};
+    }
+
+    /** One column of one block: from the cache of decoded columns, or decoded (and then cached). */
+    private Object column(BlockIndex block, int b, int c) {
+        DecodedColumns decoded = cache;
+        if (decoded != null) {
+            Object values = decoded.get(this, b, c);
+            if (values != null) {
+                return values;
+            }
+        }
+        byte[] bytes = slice(block, c);
+        Object values = switch (types[c]) {
+            case TIME, LONG -> TimestampCodec.decode(bytes, block.rows);
+            case DOUBLE -> DoubleCodec.decode(bytes, block.rows);
+            default -> StringDictionaryCodec.decode(bytes, block.rows);
+        };
+        if (decoded != null) {
+            decoded.put(this, b, c, values);
+        }
+        return values;
     }
 
     private byte[] slice(BlockIndex block, int column) {

@@ -141,4 +141,35 @@ class ColumnarSegmentTest {
         assertArrayEquals(java.util.Arrays.copyOfRange(counter, 2000, 2500), counters.get(0));
         assertArrayEquals(java.util.Arrays.copyOfRange(counter, 2500, 3000), counters.get(1));
     }
+
+    @Test
+    void decodedColumnsServeRepeatedScansWithinTheirBudget() {
+        int rows = 8192;
+        long[] times = new long[rows];
+        double[] temperature = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            times[i] = i;
+            temperature[i] = i * 0.25;
+        }
+        byte[] encoded = ColumnarSegment.write(times, Map.of("temperature", temperature), Map.of(), 1024);
+        // room for 3 of the 8 decoded blocks of temperature (8 KiB each)
+        DecodedColumns hot = new DecodedColumns(3 * (16 + 8 * 1024));
+        ColumnarSegment segment = ColumnarSegment.read(encoded).cacheIn(hot);
+        double[] sums = new double[2];
+        for (int pass = 0; pass < 2; pass++) {
+            int p = pass;
+            segment.scan(0, 3072, List.of("temperature"), block -> {
+                for (double v : block.doubles().get("temperature")) {
+                    sums[p] += v;
+                }
+            });
+        }
+        assertEquals(sums[0], sums[1]);
+        assertEquals(3, hot.misses(), "the first scan decodes blocks 0-2");
+        assertEquals(3, hot.hits(), "the second reads them decoded");
+        segment.scan(0, Long.MAX_VALUE, List.of("temperature"), block -> { });
+        assertTrue(hot.bytes() <= 3 * (16 + 8 * 1024), "evicted down to the budget: " + hot.bytes());
+        assertEquals(6, hot.hits(), "blocks 0-2 once more");
+        assertEquals(8, hot.misses(), "blocks 3-7 decoded, evicting the least recently used");
+    }
 }
