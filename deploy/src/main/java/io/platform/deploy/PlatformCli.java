@@ -1093,6 +1093,14 @@ public final class PlatformCli implements Runnable {
                     + " (default ${DEFAULT-VALUE})")
             int repeats;
 
+            @Option(names = "--skip-row-path", description = "measure only the sealed column segments (and DuckDB): at 100 M rows each"
+                    + " row-at-a-time scan takes ~40 s")
+            boolean skipRowPath;
+
+            @Option(names = "--hot-memory", defaultValue = "2gb", description = "hot tier for the decoded column blocks (default ${DEFAULT-VALUE};"
+                    + " 100 M rows need ~4gb and a larger heap: PLATFORM_JAVA_OPTS=-Xmx16g)")
+            String hotMemory;
+
             @Override
             public Integer call() throws Exception {
                 if (rows < series || series < 8 || repeats < 1) {
@@ -1100,7 +1108,8 @@ public final class PlatformCli implements Runnable {
                             + " --repeats of at least 1; got --rows " + rows + " --series " + series + " --repeats " + repeats);
                 }
                 try (io.platform.deploy.bench.ScratchDir scratch = io.platform.deploy.bench.ScratchDir.create(null, "platform-query-bench-")) {
-                    new io.platform.deploy.bench.QueryBench(System.out).run(rows, series, repeats, scratch.path());
+                    new io.platform.deploy.bench.QueryBench(System.out).run(rows, series, repeats, scratch.path(), skipRowPath,
+                            io.platform.deploy.node.NodeConfig.parseBytes(hotMemory, "--hot-memory"));
                 }
                 return 0;
             }

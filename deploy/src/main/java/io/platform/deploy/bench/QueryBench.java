@@ -82,7 +82,11 @@ public final class QueryBench {
         }
     }
 
-    public void run(int rows, int series, int repeats, Path dir) throws Exception {
+    /**
+     * @param skipRowPath measure only the sealed segments and DuckDB (the row path takes ~40 s a scan at 100 M rows)
+     * @param hotBytes memory for the hot tier's decoded column blocks
+     */
+    public void run(int rows, int series, int repeats, Path dir, boolean skipRowPath, long hotBytes) throws Exception {
         Schema avro = new Schema.Parser().parse(SensorEvents.SCHEMA);
         StreamSchema schema = StreamSchema.define(STREAM, 1, 100, avro, null, null);
         SensorEvents events = new SensorEvents(schema.id(), series);
@@ -121,7 +125,9 @@ public final class QueryBench {
             ResultCache cache = new ResultCache(100, 10_000);
             SegmentTier tier = new SegmentTier(dir.resolve("segments"));
             QueryEngine engine = new QueryEngine(store, tier, catalog, "10s", QueryLimits.defaults(), cache);
-            measure(engine, cache, shapes, repeats, 0, latencies, resultRows);
+            if (!skipRowPath) {
+                measure(engine, cache, shapes, repeats, 0, latencies, resultRows);
+            }
             start = System.nanoTime();
             List<SealedPartition> sealed = new PartitionSealer(store, catalog, tier, 3_600_000L, 0).sealDue(Long.MAX_VALUE / 2);
             double sealSeconds = (System.nanoTime() - start) / 1e9;
@@ -133,7 +139,7 @@ public final class QueryBench {
                     sealed.size(), sealSeconds, rows / sealSeconds, segmentBytes / 1e6, segmentBytes / (double) rows);
             measure(engine, cache, shapes, repeats, 1, latencies, resultRows);
             // the same segments with decoded blocks kept in memory: the unmeasured first run of each shape fills it
-            SegmentTier hot = new SegmentTier(dir.resolve("segments"), 2L << 30);
+            SegmentTier hot = new SegmentTier(dir.resolve("segments"), hotBytes);
             measure(new QueryEngine(store, hot, catalog, "10s", QueryLimits.defaults(), cache), cache, shapes, repeats, 2, latencies, resultRows);
             out.printf("hot tier: %.0f MB of decoded column blocks%n", hot.hot().bytes() / 1e6);
         }
@@ -179,6 +185,9 @@ public final class QueryBench {
             Histogram duck = latencies.get(s)[DUCKDB];
             for (int e = 0; e < ENGINES.length; e++) {
                 Histogram h = latencies.get(s)[e];
+                if (h == null) {
+                    continue;
+                }
                 double ratio = h.getValueAtPercentile(50) / (double) duck.getValueAtPercentile(50);
                 double perCore = shapes.get(s).point() ? Double.NaN : rows / (h.getValueAtPercentile(50) / 1e9);
                 out.printf("%-28s %-16s %12.3f %12.3f %18s %10d %16s%n", shapes.get(s).name(), ENGINES[e],

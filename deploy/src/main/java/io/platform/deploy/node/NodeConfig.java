@@ -52,6 +52,12 @@ public final class NodeConfig {
         define("storage.bulk-streams", "", "streams stored under an I/O budget by writers of their own, as stream:MiB/s pairs, e.g. history:16,export:8 (backfills that must not slow other streams)");
         define("storage.seal.after", "2h", "a time partition's raw rows are sealed into a columnar segment (queries read it column block by column block, vectorized) this long after the partition ends; off = keep every row in RocksDB");
         define("storage.seal.partition", "1h", "width of a sealed time partition");
+        define("storage.cold.dirs", "", "comma-separated directories (other disks or mounts: NFS, CephFS, Lustre) of the erasure-coded cold tier, one shard each; empty = no cold tier");
+        define("storage.cold.shards", "6+3", "data+parity shards of the cold tier (k+m): up to m of its directories may be lost; k+m must equal the number of storage.cold.dirs");
+        define("storage.cold.after", "7d", "a sealed partition moves to the cold tier this long after it ends, unless read within storage.cold.idle");
+        define("storage.cold.after-per-stream", "", "per-stream overrides of storage.cold.after as stream:duration pairs, e.g. probe:1d,history:2h (off = never)");
+        define("storage.cold.idle", "1h", "a partition read within this long stays on the local disk (access heat)");
+        define("storage.cold.cache", "1gb", "local disk for read-through copies of cold segments");
         define("storage.hot.memory", "256mb", "heap for decoded column blocks of sealed partitions (the hot tier): repeated scans of them skip decoding; 0 = decode every time");
         define("query.timeout", "30s", "longest a query may run");
         define("producer.linger.ms", "1", "Kafka producer linger of the gateway: batching against latency");
@@ -170,6 +176,11 @@ public final class NodeConfig {
             duration("storage.seal.after");
         }
         bytes("storage.hot.memory");
+        coldDirs();
+        coldAfterByStream();
+        duration("storage.cold.after");
+        duration("storage.cold.idle");
+        bytes("storage.cold.cache");
         if (duration("storage.seal.partition").toMillis() < 1000) {
             throw new ConfigException("storage.seal.partition=" + get("storage.seal.partition") + " is too narrow: use at least 1s, e.g. 1h");
         }
@@ -238,9 +249,18 @@ public final class NodeConfig {
 
     /** Sizes like {@code 512kb}, {@code 64mb}, {@code 1gb} (powers of 1024), or plain bytes. */
     public long bytes(String key) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(b|kb|mb|gb|tb)?").matcher(get(key).toLowerCase(java.util.Locale.ROOT));
+        return parseBytes(get(key), key + "=" + get(key), key + "=" + SETTINGS.get(key)[0]);
+    }
+
+    /** Parses a size such as {@code 48mb}; the error names {@code what} (e.g. {@code --hot-memory}). */
+    public static long parseBytes(String value, String what) {
+        return parseBytes(value, what + " " + value, what + " 256mb");
+    }
+
+    private static long parseBytes(String value, String given, String example) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(b|kb|mb|gb|tb)?").matcher(value.toLowerCase(java.util.Locale.ROOT));
         if (!m.matches()) {
-            throw new ConfigException(key + "=" + get(key) + " is not a size: use a number with kb, mb or gb, e.g. " + key + "=" + SETTINGS.get(key)[0]);
+            throw new ConfigException(given + " is not a size: use a number with kb, mb or gb, e.g. " + example);
         }
         int shift = switch (m.group(2) == null ? "b" : m.group(2)) {
             case "kb" -> 10;
@@ -250,6 +270,51 @@ public final class NodeConfig {
             default -> 0;
         };
         return Long.parseLong(m.group(1)) << shift;
+    }
+
+    /** {@code storage.cold.dirs} as paths, checked against {@code storage.cold.shards}; empty when there is no cold tier. */
+    public java.util.List<java.nio.file.Path> coldDirs() {
+        String value = get("storage.cold.dirs").trim();
+        if (value.isEmpty()) {
+            return java.util.List.of();
+        }
+        java.util.List<java.nio.file.Path> dirs = new java.util.ArrayList<>();
+        for (String dir : value.split(",")) {
+            dirs.add(java.nio.file.Path.of(dir.trim()));
+        }
+        int[] shards = coldShards();
+        if (shards[0] + shards[1] != dirs.size()) {
+            throw new ConfigException("storage.cold.dirs has " + dirs.size() + " directories but storage.cold.shards=" + get("storage.cold.shards")
+                    + " needs " + (shards[0] + shards[1]) + ": list one directory per shard, or set storage.cold.shards=k+m with k+m=" + dirs.size());
+        }
+        return dirs;
+    }
+
+    /** {@code storage.cold.shards} as {k, m}. */
+    public int[] coldShards() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\+(\\d+)").matcher(get("storage.cold.shards").trim());
+        if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)) > 255) {
+            throw new ConfigException("storage.cold.shards=" + get("storage.cold.shards") + " is not data+parity shards: use k+m, e.g. storage.cold.shards=6+3");
+        }
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+
+    /** {@code storage.cold.after-per-stream} as stream to ms, -1 for off. */
+    public java.util.Map<String, Long> coldAfterByStream() {
+        java.util.Map<String, Long> byStream = new java.util.HashMap<>();
+        String value = get("storage.cold.after-per-stream").trim();
+        if (value.isEmpty()) {
+            return byStream;
+        }
+        for (String pair : value.split(",")) {
+            String[] parts = pair.trim().split(":");
+            if (parts.length != 2 || parts[0].isBlank()) {
+                throw new ConfigException("storage.cold.after-per-stream=" + value + ": '" + pair.trim() + "' is not stream:duration, e.g. storage.cold.after-per-stream=history:2h");
+            }
+            byStream.put(parts[0].trim(), parts[1].trim().equals("off") ? -1L
+                    : parseDuration("storage.cold.after-per-stream", parts[1].trim(), "history:2h").toMillis());
+        }
+        return byStream;
     }
 
     /** Durations like {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}. */

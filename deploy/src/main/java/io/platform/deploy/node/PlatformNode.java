@@ -33,6 +33,7 @@ import io.platform.storage.StorageOptions;
 import io.platform.storage.TimeSeriesStore;
 import io.platform.storage.tiering.PartitionSealer;
 import io.platform.storage.tiering.SegmentTier;
+import io.platform.storage.tiering.TierMover;
 import io.platform.storage.ingest.StorageWriter;
 import io.platform.wire.IngestFrameLayout;
 import io.platform.wire.schema.SchemaCatalog;
@@ -270,7 +271,10 @@ public final class PlatformNode implements AutoCloseable {
         ResultCache cache = new ResultCache(1000, 10_000);
         storageWriter.onCommit(streams -> streams.forEach(cache::invalidate));
         bulkWriters.forEach(writer -> writer.onCommit(streams -> streams.forEach(cache::invalidate)));
-        SegmentTier segments = new SegmentTier(dataDir.resolve("segments"), config.bytes("storage.hot.memory"));
+        java.util.List<java.nio.file.Path> coldDirs = config.coldDirs();
+        SegmentTier segments = new SegmentTier(dataDir.resolve("segments"), config.bytes("storage.hot.memory"),
+                coldDirs.isEmpty() ? null : new io.platform.storage.cold.ErasureCodedStore(coldDirs, config.coldShards()[0], config.coldShards()[1]),
+                dataDir.resolve("cold-cache"), config.bytes("storage.cold.cache"));
         io.micrometer.core.instrument.Gauge.builder("platform.storage.hot.bytes", segments, t -> t.hot().bytes())
                 .description("decoded column blocks held in memory (the hot tier)").baseUnit("bytes").register(LatencyMetrics.global().registry());
         io.micrometer.core.instrument.FunctionCounter.builder("platform.storage.hot.hits", segments, t -> t.hot().hits())
@@ -303,12 +307,21 @@ public final class PlatformNode implements AutoCloseable {
             t.setPriority(Thread.MIN_PRIORITY);
             return t;
         });
+        java.util.Map<String, Long> coldAfter = config.coldAfterByStream();
+        long defaultColdAfter = config.duration("storage.cold.after").toMillis();
+        TierMover mover = new TierMover(store, segments, catalog::streams, stream -> coldAfter.getOrDefault(stream, defaultColdAfter),
+                config.duration("storage.cold.idle").toMillis());
+        boolean coldTier = !config.coldDirs().isEmpty();
         sealing.scheduleWithFixedDelay(() -> {
             try {
                 for (io.platform.storage.SealedPartition p : sealer.sealDue(System.currentTimeMillis())) {
                     sealedRows.increment(p.rows());
                     System.err.println("storage: sealed " + p.stream() + " [" + java.time.Instant.ofEpochMilli(p.fromMs()) + ", "
                             + java.time.Instant.ofEpochMilli(p.toMs()) + "): " + p.rows() + " rows into segments/" + p.stream() + "/" + p.file());
+                }
+                for (io.platform.storage.SealedPartition p : coldTier ? mover.moveDue(System.currentTimeMillis()) : java.util.List.<io.platform.storage.SealedPartition>of()) {
+                    System.err.println("storage: moved " + p.stream() + " [" + java.time.Instant.ofEpochMilli(p.fromMs()) + ", "
+                            + java.time.Instant.ofEpochMilli(p.toMs()) + ") to the cold tier");
                 }
             } catch (RuntimeException e) {
                 // the rows stay in RocksDB and are read from there: retried next minute

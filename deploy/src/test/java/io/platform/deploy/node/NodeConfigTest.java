@@ -41,6 +41,12 @@ class NodeConfigTest {
         ConfigException seal = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("storage.seal.after", "later").build());
         assertTrue(seal.getMessage().contains("storage.seal.after"), seal.getMessage());
         assertEquals("off", NodeConfig.builder().set("storage.seal.after", "off").build().get("storage.seal.after"));
+        ConfigException cold = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("storage.cold.dirs", "/a,/b,/c").build());
+        assertTrue(cold.getMessage().contains("storage.cold.shards=6+3 needs 9"), cold.getMessage());
+        assertEquals(3, NodeConfig.builder().set("storage.cold.dirs", "/a,/b,/c").set("storage.cold.shards", "2+1").build().coldDirs().size());
+        ConfigException perStream = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("storage.cold.after-per-stream", "history").build());
+        assertTrue(perStream.getMessage().contains("'history' is not stream:duration"), perStream.getMessage());
+        assertEquals(-1L, NodeConfig.builder().set("storage.cold.after-per-stream", "probe:off").build().coldAfterByStream().get("probe"));
         ConfigException timers = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("flink.rocksdb.timers", "disk").build());
         assertTrue(timers.getMessage().contains("use rocksdb or heap"), timers.getMessage());
     }

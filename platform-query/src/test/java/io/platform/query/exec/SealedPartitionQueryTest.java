@@ -168,4 +168,21 @@ class SealedPartitionQueryTest {
         assertEquals("0", fields[fields.length - 4], analyzed.get(0));
         assertEquals("0", fields[fields.length - 2], "bytes read: " + analyzed.get(0));
     }
+
+    @Test
+    void answersStayTheSameWhenSealedPartitionsMoveToTheColdTier() throws Exception {
+        Map<String, List<String>> fromRows = answers();
+        List<Path> disks = List.of(dir.resolve("cold0"), dir.resolve("cold1"), dir.resolve("cold2"));
+        SegmentTier withCold = new SegmentTier(dir.resolve("segments"), 1 << 20, new io.platform.storage.cold.ErasureCodedStore(disks, 2, 1),
+                dir.resolve("cache"), 1 << 20);
+        engine = new QueryEngine(store, withCold, catalog, "10s", new QueryLimits(30_000, 100_000), null);
+        List<io.platform.storage.SealedPartition> sealed = new PartitionSealer(store, catalog, withCold, HOUR, 0).sealDue(BASE + 2 * HOUR);
+        assertEquals(2, new io.platform.storage.tiering.TierMover(store, withCold, () -> List.of("readings"), stream -> HOUR, 0)
+                .moveDue(System.currentTimeMillis()).size());
+        assertEquals(SegmentTier.Location.COLD, withCold.location(sealed.get(0)));
+        for (String sql : QUERIES) {
+            assertEquals(fromRows.get(sql), rows(sql), sql);
+        }
+        assertEquals(SegmentTier.Location.COLD_CACHED, withCold.location(sealed.get(0)), "read through the local cache");
+    }
 }

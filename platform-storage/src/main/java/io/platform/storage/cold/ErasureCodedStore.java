@@ -76,6 +76,16 @@ public final class ErasureCodedStore {
         return blob;
     }
 
+    /** True when at least one shard of {@code name} exists (it may still be unreadable). */
+    public boolean contains(String name) {
+        for (int i = 0; i < directories.size(); i++) {
+            if (Files.exists(shardPath(i, name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Rewrites missing or corrupt shards of {@code name}; returns how many were rewritten. */
     public int repair(String name) {
         Read read = readShards(name);
@@ -167,11 +177,22 @@ public final class ErasureCodedStore {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             Files.createDirectories(target.getParent());
-            Files.write(tmp, bytes.array());
+            // synced before the rename: a blob moved here is deleted from the warm tier once put returns
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+                ByteBuffer out = ByteBuffer.wrap(bytes.array());
+                while (out.hasRemaining()) {
+                    channel.write(out);
+                }
+                channel.force(true);
+            }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            try (java.nio.channels.FileChannel directory = java.nio.channels.FileChannel.open(target.getParent(), java.nio.file.StandardOpenOption.READ)) {
+                directory.force(true);
             }
         } catch (IOException e) {
             throw new StorageException("cannot write shard " + index + " of blob=" + name + " to " + target + ": " + e.getMessage(), e);

@@ -188,4 +188,60 @@ class PartitionSealerTest {
             assertEquals(240, rawRows(store));
         }
     }
+
+    private static double temperatureSum(io.platform.storage.columnar.ColumnarSegment segment) {
+        double[] sum = {0};
+        segment.scan(Long.MIN_VALUE, Long.MAX_VALUE, List.of("temperature"), block -> {
+            for (double v : block.doubles().get("temperature")) {
+                sum[0] += v;
+            }
+        });
+        return sum[0];
+    }
+
+    @Test
+    void oldIdleSegmentsMoveToTheErasureCodedColdTierAndAreReadThroughALocalCache() throws Exception {
+        catalog.apply(schema);
+        List<Path> shardDirs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            shardDirs.add(dir.resolve("disk" + i));
+        }
+        SegmentTier tier = new SegmentTier(dir.resolve("segments"), 0, new io.platform.storage.cold.ErasureCodedStore(shardDirs, 3, 2),
+                dir.resolve("cold-cache"), 1 << 20);
+        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults())) {
+            writeThreeHours(store, schema);
+            List<SealedPartition> sealed = new PartitionSealer(store, catalog, tier, HOUR, 0).sealDue(BASE + 3 * HOUR);
+            assertEquals(3, sealed.size());
+            double[] sums = new double[3];
+            for (int p = 0; p < 3; p++) {
+                sums[p] = temperatureSum(new SegmentTier(dir.resolve("segments")).segment(sealed.get(p)));
+            }
+            // every partition is years old; the first was read a moment ago, so it is still hot and stays warm
+            tier.segment(sealed.get(0));
+            TierMover mover = new TierMover(store, tier, () -> List.of("readings"), stream -> HOUR, 20 * 60_000L);
+            List<SealedPartition> moved = mover.moveDue(System.currentTimeMillis());
+            assertEquals(List.of(sealed.get(1), sealed.get(2)), moved);
+            assertEquals(SegmentTier.Location.WARM, tier.location(sealed.get(0)));
+            assertEquals(SegmentTier.Location.COLD, tier.location(sealed.get(1)));
+            assertTrue(java.nio.file.Files.notExists(dir.resolve("segments/readings").resolve(sealed.get(1).file())), "moved off the local disk");
+
+            assertEquals(sums[1], temperatureSum(tier.segment(sealed.get(1))), "read through the cache");
+            assertEquals(SegmentTier.Location.COLD_CACHED, tier.location(sealed.get(1)));
+            tier.segment(sealed.get(1));
+            assertEquals(1, tier.coldFetches(), "a second read is served by the cached copy");
+
+            // two of five disks lost: a fresh node (empty cache) still reads the cold partition exactly
+            for (int i : new int[] {0, 3}) {
+                try (var shards = java.nio.file.Files.list(shardDirs.get(i))) {
+                    for (Path shard : shards.toList()) {
+                        java.nio.file.Files.delete(shard);
+                    }
+                }
+            }
+            SegmentTier fresh = new SegmentTier(dir.resolve("segments"), 0, new io.platform.storage.cold.ErasureCodedStore(shardDirs, 3, 2),
+                    dir.resolve("other-cache"), 1 << 20);
+            assertEquals(sums[2], temperatureSum(fresh.segment(sealed.get(2))));
+            assertEquals(sums[1], temperatureSum(fresh.segment(sealed.get(1))));
+        }
+    }
 }
