@@ -1048,10 +1048,18 @@ public final class PlatformCli implements Runnable {
             @Option(names = "--reads", defaultValue = "2000", description = "range reads of one series-hour (default ${DEFAULT-VALUE})")
             int reads;
 
+            @Option(names = "--compaction", defaultValue = "level", description = "compaction style of the warm tier's rows: level or universal"
+                    + " (default ${DEFAULT-VALUE}; storage.rows.compaction on a node)")
+            String compaction;
+
             @Override
             public Integer call() throws Exception {
+                if (!compaction.equals("level") && !compaction.equals("universal")) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--compaction must be level or universal, got " + compaction);
+                }
                 try (io.platform.deploy.bench.ScratchDir scratch = io.platform.deploy.bench.ScratchDir.create(null, "platform-storage-bench-")) {
-                    new io.platform.deploy.bench.StorageBench(System.out).run(rows, series, reads, scratch.path());
+                    new io.platform.deploy.bench.StorageBench(System.out).run(rows, series, reads, scratch.path(),
+                            io.platform.storage.StorageOptions.Compaction.valueOf(compaction.toUpperCase(java.util.Locale.ROOT)));
                 }
                 return 0;
             }

@@ -34,6 +34,7 @@ public final class TimeSeriesStore implements AutoCloseable {
     private final RocksDB db;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions familyOptions;
+    private final ColumnFamilyOptions rowFamilyOptions;
     private final LRUCache blockCache;
     private final WriteOptions writeOptions;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
@@ -64,6 +65,8 @@ public final class TimeSeriesStore implements AutoCloseable {
                 .setMaxWriteBufferNumber(4)
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setTableFormatConfig(table);
+        this.rowFamilyOptions = new ColumnFamilyOptions(familyOptions).setCompactionStyle(
+                options.rowCompaction() == StorageOptions.Compaction.UNIVERSAL ? org.rocksdb.CompactionStyle.UNIVERSAL : org.rocksdb.CompactionStyle.LEVEL);
         this.dbOptions = new DBOptions()
                 .setCreateIfMissing(true)
                 .setCreateMissingColumnFamilies(true)
@@ -72,7 +75,7 @@ public final class TimeSeriesStore implements AutoCloseable {
         statistics.setStatsLevel(org.rocksdb.StatsLevel.EXCEPT_DETAILED_TIMERS);
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
-                new ColumnFamilyDescriptor("raw".getBytes(StandardCharsets.UTF_8), familyOptions),
+                new ColumnFamilyDescriptor("raw".getBytes(StandardCharsets.UTF_8), rowFamilyOptions),
                 new ColumnFamilyDescriptor("aggregates".getBytes(StandardCharsets.UTF_8), familyOptions),
                 new ColumnFamilyDescriptor("offsets".getBytes(StandardCharsets.UTF_8), familyOptions));
         this.db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
@@ -415,6 +418,7 @@ public final class TimeSeriesStore implements AutoCloseable {
         dbOptions.close();
         statistics.close();
         familyOptions.close();
+        rowFamilyOptions.close();
         blockCache.close();
     }
 }

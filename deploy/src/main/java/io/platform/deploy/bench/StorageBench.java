@@ -57,7 +57,7 @@ public final class StorageBench {
         }
     }
 
-    public void run(int rows, int series, int reads, Path dir) throws Exception {
+    public void run(int rows, int series, int reads, Path dir, StorageOptions.Compaction compaction) throws Exception {
         Schema avro = new Schema.Parser().parse(SensorEvents.SCHEMA);
         StreamSchema schema = StreamSchema.define(STREAM, 1, 100, avro, null, null);
         SensorEvents events = new SensorEvents(schema.id(), series);
@@ -68,7 +68,10 @@ public final class StorageBench {
 
         double ours;
         Histogram ourReads = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("platform"), StorageOptions.defaults())) {
+        StorageOptions defaults = StorageOptions.defaults();
+        StorageOptions warmOptions = new StorageOptions(defaults.syncWrites(), defaults.writeBufferBytes(), defaults.blockCacheBytes(), compaction);
+        out.println("warm tier rows: " + compaction.name().toLowerCase(java.util.Locale.ROOT) + " compaction");
+        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("platform"), warmOptions)) {
             long start = System.nanoTime();
             writeSeries(store, STREAM, events, rows, series, base, batchRows);
             ours = rows / ((System.nanoTime() - start) / 1e9);

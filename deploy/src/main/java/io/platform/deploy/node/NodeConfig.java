@@ -58,6 +58,7 @@ public final class NodeConfig {
         define("storage.cold.after-per-stream", "", "per-stream overrides of storage.cold.after as stream:duration pairs, e.g. probe:1d,history:2h (off = never)");
         define("storage.cold.idle", "1h", "a partition read within this long stays on the local disk (access heat)");
         define("storage.cold.cache", "1gb", "local disk for read-through copies of cold segments");
+        define("storage.rows.compaction", "level", "compaction style of the warm tier's raw rows: level (fewer files per read) or universal (less write amplification); see docs/operations.md");
         define("storage.hot.memory", "256mb", "heap for decoded column blocks of sealed partitions (the hot tier): repeated scans of them skip decoding; 0 = decode every time");
         define("query.timeout", "30s", "longest a query may run");
         define("producer.linger.ms", "1", "Kafka producer linger of the gateway: batching against latency");
@@ -176,6 +177,9 @@ public final class NodeConfig {
             duration("storage.seal.after");
         }
         bytes("storage.hot.memory");
+        if (!get("storage.rows.compaction").equals("level") && !get("storage.rows.compaction").equals("universal")) {
+            throw new ConfigException("storage.rows.compaction=" + get("storage.rows.compaction") + " is not a compaction style: use level or universal");
+        }
         coldDirs();
         coldAfterByStream();
         duration("storage.cold.after");
