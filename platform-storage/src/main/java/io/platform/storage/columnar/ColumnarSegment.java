@@ -15,14 +15,16 @@ import java.util.Map;
  * by series, then time, so one series' rows share a few blocks). Thread-safe once built.
  *
  * <pre>
- * magic "SEG2" | columns:u16 | (type:u8 | nameLength:u16 | name)* | blocks:i32
- * per block:  rows:i32 | minTime:i64 | maxTime:i64 | per column (time first): offset:i32 | length:i32 | min:8 | max:8
- *             (f64 for doubles, i64 for longs; for strings both 0, followed by minLength:u16 | min | maxLength:u16 | max)
- * column data, each block's columns one after another
+ * magic "SEG3" | columns:u16 | (type:u8 | nameLength:u16 | name)*
+ * column data, each block's columns one after another ({@link SegmentWriter} streams them out block by block)
+ * index:   blocks:i32, per block: rows:i32 | minTime:i64 | maxTime:i64 | per column (time first): offset:i32 | length:i32
+ *          | min:8 | max:8 (f64 for doubles, i64 for longs; for strings both 0, followed by minLength:u16 | min |
+ *          maxLength:u16 | max); offsets count from the start of the column data
+ * footer:  indexOffset:i64 | magic "SEG3"
  * </pre>
  */
 public final class ColumnarSegment {
-    private static final int MAGIC = 0x53454732;
+    static final int MAGIC = 0x53454733;
     static final byte TIME = 0;
     static final byte DOUBLE = 1;
     static final byte STRING = 2;
@@ -180,130 +182,41 @@ public final class ColumnarSegment {
     }
 
     /**
-     * Encodes rows in the order given (time order, or series then time).
+     * Encodes rows in the order given (time order, or series then time), in memory; {@link SegmentWriter} streams
+     * a segment of any size.
      *
      * @param longs long columns by name, each with {@code times.length} values
      * @param doubles double columns by name, each with {@code times.length} values
      * @param strings string columns by name, each with {@code times.length} non-null values
      */
     public static byte[] write(long[] times, Map<String, long[]> longs, Map<String, double[]> doubles, Map<String, String[]> strings, int blockRows) {
-        List<String> names = new ArrayList<>();
-        List<Byte> types = new ArrayList<>();
-        names.add("time");
-        types.add(TIME);
-        longs.keySet().forEach(n -> {
-            names.add(n);
-            types.add(LONG);
-        });
-        doubles.keySet().forEach(n -> {
-            names.add(n);
-            types.add(DOUBLE);
-        });
-        strings.keySet().forEach(n -> {
-            names.add(n);
-            types.add(STRING);
-        });
-        int columns = names.size();
-        int blockCount = (times.length + blockRows - 1) / blockRows;
-        List<byte[]> data = new ArrayList<>();
-        java.io.ByteArrayOutputStream indexBytes = new java.io.ByteArrayOutputStream();
-        java.io.DataOutputStream index = new java.io.DataOutputStream(indexBytes);
-        int offset = 0;
+        List<long[]> longColumns = new ArrayList<>(longs.values());
+        List<double[]> doubleColumns = new ArrayList<>(doubles.values());
+        List<String[]> stringColumns = new ArrayList<>(strings.values());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try {
-            for (int b = 0; b < blockCount; b++) {
-                int from = b * blockRows;
-                int rows = Math.min(blockRows, times.length - from);
-                long[] blockTimes = java.util.Arrays.copyOfRange(times, from, from + rows);
-                long minTime = Long.MAX_VALUE;
-                long maxTime = Long.MIN_VALUE;
-                for (long t : blockTimes) {
-                    minTime = Math.min(minTime, t);
-                    maxTime = Math.max(maxTime, t);
+            SegmentWriter writer = new SegmentWriter(bytes, new ArrayList<>(longs.keySet()), new ArrayList<>(doubles.keySet()),
+                    new ArrayList<>(strings.keySet()), blockRows);
+            long[] longRow = new long[longColumns.size()];
+            double[] doubleRow = new double[doubleColumns.size()];
+            String[] stringRow = new String[stringColumns.size()];
+            for (int i = 0; i < times.length; i++) {
+                for (int c = 0; c < longRow.length; c++) {
+                    longRow[c] = longColumns.get(c)[i];
                 }
-                index.writeInt(rows);
-                index.writeLong(minTime);
-                index.writeLong(maxTime);
-                for (int c = 0; c < columns; c++) {
-                    byte[] encoded;
-                    long minBits = Double.doubleToRawLongBits(Double.NaN);
-                    long maxBits = minBits;
-                    String minString = null;
-                    String maxString = null;
-                    switch (types.get(c)) {
-                        case TIME -> encoded = TimestampCodec.encode(blockTimes, rows);
-                        case LONG -> {
-                            long[] values = java.util.Arrays.copyOfRange(longs.get(names.get(c)), from, from + rows);
-                            // delta-of-delta suits counters and sequence numbers too; any long round-trips exactly
-                            encoded = TimestampCodec.encode(values, rows);
-                            long min = Long.MAX_VALUE;
-                            long max = Long.MIN_VALUE;
-                            for (long v : values) {
-                                min = Math.min(min, v);
-                                max = Math.max(max, v);
-                            }
-                            minBits = min;
-                            maxBits = max;
-                        }
-                        case DOUBLE -> {
-                            double[] values = java.util.Arrays.copyOfRange(doubles.get(names.get(c)), from, from + rows);
-                            encoded = DoubleCodec.encode(values, rows);
-                            double min = Double.POSITIVE_INFINITY;
-                            double max = Double.NEGATIVE_INFINITY;
-                            for (double v : values) {
-                                min = Math.min(min, v);
-                                max = Math.max(max, v);
-                            }
-                            minBits = Double.doubleToRawLongBits(min);
-                            maxBits = Double.doubleToRawLongBits(max);
-                        }
-                        default -> {
-                            String[] values = java.util.Arrays.copyOfRange(strings.get(names.get(c)), from, from + rows);
-                            encoded = StringDictionaryCodec.encode(values, rows);
-                            for (String v : values) {
-                                minString = minString == null || v.compareTo(minString) < 0 ? v : minString;
-                                maxString = maxString == null || v.compareTo(maxString) > 0 ? v : maxString;
-                            }
-                            minBits = 0;
-                            maxBits = 0;
-                        }
-                    }
-                    index.writeInt(offset);
-                    index.writeInt(encoded.length);
-                    index.writeLong(minBits);
-                    index.writeLong(maxBits);
-                    if (types.get(c) == STRING) {
-                        writeString(index, minString == null ? "" : minString);
-                        writeString(index, maxString == null ? "" : maxString);
-                    }
-                    data.add(encoded);
-                    offset += encoded.length;
+                for (int c = 0; c < doubleRow.length; c++) {
+                    doubleRow[c] = doubleColumns.get(c)[i];
                 }
+                for (int c = 0; c < stringRow.length; c++) {
+                    stringRow[c] = stringColumns.get(c)[i];
+                }
+                writer.add(times[i], longRow, doubleRow, stringRow);
             }
+            writer.finish();
         } catch (java.io.IOException e) {
             throw new IllegalStateException("in-memory write failed", e);
         }
-        int headerLength = 4 + 2 + 4;
-        for (String name : names) {
-            headerLength += 1 + 2 + name.getBytes(StandardCharsets.UTF_8).length;
-        }
-        ByteBuffer out = ByteBuffer.allocate(headerLength + indexBytes.size() + offset);
-        out.putInt(MAGIC).putShort((short) columns);
-        for (int c = 0; c < columns; c++) {
-            byte[] name = names.get(c).getBytes(StandardCharsets.UTF_8);
-            out.put(types.get(c)).putShort((short) name.length).put(name);
-        }
-        out.putInt(blockCount);
-        out.put(indexBytes.toByteArray());
-        for (byte[] column : data) {
-            out.put(column);
-        }
-        return out.array();
-    }
-
-    private static void writeString(java.io.DataOutputStream out, String value) throws java.io.IOException {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        out.writeShort(bytes.length);
-        out.write(bytes);
+        return bytes.toByteArray();
     }
 
     private static String readString(ByteBuffer in) {
@@ -332,6 +245,11 @@ public final class ColumnarSegment {
             in.get(name);
             names.add(new String(name, StandardCharsets.UTF_8));
         }
+        int dataStart = in.position();
+        if (whole.limit() < dataStart + 12 || whole.getInt(whole.limit() - 4) != MAGIC) {
+            throw new IllegalArgumentException("columnar segment has no footer: truncated or not finished");
+        }
+        in.position((int) whole.getLong(whole.limit() - 12));
         int blockCount = in.getInt();
         List<BlockIndex> blocks = new ArrayList<>(blockCount);
         for (int b = 0; b < blockCount; b++) {
@@ -364,7 +282,7 @@ public final class ColumnarSegment {
             }
             blocks.add(new BlockIndex(rows, minTime, maxTime, offsets, lengths, mins, maxs, longMins, longMaxs, stringMins, stringMaxs, blockBytes));
         }
-        return new ColumnarSegment(whole, names, types, blocks, in.position());
+        return new ColumnarSegment(whole, names, types, blocks, dataStart);
     }
 
     public List<String> columns() {

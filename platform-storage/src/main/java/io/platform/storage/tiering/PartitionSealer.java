@@ -3,8 +3,6 @@ package io.platform.storage.tiering;
 import io.platform.storage.SealedPartition;
 import io.platform.storage.StorageException;
 import io.platform.storage.TimeSeriesStore;
-import io.platform.storage.columnar.ColumnarSegment;
-import io.platform.storage.columnar.SegmentFiles;
 import io.platform.wire.WireFormat;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
@@ -15,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -125,58 +122,85 @@ public final class PartitionSealer {
     public SealedPartition seal(String stream, long fromMs) {
         StreamSchema latest = catalog.latest(stream);
         long toMs = fromMs + partitionMs;
-        return store.seal(stream, fromMs, toMs, source -> {
-            Columns columns = new Columns(latest);
-            source.accept((series, time, value) -> columns.add(series, time, value));
-            if (columns.rows == 0 || columns.missing != null) {
-                if (columns.missing != null) {
-                    LOG.log(System.Logger.Level.WARNING, "partition " + stream + " [" + fromMs + "," + toMs + ") stays in the row store: " + columns.missing);
+        String file = fromMs + "-" + toMs + ".seg";
+        Path dir = tier.directory(stream);
+        Path tmp = dir.resolve(file + ".tmp");
+        try {
+            Files.createDirectories(dir);
+            return store.seal(stream, fromMs, toMs, source -> {
+                try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                    Columns columns = new Columns(latest, new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16));
+                    source.accept(columns::add);
+                    if (columns.failure != null) {
+                        throw columns.failure;
+                    }
+                    if (columns.writer.rows() == 0 || columns.missing != null) {
+                        if (columns.missing != null) {
+                            LOG.log(System.Logger.Level.WARNING, "partition " + stream + " [" + fromMs + "," + toMs + ") stays in the row store: " + columns.missing);
+                        }
+                        return null;
+                    }
+                    columns.finish();
+                    channel.force(true);
+                    Files.move(tmp, dir.resolve(file), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    // the file's directory entry must survive a crash as well as its bytes
+                    try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+                        directory.force(true);
+                    }
+                    return new SealedPartition(stream, fromMs, toMs, columns.writer.rows(), file);
+                } catch (IOException e) {
+                    throw new StorageException("cannot write segment " + file + " of " + stream + ": " + e.getMessage(), e);
                 }
-                return null;
-            }
-            String file = fromMs + "-" + toMs + ".seg";
+            });
+        } catch (IOException e) {
+            throw new StorageException("cannot create segment directory " + dir + ": " + e.getMessage(), e);
+        } finally {
             try {
-                Path dir = tier.directory(stream);
-                Files.createDirectories(dir);
-                SegmentFiles.write(dir.resolve(file), columns.encode());
-                // the file's directory entry must survive a crash as well as its bytes
-                try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-                    directory.force(true);
-                }
+                Files.deleteIfExists(tmp);
             } catch (IOException e) {
-                throw new StorageException("cannot write segment " + file + " of " + stream + ": " + e.getMessage(), e);
+                // a leftover .tmp is overwritten by the next attempt
             }
-            return new SealedPartition(stream, fromMs, toMs, columns.rows, file);
-        });
+        }
     }
 
-    /** Column buffers of one partition, filled row by row as the store reads them. */
+    /** Turns each row of a partition into a segment row as the store reads them: one block of rows in memory. */
     private final class Columns {
-        private final StreamSchema latest;
         private final List<Schema.Field> fields;
         private final Map<Integer, GenericDatumReader<GenericRecord>> readers = new HashMap<>();
+        private final java.io.OutputStream out;
+        private final io.platform.storage.columnar.SegmentWriter writer;
+        // per field: which typed row array holds it, at which index
+        private final Schema.Type[] kinds;
+        private final int[] slots;
+        private final long[] longRow;
+        private final double[] doubleRow;
+        private final String[] stringRow;
         private BinaryDecoder decoder;
-        private int rows;
-        private long[] times = new long[1024];
-        private String[] series = new String[1024];
-        private final Object[] values;
         private String missing;
+        private IOException failure;
 
-        Columns(StreamSchema latest) {
-            this.latest = latest;
+        Columns(StreamSchema latest, java.io.OutputStream out) throws IOException {
             this.fields = latest.schema().getFields();
-            this.values = new Object[fields.size()];
+            this.out = out;
+            List<String> longNames = new ArrayList<>();
+            List<String> doubleNames = new ArrayList<>();
+            List<String> stringNames = new ArrayList<>(List.of(SERIES_COLUMN));
+            kinds = new Schema.Type[fields.size()];
+            slots = new int[fields.size()];
             for (int f = 0; f < fields.size(); f++) {
-                values[f] = switch (columnType(fields.get(f).schema())) {
-                    case LONG -> new long[1024];
-                    case DOUBLE -> new double[1024];
-                    default -> new String[1024];
-                };
+                kinds[f] = columnType(fields.get(f).schema());
+                List<String> names = kinds[f] == Schema.Type.LONG ? longNames : kinds[f] == Schema.Type.DOUBLE ? doubleNames : stringNames;
+                slots[f] = names.size();
+                names.add(fields.get(f).name());
             }
+            longRow = new long[longNames.size()];
+            doubleRow = new double[doubleNames.size()];
+            stringRow = new String[stringNames.size()];
+            writer = new io.platform.storage.columnar.SegmentWriter(out, longNames, doubleNames, stringNames, BLOCK_ROWS);
         }
 
         void add(String seriesKey, long time, byte[] value) {
-            if (missing != null) {
+            if (missing != null || failure != null) {
                 return;
             }
             GenericRecord record = decode(value);
@@ -184,11 +208,7 @@ public final class PartitionSealer {
                 missing = "a row at " + time + " of series " + seriesKey.replace(StreamSchema.SERIES_SEPARATOR, '|') + " does not decode";
                 return;
             }
-            if (rows == times.length) {
-                grow(rows * 2);
-            }
-            times[rows] = time;
-            series[rows] = seriesKey;
+            stringRow[0] = seriesKey;
             for (int f = 0; f < fields.size(); f++) {
                 Schema.Field writerField = record.getSchema().getField(fields.get(f).name());
                 Object v = writerField == null ? null : record.get(writerField.pos());
@@ -196,50 +216,28 @@ public final class PartitionSealer {
                     missing = "a row at " + time + " has no value for '" + fields.get(f).name() + "'";
                     return;
                 }
-                Object column = values[f];
-                if (column instanceof long[] longs && v instanceof Number n) {
-                    longs[rows] = n.longValue();
-                } else if (column instanceof double[] doubles && v instanceof Number n) {
-                    doubles[rows] = n.doubleValue();
-                } else if (column instanceof String[] strings && !(v instanceof Number)) {
-                    strings[rows] = v.toString();
+                if (kinds[f] == Schema.Type.LONG && v instanceof Number n) {
+                    longRow[slots[f]] = n.longValue();
+                } else if (kinds[f] == Schema.Type.DOUBLE && v instanceof Number n) {
+                    doubleRow[slots[f]] = n.doubleValue();
+                } else if (kinds[f] == Schema.Type.STRING && !(v instanceof Number)) {
+                    stringRow[slots[f]] = v.toString();
                 } else {
                     // an older writer schema typed the field differently
                     missing = "field '" + fields.get(f).name() + "' of a row at " + time + " holds " + v.getClass().getSimpleName();
                     return;
                 }
             }
-            rows++;
-        }
-
-        private void grow(int capacity) {
-            times = java.util.Arrays.copyOf(times, capacity);
-            series = java.util.Arrays.copyOf(series, capacity);
-            for (int f = 0; f < values.length; f++) {
-                Object column = values[f];
-                values[f] = column instanceof long[] longs ? java.util.Arrays.copyOf(longs, capacity)
-                        : column instanceof double[] doubles ? (Object) java.util.Arrays.copyOf(doubles, capacity)
-                        : java.util.Arrays.copyOf((String[]) column, capacity);
+            try {
+                writer.add(time, longRow, doubleRow, stringRow);
+            } catch (IOException e) {
+                failure = e;
             }
         }
 
-        byte[] encode() {
-            grow(rows);
-            Map<String, long[]> longs = new LinkedHashMap<>();
-            Map<String, double[]> doubles = new LinkedHashMap<>();
-            Map<String, String[]> strings = new LinkedHashMap<>();
-            strings.put(SERIES_COLUMN, series);
-            for (int f = 0; f < fields.size(); f++) {
-                String name = fields.get(f).name();
-                if (values[f] instanceof long[] l) {
-                    longs.put(name, l);
-                } else if (values[f] instanceof double[] d) {
-                    doubles.put(name, d);
-                } else {
-                    strings.put(name, (String[]) values[f]);
-                }
-            }
-            return ColumnarSegment.write(times, longs, doubles, strings, BLOCK_ROWS);
+        void finish() throws IOException {
+            writer.finish();
+            out.flush();
         }
 
         private GenericRecord decode(byte[] value) {

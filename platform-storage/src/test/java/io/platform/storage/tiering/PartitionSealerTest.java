@@ -244,4 +244,28 @@ class PartitionSealerTest {
             assertEquals(sums[1], temperatureSum(fresh.segment(sealed.get(1))));
         }
     }
+
+    @Test
+    void aPartitionIsSealedStreamingBlockByBlockNotHeldWhole() throws Exception {
+        catalog.apply(schema);
+        SegmentTier tier = new SegmentTier(dir.resolve("segments"));
+        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults())) {
+            // 3 x 4,096 + 5 rows in one hour: three full blocks and a partial one
+            int rows = 3 * PartitionSealer.BLOCK_ROWS + 5;
+            try (StoreBatch batch = store.newBatch()) {
+                for (int i = 0; i < rows; i++) {
+                    batch.putRaw("readings", "d" + (i % 7), BASE + i * 100L, 0, i, encode(schema, "d" + (i % 7), BASE + i * 100L, i, 0.5));
+                }
+                store.commit(batch);
+            }
+            SealedPartition sealed = new PartitionSealer(store, catalog, tier, HOUR, 0).seal("readings", BASE);
+            assertEquals(rows, sealed.rows());
+            io.platform.storage.columnar.ColumnarSegment segment = tier.segment(sealed);
+            assertEquals(4, segment.blockCount());
+            assertEquals(rows * 0.5, temperatureSum(segment));
+            try (var files = java.nio.file.Files.list(dir.resolve("segments/readings"))) {
+                assertEquals(List.of(sealed.file()), files.map(f -> f.getFileName().toString()).toList(), "no temporary file left");
+            }
+        }
+    }
 }
