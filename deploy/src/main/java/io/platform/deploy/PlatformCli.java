@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "platform", mixinStandardHelpOptions = true, version = "platform 0.1.0",
         description = "Low-latency streaming data platform: ingest, process, store and query events.",
         subcommands = {PlatformCli.Up.class, PlatformCli.Demo.class, PlatformCli.Send.class, PlatformCli.Query.class,
-                PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Job.class, PlatformCli.Agent.class, PlatformCli.Profile.class,
+                PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Job.class, PlatformCli.Agent.class, PlatformCli.Router.class, PlatformCli.Profile.class,
                 PlatformCli.Diagnose.class, PlatformCli.Logs.class, PlatformCli.Flows.class, PlatformCli.Tls.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
 public final class PlatformCli implements Runnable {
     @CommandLine.Spec
@@ -288,6 +288,54 @@ public final class PlatformCli implements Runnable {
                 return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/schemas")).GET().build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
+        }
+    }
+
+    @Command(name = "router", mixinStandardHelpOptions = true, description = "Query router: POST /v1/query in front of query nodes; lookups"
+            + " (one series, or a time range of at most --lookup-range) go to --lookup-nodes, everything else to --scan-nodes, the other pool"
+            + " when one is down. Plans with the schemas from Kafka's _schemas topic; holds no data.")
+    static final class Router implements Callable<Integer> {
+        @Option(names = "--lookup-nodes", split = ",", description = "query node URLs for lookups, e.g. http://10.0.0.5:8081,http://10.0.0.6:8081")
+        List<URI> lookupNodes = new java.util.ArrayList<>();
+
+        @Option(names = "--scan-nodes", split = ",", description = "query node URLs for scans")
+        List<URI> scanNodes = new java.util.ArrayList<>();
+
+        @Option(names = "--kafka", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers holding the _schemas topic (default ${DEFAULT-VALUE})")
+        String kafka;
+
+        @Option(names = "--lookup-range", defaultValue = "1h", description = "longest time range a lookup may read (default ${DEFAULT-VALUE})")
+        String lookupRange;
+
+        @Option(names = "--view", defaultValue = "10s", description = "the nodes' aggregation.window, naming the <stream>_<view> tables (default ${DEFAULT-VALUE})")
+        String view;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
+        String host;
+
+        @Option(names = "--port", defaultValue = "8090", description = "port to listen on (default ${DEFAULT-VALUE}; 0 = any free port)")
+        int port;
+
+        @Override
+        public Integer call() throws Exception {
+            if (lookupNodes.isEmpty() && scanNodes.isEmpty()) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "give --lookup-nodes, --scan-nodes or both, e.g. --lookup-nodes http://127.0.0.1:8081");
+            }
+            long rangeMs = io.platform.deploy.node.NodeConfig.parseDuration("--lookup-range", lookupRange, "1h").toMillis();
+            io.platform.wire.schema.SchemaCatalog catalog = io.platform.wire.schema.SchemaCatalog.open(kafka, java.time.Duration.ofSeconds(30));
+            io.platform.query.exec.QueryEngine planner = new io.platform.query.exec.QueryEngine(null, catalog, view,
+                    io.platform.query.exec.QueryLimits.defaults());
+            io.platform.observability.http.ServiceHttpServer server = new io.platform.observability.http.ServiceHttpServer("router", host, port, 16, () -> true);
+            new io.platform.query.routing.QueryRouter(planner, rangeMs, lookupNodes, scanNodes).install(server);
+            server.start();
+            System.out.printf("router ready on http://%s:%d: lookups (one series or <= %s) -> %s, scans -> %s; schemas from %s%n",
+                    host, server.port(), lookupRange, lookupNodes, scanNodes, kafka);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                catalog.close();
+            }));
+            Thread.currentThread().join();
+            return 0;
         }
     }
 

@@ -327,7 +327,7 @@ public final class NodeConfig {
     }
 
     /** Parses {@code value} as a duration; the error names {@code key} and shows {@code example}. */
-    static Duration parseDuration(String key, String v, String example) {
+    public static Duration parseDuration(String key, String v, String example) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(v);
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
             throw new ConfigException(key + "=" + v + " is not a duration: use a positive number with ms, s, m or h, e.g. "

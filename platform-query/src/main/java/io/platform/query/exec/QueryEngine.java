@@ -432,6 +432,14 @@ public final class QueryEngine {
                     + (statement.aggregates() && aggColumn == null ? " scan, row-at-a-time aggregate" : "") + ") + recent rows";
         }
 
+        /**
+         * True for a lookup: one series (equality on every key column: one seek) or a time range of at most
+         * {@code maxRangeMs}. The query router sends lookups to nodes kept free of heavy scans.
+         */
+        public boolean isLookup(long maxRangeMs) {
+            return series != null || (fromMs != Long.MIN_VALUE && toMs != Long.MAX_VALUE && toMs - fromMs <= maxRangeMs);
+        }
+
         public List<String> columnNames() {
             return items.stream().map(SelectStatement.SelectItem::name).toList();
         }

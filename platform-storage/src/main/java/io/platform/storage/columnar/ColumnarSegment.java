@@ -89,6 +89,17 @@ public final class ColumnarSegment {
     /** What a block's index says about it, without decoding any data. */
     public final class BlockStats {
         private BlockIndex block;
+        // filters ask for the same few columns block after block: the last name's index is kept (compared by identity)
+        private String lastName;
+        private int lastIndex;
+
+        private int indexOf(String column) {
+            if (column != lastName) {
+                lastIndex = names.indexOf(column);
+                lastName = column;
+            }
+            return lastIndex;
+        }
 
         public int rows() {
             return block.rows;
@@ -107,7 +118,7 @@ public final class ColumnarSegment {
          * (so it is never above the true minimum); NaN when the segment has no such numeric column.
          */
         public double min(String column) {
-            int c = names.indexOf(column);
+            int c = indexOf(column);
             if (c < 0 || (types[c] != LONG && types[c] != DOUBLE)) {
                 return Double.NaN;
             }
@@ -120,7 +131,7 @@ public final class ColumnarSegment {
 
         /** The highest value of a long or double column as a double, rounded up where needed; NaN as {@link #min}. */
         public double max(String column) {
-            int c = names.indexOf(column);
+            int c = indexOf(column);
             if (c < 0 || (types[c] != LONG && types[c] != DOUBLE)) {
                 return Double.NaN;
             }
@@ -133,12 +144,12 @@ public final class ColumnarSegment {
 
         /** The lowest value of a string column, or null when the segment has no such column. */
         public String minString(String column) {
-            int c = names.indexOf(column);
+            int c = indexOf(column);
             return c < 0 || types[c] != STRING ? null : block.stringMins[c];
         }
 
         public String maxString(String column) {
-            int c = names.indexOf(column);
+            int c = indexOf(column);
             return c < 0 || types[c] != STRING ? null : block.stringMaxs[c];
         }
     }
@@ -162,6 +173,9 @@ public final class ColumnarSegment {
     private final List<String> names;
     private final byte[] types;
     private final List<BlockIndex> blocks;
+    // every GROUP consecutive blocks summarized (min of mins, max of maxes), so a filter rules out many blocks at once
+    private static final int GROUP = 32;
+    private final List<BlockIndex> groups;
     private final int dataStart;
     private final long rows;
     // decoded columns kept between scans (the hot tier), or null to decode on every scan
@@ -172,6 +186,10 @@ public final class ColumnarSegment {
         this.names = names;
         this.types = types;
         this.blocks = blocks;
+        this.groups = new ArrayList<>();
+        for (int from = 0; from < blocks.size(); from += GROUP) {
+            groups.add(summarize(blocks.subList(from, Math.min(blocks.size(), from + GROUP)), types.length));
+        }
         this.dataStart = dataStart;
         this.rows = blocks.stream().mapToLong(BlockIndex::rows).sum();
     }
@@ -289,6 +307,41 @@ public final class ColumnarSegment {
         return names;
     }
 
+    private static BlockIndex summarize(List<BlockIndex> run, int columns) {
+        int rows = 0;
+        long minTime = Long.MAX_VALUE;
+        long maxTime = Long.MIN_VALUE;
+        long bytes = 0;
+        double[] mins = new double[columns];
+        double[] maxs = new double[columns];
+        long[] longMins = new long[columns];
+        long[] longMaxs = new long[columns];
+        String[] stringMins = new String[columns];
+        String[] stringMaxs = new String[columns];
+        java.util.Arrays.fill(mins, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(maxs, Double.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(longMins, Long.MAX_VALUE);
+        java.util.Arrays.fill(longMaxs, Long.MIN_VALUE);
+        for (BlockIndex block : run) {
+            rows += block.rows;
+            minTime = Math.min(minTime, block.minTime);
+            maxTime = Math.max(maxTime, block.maxTime);
+            bytes += block.bytes;
+            for (int c = 0; c < columns; c++) {
+                // Math.min/max carry a NaN through: a group with a NaN statistic is never ruled out
+                mins[c] = Math.min(mins[c], block.mins[c]);
+                maxs[c] = Math.max(maxs[c], block.maxs[c]);
+                longMins[c] = Math.min(longMins[c], block.longMins[c]);
+                longMaxs[c] = Math.max(longMaxs[c], block.longMaxs[c]);
+                if (block.stringMins[c] != null) {
+                    stringMins[c] = stringMins[c] == null || block.stringMins[c].compareTo(stringMins[c]) < 0 ? block.stringMins[c] : stringMins[c];
+                    stringMaxs[c] = stringMaxs[c] == null || block.stringMaxs[c].compareTo(stringMaxs[c]) > 0 ? block.stringMaxs[c] : stringMaxs[c];
+                }
+            }
+        }
+        return new BlockIndex(rows, minTime, maxTime, null, null, mins, maxs, longMins, longMaxs, stringMins, stringMaxs, bytes);
+    }
+
     /** Keeps decoded columns of this segment in {@code cache}, so repeated scans skip decoding. */
     public ColumnarSegment cacheIn(DecodedColumns cache) {
         this.cache = cache;
@@ -319,6 +372,17 @@ public final class ColumnarSegment {
         long bytesSkipped = 0;
         BlockStats stats = new BlockStats();
         for (int b = 0; b < blocks.size(); b++) {
+            if (b % GROUP == 0 && groups.size() > 1) {
+                BlockIndex group = groups.get(b / GROUP);
+                stats.block = group;
+                if (group.maxTime < fromMs || group.minTime >= toMs || !filter.mayMatch(stats)) {
+                    int blocksInGroup = Math.min(GROUP, blocks.size() - b);
+                    skipped += blocksInGroup;
+                    bytesSkipped += group.bytes;
+                    b += blocksInGroup - 1;
+                    continue;
+                }
+            }
             BlockIndex block = blocks.get(b);
             stats.block = block;
             if (block.maxTime < fromMs || block.minTime >= toMs || !filter.mayMatch(stats)) {

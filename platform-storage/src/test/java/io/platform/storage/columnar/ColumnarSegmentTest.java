@@ -172,4 +172,32 @@ class ColumnarSegmentTest {
         assertEquals(6, hot.hits(), "blocks 0-2 once more");
         assertEquals(8, hot.misses(), "blocks 3-7 decoded, evicting the least recently used");
     }
+
+    @Test
+    void groupsOfBlocksAreRuledOutByOneCheckOfTheirSummary() {
+        // 100 blocks of 10 rows; only block 70 holds values above 1000
+        int rows = 1000;
+        long[] times = new long[rows];
+        double[] value = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            times[i] = i;
+            value[i] = i / 10 == 70 ? 5000 + i : i % 10;
+        }
+        ColumnarSegment segment = ColumnarSegment.read(ColumnarSegment.write(times, Map.of("value", value), Map.of(), 10));
+        int[] checks = {0};
+        List<Double> seen = new ArrayList<>();
+        ColumnarSegment.ScanStats stats = segment.scan(Long.MIN_VALUE, Long.MAX_VALUE, List.of("value"), block -> {
+            checks[0]++;
+            return block.max("value") > 1000;
+        }, block -> {
+            for (double v : block.doubles().get("value")) {
+                seen.add(v);
+            }
+        });
+        assertEquals(10, seen.size());
+        assertEquals(1, stats.blocksRead());
+        assertEquals(99, stats.blocksSkipped());
+        // four groups of 32 (the last of 4) checked; only the group holding block 70 is opened: 4 + 32 checks
+        assertEquals(4 + 32, checks[0]);
+    }
 }

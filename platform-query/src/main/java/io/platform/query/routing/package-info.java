@@ -1,0 +1,5 @@
+/**
+ * Query routing: a light HTTP router in front of query nodes that sends lookups (one series, or a short time range)
+ * to nodes reserved for them and heavy scans elsewhere, so a dashboard's point reads never queue behind a scan.
+ */
+package io.platform.query.routing;
