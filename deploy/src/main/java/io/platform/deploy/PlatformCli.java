@@ -1100,14 +1100,22 @@ public final class PlatformCli implements Runnable {
                     + " (default ${DEFAULT-VALUE}; storage.rows.compaction on a node)")
             String compaction;
 
+            @Option(names = "--block-cache", defaultValue = "512mb", description = "RocksDB block cache (default ${DEFAULT-VALUE}; storage.block-cache on a node)")
+            String blockCache;
+
+            @Option(names = "--write-buffer", defaultValue = "64mb", description = "memtable size per column family (default ${DEFAULT-VALUE}; storage.write-buffer on a node)")
+            String writeBuffer;
+
             @Override
             public Integer call() throws Exception {
                 if (!compaction.equals("level") && !compaction.equals("universal")) {
                     throw new CommandLine.ParameterException(new CommandLine(this), "--compaction must be level or universal, got " + compaction);
                 }
                 try (io.platform.deploy.bench.ScratchDir scratch = io.platform.deploy.bench.ScratchDir.create(null, "platform-storage-bench-")) {
-                    new io.platform.deploy.bench.StorageBench(System.out).run(rows, series, reads, scratch.path(),
-                            io.platform.storage.StorageOptions.Compaction.valueOf(compaction.toUpperCase(java.util.Locale.ROOT)));
+                    new io.platform.deploy.bench.StorageBench(System.out).run(rows, series, reads, scratch.path(), new io.platform.storage.StorageOptions(false,
+                            io.platform.deploy.node.NodeConfig.parseBytes(writeBuffer, "--write-buffer"),
+                            io.platform.deploy.node.NodeConfig.parseBytes(blockCache, "--block-cache"),
+                            io.platform.storage.StorageOptions.Compaction.valueOf(compaction.toUpperCase(java.util.Locale.ROOT))));
                 }
                 return 0;
             }

@@ -23,6 +23,6 @@ public record StorageOptions(boolean syncWrites, long writeBufferBytes, long blo
     }
 
     public static StorageOptions defaults() {
-        return new StorageOptions(false, 64L << 20, 128L << 20);
+        return new StorageOptions(false, 64L << 20, 512L << 20);
     }
 }

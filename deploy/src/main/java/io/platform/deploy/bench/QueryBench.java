@@ -137,6 +137,13 @@ public final class QueryBench {
             }
             out.printf("sealed %d one-hour partitions into column segments: %.1f s (%,.0f rows/s), %.1f MB (%.1f bytes/row)%n",
                     sealed.size(), sealSeconds, rows / sealSeconds, segmentBytes / 1e6, segmentBytes / (double) rows);
+            // a node seals one partition per stream an hour and compaction folds each seal's range deletes in between;
+            // this burst of seals left them in many level-0 files that every seek of the recent-rows scan consults
+            io.platform.storage.LsmStats lsm = store.lsmStats();
+            start = System.nanoTime();
+            store.compactAll();
+            out.printf("compacted the seals' range deletes as a node does between hourly seals: %.1f s (level-0 files before: %d, pending %,d bytes)%n",
+                    (System.nanoTime() - start) / 1e9, lsm.level0Files(), lsm.pendingCompactionBytes());
             measure(engine, cache, shapes, repeats, 1, latencies, resultRows);
             // the same segments with decoded blocks kept in memory: the unmeasured first run of each shape fills it
             SegmentTier hot = new SegmentTier(dir.resolve("segments"), hotBytes);

@@ -57,7 +57,7 @@ public final class StorageBench {
         }
     }
 
-    public void run(int rows, int series, int reads, Path dir, StorageOptions.Compaction compaction) throws Exception {
+    public void run(int rows, int series, int reads, Path dir, StorageOptions warmOptions) throws Exception {
         Schema avro = new Schema.Parser().parse(SensorEvents.SCHEMA);
         StreamSchema schema = StreamSchema.define(STREAM, 1, 100, avro, null, null);
         SensorEvents events = new SensorEvents(schema.id(), series);
@@ -68,9 +68,8 @@ public final class StorageBench {
 
         double ours;
         Histogram ourReads = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        StorageOptions defaults = StorageOptions.defaults();
-        StorageOptions warmOptions = new StorageOptions(defaults.syncWrites(), defaults.writeBufferBytes(), defaults.blockCacheBytes(), compaction);
-        out.println("warm tier rows: " + compaction.name().toLowerCase(java.util.Locale.ROOT) + " compaction");
+        out.printf("warm tier: %s compaction of rows, %d MiB memtables, %d MiB block cache%n", warmOptions.rowCompaction().name().toLowerCase(java.util.Locale.ROOT),
+                warmOptions.writeBufferBytes() >> 20, warmOptions.blockCacheBytes() >> 20);
         try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("platform"), warmOptions)) {
             long start = System.nanoTime();
             writeSeries(store, STREAM, events, rows, series, base, batchRows);

@@ -58,6 +58,8 @@ public final class NodeConfig {
         define("storage.cold.after-per-stream", "", "per-stream overrides of storage.cold.after as stream:duration pairs, e.g. probe:1d,history:2h (off = never)");
         define("storage.cold.idle", "1h", "a partition read within this long stays on the local disk (access heat)");
         define("storage.cold.cache", "1gb", "local disk for read-through copies of cold segments");
+        define("storage.block-cache", "512mb", "RocksDB block cache shared by the warm tier's column families (reads; off-heap): size it toward the hot set of recent series-hours");
+        define("storage.write-buffer", "64mb", "RocksDB memtable size per column family: larger means fewer flushes and less write amplification");
         define("storage.rows.compaction", "level", "compaction style of the warm tier's raw rows: level (fewer files per read) or universal (less write amplification); see docs/operations.md");
         define("storage.hot.memory", "256mb", "heap for decoded column blocks of sealed partitions (the hot tier): repeated scans of them skip decoding; 0 = decode every time");
         define("query.timeout", "30s", "longest a query may run");
@@ -177,6 +179,10 @@ public final class NodeConfig {
             duration("storage.seal.after");
         }
         bytes("storage.hot.memory");
+        bytes("storage.block-cache");
+        if (bytes("storage.write-buffer") < (1 << 20)) {
+            throw new ConfigException("storage.write-buffer=" + get("storage.write-buffer") + " is too small: use at least 1mb, e.g. 64mb");
+        }
         if (!get("storage.rows.compaction").equals("level") && !get("storage.rows.compaction").equals("universal")) {
             throw new ConfigException("storage.rows.compaction=" + get("storage.rows.compaction") + " is not a compaction style: use level or universal");
         }

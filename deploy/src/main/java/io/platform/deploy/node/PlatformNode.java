@@ -124,7 +124,7 @@ public final class PlatformNode implements AutoCloseable {
         if (allServices) {
             // Storage first: its RocksDB lock refuses a second node on the same data dir before anything else starts.
             store = TimeSeriesStore.open(dataDir.resolve("storage"),
-                    new StorageOptions(config.bool("storage.sync"), 64L << 20, 128L << 20,
+                    new StorageOptions(config.bool("storage.sync"), config.bytes("storage.write-buffer"), config.bytes("storage.block-cache"),
                             StorageOptions.Compaction.valueOf(config.get("storage.rows.compaction").toUpperCase(java.util.Locale.ROOT))));
             started.push(store::close);
             registerLsmMetrics(store);

@@ -47,6 +47,8 @@ class NodeConfigTest {
         ConfigException perStream = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("storage.cold.after-per-stream", "history").build());
         assertTrue(perStream.getMessage().contains("'history' is not stream:duration"), perStream.getMessage());
         assertEquals(-1L, NodeConfig.builder().set("storage.cold.after-per-stream", "probe:off").build().coldAfterByStream().get("probe"));
+        ConfigException memtable = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("storage.write-buffer", "4kb").build());
+        assertTrue(memtable.getMessage().contains("storage.write-buffer=4kb is too small"), memtable.getMessage());
         ConfigException timers = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("flink.rocksdb.timers", "disk").build());
         assertTrue(timers.getMessage().contains("use rocksdb or heap"), timers.getMessage());
     }
