@@ -722,8 +722,10 @@ public final class QueryEngine {
                     }
                     offer.accept(rowOf(batch, selection[k]));
                     if (kept.size() == limit && kept.peek().row()[firstOrderOutput] != null) {
-                        lastScan.dynamicBound = new Table.ColumnPredicate(firstOrderColumn, firstOrderDescending ? ">=" : "<=",
-                                kept.peek().row()[firstOrderOutput]);
+                        // with one ORDER BY key a row equal to the worst kept cannot win (it comes later): strictly better only
+                        boolean strict = statement.orderBy().size() == 1;
+                        lastScan.dynamicBound = new Table.ColumnPredicate(firstOrderColumn,
+                                firstOrderDescending ? (strict ? ">" : ">=") : (strict ? "<" : "<="), kept.peek().row()[firstOrderOutput]);
                     }
                 }
                 return true;

@@ -47,6 +47,9 @@ class SealedPartitionQueryTest {
             "SELECT time_bucket('30m', ts) AS b, sum(temperature) AS s FROM readings WHERE device != 'd0' AND n <= 20000 GROUP BY time_bucket('30m', ts) ORDER BY b",
             "SELECT device, ts, temperature FROM readings ORDER BY temperature DESC, ts LIMIT 5",
             "SELECT device, ts, n FROM readings ORDER BY n LIMIT 3",
+            // ties on the only key: which row wins may differ with scan order, the values may not
+            "SELECT temperature FROM readings ORDER BY temperature DESC LIMIT 7",
+            "SELECT temperature FROM readings WHERE device = 'd3' ORDER BY temperature LIMIT 4",
             "SELECT * FROM readings WHERE device = 'd2' AND ts = " + (BASE + 1234_000),
             "SELECT device, ts FROM readings WHERE device = 'd1' AND ts > " + (BASE + HOUR - 3000) + " LIMIT 4",
             "SELECT min(device), max(device), count(device) FROM readings",

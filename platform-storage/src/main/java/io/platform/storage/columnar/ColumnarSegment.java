@@ -176,6 +176,8 @@ public final class ColumnarSegment {
     // every GROUP consecutive blocks summarized (min of mins, max of maxes), so a filter rules out many blocks at once
     private static final int GROUP = 32;
     private final List<BlockIndex> groups;
+    // all blocks summarized: a filter can rule out the whole segment with one check
+    private final BlockIndex whole;
     private final int dataStart;
     private final long rows;
     // decoded columns kept between scans (the hot tier), or null to decode on every scan
@@ -190,6 +192,7 @@ public final class ColumnarSegment {
         for (int from = 0; from < blocks.size(); from += GROUP) {
             groups.add(summarize(blocks.subList(from, Math.min(blocks.size(), from + GROUP)), types.length));
         }
+        this.whole = summarize(blocks, types.length);
         this.dataStart = dataStart;
         this.rows = blocks.stream().mapToLong(BlockIndex::rows).sum();
     }
@@ -371,6 +374,10 @@ public final class ColumnarSegment {
         long bytesRead = 0;
         long bytesSkipped = 0;
         BlockStats stats = new BlockStats();
+        stats.block = whole;
+        if (!blocks.isEmpty() && (whole.maxTime < fromMs || whole.minTime >= toMs || !filter.mayMatch(stats))) {
+            return new ScanStats(0, blocks.size(), 0, whole.bytes);
+        }
         for (int b = 0; b < blocks.size(); b++) {
             if (b % GROUP == 0 && groups.size() > 1) {
                 BlockIndex group = groups.get(b / GROUP);

@@ -197,7 +197,14 @@ class ColumnarSegmentTest {
         assertEquals(10, seen.size());
         assertEquals(1, stats.blocksRead());
         assertEquals(99, stats.blocksSkipped());
-        // four groups of 32 (the last of 4) checked; only the group holding block 70 is opened: 4 + 32 checks
-        assertEquals(4 + 32, checks[0]);
+        // the whole segment, then four groups of 32 (the last of 4); only the group holding block 70 is opened
+        assertEquals(1 + 4 + 32, checks[0]);
+        checks[0] = 0;
+        ColumnarSegment.ScanStats none = segment.scan(Long.MIN_VALUE, Long.MAX_VALUE, List.of("value"), block -> {
+            checks[0]++;
+            return block.max("value") > 10_000;
+        }, block -> { });
+        assertEquals(1, checks[0], "the segment's summary rules it out at once");
+        assertEquals(100, none.blocksSkipped());
     }
 }
