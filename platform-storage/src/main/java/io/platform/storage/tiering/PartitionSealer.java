@@ -43,6 +43,10 @@ public final class PartitionSealer {
     private final long partitionMs;
     private final long sealAfterMs;
     private final Map<String, String> unsealable = new HashMap<>();
+    // per stream, the partition boundary the last look covered: new work appears when it moves (once a partition width)
+    private final Map<String, Long> checkedUpTo = new HashMap<>();
+    // the last seal wrote its segment but the store refused the commit (a row arrived meanwhile)
+    private boolean abandoned;
 
     /**
      * @param partitionMs width of a sealed partition, e.g. one hour
@@ -59,14 +63,20 @@ public final class PartitionSealer {
         this.sealAfterMs = sealAfterMs;
     }
 
-    /** Seals every partition of every stream that ended before {@code nowMs - sealAfterMs}; returns them, oldest first per stream. */
+    /**
+     * Seals every partition of every stream that ended before {@code nowMs - sealAfterMs}; returns them, oldest first
+     * per stream. A stream is looked at again only once another partition has become due, so rows written for an old,
+     * unsealed hour (a backfill) are sealed at the next partition boundary.
+     */
     public List<SealedPartition> sealDue(long nowMs) {
         List<SealedPartition> sealed = new ArrayList<>();
         long due = Math.floorDiv(nowMs - sealAfterMs, partitionMs) * partitionMs;
         for (String stream : catalog.streams()) {
-            if (unsealable(stream) != null) {
+            // finding the oldest rows costs two seeks per series: with millions of series, not every minute
+            if (unsealable(stream) != null || Long.valueOf(due).equals(checkedUpTo.get(stream))) {
                 continue;
             }
+            checkedUpTo.put(stream, due);
             java.util.Collection<TimeSeriesStore.SeriesSpan> spans = store.rawSeries(stream).values();
             if (spans.isEmpty()) {
                 continue;
@@ -83,6 +93,9 @@ public final class PartitionSealer {
                     SealedPartition partition = seal(stream, start);
                     if (partition != null) {
                         sealed.add(partition);
+                    } else if (abandoned) {
+                        // a row arrived for the partition while it was sealed: try again next time, not next boundary
+                        checkedUpTo.remove(stream);
                     }
                 }
             }
@@ -125,9 +138,11 @@ public final class PartitionSealer {
         String file = fromMs + "-" + toMs + ".seg";
         Path dir = tier.directory(stream);
         Path tmp = dir.resolve(file + ".tmp");
+        boolean[] built = {false};
+        abandoned = false;
         try {
             Files.createDirectories(dir);
-            return store.seal(stream, fromMs, toMs, source -> {
+            SealedPartition partition = store.seal(stream, fromMs, toMs, source -> {
                 try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                     Columns columns = new Columns(latest, new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16));
                     source.accept(columns::add);
@@ -147,11 +162,14 @@ public final class PartitionSealer {
                     try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
                         directory.force(true);
                     }
+                    built[0] = true;
                     return new SealedPartition(stream, fromMs, toMs, columns.writer.rows(), file);
                 } catch (IOException e) {
                     throw new StorageException("cannot write segment " + file + " of " + stream + ": " + e.getMessage(), e);
                 }
             });
+            abandoned = built[0] && partition == null;
+            return partition;
         } catch (IOException e) {
             throw new StorageException("cannot create segment directory " + dir + ": " + e.getMessage(), e);
         } finally {

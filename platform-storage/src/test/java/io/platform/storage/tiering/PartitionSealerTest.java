@@ -268,4 +268,17 @@ class PartitionSealerTest {
             }
         }
     }
+
+    @Test
+    void aStreamIsLookedAtAgainOnlyWhenAnotherPartitionBecomesDue() {
+        catalog.apply(schema);
+        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults())) {
+            PartitionSealer sealer = new PartitionSealer(store, catalog, new SegmentTier(dir.resolve("segments")), HOUR, 0);
+            assertTrue(sealer.sealDue(BASE + 5 * HOUR).isEmpty(), "no rows yet");
+            writeThreeHours(store, schema);
+            // a backfill of old hours: picked up at the next boundary, not by every minute's look (seeks per series)
+            assertTrue(sealer.sealDue(BASE + 5 * HOUR + 60_000).isEmpty());
+            assertEquals(3, sealer.sealDue(BASE + 6 * HOUR).size());
+        }
+    }
 }
