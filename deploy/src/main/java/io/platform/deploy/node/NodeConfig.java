@@ -52,6 +52,7 @@ public final class NodeConfig {
         define("storage.bulk-streams", "", "streams stored under an I/O budget by writers of their own, as stream:MiB/s pairs, e.g. history:16,export:8 (backfills that must not slow other streams)");
         define("storage.seal.after", "2h", "a time partition's raw rows are sealed into a columnar segment (queries read it column block by column block, vectorized) this long after the partition ends; off = keep every row in RocksDB");
         define("storage.seal.partition", "1h", "width of a sealed time partition");
+        define("storage.seal.check", "60s", "how often the node looks for partitions to seal and segments to move to the cold tier");
         define("storage.cold.dirs", "", "comma-separated directories (other disks or mounts: NFS, CephFS, Lustre) of the erasure-coded cold tier, one shard each; empty = no cold tier");
         define("storage.cold.shards", "6+3", "data+parity shards of the cold tier (k+m): up to m of its directories may be lost; k+m must equal the number of storage.cold.dirs");
         define("storage.cold.after", "7d", "a sealed partition moves to the cold tier this long after it ends, unless read within storage.cold.idle");
@@ -191,6 +192,7 @@ public final class NodeConfig {
         duration("storage.cold.after");
         duration("storage.cold.idle");
         bytes("storage.cold.cache");
+        duration("storage.seal.check");
         if (duration("storage.seal.partition").toMillis() < 1000) {
             throw new ConfigException("storage.seal.partition=" + get("storage.seal.partition") + " is too narrow: use at least 1s, e.g. 1h");
         }

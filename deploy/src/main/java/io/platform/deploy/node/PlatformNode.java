@@ -293,7 +293,7 @@ public final class PlatformNode implements AutoCloseable {
         started.push(queryHttp);
     }
 
-    /** Seals due partitions once a minute, off the request and writer threads. */
+    /** Seals due partitions every storage.seal.check (a minute), off the request and writer threads. */
     private void startSealing(SegmentTier segments) {
         if (config.get("storage.seal.after").equals("off")) {
             return;
@@ -325,10 +325,10 @@ public final class PlatformNode implements AutoCloseable {
                             + java.time.Instant.ofEpochMilli(p.toMs()) + ") to the cold tier");
                 }
             } catch (RuntimeException e) {
-                // the rows stay in RocksDB and are read from there: retried next minute
-                System.err.println("storage: sealing failed, retrying in a minute: " + e);
+                // the rows stay in RocksDB and are read from there: retried at the next check
+                System.err.println("storage: sealing failed, retrying at the next check (storage.seal.check): " + e);
             }
-        }, 1, 60, TimeUnit.SECONDS);
+        }, 1000, config.duration("storage.seal.check").toMillis(), TimeUnit.MILLISECONDS);
         // a seal in progress finishes before the store closes under it
         started.push(() -> {
             sealing.shutdown();

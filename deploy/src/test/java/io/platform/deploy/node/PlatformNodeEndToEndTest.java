@@ -38,7 +38,7 @@ class PlatformNodeEndToEndTest {
         node = PlatformNode.start(NodeConfig.builder().dataDir(dataDir).ephemeralPorts()
                 .set("aggregation.window", "1s").set("aggregation.out-of-orderness", "100ms")
                 .set("aggregation.idleness", "1s").set("flink.checkpoint.interval", "1s")
-                .set("flows.sampling-rate", "1").build());
+                .set("flows.sampling-rate", "1").set("storage.seal.check", "1s").build());
     }
 
     @AfterAll
@@ -104,6 +104,38 @@ class PlatformNodeEndToEndTest {
         String metrics = NodeHarness.get(NodeHarness.gateway(node) + "/metrics").body();
         assertTrue(metrics.contains("platform_dlq_events_total{reason=\"wrong_type\",stage=\"validate\"}")
                 && metrics.contains("platform_dlq_events_total{reason=\"malformed_json\",stage=\"decode\"}"), "dead letters counted by reason class");
+    }
+
+    @Test
+    void sealsOldHoursIntoColumnSegmentsAndAnswersTheSameWithALateRowCountedOnce() throws Exception {
+        String schemaJson = NodeHarness.READINGS_SCHEMA.replace("\"Reading\"", "\"History\"");
+        assertEquals(200, NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/history", schemaJson).statusCode());
+        // two old hours of two devices, one event a minute each: 240 rows, sealed once the node looks (every second here)
+        long hour = 3_600_000L;
+        long base = 1_600_000_000_000L / hour * hour;
+        StringBuilder ndjson = new StringBuilder();
+        double sum = 0;
+        for (int i = 0; i < 240; i++) {
+            double temperature = (i % 40) * 0.5;
+            ndjson.append("{\"device\":\"h").append(i % 2).append("\",\"ts\":").append(base + (i / 2) * 60_000L)
+                    .append(",\"temperature\":").append(temperature).append("}\n");
+            sum += temperature;
+        }
+        assertEquals(200, NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/history/events", ndjson.toString()).statusCode());
+        String expected = "{\"n\":240,\"s\":" + sum + "}";
+        NodeHarness.await("both hours sealed", Duration.ofSeconds(60), () -> NodeHarness.queryFirstLine(node,
+                "EXPLAIN SELECT count(*) FROM history").contains("sealed=2 partitions"));
+        assertEquals(expected, NodeHarness.queryFirstLine(node, "SELECT count(*) AS n, sum(temperature) AS s FROM history"));
+        String analyzed = NodeHarness.queryFirstLine(node, "EXPLAIN ANALYZE SELECT count(*) FROM history WHERE device = 'h1'");
+        assertTrue(analyzed.contains("\"rows_matched\":120") && analyzed.contains("\"blocks_read\":2"), analyzed);
+
+        // a late event for a sealed hour stays a row and is counted once, next to the segment
+        assertEquals(200, NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/history/events",
+                "{\"device\":\"h0\",\"ts\":" + (base + 5) + ",\"temperature\":100.0}").statusCode());
+        String withLate = "{\"n\":241,\"s\":" + (sum + 100.0) + "}";
+        NodeHarness.await("the late row", Duration.ofSeconds(30), () -> NodeHarness.queryFirstLine(node,
+                "SELECT count(*) AS n, sum(temperature) AS s FROM history").equals(withLate));
+        assertTrue(NodeHarness.get(NodeHarness.query(node) + "/metrics").body().contains("platform_storage_sealed_rows_total"));
     }
 
     @Test
