@@ -41,6 +41,7 @@ public final class SegmentTier {
     private final ConcurrentHashMap<String, Long> lastRead = new ConcurrentHashMap<>();
     // read-through copies of cold segments, least recently read first, with their sizes
     private final LinkedHashMap<String, Long> cached = new LinkedHashMap<>(64, 0.75f, true);
+    // guarded by cached
     private long cachedBytes;
     private long coldFetches;
 
@@ -102,8 +103,10 @@ public final class SegmentTier {
     }
 
     /** Segments fetched from the cold tier into the read-through cache since this tier opened. */
-    public synchronized long coldFetches() {
-        return coldFetches;
+    public long coldFetches() {
+        synchronized (cached) {
+            return coldFetches;
+        }
     }
 
     private Path warmFile(SealedPartition partition) {
