@@ -50,6 +50,8 @@ public final class TimeSeriesStore implements AutoCloseable {
     private volatile long sealingFromMs = Long.MAX_VALUE;
     private volatile long sealingToMs = Long.MIN_VALUE;
     private volatile boolean sealConflict;
+    // the oldest event time committed since a sealer last asked: tells it whether old hours got rows (a backfill)
+    private final java.util.concurrent.atomic.AtomicLong oldestRawCommitted = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
     // counts bytes and blocks for the LSM metrics; timers off (EXCEPT_DETAILED_TIMERS), which is RocksDB's cheap level
     private final org.rocksdb.Statistics statistics = new org.rocksdb.Statistics();
 
@@ -108,6 +110,9 @@ public final class TimeSeriesStore implements AutoCloseable {
         try {
             if (batch.rawCount() > 0 && batch.maxRawTime >= sealingFromMs && batch.minRawTime < sealingToMs) {
                 sealConflict = true;
+            }
+            if (batch.rawCount() > 0 && batch.minRawTime < oldestRawCommitted.get()) {
+                oldestRawCommitted.accumulateAndGet(batch.minRawTime, Math::min);
             }
             db.write(writeOptions, batch.batch);
         } catch (RocksDBException e) {
@@ -224,6 +229,38 @@ public final class TimeSeriesStore implements AutoCloseable {
             }
         }
         return spans;
+    }
+
+    /**
+     * The earliest event time at or after {@code fromMs} among a stream's raw rows, or Long.MAX_VALUE when there is
+     * none: one seek per series, so a sealer jumps over empty hours (a stream with rows from 1970 and from today has
+     * half a million empty hours between them) instead of visiting each.
+     */
+    public long nextRawTime(String stream, long fromMs) {
+        byte[] streamPrefix = KeyLayout.streamPrefix(stream);
+        long next = Long.MAX_VALUE;
+        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(raw, read)) {
+            it.seek(streamPrefix);
+            while (it.isValid() && KeyLayout.startsWith(it.key(), streamPrefix)) {
+                byte[] key = it.key();
+                int seriesEnd = KeyLayout.seriesEnd(key, streamPrefix.length);
+                byte[] seriesPrefix = java.util.Arrays.copyOf(key, seriesEnd);
+                it.seek(KeyLayout.withTime(seriesPrefix, fromMs));
+                if (it.isValid() && KeyLayout.startsWith(it.key(), seriesPrefix)) {
+                    next = Math.min(next, KeyLayout.time(it.key(), seriesEnd));
+                }
+                // past every key of this series: its keys end with 20 bytes of time, partition and offset
+                byte[] past = java.util.Arrays.copyOf(seriesPrefix, seriesEnd + KeyLayout.RAW_SUFFIX_LENGTH + 1);
+                java.util.Arrays.fill(past, seriesEnd, past.length, (byte) 0xff);
+                it.seek(past);
+            }
+        }
+        return next;
+    }
+
+    /** The oldest event time of the raw rows committed since the last call (Long.MAX_VALUE for none); resets it. */
+    public long takeOldestRawCommitted() {
+        return oldestRawCommitted.getAndSet(Long.MAX_VALUE);
     }
 
     /** Receives the raw rows being sealed, in series then time order. */

@@ -329,9 +329,9 @@ public final class PlatformNode implements AutoCloseable {
                 System.err.println("storage: sealing failed, retrying at the next check (storage.seal.check): " + e);
             }
         }, 1000, config.duration("storage.seal.check").toMillis(), TimeUnit.MILLISECONDS);
-        // a seal in progress finishes before the store closes under it
+        // interrupted, the sealer stops between partitions; the one in progress finishes before the store closes under it
         started.push(() -> {
-            sealing.shutdown();
+            sealing.shutdownNow();
             sealing.awaitTermination(2, TimeUnit.MINUTES);
         });
     }

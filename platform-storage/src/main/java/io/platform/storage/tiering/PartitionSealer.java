@@ -65,29 +65,35 @@ public final class PartitionSealer {
 
     /**
      * Seals every partition of every stream that ended before {@code nowMs - sealAfterMs}; returns them, oldest first
-     * per stream. A stream is looked at again only once another partition has become due, so rows written for an old,
-     * unsealed hour (a backfill) are sealed at the next partition boundary.
+     * per stream. A stream is looked at again only once another partition has become due or rows were committed for
+     * an hour already due (a backfill), since finding its rows costs a seek per series.
      */
     public List<SealedPartition> sealDue(long nowMs) {
         List<SealedPartition> sealed = new ArrayList<>();
         long due = Math.floorDiv(nowMs - sealAfterMs, partitionMs) * partitionMs;
+        if (store.takeOldestRawCommitted() < due) {
+            // rows landed in hours already due (a backfill, a replay, a stream's first data): look at every stream again
+            checkedUpTo.clear();
+        }
         for (String stream : catalog.streams()) {
-            // finding the oldest rows costs two seeks per series: with millions of series, not every minute
+            // finding the oldest rows costs a seek per series: with millions of series, not every minute for nothing
             if (unsealable(stream) != null || Long.valueOf(due).equals(checkedUpTo.get(stream))) {
                 continue;
             }
             checkedUpTo.put(stream, due);
-            java.util.Collection<TimeSeriesStore.SeriesSpan> spans = store.rawSeries(stream).values();
-            if (spans.isEmpty()) {
-                continue;
-            }
-            long oldest = spans.stream().mapToLong(TimeSeriesStore.SeriesSpan::oldestMs).min().getAsLong();
-            long newest = spans.stream().mapToLong(TimeSeriesStore.SeriesSpan::newestMs).max().getAsLong();
             java.util.Set<Long> done = new java.util.HashSet<>();
             for (SealedPartition p : store.sealed(stream, Long.MIN_VALUE, Long.MAX_VALUE)) {
                 done.add(p.fromMs());
             }
-            for (long start = Math.floorDiv(oldest, partitionMs) * partitionMs; start + partitionMs <= due && start <= newest; start += partitionMs) {
+            // from one hour that holds rows to the next: empty hours cost nothing
+            for (long next = store.nextRawTime(stream, Long.MIN_VALUE); next != Long.MAX_VALUE; ) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return sealed; // the node is stopping: the rest waits for the next start
+                }
+                long start = Math.floorDiv(next, partitionMs) * partitionMs;
+                if (start > due - partitionMs) {
+                    break;
+                }
                 // a partition sealed before keeps its segment; rows that came later for it stay rows
                 if (!done.contains(start)) {
                     SealedPartition partition = seal(stream, start);
@@ -98,6 +104,7 @@ public final class PartitionSealer {
                         checkedUpTo.remove(stream);
                     }
                 }
+                next = start + partitionMs > start ? store.nextRawTime(stream, start + partitionMs) : Long.MAX_VALUE;
             }
         }
         return sealed;

@@ -270,15 +270,35 @@ class PartitionSealerTest {
     }
 
     @Test
-    void aStreamIsLookedAtAgainOnlyWhenAnotherPartitionBecomesDue() {
+    void aStreamIsLookedAtAgainOnlyWhenAPartitionBecomesDueOrOldRowsAreCommitted() {
         catalog.apply(schema);
         try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults())) {
             PartitionSealer sealer = new PartitionSealer(store, catalog, new SegmentTier(dir.resolve("segments")), HOUR, 0);
             assertTrue(sealer.sealDue(BASE + 5 * HOUR).isEmpty(), "no rows yet");
             writeThreeHours(store, schema);
-            // a backfill of old hours: picked up at the next boundary, not by every minute's look (seeks per series)
-            assertTrue(sealer.sealDue(BASE + 5 * HOUR + 60_000).isEmpty());
-            assertEquals(3, sealer.sealDue(BASE + 6 * HOUR).size());
+            store.takeOldestRawCommitted(); // as if a look had already taken that news
+            assertTrue(sealer.sealDue(BASE + 5 * HOUR + 30_000).isEmpty(), "looked at for this boundary, nothing new: no seeks");
+            // one more row for an old hour: noticed from the commit, without waiting for the next boundary
+            try (StoreBatch late = store.newBatch()) {
+                late.putRaw("readings", "d3", BASE + 7, 0, 9999, encode(schema, "d3", BASE + 7, 9999, 1.0));
+                store.commit(late);
+            }
+            assertEquals(3, sealer.sealDue(BASE + 5 * HOUR + 60_000).size());
+        }
+    }
+
+    @Test
+    void emptyHoursBetweenRowsDecadesApartCostNothing() {
+        catalog.apply(schema);
+        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults()); StoreBatch batch = store.newBatch()) {
+            // one row in 1970 and one in 2023: 470,000 empty hours between them
+            batch.putRaw("readings", "d1", 5, 0, 1, encode(schema, "d1", 5, 1, 1.0));
+            batch.putRaw("readings", "d2", BASE + 5, 0, 2, encode(schema, "d2", BASE + 5, 2, 2.0));
+            store.commit(batch);
+            PartitionSealer sealer = new PartitionSealer(store, catalog, new SegmentTier(dir.resolve("segments")), HOUR, 0);
+            List<SealedPartition> sealed = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                    () -> sealer.sealDue(BASE + 2 * HOUR));
+            assertEquals(List.of(0L, BASE), sealed.stream().map(SealedPartition::fromMs).toList());
         }
     }
 }
