@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "platform", mixinStandardHelpOptions = true, version = "platform 0.1.0",
         description = "Low-latency streaming data platform: ingest, process, store and query events.",
         subcommands = {PlatformCli.Up.class, PlatformCli.Demo.class, PlatformCli.Send.class, PlatformCli.Query.class,
-                PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Job.class, PlatformCli.Agent.class, PlatformCli.Router.class, PlatformCli.Profile.class,
+                PlatformCli.Schema.class, PlatformCli.Dlq.class, PlatformCli.Job.class, PlatformCli.Agent.class, PlatformCli.Router.class, PlatformCli.Segments.class, PlatformCli.Profile.class,
                 PlatformCli.Diagnose.class, PlatformCli.Logs.class, PlatformCli.Flows.class, PlatformCli.Tls.class, PlatformCli.Bench.class, PlatformCli.Doctor.class, PlatformCli.Config.class, CommandLine.HelpCommand.class})
 public final class PlatformCli implements Runnable {
     @CommandLine.Spec
@@ -288,6 +288,23 @@ public final class PlatformCli implements Runnable {
                 return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/schemas")).GET().build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
+        }
+    }
+
+    @Command(name = "segments", mixinStandardHelpOptions = true, description = "Sealed partitions of every stream (or one): time range, rows,"
+            + " the tier holding them (warm, cold, cold_cached) and the segment file; one JSON object per line.")
+    static final class Segments implements Callable<Integer> {
+        @Option(names = "--stream", description = "only this stream")
+        String stream;
+
+        @Option(names = "--url", defaultValue = "http://127.0.0.1:8081", description = "query service URL (default ${DEFAULT-VALUE})")
+        String url;
+
+        @Override
+        public Integer call() throws Exception {
+            String query = stream == null ? "" : "?stream=" + java.net.URLEncoder.encode(stream, java.nio.charset.StandardCharsets.UTF_8);
+            return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/segments" + query)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
     }
 

@@ -289,6 +289,7 @@ public final class PlatformNode implements AutoCloseable {
         // 4 queries run at once (2 cores), 32 wait up to the query timeout; more are refused with 503
         new QueryHttpApi(queryEngine, new AdmissionControl(4, 32, config.duration("query.timeout").toMillis())).install(queryHttp);
         queryHttp.route("/v1/jobs", this::jobs);
+        queryHttp.route("/v1/segments", exchange -> segmentsOf(exchange, segments));
         queryHttp.start();
         started.push(queryHttp);
     }
@@ -384,6 +385,27 @@ public final class PlatformNode implements AutoCloseable {
      * bottleneck; {@code POST /v1/jobs/<stream>/savepoint|cancel|start[?from=<savepoint>]}
      * take a savepoint, cancel (checkpoints kept), or start again from a savepoint or the newest checkpoint.
      */
+    /** {@code GET /v1/segments[?stream=S]}: each sealed partition, one JSON object per line, with the tier holding it. */
+    private void segmentsOf(com.sun.net.httpserver.HttpExchange exchange, SegmentTier segments) throws java.io.IOException {
+        String query = exchange.getRequestURI().getQuery();
+        String only = query != null && query.startsWith("stream=") ? java.net.URLDecoder.decode(query.substring(7), java.nio.charset.StandardCharsets.UTF_8) : null;
+        StringBuilder lines = new StringBuilder();
+        for (String stream : new java.util.TreeSet<>(catalog.streams())) {
+            if (only != null && !only.equals(stream)) {
+                continue;
+            }
+            for (io.platform.storage.SealedPartition p : store.sealed(stream, Long.MIN_VALUE, Long.MAX_VALUE)) {
+                lines.append("{\"stream\":").append(ServiceHttpServer.jsonString(stream))
+                        .append(",\"from\":").append(ServiceHttpServer.jsonString(java.time.Instant.ofEpochMilli(p.fromMs()).toString()))
+                        .append(",\"to\":").append(ServiceHttpServer.jsonString(java.time.Instant.ofEpochMilli(p.toMs()).toString()))
+                        .append(",\"rows\":").append(p.rows())
+                        .append(",\"tier\":").append(ServiceHttpServer.jsonString(segments.location(p).name().toLowerCase(java.util.Locale.ROOT)))
+                        .append(",\"file\":").append(ServiceHttpServer.jsonString(p.file())).append("}\n");
+            }
+        }
+        ServiceHttpServer.respond(exchange, 200, "application/x-ndjson", lines.toString());
+    }
+
     private void jobs(com.sun.net.httpserver.HttpExchange exchange) throws java.io.IOException {
         String[] path = java.util.Arrays.stream(exchange.getRequestURI().getPath().substring("/v1/jobs".length()).split("/"))
                 .filter(p -> !p.isEmpty()).toArray(String[]::new);

@@ -126,6 +126,9 @@ class PlatformNodeEndToEndTest {
         NodeHarness.await("both hours sealed", Duration.ofSeconds(60), () -> NodeHarness.queryFirstLine(node,
                 "EXPLAIN SELECT count(*) FROM history").contains("sealed=2 partitions"));
         assertEquals(expected, NodeHarness.queryFirstLine(node, "SELECT count(*) AS n, sum(temperature) AS s FROM history"));
+        String listed = NodeHarness.get(NodeHarness.query(node) + "/v1/segments?stream=history").body();
+        assertEquals(2, listed.trim().split("\n").length, listed);
+        assertTrue(listed.contains("\"rows\":120,\"tier\":\"warm\""), listed);
         String analyzed = NodeHarness.queryFirstLine(node, "EXPLAIN ANALYZE SELECT count(*) FROM history WHERE device = 'h1'");
         assertTrue(analyzed.contains("\"rows_matched\":120") && analyzed.contains("\"blocks_read\":2"), analyzed);
 
