@@ -203,56 +203,40 @@ public final class TimeSeriesStore implements AutoCloseable {
         return partitions;
     }
 
-    /** The event times of a series' oldest and newest raw rows. */
-    public record SeriesSpan(long oldestMs, long newestMs) {
-    }
-
-    /**
-     * The series of a stream that have raw rows, each with its oldest and newest event time: two seeks per series, so
-     * a sealer finds the partitions to seal without reading the rows.
-     */
-    public java.util.Map<String, SeriesSpan> rawSeries(String stream) {
+    /** The series of a stream that have raw rows, in key order: one seek per series, no rows read. */
+    private List<String> seriesWithRows(String stream) {
         byte[] streamPrefix = KeyLayout.streamPrefix(stream);
-        java.util.Map<String, SeriesSpan> spans = new java.util.LinkedHashMap<>();
+        List<String> series = new ArrayList<>();
         try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(raw, read)) {
             it.seek(streamPrefix);
             while (it.isValid() && KeyLayout.startsWith(it.key(), streamPrefix)) {
                 byte[] key = it.key();
                 int seriesEnd = KeyLayout.seriesEnd(key, streamPrefix.length);
-                long oldest = KeyLayout.time(key, seriesEnd);
+                series.add(KeyLayout.series(key, streamPrefix.length));
                 // past every key of this series: its keys end with 20 bytes of time, partition and offset
-                byte[] next = java.util.Arrays.copyOf(key, seriesEnd + KeyLayout.RAW_SUFFIX_LENGTH + 1);
-                java.util.Arrays.fill(next, seriesEnd, next.length, (byte) 0xff);
-                it.seekForPrev(next);
-                spans.put(KeyLayout.series(key, streamPrefix.length), new SeriesSpan(oldest, KeyLayout.time(it.key(), seriesEnd)));
-                it.seek(next);
+                byte[] past = java.util.Arrays.copyOf(key, seriesEnd + KeyLayout.RAW_SUFFIX_LENGTH + 1);
+                java.util.Arrays.fill(past, seriesEnd, past.length, (byte) 0xff);
+                it.seek(past);
             }
         }
-        return spans;
+        return series;
     }
 
     /**
      * The earliest event time at or after {@code fromMs} among a stream's raw rows, or Long.MAX_VALUE when there is
-     * none: one seek per series, so a sealer jumps over empty hours (a stream with rows from 1970 and from today has
+     * none: two seeks per series, so a sealer jumps over empty hours (a stream with rows from 1970 and from today has
      * half a million empty hours between them) instead of visiting each.
      */
     public long nextRawTime(String stream, long fromMs) {
         byte[] streamPrefix = KeyLayout.streamPrefix(stream);
         long next = Long.MAX_VALUE;
         try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(raw, read)) {
-            it.seek(streamPrefix);
-            while (it.isValid() && KeyLayout.startsWith(it.key(), streamPrefix)) {
-                byte[] key = it.key();
-                int seriesEnd = KeyLayout.seriesEnd(key, streamPrefix.length);
-                byte[] seriesPrefix = java.util.Arrays.copyOf(key, seriesEnd);
-                it.seek(KeyLayout.withTime(seriesPrefix, fromMs));
-                if (it.isValid() && KeyLayout.startsWith(it.key(), seriesPrefix)) {
-                    next = Math.min(next, KeyLayout.time(it.key(), seriesEnd));
+            for (String series : seriesWithRows(stream)) {
+                byte[] prefix = KeyLayout.seriesPrefix(streamPrefix, series);
+                it.seek(KeyLayout.withTime(prefix, fromMs));
+                if (it.isValid() && KeyLayout.startsWith(it.key(), prefix)) {
+                    next = Math.min(next, KeyLayout.time(it.key(), prefix.length));
                 }
-                // past every key of this series: its keys end with 20 bytes of time, partition and offset
-                byte[] past = java.util.Arrays.copyOf(seriesPrefix, seriesEnd + KeyLayout.RAW_SUFFIX_LENGTH + 1);
-                java.util.Arrays.fill(past, seriesEnd, past.length, (byte) 0xff);
-                it.seek(past);
             }
         }
         return next;
@@ -292,7 +276,7 @@ public final class TimeSeriesStore implements AutoCloseable {
         try (org.rocksdb.WriteBatch seal = new org.rocksdb.WriteBatch()) {
             byte[] streamPrefix = KeyLayout.streamPrefix(stream);
             SealedPartition partition = build.apply(source -> {
-                for (String series : rawSeries(stream).keySet()) {
+                for (String series : seriesWithRows(stream)) {
                     byte[] prefix = KeyLayout.seriesPrefix(streamPrefix, series);
                     try {
                         seal.deleteRange(raw, KeyLayout.withTime(prefix, fromMs), KeyLayout.withTime(prefix, toMs));

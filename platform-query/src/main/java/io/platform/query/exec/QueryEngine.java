@@ -166,10 +166,9 @@ public final class QueryEngine {
         private int[] aggColumn;
         private int[] groupColumn;
         private long[] groupBucket;
-        // top-N: the table column of the first ORDER BY key when it is a plain column, else -1
+        // top-N: the table column of the first ORDER BY key when it is a plain column, else -1 (its output position and
+        // direction are orderOutputs[0] and orderDescending[0])
         private int firstOrderColumn = -1;
-        private int firstOrderOutput;
-        private boolean firstOrderDescending;
         // every ORDER BY key as a table column, its output position and direction; null when some key is not a column
         private int[] orderColumns;
         private int[] orderOutputs;
@@ -314,10 +313,8 @@ public final class QueryEngine {
                         orderColumns = null;
                     }
                 }
-                if (order == null && !statement.aggregates() && items.get(index).expr() instanceof Expr.Column column) {
+                if (o == 0 && !statement.aggregates() && items.get(index).expr() instanceof Expr.Column column) {
                     firstOrderColumn = column(column);
-                    firstOrderOutput = index;
-                    firstOrderDescending = item.descending();
                 }
                 Comparator<Object[]> c = (a, b) -> Values.compare(a[index], b[index]);
                 c = item.descending() ? c.reversed() : c;
@@ -711,7 +708,7 @@ public final class QueryEngine {
                 Object keys = batch.columns()[firstOrderColumn];
                 for (int k = 0; k < n; k++) {
                     if (keys != null && kept.size() == limit) {
-                        k = firstContender(keys, selection, k, n, kept.peek().row()[firstOrderOutput]);
+                        k = firstContender(keys, selection, k, n, kept.peek().row()[orderOutputs[0]]);
                         if (k == n) {
                             break;
                         }
@@ -721,11 +718,11 @@ public final class QueryEngine {
                         }
                     }
                     offer.accept(rowOf(batch, selection[k]));
-                    if (kept.size() == limit && kept.peek().row()[firstOrderOutput] != null) {
+                    if (kept.size() == limit && kept.peek().row()[orderOutputs[0]] != null) {
                         // with one ORDER BY key a row equal to the worst kept cannot win (it comes later): strictly better only
                         boolean strict = statement.orderBy().size() == 1;
                         lastScan.dynamicBound = new Table.ColumnPredicate(firstOrderColumn,
-                                firstOrderDescending ? (strict ? ">" : ">=") : (strict ? "<" : "<="), kept.peek().row()[firstOrderOutput]);
+                                orderDescending[0] ? (strict ? ">" : ">=") : (strict ? "<" : "<="), kept.peek().row()[orderOutputs[0]]);
                     }
                 }
                 return true;
@@ -747,7 +744,7 @@ public final class QueryEngine {
         private int firstContender(Object keys, int[] selection, int k, int n, Object worst) {
             if (keys instanceof double[] doubles && worst instanceof Number number) {
                 double bound = number.doubleValue();
-                if (firstOrderDescending) {
+                if (orderDescending[0]) {
                     while (k < n && Double.compare(doubles[selection[k]], bound) < 0) {
                         k++;
                     }
@@ -760,7 +757,7 @@ public final class QueryEngine {
             }
             while (k < n) {
                 int c = compareAt(keys, selection[k], worst);
-                if (firstOrderDescending ? c >= 0 : c <= 0) {
+                if (orderDescending[0] ? c >= 0 : c <= 0) {
                     return k;
                 }
                 k++;

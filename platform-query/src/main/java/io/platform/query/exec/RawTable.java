@@ -5,19 +5,13 @@ import io.platform.storage.TimeSeriesStore;
 import io.platform.storage.columnar.ColumnarSegment;
 import io.platform.storage.tiering.PartitionSealer;
 import io.platform.storage.tiering.SegmentTier;
-import io.platform.wire.WireFormat;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
-import java.io.IOException;
+import io.platform.wire.schema.WireRecordDecoder;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 
 /**
  * A stream's raw events; columns are the fields of its latest schema (older records are read by field name). Sealed
@@ -26,17 +20,15 @@ import org.apache.avro.io.DecoderFactory;
 final class RawTable implements Table {
     private final TimeSeriesStore store;
     private final SegmentTier segments;
-    private final SchemaCatalog catalog;
     private final StreamSchema latest;
     private final List<String> columns;
-    private final Map<Integer, GenericDatumReader<GenericRecord>> readers = new HashMap<>();
-    private BinaryDecoder decoder;
+    private final WireRecordDecoder records;
 
     /** @param segments the sealed tier, or null when the store has none */
     RawTable(TimeSeriesStore store, SegmentTier segments, SchemaCatalog catalog, StreamSchema latest) {
         this.store = store;
         this.segments = segments;
-        this.catalog = catalog;
+        this.records = new WireRecordDecoder(catalog);
         this.latest = latest;
         this.columns = latest.schema().getFields().stream().map(Schema.Field::name).toList();
     }
@@ -129,34 +121,28 @@ final class RawTable implements Table {
         return true;
     }
 
+    /** False when the block's statistics prove no row of it can pass {@code predicate}. */
     private boolean mayMatch(ColumnarSegment.BlockStats block, ColumnPredicate predicate) {
-        {
-            String name = columns.get(predicate.column());
-            if (predicate.value() instanceof String s && predicate.operator().equals("=")) {
-                String min = block.minString(name);
-                if (min != null && !between(s, min, block.maxString(name))) {
-                    return false;
-                }
-            } else if (predicate.value() instanceof Number n && Math.abs(n.doubleValue()) < 0x1p53) {
-                // below 2^53 the value converts to double exactly, so the comparisons below never round it across a bound
-                double v = n.doubleValue();
-                double min = block.min(name);
-                double max = block.max(name);
-                // NaN statistics (no such column, or NaN values) compare false: the block is read
-                boolean impossible = switch (predicate.operator()) {
-                    case "=" -> v < min || v > max;
-                    case ">" -> max <= v;
-                    case ">=" -> max < v;
-                    case "<" -> min >= v;
-                    case "<=" -> min > v;
-                    default -> false;
-                };
-                if (impossible) {
-                    return false;
-                }
-            }
+        String name = columns.get(predicate.column());
+        if (predicate.value() instanceof String s && predicate.operator().equals("=")) {
+            return between(s, block.minString(name), block.maxString(name));
         }
-        return true;
+        if (!(predicate.value() instanceof Number n) || Math.abs(n.doubleValue()) >= 0x1p53) {
+            return true;
+        }
+        // below 2^53 the value converts to double exactly, so the comparisons below never round it across a bound;
+        // NaN statistics (no such column, or NaN values) compare false: the block is read
+        double v = n.doubleValue();
+        double min = block.min(name);
+        double max = block.max(name);
+        return switch (predicate.operator()) {
+            case "=" -> !(v < min || v > max);
+            case ">" -> !(max <= v);
+            case ">=" -> !(max < v);
+            case "<" -> !(min >= v);
+            case "<=" -> !(min > v);
+            default -> true;
+        };
     }
 
     private static boolean between(String value, String min, String max) {
@@ -164,7 +150,7 @@ final class RawTable implements Table {
     }
 
     private boolean visitRow(byte[] value, RowVisitor visitor) {
-        GenericRecord record = decode(value);
+        GenericRecord record = records.decode(value);
         if (record == null) {
             return true;
         }
@@ -174,21 +160,5 @@ final class RawTable implements Table {
             row[i] = field == null ? null : Values.normalize(record.get(field.pos()));
         }
         return visitor.visit(row);
-    }
-
-    private GenericRecord decode(byte[] value) {
-        if (WireFormat.framingError(value, 0, value.length) != null) {
-            return null;
-        }
-        StreamSchema writer = catalog.byId(WireFormat.schemaId(value));
-        if (writer == null) {
-            return null;
-        }
-        decoder = DecoderFactory.get().binaryDecoder(value, WireFormat.BODY_OFFSET, value.length - WireFormat.BODY_OFFSET, decoder);
-        try {
-            return readers.computeIfAbsent(writer.id(), id -> new GenericDatumReader<>(writer.schema())).read(null, decoder);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
     }
 }

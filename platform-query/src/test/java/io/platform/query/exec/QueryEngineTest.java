@@ -13,8 +13,6 @@ import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -69,7 +67,7 @@ class QueryEngineTest {
     }
 
     private List<String> rows(String sql) throws Exception {
-        return rowsOf(engine, sql);
+        return EngineRows.of(engine, sql);
     }
 
     @Test
@@ -122,33 +120,17 @@ class QueryEngineTest {
         QueryEngine cached = new QueryEngine(store, CatalogFixture.withSchema(StreamSchema.define("readings", 1, 100, SCHEMA, null, null)),
                 "10s", new QueryLimits(10_000, 1000), cache);
         String sql = "SELECT device, count(*) AS n FROM readings GROUP BY device ORDER BY device";
-        List<String> first = rowsOf(cached, sql);
+        List<String> first = EngineRows.of(cached, sql);
         double hitsBefore = io.platform.observability.LatencyMetrics.global().registry().counter("platform.query.cache", "result", "hit").count();
-        assertEquals(first, rowsOf(cached, "SELECT  device, count(*) AS n\n FROM readings GROUP BY device ORDER BY device"));
+        assertEquals(first, EngineRows.of(cached, "SELECT  device, count(*) AS n\n FROM readings GROUP BY device ORDER BY device"));
         assertEquals(hitsBefore + 1, io.platform.observability.LatencyMetrics.global().registry().counter("platform.query.cache", "result", "hit").count());
         try (StoreBatch batch = store.newBatch()) {
             batch.putRaw("readings", "d0", 500_000L, 1, 1, encode("d0", 500_000L, 1));
             store.commit(batch);
         }
-        assertEquals(first, rowsOf(cached, sql), "without an invalidation the cache still answers (storage commits invalidate)");
+        assertEquals(first, EngineRows.of(cached, sql), "without an invalidation the cache still answers (storage commits invalidate)");
         cache.invalidate("readings");
-        assertEquals("[d0, 26]", rowsOf(cached, sql).get(0), "after the stream's data changed the query runs again");
-    }
-
-    private static List<String> rowsOf(QueryEngine engine, String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        engine.execute(sql, new RowSink() {
-            @Override
-            public void columns(List<String> names) {
-            }
-
-            @Override
-            public boolean row(Object[] values) {
-                rows.add(Arrays.toString(values));
-                return true;
-            }
-        });
-        return rows;
+        assertEquals("[d0, 26]", EngineRows.of(cached, sql).get(0), "after the stream's data changed the query runs again");
     }
 
     @Test
@@ -174,11 +156,11 @@ class QueryEngineTest {
         QueryEngine tight = new QueryEngine(store, CatalogFixture.withSchema(StreamSchema.define("readings", 1, 100, SCHEMA, null, null)),
                 "10s", new QueryLimits(10_000, 10));
         assertEquals(List.of("[d3, 99.0]", "[d2, 98.0]", "[d1, 97.0]"),
-                rowsOf(tight, "SELECT device, temperature FROM readings ORDER BY temperature DESC LIMIT 3"));
-        assertThrows(SqlException.class, () -> rowsOf(tight, "SELECT device, temperature FROM readings ORDER BY temperature DESC"),
+                EngineRows.of(tight, "SELECT device, temperature FROM readings ORDER BY temperature DESC LIMIT 3"));
+        assertThrows(SqlException.class, () -> EngineRows.of(tight, "SELECT device, temperature FROM readings ORDER BY temperature DESC"),
                 "without a LIMIT every row must be held");
         // ties on device: the heap's answer equals a stable full sort's, rows in scan order within a device
         assertEquals(rows("SELECT device, ts FROM readings ORDER BY device LIMIT 1000").subList(0, 5),
-                rowsOf(tight, "SELECT device, ts FROM readings ORDER BY device LIMIT 5"));
+                EngineRows.of(tight, "SELECT device, ts FROM readings ORDER BY device LIMIT 5"));
     }
 }

@@ -13,8 +13,6 @@ import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,19 +113,7 @@ class SealedPartitionQueryTest {
     }
 
     private List<String> rows(String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        engine.execute(sql, new RowSink() {
-            @Override
-            public void columns(List<String> names) {
-            }
-
-            @Override
-            public boolean row(Object[] values) {
-                rows.add(Arrays.toString(values));
-                return true;
-            }
-        });
-        return rows;
+        return EngineRows.of(engine, sql);
     }
 
     @Test

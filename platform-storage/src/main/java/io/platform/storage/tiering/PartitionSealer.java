@@ -3,9 +3,9 @@ package io.platform.storage.tiering;
 import io.platform.storage.SealedPartition;
 import io.platform.storage.StorageException;
 import io.platform.storage.TimeSeriesStore;
-import io.platform.wire.WireFormat;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
+import io.platform.wire.schema.WireRecordDecoder;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -16,10 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 
 /**
  * Seals time partitions: the raw rows of {@code [start, start + partitionMs)}, once the partition ended more than
@@ -76,7 +73,7 @@ public final class PartitionSealer {
             checkedUpTo.clear();
         }
         for (String stream : catalog.streams()) {
-            // finding the oldest rows costs a seek per series: with millions of series, not every minute for nothing
+            // finding the hours that hold rows costs two seeks per series: with millions of series, not every minute for nothing
             if (unsealable(stream) != null || Long.valueOf(due).equals(checkedUpTo.get(stream))) {
                 continue;
             }
@@ -191,7 +188,7 @@ public final class PartitionSealer {
     /** Turns each row of a partition into a segment row as the store reads them: one block of rows in memory. */
     private final class Columns {
         private final List<Schema.Field> fields;
-        private final Map<Integer, GenericDatumReader<GenericRecord>> readers = new HashMap<>();
+        private final WireRecordDecoder records = new WireRecordDecoder(catalog);
         private final java.io.OutputStream out;
         private final io.platform.storage.columnar.SegmentWriter writer;
         // per field: which typed row array holds it, at which index
@@ -200,7 +197,6 @@ public final class PartitionSealer {
         private final long[] longRow;
         private final double[] doubleRow;
         private final String[] stringRow;
-        private BinaryDecoder decoder;
         private String missing;
         private IOException failure;
 
@@ -228,7 +224,7 @@ public final class PartitionSealer {
             if (missing != null || failure != null) {
                 return;
             }
-            GenericRecord record = decode(value);
+            GenericRecord record = records.decode(value);
             if (record == null) {
                 missing = "a row at " + time + " of series " + seriesKey.replace(StreamSchema.SERIES_SEPARATOR, '|') + " does not decode";
                 return;
@@ -263,22 +259,6 @@ public final class PartitionSealer {
         void finish() throws IOException {
             writer.finish();
             out.flush();
-        }
-
-        private GenericRecord decode(byte[] value) {
-            if (WireFormat.framingError(value, 0, value.length) != null) {
-                return null;
-            }
-            StreamSchema writer = catalog.byId(WireFormat.schemaId(value));
-            if (writer == null) {
-                return null;
-            }
-            decoder = DecoderFactory.get().binaryDecoder(value, WireFormat.BODY_OFFSET, value.length - WireFormat.BODY_OFFSET, decoder);
-            try {
-                return readers.computeIfAbsent(writer.id(), id -> new GenericDatumReader<>(writer.schema())).read(null, decoder);
-            } catch (IOException | RuntimeException e) {
-                return null;
-            }
         }
     }
 }
