@@ -641,13 +641,14 @@ public final class PlatformCli implements Runnable {
         }
     }
 
-    @Command(name = "job", mixinStandardHelpOptions = true, description = "Flink jobs of the node: one aggregation job per stream.",
-            subcommands = {Job.ListJobs.class, Job.Savepoint.class, Job.Cancel.class, Job.Start.class, Job.Profile.class})
+    @Command(name = "job", mixinStandardHelpOptions = true, description = "Flink jobs of the node: one aggregation job per stream, and the"
+            + " jobs users submit (Flink SQL or a jar of DataStream code over the platform's streams).",
+            subcommands = {Job.Submit.class, Job.ListJobs.class, Job.Savepoint.class, Job.Cancel.class, Job.Start.class, Job.Profile.class})
     static final class Job extends CommandGroup {
 
         /** POSTs an action on one stream's job to the query service and prints the answer. */
         abstract static class JobAction implements Callable<Integer> {
-            @Parameters(index = "0", description = "the stream whose aggregation job to act on")
+            @Parameters(index = "0", description = "a submitted job's name, or the stream whose aggregation job to act on")
             String stream;
 
             @Option(names = "--url", defaultValue = "http://127.0.0.1:8081", description = "query service URL (default ${DEFAULT-VALUE})")
@@ -662,7 +663,7 @@ public final class PlatformCli implements Runnable {
             }
         }
 
-        @Command(name = "savepoint", mixinStandardHelpOptions = true, description = "Take a savepoint of a stream's job (under <data dir>/flink/savepoints/<stream>); prints its path.")
+        @Command(name = "savepoint", mixinStandardHelpOptions = true, description = "Take a savepoint of a job (under <data dir>/flink/savepoints/); prints its path.")
         static final class Savepoint extends JobAction {
             @Override
             String action() {
@@ -670,7 +671,8 @@ public final class PlatformCli implements Runnable {
             }
         }
 
-        @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a stream's job; its checkpoints are kept, so 'job start' resumes where it stopped.")
+        @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a job. A stream's aggregation job keeps its checkpoints, so 'job start' resumes it; a submitted job is forgotten"
+                + " (take a savepoint first to submit it again from there with --from).")
         static final class Cancel extends JobAction {
             @Override
             String action() {
@@ -725,7 +727,53 @@ public final class PlatformCli implements Runnable {
             }
         }
 
-        @Command(name = "list", mixinStandardHelpOptions = true, description = "Each stream's aggregation job: id, status, checkpoint restored from.")
+        @Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit a job: Flink SQL (INSERT INTO <stream> SELECT ... FROM"
+                + " <stream>, each stream a table with an event_time column) or a jar with a PlatformJob class. It is checked and planned first"
+                + " (errors say why), runs on the node's Flink cluster, writes into its target stream exactly once, and restarts with the node"
+                + " from its newest checkpoint.")
+        static final class Submit implements Callable<Integer> {
+            @Parameters(index = "0", description = "the job's name: a-z, 0-9, _ and -")
+            String name;
+
+            @Option(names = "--sql", description = "a file of SQL statements, or - for standard input")
+            String sql;
+
+            @Option(names = "--jar", description = "a job jar: a class implementing io.platform.processing.jobs.PlatformJob")
+            Path jar;
+
+            @Option(names = "--class", description = "the job class in the jar (default: the manifest's Platform-Job attribute)")
+            String jobClass;
+
+            @Option(names = "--from", description = "start from this savepoint (printed by 'platform job savepoint')")
+            String from;
+
+            @Option(names = "--url", defaultValue = "http://127.0.0.1:8081", description = "query service URL (default ${DEFAULT-VALUE})")
+            String url;
+
+            @Override
+            public Integer call() throws Exception {
+                if ((sql == null) == (jar == null)) {
+                    System.err.println("give exactly one of --sql <file|-> or --jar <file>");
+                    return 2;
+                }
+                StringBuilder target = new StringBuilder(url).append("/v1/jobs/").append(name).append("/submit?");
+                if (jobClass != null) {
+                    target.append("class=").append(java.net.URLEncoder.encode(jobClass, java.nio.charset.StandardCharsets.UTF_8)).append('&');
+                }
+                if (from != null) {
+                    target.append("from=").append(java.net.URLEncoder.encode(from, java.nio.charset.StandardCharsets.UTF_8));
+                }
+                byte[] body = jar != null ? java.nio.file.Files.readAllBytes(jar)
+                        : sql.equals("-") ? System.in.readAllBytes() : java.nio.file.Files.readAllBytes(Path.of(sql));
+                System.err.println("submitting job " + name + " (checked and planned by the node; a few seconds) ...");
+                return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(target.toString())).timeout(java.time.Duration.ofMinutes(5))
+                        .header("Content-Type", jar != null ? "application/java-archive" : "text/plain; charset=utf-8")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "Every job: the streams' aggregation jobs and the submitted ones;"
+                + " id, status, cluster, checkpoint restored from.")
         static final class ListJobs implements Callable<Integer> {
             @Option(names = "--url", defaultValue = "http://127.0.0.1:8081", description = "query service URL (default ${DEFAULT-VALUE})")
             String url;

@@ -17,12 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.slf4j.Logger;
@@ -37,11 +34,12 @@ import org.slf4j.LoggerFactory;
 public final class AggregationJobs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AggregationJobs.class);
     private static final int SLOTS = 32;
+    private static final int MANAGED_MEMORY_PER_SLOT_MB = 16;
 
     private final NodeConfig config;
     private final Path flinkDir;
     private final AggregationSettings settings;
-    private final MiniCluster cluster;
+    private final FlinkCluster cluster;
     private final Map<String, Double> completedCheckpointsSeen = new ConcurrentHashMap<>();
     private final Map<String, JobID> jobs = new ConcurrentHashMap<>();
     // null when flink.checkpoint.rpo is not set: the configured interval applies
@@ -58,13 +56,27 @@ public final class AggregationJobs implements AutoCloseable {
         String clusterDefault = config.get("flink.state.backend").equals(StateBackendRule.AUTO) ? StateBackendRule.ROCKSDB : config.get("flink.state.backend");
         Configuration conf = baseConfiguration(flinkDir.resolve("checkpoints"), clusterDefault);
         conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(SLOTS));
+        // operators of SQL jobs (window aggregates, joins) buffer in managed memory; the MiniCluster's default of 128 MiB
+        // over 32 slots left them 2 MiB, under the minimum a window buffer takes. Reserved, allocated only when used;
+        // RocksDB has its own fixed budget per slot (flink.rocksdb.memory-per-slot)
+        conf.setString("taskmanager.memory.managed.size", (SLOTS * MANAGED_MEMORY_PER_SLOT_MB) + "mb");
         conf.setString("rest.port", "0");
         conf.setString("rest.bind-address", "127.0.0.1");
         conf.setString("io.tmp.dirs", flinkDir.resolve("tmp").toString());
         FlinkMetricsBridge.configure(conf);
-        this.cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(SLOTS).build());
-        cluster.start();
+        String external = config.get("flink.jobmanager");
+        this.cluster = external.isEmpty() ? FlinkCluster.embedded(conf, SLOTS) : FlinkCluster.external(external);
+        LOG.info("Flink jobs run on the {} cluster", cluster.describe());
+    }
+
+    /** The cluster the jobs run on. */
+    FlinkCluster cluster() {
+        return cluster;
+    }
+
+    /** The Flink settings of a job whose checkpoints go to {@code checkpoints}, on {@code stateBackend}. */
+    Configuration jobConfiguration(Path checkpoints, String stateBackend) {
+        return baseConfiguration(checkpoints, stateBackend);
     }
 
     private Configuration baseConfiguration(Path checkpoints, String stateBackend) {
@@ -127,7 +139,7 @@ public final class AggregationJobs implements AutoCloseable {
      * chooses afresh). Otherwise {@code flink.state.backend}, or for {@code auto} {@link StateBackendRule}'s choice by
      * {@code flink.checkpoint.state-size}. The choice is written next to the checkpoints and logged.
      */
-    private String stateBackendOf(String stream, Path checkpoints, boolean fresh) throws java.io.IOException {
+    String stateBackendOf(String stream, Path checkpoints, boolean fresh) throws java.io.IOException {
         long declared = config.bytes("flink.checkpoint.state-size");
         long heapPerSlot = Runtime.getRuntime().maxMemory() / SLOTS;
         String configured = config.get("flink.state.backend");
@@ -204,7 +216,7 @@ public final class AggregationJobs implements AutoCloseable {
         } else {
             restoredFrom.remove(stream);
         }
-        JobID id = cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
+        JobID id = cluster.submit(graph);
         jobs.put(stream, id);
         AuditLog.record("job.start", stream, "job=" + id + " restoredFrom=" + latest.map(Path::toString).orElse("none"));
         return latest.map(Path::toString).orElse(null);
@@ -214,8 +226,7 @@ public final class AggregationJobs implements AutoCloseable {
     String savepoint(String stream) throws Exception {
         JobID id = jobOf(stream);
         Path target = Files.createDirectories(flinkDir.resolve("savepoints").resolve(stream));
-        String location = cluster.triggerSavepoint(id, target.toUri().toString(), false,
-                org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+        String location = cluster.savepoint(id, target.toUri());
         String path = Path.of(java.net.URI.create(location)).toString();
         AuditLog.record("job.savepoint", stream, "job=" + id + " savepoint=" + path);
         return path;
@@ -224,7 +235,7 @@ public final class AggregationJobs implements AutoCloseable {
     /** Cancels {@code stream}'s job; its checkpoints are kept, so {@link #start} resumes where it stopped. */
     synchronized void cancel(String stream) throws Exception {
         JobID id = jobOf(stream);
-        cluster.cancelJob(id).get(30, TimeUnit.SECONDS);
+        cluster.cancel(id);
         jobs.remove(stream);
         AuditLog.record("job.cancel", stream, "job=" + id);
     }
@@ -303,7 +314,7 @@ public final class AggregationJobs implements AutoCloseable {
         for (Map.Entry<String, JobID> job : new TreeMap<>(jobs).entrySet()) {
             String status;
             try {
-                status = cluster.getJobStatus(job.getValue()).get(5, TimeUnit.SECONDS).name();
+                status = cluster.status(job.getValue());
             } catch (Exception e) {
                 status = "UNKNOWN (" + e.getClass().getSimpleName() + ")";
             }
@@ -311,7 +322,7 @@ public final class AggregationJobs implements AutoCloseable {
             synchronized (this) {
                 restored = restoredFrom.get(job.getKey());
             }
-            out.append("{\"stream\":\"").append(job.getKey()).append("\",\"job\":\"").append(job.getValue())
+            out.append("{\"stream\":\"").append(job.getKey()).append("\",\"kind\":\"aggregation\",\"job\":\"").append(job.getValue())
                     .append("\",\"name\":\"").append(AggregationJob.JOB_NAME).append('-').append(job.getKey())
                     .append("\",\"status\":\"").append(status).append("\",\"restoredFrom\":")
                     .append(restored == null ? "null" : "\"" + restored.replace("\\", "/") + "\"").append("}\n");
@@ -324,13 +335,13 @@ public final class AggregationJobs implements AutoCloseable {
     public synchronized void close() throws Exception {
         for (JobID id : jobs.values()) {
             try {
-                cluster.cancelJob(id).get(30, TimeUnit.SECONDS);
+                cluster.cancel(id);
             } catch (Exception e) {
                 LOG.warn("cancel of job {} failed: {}", id, e.toString());
             }
         }
         jobs.clear();
-        cluster.closeAsync().get(60, TimeUnit.SECONDS);
+        cluster.close();
         AggregationJob.releaseSharedResources();
     }
 

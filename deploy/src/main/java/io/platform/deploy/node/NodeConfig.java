@@ -48,6 +48,7 @@ public final class NodeConfig {
         define("flink.state.backend", "rocksdb", "state backend of the aggregation jobs: rocksdb, hashmap, or auto (hashmap when flink.checkpoint.state-size fits a quarter of a slot's heap); a job keeps the backend of its checkpoints");
         define("flink.rocksdb.memory-per-slot", "48mb", "RocksDB block cache and write buffers of each job slot (managed memory, off-heap)");
         define("flink.rocksdb.timers", "rocksdb", "where RocksDB-state jobs keep their window timers: rocksdb or heap");
+        define("flink.jobmanager", "", "REST address (host:port) of an external Flink cluster to run the jobs on, e.g. flink-jm:8081; empty = the MiniCluster inside the node. The cluster needs the platform's jars in its lib/ and a checkpoint directory it shares with the node");
         define("storage.sync", "false", "fsync every storage commit (power-loss safe) instead of relying on the OS");
         define("storage.bulk-streams", "", "streams stored under an I/O budget by writers of their own, as stream:MiB/s pairs, e.g. history:16,export:8 (backfills that must not slow other streams)");
         define("storage.seal.after", "2h", "a time partition's raw rows are sealed into a columnar segment (queries read it column block by column block, vectorized) this long after the partition ends; off = keep every row in RocksDB");

@@ -76,6 +76,7 @@ public final class PlatformNode implements AutoCloseable {
     private StorageWriter storageWriter;
     private final java.util.List<StorageWriter> bulkWriters = new java.util.ArrayList<>();
     private AggregationJobs aggregationJobs;
+    private SubmittedJobs submittedJobs;
     private QueryEngine queryEngine;
     private InFlightBudget budget;
     private SyntheticProbe probe;
@@ -268,6 +269,9 @@ public final class PlatformNode implements AutoCloseable {
         for (java.util.concurrent.Future<?> start : new java.util.ArrayList<>(initial)) {
             start.get(120, TimeUnit.SECONDS);
         }
+        submittedJobs = new SubmittedJobs(aggregationJobs, catalog, config, dataDir.resolve("flink"), bootstrapServers);
+        started.push(submittedJobs::stopAll);
+        jobStarter.submit(submittedJobs::startKept).get(300, TimeUnit.SECONDS);
 
         ResultCache cache = new ResultCache(1000, 10_000);
         storageWriter.onCommit(streams -> streams.forEach(cache::invalidate));
@@ -406,11 +410,19 @@ public final class PlatformNode implements AutoCloseable {
         ServiceHttpServer.respond(exchange, 200, "application/x-ndjson", lines.toString());
     }
 
+    /**
+     * {@code GET /v1/jobs}: every job, the streams' aggregation jobs and the submitted ones; {@code GET
+     * /v1/jobs/<stream>/profile}: where an aggregation job's time goes and its bottleneck; {@code POST
+     * /v1/jobs/<name>/submit[?class=C&from=S]}: a new job from the body, Flink SQL text or (Content-Type
+     * application/java-archive) a job jar; {@code POST /v1/jobs/<name>/savepoint|cancel|start[?from=<savepoint>]}: take
+     * a savepoint, cancel (an aggregation job keeps its checkpoints; a submitted job is forgotten), or start an
+     * aggregation job again from a savepoint or its newest checkpoint.
+     */
     private void jobs(com.sun.net.httpserver.HttpExchange exchange) throws java.io.IOException {
         String[] path = java.util.Arrays.stream(exchange.getRequestURI().getPath().substring("/v1/jobs".length()).split("/"))
                 .filter(p -> !p.isEmpty()).toArray(String[]::new);
         if (path.length == 0) {
-            ServiceHttpServer.respond(exchange, 200, "application/x-ndjson", aggregationJobs.describe());
+            ServiceHttpServer.respond(exchange, 200, "application/x-ndjson", aggregationJobs.describe() + submittedJobs.describeAll());
             return;
         }
         if (path.length == 2 && path[1].equals("profile") && exchange.getRequestMethod().equals("GET")) {
@@ -423,31 +435,70 @@ public final class PlatformNode implements AutoCloseable {
         }
         if (path.length != 2 || !exchange.getRequestMethod().equals("POST")) {
             ServiceHttpServer.respond(exchange, 404, "application/json",
-                    "{\"error\":\"use GET /v1/jobs, GET /v1/jobs/<stream>/profile or POST /v1/jobs/<stream>/savepoint|cancel|start\"}");
+                    "{\"error\":\"use GET /v1/jobs, GET /v1/jobs/<stream>/profile, POST /v1/jobs/<name>/submit or POST /v1/jobs/<name>/savepoint|cancel|start\"}");
             return;
         }
-        String stream = path[0];
-        String query = exchange.getRequestURI().getQuery();
-        String from = query != null && query.startsWith("from=") ? java.net.URLDecoder.decode(query.substring(5), java.nio.charset.StandardCharsets.UTF_8) : null;
+        String name = path[0];
+        java.util.Map<String, String> params = queryParams(exchange.getRequestURI().getRawQuery());
+        String from = params.get("from");
+        boolean submitted = submittedJobs.has(name);
         try {
             String answer = switch (path[1]) {
-                case "savepoint" -> "{\"stream\":" + ServiceHttpServer.jsonString(stream) + ",\"savepoint\":" + ServiceHttpServer.jsonString(aggregationJobs.savepoint(stream)) + "}";
+                case "submit" -> {
+                    byte[] body = exchange.getRequestBody().readNBytes(MAX_JOB_BYTES + 1);
+                    if (body.length > MAX_JOB_BYTES) {
+                        throw new IllegalArgumentException("a job definition is limited to " + (MAX_JOB_BYTES >> 20) + " MiB");
+                    }
+                    String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
+                    SubmittedJobs.Definition definition = type.startsWith("application/java-archive")
+                            ? new SubmittedJobs.Definition(null, body, params.get("class"))
+                            : new SubmittedJobs.Definition(new String(body, java.nio.charset.StandardCharsets.UTF_8), null, null);
+                    yield submittedJobs.submit(name, definition, from);
+                }
+                case "savepoint" -> "{\"job\":" + ServiceHttpServer.jsonString(name) + ",\"savepoint\":"
+                        + ServiceHttpServer.jsonString(submitted ? submittedJobs.savepoint(name) : aggregationJobs.savepoint(name)) + "}";
                 case "cancel" -> {
-                    aggregationJobs.cancel(stream);
-                    yield "{\"stream\":" + ServiceHttpServer.jsonString(stream) + ",\"status\":\"CANCELED\"}";
+                    if (submitted) {
+                        submittedJobs.cancel(name);
+                    } else {
+                        aggregationJobs.cancel(name);
+                    }
+                    yield "{\"job\":" + ServiceHttpServer.jsonString(name) + ",\"status\":\"CANCELED\"}";
                 }
                 case "start" -> {
-                    String restored = aggregationJobs.start(stream, from);
-                    yield "{\"stream\":" + ServiceHttpServer.jsonString(stream) + ",\"status\":\"RUNNING\",\"restoredFrom\":" + (restored == null ? "null" : ServiceHttpServer.jsonString(restored)) + "}";
+                    if (submitted) {
+                        throw new IllegalArgumentException("job '" + name + "' was submitted: it starts with the node; to run it from a savepoint,"
+                                + " cancel it and submit it again with --from <savepoint>");
+                    }
+                    String restored = aggregationJobs.start(name, from);
+                    yield "{\"job\":" + ServiceHttpServer.jsonString(name) + ",\"status\":\"RUNNING\",\"restoredFrom\":" + (restored == null ? "null" : ServiceHttpServer.jsonString(restored)) + "}";
                 }
-                default -> throw new IllegalArgumentException("unknown action '" + path[1] + "': use savepoint, cancel or start");
+                default -> throw new IllegalArgumentException("unknown action '" + path[1] + "': use submit, savepoint, cancel or start");
             };
             ServiceHttpServer.respond(exchange, 200, "application/json", answer);
         } catch (IllegalArgumentException e) {
             ServiceHttpServer.respond(exchange, 400, "application/json", "{\"error\":" + ServiceHttpServer.jsonString(e.getMessage()) + "}");
         } catch (Exception e) {
+            LOG.warn("job action {} on {} failed: {}", path[1], name, e.toString(), e);
             ServiceHttpServer.respond(exchange, 500, "application/json", "{\"error\":" + ServiceHttpServer.jsonString(e.toString()) + "}");
         }
+    }
+
+    private static final int MAX_JOB_BYTES = 256 << 20;
+
+    private static java.util.Map<String, String> queryParams(String rawQuery) {
+        java.util.Map<String, String> params = new java.util.HashMap<>();
+        if (rawQuery == null) {
+            return params;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                params.put(java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return params;
     }
 
     /**

@@ -60,7 +60,7 @@ public final class AggregationJob {
         Duration outOfOrderness = settings.outOfOrderness();
         Duration idleness = settings.idleness();
         WatermarkStrategy<KeyedEvent> watermarks = WatermarkStrategy
-                .<KeyedEvent>forGenerator(context -> new IdleAwareWatermarks(outOfOrderness, idleness))
+                .<KeyedEvent>forGenerator(context -> new IdleAwareWatermarks<>(outOfOrderness, idleness))
                 .withTimestampAssigner((event, previous) -> event.eventTimeMs);
         String view = settings.view();
         KafkaSink<WindowAggregate> sink = KafkaSink.<WindowAggregate>builder()
@@ -148,7 +148,7 @@ public final class AggregationJob {
      * an in-JVM MiniCluster; a remote cluster's task managers release theirs when they stop.
      */
     public static void releaseSharedResources() {
-        EventDeserializer.closeCatalogs();
+        io.platform.processing.SharedCatalogs.closeAll();
     }
 
     static final class AggregationKey implements KeySelector<PartialAggregate, String> {

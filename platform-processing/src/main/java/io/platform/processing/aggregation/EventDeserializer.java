@@ -3,6 +3,7 @@ package io.platform.processing.aggregation;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
 import io.platform.observability.tracing.Tracing;
+import io.platform.processing.SharedCatalogs;
 import io.platform.wire.EventHeaders;
 import io.platform.wire.TopicNames;
 import io.platform.wire.WireFormat;
@@ -32,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class EventDeserializer implements KafkaRecordDeserializationSchema<KeyedEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(EventDeserializer.class);
-    private static final Map<String, SchemaCatalog> CATALOGS = new HashMap<>();
 
     private final String bootstrapServers;
     private transient SchemaCatalog catalog;
@@ -44,27 +44,12 @@ final class EventDeserializer implements KafkaRecordDeserializationSchema<KeyedE
         this.bootstrapServers = bootstrapServers;
     }
 
-    /** One catalog per cluster per JVM, shared by all readers in it: each is a Kafka consumer of its own. */
-    private static SchemaCatalog catalogFor(String bootstrapServers) {
-        synchronized (CATALOGS) {
-            return CATALOGS.computeIfAbsent(bootstrapServers, b -> SchemaCatalog.open(b, Duration.ofSeconds(30)));
-        }
-    }
-
-    /** Closes the shared catalogs; call after the jobs of this JVM were cancelled. */
-    static void closeCatalogs() {
-        synchronized (CATALOGS) {
-            CATALOGS.values().forEach(SchemaCatalog::close);
-            CATALOGS.clear();
-        }
-    }
-
     // the traceparent of the last traced record, to make one span per traced batch; not part of the job's state
     private transient byte[] lastTraceparent;
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-        catalog = catalogFor(bootstrapServers);
+        catalog = SharedCatalogs.of(bootstrapServers);
         readers = new HashMap<>();
     }
 

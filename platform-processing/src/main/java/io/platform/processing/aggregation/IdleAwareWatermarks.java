@@ -11,22 +11,23 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * partition idle, and when every partition is idle the watermark stops: on a quiet stream the last windows would then
  * stay open until new data arrives, and dashboards would never see them. The trade-off: an event arriving on a
  * partition after a long silence, with a time older than the advanced watermark, is late for its window.
- * A partition that never had an event is marked idle so it holds nothing back. Not thread-safe (one per split).
+ * A partition that never had an event is marked idle so it holds nothing back. Used by the aggregation jobs and by
+ * submitted jobs' stream sources. Not thread-safe (one per split).
  */
-final class IdleAwareWatermarks implements WatermarkGenerator<KeyedEvent> {
+public final class IdleAwareWatermarks<T> implements WatermarkGenerator<T> {
     private final long outOfOrdernessMs;
     private final long idlenessMs;
     private long maxTimestampMs = Long.MIN_VALUE;
     private long lastEventWallMs = System.currentTimeMillis();
     private long lastWatermarkMs = Long.MIN_VALUE;
 
-    IdleAwareWatermarks(Duration outOfOrderness, Duration idleness) {
+    public IdleAwareWatermarks(Duration outOfOrderness, Duration idleness) {
         this.outOfOrdernessMs = outOfOrderness.toMillis();
         this.idlenessMs = idleness.toMillis();
     }
 
     @Override
-    public void onEvent(KeyedEvent event, long eventTimestamp, WatermarkOutput output) {
+    public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
         maxTimestampMs = Math.max(maxTimestampMs, eventTimestamp);
         lastEventWallMs = System.currentTimeMillis();
     }

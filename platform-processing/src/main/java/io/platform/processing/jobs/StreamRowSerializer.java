@@ -1,0 +1,88 @@
+package io.platform.processing.jobs;
+
+import io.platform.wire.WireFormat;
+import io.platform.wire.schema.StreamSchema;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.types.Row;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Writes a job's rows into a stream the way a producer of that stream would: each row becomes a record of the
+ * stream's schema (fields matched by name, see {@link StreamRows#toRecord}), framed in the wire format with the
+ * schema's id and keyed by its series, into {@code ingest.<stream>}. Storage then validates and stores it like any
+ * event, so a job's output is queryable and can feed further jobs.
+ */
+final class StreamRowSerializer implements KafkaRecordSerializationSchema<Row> {
+    private final String stream;
+    private final String topic;
+    private final int schemaId;
+    private final String schemaJson;
+    private final String timeField;
+    private final List<String> keyFields;
+    private final List<String> declaredNames;
+    private transient StreamSchema schema;
+    private transient GenericDatumWriter<GenericRecord> writer;
+    private transient ByteArrayOutputStream body;
+    private transient BinaryEncoder encoder;
+    private transient Map<String, Integer> positions;
+
+    /** @param declaredNames the rows' field names as the job's type declares them, used when rows carry no names */
+    StreamRowSerializer(StreamSchema target, List<String> declaredNames) {
+        this.stream = target.stream();
+        this.topic = target.ingestTopic();
+        this.schemaId = target.id();
+        this.schemaJson = target.schema().toString();
+        this.timeField = target.timeField();
+        this.keyFields = List.copyOf(target.keyFields());
+        this.declaredNames = declaredNames == null ? null : List.copyOf(declaredNames);
+    }
+
+    @Override
+    public void open(org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        Schema avro = new Schema.Parser().parse(schemaJson);
+        schema = StreamSchema.define(stream, 0, schemaId, avro, timeField, keyFields);
+        writer = new GenericDatumWriter<>(avro);
+        body = new ByteArrayOutputStream(256);
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(Row row, KafkaSinkContext context, Long timestamp) {
+        // rows from SQL and Row.withNames() carry their names; positional rows are read by the declared names
+        if (positions == null && row.getFieldNames(true) == null) {
+            positions = declaredPositions();
+        }
+        GenericRecord record = StreamRows.toRecord(row, row.getFieldNames(true) == null ? positions : null, schema.schema());
+        body.reset();
+        encoder = EncoderFactory.get().directBinaryEncoder(body, encoder);
+        try {
+            writer.write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("a row of the job does not fit stream '" + stream + "': " + e.getMessage(), e);
+        }
+        byte[] bytes = body.toByteArray();
+        return new ProducerRecord<>(topic, null, schema.eventTimeMs(record), schema.seriesKey(record).getBytes(StandardCharsets.UTF_8),
+                WireFormat.encode(schemaId, bytes));
+    }
+
+    private Map<String, Integer> declaredPositions() {
+        if (declaredNames == null) {
+            throw new IllegalArgumentException("rows written to stream '" + stream + "' carry no field names: build them with Row.withNames()"
+                    + " or declare the stream's type (e.g. .returns(StreamRows.typeOf(context.schemaOf(\"" + stream + "\"))))");
+        }
+        return StreamRows.fieldPositions(declaredNames);
+    }
+}
