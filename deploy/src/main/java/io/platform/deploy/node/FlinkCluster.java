@@ -79,6 +79,9 @@ interface FlinkCluster extends AutoCloseable {
         Configuration conf = new Configuration();
         conf.setString("rest.address", hostAndPort.substring(0, colon));
         conf.setString("rest.port", hostAndPort.substring(colon + 1));
+        // a JobManager that does not answer is reported in seconds, not after Flink's default 20 retries of 3 s
+        conf.setString("rest.retry.max-attempts", "3");
+        conf.setString("rest.retry.delay", "1 s");
         RestClusterClient<StandaloneClusterId> client = new RestClusterClient<>(conf, StandaloneClusterId.getInstance());
         try {
             client.listJobs().get(30, TimeUnit.SECONDS);
@@ -90,6 +93,8 @@ interface FlinkCluster extends AutoCloseable {
         return new FlinkCluster() {
             @Override
             public JobID submit(StreamGraph graph) throws Exception {
+                // the graph crosses the wire: its operators travel serialized (in the node's JVM the MiniCluster takes them as they are)
+                graph.serializeUserDefinedInstances();
                 return client.submitJob(graph).get(120, TimeUnit.SECONDS);
             }
 

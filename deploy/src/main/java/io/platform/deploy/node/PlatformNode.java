@@ -480,7 +480,12 @@ public final class PlatformNode implements AutoCloseable {
             ServiceHttpServer.respond(exchange, 400, "application/json", "{\"error\":" + ServiceHttpServer.jsonString(e.getMessage()) + "}");
         } catch (Exception e) {
             LOG.warn("job action {} on {} failed: {}", path[1], name, e.toString(), e);
-            ServiceHttpServer.respond(exchange, 500, "application/json", "{\"error\":" + ServiceHttpServer.jsonString(e.toString()) + "}");
+            // the cluster's reason is usually a few causes down (ExecutionException, JobSubmissionException, ...)
+            StringBuilder causes = new StringBuilder(e.toString());
+            for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+                causes.append("; caused by ").append(cause);
+            }
+            ServiceHttpServer.respond(exchange, 500, "application/json", "{\"error\":" + ServiceHttpServer.jsonString(causes.toString()) + "}");
         }
     }
 

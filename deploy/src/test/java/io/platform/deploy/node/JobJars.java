@@ -18,6 +18,27 @@ final class JobJars {
     private JobJars() {
     }
 
+    /** A jar whose job copies readings over 30 degrees from stream readings into hot_readings (built once per directory). */
+    static Path hotReadings(Path dir) throws Exception {
+        Path jar = dir.resolve("hot-readings.jar");
+        if (!Files.exists(jar)) {
+            build(jar, "example.HotReadings", """
+                    package example;
+
+                    import io.platform.processing.jobs.JobContext;
+                    import io.platform.processing.jobs.PlatformJob;
+
+                    public final class HotReadings implements PlatformJob {
+                        @Override
+                        public void define(JobContext context) {
+                            context.toStream(context.stream("readings").filter(r -> (Double) r.getField("temperature") > 30.0), "hot_readings");
+                        }
+                    }
+                    """);
+        }
+        return jar;
+    }
+
     static void build(Path jar, String className, String source) throws Exception {
         Path work = Files.createTempDirectory(jar.getParent(), "job-src");
         Path file = work.resolve("src").resolve(className.replace('.', '/') + ".java");

@@ -96,6 +96,16 @@ final class NodeHarness {
         }
     }
 
+    /** The rows {@code sql} answers on {@code node}, one JSON object each; none while the query fails (for awaits). */
+    static java.util.List<String> rows(PlatformNode node, String sql) {
+        try {
+            HttpResponse<String> answer = post(query(node) + "/v1/query", sql);
+            return answer.statusCode() == 200 ? answer.body().lines().filter(l -> !l.isBlank()).toList() : java.util.List.of();
+        } catch (Exception e) {
+            return java.util.List.of();
+        }
+    }
+
     static String queryFirstLine(PlatformNode node, String sql) {
         try {
             String body = post(query(node) + "/v1/query", sql).body();

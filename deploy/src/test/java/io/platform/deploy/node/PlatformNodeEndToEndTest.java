@@ -467,7 +467,7 @@ class PlatformNodeEndToEndTest {
         NodeHarness.await("the stream's job running", Duration.ofSeconds(30), () -> {
             try {
                 return NodeHarness.get(NodeHarness.query(node) + "/v1/jobs").body()
-                        .contains("\"stream\":\"jobbed\",\"job\":");
+                        .contains("\"stream\":\"jobbed\",\"kind\":\"aggregation\",\"job\":");
             } catch (Exception e) {
                 return false;
             }
@@ -476,6 +476,7 @@ class PlatformNodeEndToEndTest {
         for (String line : jobs.split("\n")) {
             JsonNode job = JSON.readTree(line);
             assertTrue(job.get("name").asText().equals("platform-aggregation-" + job.get("stream").asText()), line);
+            assertEquals("aggregation", job.get("kind").asText(), line);
         }
     }
 

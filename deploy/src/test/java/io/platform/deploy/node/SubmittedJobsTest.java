@@ -64,16 +64,16 @@ class SubmittedJobsTest {
             // the event of minute 2 closes minute 1 (100 ms tolerated out of order)
             send(node, event("d2", BASE + 125_000, 35));
             NodeHarness.await("both closed minutes written by the SQL job", Duration.ofSeconds(90),
-                    () -> rows(node, "SELECT device, ts, n, avg_temperature FROM readings_per_minute ORDER BY device, ts").size() == 3);
+                    () -> NodeHarness.rows(node, "SELECT device, ts, n, avg_temperature FROM readings_per_minute ORDER BY device, ts").size() == 3);
             assertEquals(List.of(
                     "{\"device\":\"d1\",\"ts\":" + BASE + ",\"n\":3,\"avg_temperature\":20.0}",
                     "{\"device\":\"d1\",\"ts\":" + (BASE + 60_000) + ",\"n\":1,\"avg_temperature\":50.0}",
                     "{\"device\":\"d2\",\"ts\":" + BASE + ",\"n\":1,\"avg_temperature\":40.0}"),
-                    rows(node, "SELECT device, ts, n, avg_temperature FROM readings_per_minute ORDER BY device, ts"));
+                    NodeHarness.rows(node, "SELECT device, ts, n, avg_temperature FROM readings_per_minute ORDER BY device, ts"));
             NodeHarness.await("readings over 30 degrees copied by the jar job", Duration.ofSeconds(60),
-                    () -> rows(node, "SELECT temperature FROM hot_readings ORDER BY temperature").size() == 3);
+                    () -> NodeHarness.rows(node, "SELECT temperature FROM hot_readings ORDER BY temperature").size() == 3);
             assertEquals(List.of("{\"temperature\":35.0}", "{\"temperature\":40.0}", "{\"temperature\":50.0}"),
-                    rows(node, "SELECT temperature FROM hot_readings ORDER BY temperature"));
+                    NodeHarness.rows(node, "SELECT temperature FROM hot_readings ORDER BY temperature"));
 
             String jobs = NodeHarness.get(NodeHarness.query(node) + "/v1/jobs").body();
             assertTrue(jobs.contains("\"job\":\"per-minute\",\"kind\":\"sql\""), jobs);
@@ -90,16 +90,16 @@ class SubmittedJobsTest {
             // minute 3 closes minute 2; minutes 0 and 1 must not be written again
             send(node, event("d2", BASE + 185_000, 31));
             NodeHarness.await("minute 2 written after the restart", Duration.ofSeconds(90),
-                    () -> rows(node, "SELECT device, ts, n FROM readings_per_minute ORDER BY device, ts").size() >= 4);
+                    () -> NodeHarness.rows(node, "SELECT device, ts, n FROM readings_per_minute ORDER BY device, ts").size() >= 4);
             Thread.sleep(3_000); // a duplicate would land with the same checkpoint as minute 2
             assertEquals(List.of(
                     "{\"device\":\"d1\",\"ts\":" + BASE + ",\"n\":3}",
                     "{\"device\":\"d1\",\"ts\":" + (BASE + 60_000) + ",\"n\":1}",
                     "{\"device\":\"d2\",\"ts\":" + BASE + ",\"n\":1}",
                     "{\"device\":\"d2\",\"ts\":" + (BASE + 120_000) + ",\"n\":1}"),
-                    rows(node, "SELECT device, ts, n FROM readings_per_minute ORDER BY device, ts"), "exactly once across the restart");
+                    NodeHarness.rows(node, "SELECT device, ts, n FROM readings_per_minute ORDER BY device, ts"), "exactly once across the restart");
             NodeHarness.await("the jar job's new row", Duration.ofSeconds(60),
-                    () -> rows(node, "SELECT temperature FROM hot_readings").size() == 4);
+                    () -> NodeHarness.rows(node, "SELECT temperature FROM hot_readings").size() == 4);
 
             HttpResponse<String> cancelled = NodeHarness.post(NodeHarness.query(node) + "/v1/jobs/hot/cancel", "");
             assertEquals(200, cancelled.statusCode(), cancelled.body());
@@ -145,25 +145,8 @@ class SubmittedJobsTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A job jar built the way a user would: a PlatformJob class compiled against the platform, its name in the manifest. */
     private Path hotReadingsJar() throws Exception {
-        Path jar = jarDir.resolve("hot-readings.jar");
-        if (!Files.exists(jar)) {
-            JobJars.build(jar, "example.HotReadings", """
-                    package example;
-
-                    import io.platform.processing.jobs.JobContext;
-                    import io.platform.processing.jobs.PlatformJob;
-
-                    public final class HotReadings implements PlatformJob {
-                        @Override
-                        public void define(JobContext context) {
-                            context.toStream(context.stream("readings").filter(r -> (Double) r.getField("temperature") > 30.0), "hot_readings");
-                        }
-                    }
-                    """);
-        }
-        return jar;
+        return JobJars.hotReadings(jarDir);
     }
 
     private static void register(PlatformNode node, String stream, String schema) throws Exception {
@@ -178,15 +161,6 @@ class SubmittedJobsTest {
     private static void send(PlatformNode node, String... events) throws Exception {
         HttpResponse<String> sent = NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/readings/events", String.join("\n", events));
         assertEquals(200, sent.statusCode(), sent.body());
-    }
-
-    private static List<String> rows(PlatformNode node, String sql) {
-        try {
-            HttpResponse<String> answer = NodeHarness.post(NodeHarness.query(node) + "/v1/query", sql);
-            return answer.statusCode() == 200 ? answer.body().lines().filter(l -> !l.isBlank()).toList() : List.of();
-        } catch (Exception e) {
-            return List.of();
-        }
     }
 
     private static String jobs(PlatformNode node) {
