@@ -134,24 +134,40 @@ public final class AggregationJobs implements AutoCloseable {
     static final String BACKEND_FILE = "state-backend";
 
     /**
-     * The state backend of {@code stream}'s job. A job that has checkpoints keeps the backend they were written with:
+     * The state backend of {@code job}'s run. A job that has checkpoints keeps the backend they were written with:
      * Flink's native checkpoints do not restore into another backend (a canonical savepoint does, so starting from one
      * chooses afresh). Otherwise {@code flink.state.backend}, or for {@code auto} {@link StateBackendRule}'s choice by
-     * {@code flink.checkpoint.state-size}. The choice is written next to the checkpoints and logged.
+     * the state expected: the larger of {@code flink.checkpoint.state-size} (declared) and the size of what the job
+     * restores from (observed). When a kept heap backend has outgrown the rule, a warning says how to move. The
+     * choice is written next to the checkpoints and logged.
+     *
+     * @param restore the savepoint or checkpoint the run restores from, if any
      */
-    String stateBackendOf(String stream, Path checkpoints, boolean fresh) throws java.io.IOException {
+    String stateBackendOf(String job, Path checkpoints, boolean fresh, Optional<Path> restore) throws java.io.IOException {
         long declared = config.bytes("flink.checkpoint.state-size");
+        long observed = restore.isPresent() ? FlinkRuntime.sizeOf(restore.get()) : 0;
+        long expected = expectedStateBytes(declared, observed);
         long heapPerSlot = Runtime.getRuntime().maxMemory() / SLOTS;
         String configured = config.get("flink.state.backend");
-        String chosen = StateBackendRule.choose(configured, declared, heapPerSlot);
+        String chosen = StateBackendRule.choose(configured, expected, heapPerSlot);
         String kept = keptBackend(checkpoints, chosen, fresh);
+        String sizes = "declared " + (declared >> 20) + " MiB, observed " + (observed >> 20) + " MiB in " + restore.map(Path::toString).orElse("nothing yet");
         if (!kept.equals(chosen)) {
-            LOG.warn("stream={} keeps state backend {} (its checkpoints were written with it) instead of {}; to switch, take a savepoint"
-                    + " ('platform job savepoint {}') and start from it", stream, kept, chosen, stream);
+            LOG.warn("{} keeps state backend {} (its checkpoints were written with it) instead of {} ({}; {}); to switch, take a savepoint"
+                    + " ('platform job savepoint ...') and start from it", job, kept, chosen, StateBackendRule.reason(configured, expected, heapPerSlot), sizes);
         } else {
-            LOG.info("stream={} runs on state backend {} ({})", stream, kept, StateBackendRule.reason(configured, declared, heapPerSlot));
+            LOG.info("{} runs on state backend {} ({}; {})", job, kept, StateBackendRule.reason(configured, expected, heapPerSlot), sizes);
         }
         return kept;
+    }
+
+    /**
+     * The state a job is expected to hold: what it declares, or what it was seen to hold (the size of the savepoint or
+     * checkpoint it restores from) when that is more; a job's state grows with its keys, and a declaration made for
+     * yesterday's keys should not keep a grown job on the heap.
+     */
+    static long expectedStateBytes(long declared, long observed) {
+        return Math.max(declared, observed);
     }
 
     /**
@@ -202,7 +218,7 @@ public final class AggregationJobs implements AutoCloseable {
         Files.createDirectories(checkpoints);
         Optional<Path> latest = savepoint != null ? Optional.of(Path.of(savepoint)) : FlinkRuntime.latestCheckpoint(checkpoints);
         // native checkpoints restore only into the backend that wrote them; a savepoint or a fresh start may choose
-        String backend = stateBackendOf(stream, checkpoints, savepoint != null || latest.isEmpty());
+        String backend = stateBackendOf("stream=" + stream, checkpoints, savepoint != null || latest.isEmpty(), latest);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(baseConfiguration(checkpoints, backend));
         AggregationJob.define(env, settings, stream);
         StreamGraph graph = env.getStreamGraph();

@@ -201,7 +201,7 @@ public final class SubmittedJobs {
             throw new IllegalArgumentException("no savepoint at " + savepoint + " (no _metadata file): give a path printed by 'platform job savepoint'");
         }
         Optional<Path> restore = savepoint != null ? Optional.of(Path.of(savepoint)) : FlinkRuntime.latestCheckpoint(checkpoints);
-        String backend = flink.stateBackendOf("job " + name, checkpoints, savepoint != null || restore.isEmpty());
+        String backend = flink.stateBackendOf("job=" + name, checkpoints, savepoint != null || restore.isEmpty(), restore);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink.jobConfiguration(checkpoints, backend));
         JobContext context = new JobContext(env, name, bootstrapServers, catalog, config.duration("aggregation.out-of-orderness"),
                 config.duration("aggregation.idleness"));

@@ -55,7 +55,8 @@ class ListeningAgentTest {
                     out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
                 }
             }
-            NodeHarness.await("all lines received", Duration.ofSeconds(10), () -> agent.receivedLines() == LINES);
+            // generous: on a loaded CI host the spool's writes were seen to take over 10 s
+            NodeHarness.await("all lines received", Duration.ofSeconds(60), () -> agent.receivedLines() == LINES);
             Thread.sleep(300);
             assertEquals(0, agent.forwardedLines(), "nothing forwarded while the gateway is down");
             assertTrue(agent.backlogBytes() > LINES * 40L, "the lines wait on disk: " + agent.backlogBytes() + " bytes");
