@@ -291,7 +291,11 @@ public final class PlatformNode implements AutoCloseable {
         queryHttp = new ServiceHttpServer("query", host, config.integer("query.http.port"), 8,
                 () -> storageWriter.healthy() && bulkWriters.stream().allMatch(StorageWriter::healthy));
         // 4 queries run at once (2 cores), 32 wait up to the query timeout; more are refused with 503
-        new QueryHttpApi(queryEngine, new AdmissionControl(4, 32, config.duration("query.timeout").toMillis())).install(queryHttp);
+        QueryHttpApi queryApi = new QueryHttpApi(queryEngine, new AdmissionControl(4, 32, config.duration("query.timeout").toMillis()));
+        queryApi.install(queryHttp);
+        MaterializedViews views = new MaterializedViews(submittedJobs, registry, catalog, bootstrapServers, config);
+        queryApi.handle(java.util.regex.Pattern.compile("(?is)^\\s*CREATE\\s+MATERIALIZED\\s+VIEW\\b"), views::create);
+        queryApi.handle(java.util.regex.Pattern.compile("(?is)^\\s*DROP\\s+MATERIALIZED\\s+VIEW\\b"), views::drop);
         queryHttp.route("/v1/jobs", this::jobs);
         queryHttp.route("/v1/segments", exchange -> segmentsOf(exchange, segments));
         queryHttp.start();

@@ -132,6 +132,41 @@ class SubmittedJobsTest {
         }
     }
 
+    @Test
+    void aMaterializedViewIsAStreamThatAJobKeepsUpToDate() throws Exception {
+        try (PlatformNode node = PlatformNode.start(config())) {
+            register(node, "readings", NodeHarness.READINGS_SCHEMA);
+            send(node, event("d1", BASE + 1_000, 10), event("d1", BASE + 2_000, 20), event("d2", BASE + 3_000, 40),
+                    event("d1", BASE + 61_000, 50), event("d2", BASE + 125_000, 35));
+            HttpResponse<String> created = NodeHarness.post(NodeHarness.query(node) + "/v1/query", """
+                    CREATE MATERIALIZED VIEW hottest_per_minute AS
+                    SELECT device, window_start, COUNT(*) AS n, MAX(temperature) AS hottest
+                    FROM TABLE(TUMBLE(TABLE readings, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+                    GROUP BY device, window_start, window_end""");
+            assertEquals(200, created.statusCode(), created.body());
+            assertTrue(created.body().contains("\"timeField\":\"window_start\"") && created.body().contains("\"keyFields\":[\"device\"]"), created.body());
+            String sql = "SELECT device, window_start, n, hottest FROM hottest_per_minute ORDER BY device, window_start";
+            NodeHarness.await("the view's closed minutes", Duration.ofSeconds(90), () -> NodeHarness.rows(node, sql).size() == 3);
+            assertEquals(List.of(
+                    "{\"device\":\"d1\",\"window_start\":" + BASE + ",\"n\":2,\"hottest\":20.0}",
+                    "{\"device\":\"d1\",\"window_start\":" + (BASE + 60_000) + ",\"n\":1,\"hottest\":50.0}",
+                    "{\"device\":\"d2\",\"window_start\":" + BASE + ",\"n\":1,\"hottest\":40.0}"), NodeHarness.rows(node, sql));
+
+            HttpResponse<String> noTime = NodeHarness.post(NodeHarness.query(node) + "/v1/query",
+                    "CREATE MATERIALIZED VIEW totals AS SELECT device, COUNT(*) AS n FROM readings GROUP BY device");
+            assertEquals(400, noTime.statusCode(), noTime.body());
+            assertTrue(noTime.body().contains("needs a time column"), noTime.body());
+            HttpResponse<String> taken = NodeHarness.post(NodeHarness.query(node) + "/v1/query",
+                    "CREATE MATERIALIZED VIEW readings AS SELECT * FROM readings");
+            assertEquals(400, taken.statusCode(), taken.body());
+
+            assertEquals(200, NodeHarness.post(NodeHarness.query(node) + "/v1/query", "DROP MATERIALIZED VIEW hottest_per_minute").statusCode());
+            assertEquals(400, NodeHarness.post(NodeHarness.query(node) + "/v1/query", "DROP MATERIALIZED VIEW hottest_per_minute").statusCode(),
+                    "dropped once");
+            assertEquals(3, NodeHarness.rows(node, sql).size(), "a dropped view's rows stay queryable");
+        }
+    }
+
     private void assertRefused(PlatformNode node, String name, String sql, String reason) throws Exception {
         HttpResponse<String> response = submit(node, name, sql, "text/plain", "");
         assertEquals(400, response.statusCode(), response.body());

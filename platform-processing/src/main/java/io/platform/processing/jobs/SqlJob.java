@@ -66,14 +66,7 @@ public final class SqlJob {
             String target = unquote(insert.group(1));
             String query = insert.group(2);
             StreamSchema targetSchema = context.schemaOf(target);
-            for (String stream : referencedStreams(query, context.streams())) {
-                if (registered.add(stream)) {
-                    tables.createTemporaryView("`" + stream + "`", tables.fromDataStream(context.stream(stream), org.apache.flink.table.api.Schema.newBuilder()
-                            .columnByMetadata(EVENT_TIME, DataTypes.TIMESTAMP_LTZ(3), "rowtime")
-                            .watermark(EVENT_TIME, "SOURCE_WATERMARK()")
-                            .build()));
-                }
-            }
+            registerStreams(tables, context, query, registered);
             Table result;
             org.apache.flink.streaming.api.datastream.DataStream<Row> rows;
             try {
@@ -84,6 +77,50 @@ public final class SqlJob {
                 throw new IllegalArgumentException(explain(e, target), e);
             }
             context.toStream(rows, target);
+        }
+    }
+
+    /** A result column of a query: its name and Flink SQL type. */
+    public record Column(String name, org.apache.flink.table.types.logical.LogicalType type) {
+    }
+
+    /**
+     * Plans {@code select} over the streams it names, without running it, and returns its result columns: how a
+     * materialized view's stream schema is derived from its query.
+     *
+     * @throws IllegalArgumentException with the planner's reason when the query does not parse or validate
+     */
+    public static List<Column> columnsOf(JobContext context, String select) {
+        StreamTableEnvironment tables = tablesFor(context, select);
+        try {
+            org.apache.flink.table.catalog.ResolvedSchema schema = tables.sqlQuery(select).getResolvedSchema();
+            List<Column> columns = new ArrayList<>();
+            for (org.apache.flink.table.catalog.Column column : schema.getColumns()) {
+                columns.add(new Column(column.getName(), column.getDataType().getLogicalType()));
+            }
+            return columns;
+        } catch (ValidationException | TableException | org.apache.flink.table.api.SqlParserException e) {
+            throw new IllegalArgumentException(explain(e, "the view"), e);
+        }
+    }
+
+    /** A table environment in UTC with the streams {@code query} names registered as tables. */
+    private static StreamTableEnvironment tablesFor(JobContext context, String query) {
+        StreamTableEnvironment tables = StreamTableEnvironment.create(context.env());
+        tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
+        registerStreams(tables, context, query, new HashSet<>());
+        return tables;
+    }
+
+    /** Registers each stream {@code query} names, and {@code registered} lacks, as a table with an {@value #EVENT_TIME} column. */
+    private static void registerStreams(StreamTableEnvironment tables, JobContext context, String query, Set<String> registered) {
+        for (String stream : referencedStreams(query, context.streams())) {
+            if (registered.add(stream)) {
+                tables.createTemporaryView("`" + stream + "`", tables.fromDataStream(context.stream(stream), org.apache.flink.table.api.Schema.newBuilder()
+                        .columnByMetadata(EVENT_TIME, DataTypes.TIMESTAMP_LTZ(3), "rowtime")
+                        .watermark(EVENT_TIME, "SOURCE_WATERMARK()")
+                        .build()));
+            }
         }
     }
 

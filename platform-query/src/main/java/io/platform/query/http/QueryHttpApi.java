@@ -37,6 +37,20 @@ public final class QueryHttpApi {
         server.route("/v1/query", this::query);
     }
 
+    /** A statement the query engine does not run itself (e.g. DDL served by another part of the node): its JSON answer. */
+    @FunctionalInterface
+    public interface StatementHandler {
+        /** @throws IllegalArgumentException when the statement is refused; its message is the reason */
+        String handle(String statement) throws Exception;
+    }
+
+    private final java.util.List<java.util.Map.Entry<java.util.regex.Pattern, StatementHandler>> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Statements {@code pattern} matches go to {@code handler} instead of the engine. */
+    public void handle(java.util.regex.Pattern pattern, StatementHandler handler) {
+        statements.add(java.util.Map.entry(pattern, handler));
+    }
+
     private void query(HttpExchange exchange) throws IOException {
         long arrived = System.nanoTime();
         String sql;
@@ -51,6 +65,18 @@ public final class QueryHttpApi {
         if (sql.isBlank()) {
             error(exchange, 400, "empty query: send SQL as the POST body, e.g. SELECT count(*) FROM readings", 1);
             return;
+        }
+        for (java.util.Map.Entry<java.util.regex.Pattern, StatementHandler> statement : statements) {
+            if (statement.getKey().matcher(sql).find()) {
+                try {
+                    ServiceHttpServer.respond(exchange, 200, "application/x-ndjson", statement.getValue().handle(sql) + "\n");
+                } catch (IllegalArgumentException e) {
+                    error(exchange, 400, e.getMessage(), 1);
+                } catch (Exception e) {
+                    error(exchange, 500, e.toString(), 1);
+                }
+                return;
+            }
         }
         QueryEngine.PreparedQuery prepared;
         try {

@@ -1,0 +1,144 @@
+package io.platform.deploy.node;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.platform.ingest.schema.SchemaRegistry;
+import io.platform.processing.jobs.JobContext;
+import io.platform.processing.jobs.SqlJob;
+import io.platform.wire.schema.SchemaCatalog;
+import io.platform.wire.schema.StreamSchema;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.types.logical.LogicalType;
+
+/**
+ * {@code CREATE MATERIALIZED VIEW <name> AS SELECT ...} and {@code DROP MATERIALIZED VIEW <name>}, sent as queries. A
+ * view is a stream of its own, maintained incrementally by a submitted SQL job ({@code view-<name>}): creating one
+ * plans the query, derives the stream's Avro schema from its result columns (the first timestamp column is the time
+ * field, the string columns the series key), registers it and submits {@code INSERT INTO <name> <query>}. The view is
+ * then queried like any stream, rows arriving as the job's windows close; dropping it stops the job and keeps the rows.
+ */
+final class MaterializedViews {
+    static final Pattern CREATE = Pattern.compile("(?is)^\\s*CREATE\\s+MATERIALIZED\\s+VIEW\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+AS\\s+(.+?)\\s*;?\\s*$");
+    static final Pattern DROP = Pattern.compile("(?is)^\\s*DROP\\s+MATERIALIZED\\s+VIEW\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*;?\\s*$");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SubmittedJobs jobs;
+    private final SchemaRegistry registry;
+    private final SchemaCatalog catalog;
+    private final String bootstrapServers;
+    private final NodeConfig config;
+
+    MaterializedViews(SubmittedJobs jobs, SchemaRegistry registry, SchemaCatalog catalog, String bootstrapServers, NodeConfig config) {
+        this.jobs = jobs;
+        this.registry = registry;
+        this.catalog = catalog;
+        this.bootstrapServers = bootstrapServers;
+        this.config = config;
+    }
+
+    /** The job that maintains view {@code name}. */
+    static String jobOf(String name) {
+        return "view-" + name;
+    }
+
+    /**
+     * Creates the view a {@code CREATE MATERIALIZED VIEW} statement describes.
+     *
+     * @return a JSON line: the view, its stream's time field, series key and columns, and its job
+     * @throws IllegalArgumentException why not: a taken name, a query that does not plan, a column a stream cannot hold
+     */
+    String create(String statement) throws Exception {
+        Matcher create = CREATE.matcher(statement);
+        if (!create.matches()) {
+            throw new IllegalArgumentException("use CREATE MATERIALIZED VIEW <name> AS SELECT ...");
+        }
+        String name = create.group(1);
+        String select = create.group(2);
+        if (registry == null) {
+            throw new IllegalArgumentException("this node does not register schemas (node.role without ingest): create the view on a node that does");
+        }
+        if (catalog.streams().contains(name)) {
+            throw new IllegalArgumentException("'" + name + "' names a stream already: pick another name for the view");
+        }
+        JobContext planning = new JobContext(StreamExecutionEnvironment.getExecutionEnvironment(), jobOf(name), bootstrapServers, catalog,
+                config.duration("aggregation.out-of-orderness"), config.duration("aggregation.idleness"));
+        List<SqlJob.Column> columns = SqlJob.columnsOf(planning, select);
+        String schema = schemaOf(name, columns);
+        StreamSchema registered = registry.register(name, schema, null, null);
+        jobs.submit(jobOf(name), new SubmittedJobs.Definition("INSERT INTO `" + name + "` " + select, null, null), null);
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("view", name);
+        answer.put("job", jobOf(name));
+        answer.put("timeField", registered.timeField());
+        answer.putPOJO("keyFields", registered.keyFields());
+        ArrayNode names = answer.putArray("columns");
+        columns.forEach(c -> names.add(c.name() + " " + c.type().asSummaryString()));
+        return answer.toString();
+    }
+
+    /** Stops the job of the view a {@code DROP MATERIALIZED VIEW} statement names; its rows stay queryable as a stream. */
+    String drop(String statement) throws Exception {
+        Matcher drop = DROP.matcher(statement);
+        if (!drop.matches()) {
+            throw new IllegalArgumentException("use DROP MATERIALIZED VIEW <name>");
+        }
+        String name = drop.group(1);
+        if (!jobs.has(jobOf(name))) {
+            throw new IllegalArgumentException("no materialized view named '" + name + "' is maintained (no job " + jobOf(name) + ")");
+        }
+        jobs.cancel(jobOf(name));
+        return "{\"view\":\"" + name + "\",\"dropped\":true,\"rows\":\"kept: SELECT ... FROM " + name + " still answers\"}";
+    }
+
+    /**
+     * The Avro record schema of a view's stream: one field per result column (BIGINT → long, INT and smaller → int,
+     * DOUBLE and DECIMAL → double, FLOAT → float, BOOLEAN → boolean, CHAR/VARCHAR → string, timestamps → long with
+     * {@code timestamp-millis}); nullable columns as {@code ["null", T]} with default null.
+     *
+     * @throws IllegalArgumentException naming the column, when a type has no stream form, or when no column is a timestamp
+     */
+    static String schemaOf(String name, List<SqlJob.Column> columns) {
+        ObjectNode record = JSON.createObjectNode();
+        record.put("type", "record");
+        record.put("name", name);
+        record.put("namespace", "platform.views");
+        ArrayNode fields = record.putArray("fields");
+        boolean hasTime = false;
+        for (SqlJob.Column column : columns) {
+            ObjectNode type = JSON.createObjectNode();
+            LogicalType logical = column.type();
+            switch (logical.getTypeRoot()) {
+                case BIGINT -> type.put("type", "long");
+                case INTEGER, SMALLINT, TINYINT -> type.put("type", "int");
+                case DOUBLE, DECIMAL -> type.put("type", "double");
+                case FLOAT -> type.put("type", "float");
+                case BOOLEAN -> type.put("type", "boolean");
+                case CHAR, VARCHAR -> type.put("type", "string");
+                case TIMESTAMP_WITHOUT_TIME_ZONE, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> {
+                    type.put("type", "long");
+                    type.put("logicalType", "timestamp-millis");
+                    hasTime = true;
+                }
+                default -> throw new IllegalArgumentException("column '" + column.name() + "' is " + logical.asSummaryString()
+                        + ", which a view cannot store: cast it to a number, string or timestamp");
+            }
+            ObjectNode field = fields.addObject();
+            field.put("name", column.name());
+            if (logical.isNullable()) {
+                field.putArray("type").add("null").add(type);
+                field.putNull("default");
+            } else {
+                field.set("type", type);
+            }
+        }
+        if (!hasTime) {
+            throw new IllegalArgumentException("a materialized view needs a time column: select window_start (or window_end) of a window"
+                    + " (e.g. FROM TABLE(TUMBLE(TABLE <stream>, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)))");
+        }
+        return record.toString();
+    }
+}
