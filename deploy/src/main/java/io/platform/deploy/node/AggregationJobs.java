@@ -187,7 +187,7 @@ public final class AggregationJobs implements AutoCloseable {
     public static AggregationSettings settings(NodeConfig config, String bootstrapServers) {
         Duration window = config.duration("aggregation.window");
         return new AggregationSettings(bootstrapServers, window, AggregationSettings.viewName(window), config.duration("aggregation.out-of-orderness"),
-                config.duration("aggregation.idleness"), config.bool("aggregation.pre-aggregate"));
+                config.duration("aggregation.idleness"), config.bool("aggregation.pre-aggregate"), config.bool("aggregation.salting"));
     }
 
     /** The checkpoint plan in force, or null when the interval is configured directly. */

@@ -39,6 +39,7 @@ public final class NodeConfig {
         define("aggregation.out-of-orderness", "2s", "how late an event may be and still count in its window");
         define("aggregation.idleness", "5s", "after this long a silent partition stops holding back windows");
         define("aggregation.pre-aggregate", "true", "fold events per series and window before the shuffle (two-phase aggregation); false only to measure it");
+        define("aggregation.salting", "false", "spread hot series over the window subtasks by a salt sized from observed key frequencies, merged in a second window stage; for parallelism > 1 when one series dominates and pre-aggregation cannot fold it (see docs/operations.md)");
         define("flink.parallelism", "1", "parallelism of the aggregation job");
         define("flink.checkpoint.interval", "5s", "checkpoint interval of the aggregation job (unless flink.checkpoint.rpo is set)");
         define("flink.checkpoint.rpo", "", "target recovery point, e.g. 10s: interval and min pause are then planned from it, flink.checkpoint.state-size and the write bandwidth; empty = use flink.checkpoint.interval");
@@ -209,6 +210,7 @@ public final class NodeConfig {
         }
         bool("probe.enabled");
         bool("aggregation.pre-aggregate");
+        bool("aggregation.salting");
         bool("gateway.tls.enabled");
         try {
             double ratio = Double.parseDouble(get("tracing.sample-ratio"));

@@ -80,16 +80,36 @@ public final class AggregationJob {
                 ? events.transform("pre-aggregate", TypeInformation.of(PartialAggregate.class),
                         new LocalPreAggregator(settings.window().toMillis(), AggregationSettings.PRE_AGGREGATION_ENTRIES)).uid("pre-aggregate")
                 : events.map(PartialAggregate::of).returns(PartialAggregate.class).name("one-event-partials").uid("one-event-partials");
-        SingleOutputStreamOperator<WindowAggregate> aggregates = partials
-                .keyBy(new AggregationKey())
-                .window(TumblingEventTimeWindows.of(settings.window()))
-                .sideOutputLateData(LATE)
-                .aggregate(new PartialMerger(), new StampWindow(view))
-                .name("window-aggregate").uid("window-aggregate");
+        SingleOutputStreamOperator<WindowAggregate> aggregates;
+        SingleOutputStreamOperator<?> lateSource;
+        if (settings.salting()) {
+            // hot keys split over subtasks by salt, merged back per key in a second window of the same size: the salted
+            // window's results carry its last timestamp, so they fall into the same window downstream
+            SingleOutputStreamOperator<PartialAggregate> salted = partials
+                    .map(new KeySalter()).name("salt-hot-keys").uid("salt-hot-keys")
+                    .keyBy(new AggregationKey())
+                    .window(TumblingEventTimeWindows.of(settings.window()))
+                    .sideOutputLateData(LATE)
+                    .aggregate(new PartialMerger(), new UnsaltWindow())
+                    .name("window-aggregate").uid("window-aggregate");
+            aggregates = salted.keyBy(new AggregationKey())
+                    .window(TumblingEventTimeWindows.of(settings.window()))
+                    .aggregate(new PartialMerger(), new StampWindow(view))
+                    .name("merge-salted").uid("merge-salted");
+            lateSource = salted;
+        } else {
+            aggregates = partials
+                    .keyBy(new AggregationKey())
+                    .window(TumblingEventTimeWindows.of(settings.window()))
+                    .sideOutputLateData(LATE)
+                    .aggregate(new PartialMerger(), new StampWindow(view))
+                    .name("window-aggregate").uid("window-aggregate");
+            lateSource = aggregates;
+        }
         aggregates.sinkTo(sink).name("agg-topics").uid("agg-topics");
         // events too late for their (already emitted) window: stored raw as always, and accounted for in the DLQ
         long toleranceMs = outOfOrderness.toMillis();
-        aggregates.getSideOutput(LATE).sinkTo(KafkaSink.<PartialAggregate>builder()
+        lateSource.getSideOutput(LATE).sinkTo(KafkaSink.<PartialAggregate>builder()
                 .setBootstrapServers(settings.bootstrapServers())
                 .setRecordSerializer((KafkaRecordSerializationSchema<PartialAggregate>) (late, context, timestamp) -> lateDeadLetter(late, toleranceMs))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
@@ -155,6 +175,20 @@ public final class AggregationJob {
         @Override
         public String getKey(PartialAggregate partial) {
             return partial.key;
+        }
+    }
+
+    /** The salted stage's result: a partial of the unsalted key, at the window's last instant, for the merging stage. */
+    static final class UnsaltWindow extends ProcessWindowFunction<WindowAggregate, PartialAggregate, String, TimeWindow> {
+        @Override
+        public void process(String key, Context context, Iterable<WindowAggregate> elements, Collector<PartialAggregate> out) {
+            for (WindowAggregate aggregate : elements) {
+                PartialAggregate partial = new PartialAggregate();
+                partial.key = KeySalter.unsalted(key);
+                partial.eventTimeMs = context.window().maxTimestamp();
+                partial.folded = aggregate;
+                out.collect(partial);
+            }
         }
     }
 

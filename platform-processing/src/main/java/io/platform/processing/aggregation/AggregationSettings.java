@@ -13,15 +13,16 @@ import java.time.Duration;
  * @param idleness after this long without data a partition stops holding back the watermark
  * @param preAggregate fold events per key and window before the shuffle ({@link LocalPreAggregator}); off only to
  *                     measure what it saves
+ * @param salting spread hot keys over several window subtasks and merge them in a second window stage ({@link KeySalter})
  */
 public record AggregationSettings(String bootstrapServers, Duration window, String view, Duration outOfOrderness,
-                                  Duration idleness, boolean preAggregate) implements Serializable {
+                                  Duration idleness, boolean preAggregate, boolean salting) implements Serializable {
     /** (key, window) pairs the pre-aggregator holds at most between watermarks: a few MiB of partials. */
     public static final int PRE_AGGREGATION_ENTRIES = 20_000;
 
     /** With pre-aggregation, the default. */
     public AggregationSettings(String bootstrapServers, Duration window, String view, Duration outOfOrderness, Duration idleness) {
-        this(bootstrapServers, window, view, outOfOrderness, idleness, true);
+        this(bootstrapServers, window, view, outOfOrderness, idleness, true, false);
     }
 
     /** The view name for a window size: {@code 10s}, {@code 1m}, {@code 1h}, or milliseconds. */
