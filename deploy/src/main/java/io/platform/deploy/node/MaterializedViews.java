@@ -69,7 +69,13 @@ final class MaterializedViews {
         List<SqlJob.Column> columns = SqlJob.columnsOf(planning, select);
         String schema = schemaOf(name, columns);
         StreamSchema registered = registry.register(name, schema, null, null);
-        jobs.submit(jobOf(name), new SubmittedJobs.Definition("INSERT INTO `" + name + "` " + select, null, null), null);
+        String insert = "INSERT INTO `" + name + "` " + select;
+        try {
+            jobs.submit(jobOf(name), new SubmittedJobs.Definition(insert, null, null), null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("stream '" + name + "' was registered for the view, but its job was refused: " + e.getMessage()
+                    + "; fix the cause and submit it with: platform job submit " + jobOf(name) + " --sql <file holding " + insert.replaceAll("\\s+", " ") + ">", e);
+        }
         ObjectNode answer = JSON.createObjectNode();
         answer.put("view", name);
         answer.put("job", jobOf(name));

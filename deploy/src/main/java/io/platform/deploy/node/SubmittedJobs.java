@@ -82,7 +82,7 @@ public final class SubmittedJobs {
     }
 
     boolean has(String name) {
-        return Files.exists(jobsDir.resolve(name).resolve("job.json"));
+        return NAME.matcher(name).matches() && Files.exists(jobsDir.resolve(name).resolve("job.json"));
     }
 
     /**
