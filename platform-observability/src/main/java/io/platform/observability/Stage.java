@@ -10,6 +10,11 @@ public enum Stage {
     PRODUCE_ACK("produce_ack"),
     /** Kafka append to the aggregation operator receiving the event. */
     PROCESS("process"),
+    /**
+     * An aggregation partial sent on by its source task to the window operator merging it: the time it waited in
+     * Flink's network buffers, which flow control keeps bounded when the window falls behind (ms resolution).
+     */
+    SHUFFLE("shuffle"),
     /** One storage write batch, from its first record polled to the RocksDB commit. */
     STORE_COMMIT("store_commit"),
     /** One query, from parse to the last row written. */

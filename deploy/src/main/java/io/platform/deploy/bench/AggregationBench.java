@@ -28,8 +28,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * the job) p50/p99/p999, and the backlog left at the end: a job that keeps up has none.
  */
 public final class AggregationBench {
-    private record Row(String backend, int rate, double producedPerSecond, double processedPerSecond, Histogram process, long backlog,
-                       long maxCheckpointMs, long largestCheckpointBytes) {
+    private record Row(String backend, int rate, double producedPerSecond, double processedPerSecond, Histogram process, Histogram shuffle,
+                       long backlog, long maxCheckpointMs, long largestCheckpointBytes) {
     }
 
     private final PlatformNode node;
@@ -54,15 +54,17 @@ public final class AggregationBench {
             out.printf("   %s: %.0f events/s processed of %.0f produced; process p99 %.2f ms; backlog %d%n", backend,
                     row.processedPerSecond(), row.producedPerSecond(), row.process().getValueAtPercentile(99) / 1e6, row.backlog());
         }
-        out.printf("%n%-8s %10s %12s %12s %14s %14s %15s %10s %14s %14s%n", "backend", "rate/s", "produced/s", "processed/s",
-                "process p50 ms", "process p99 ms", "process p999 ms", "backlog", "max ckpt ms", "max ckpt full MB");
+        out.printf("%n%-8s %10s %12s %12s %14s %14s %15s %14s %10s %14s %14s%n", "backend", "rate/s", "produced/s", "processed/s",
+                "process p50 ms", "process p99 ms", "process p999 ms", "shuffle p99 ms", "backlog", "max ckpt ms", "max ckpt full MB");
         for (Row row : rows) {
-            out.printf("%-8s %10d %12.0f %12.0f %14.2f %14.2f %15.2f %10d %14d %14.1f%n", row.backend(), row.rate(), row.producedPerSecond(),
+            out.printf("%-8s %10d %12.0f %12.0f %14.2f %14.2f %15.2f %14.2f %10d %14d %14.1f%n", row.backend(), row.rate(), row.producedPerSecond(),
                     row.processedPerSecond(), row.process().getValueAtPercentile(50) / 1e6, row.process().getValueAtPercentile(99) / 1e6,
-                    row.process().getValueAtPercentile(99.9) / 1e6, row.backlog(), row.maxCheckpointMs(), row.largestCheckpointBytes() / 1e6);
+                    row.process().getValueAtPercentile(99.9) / 1e6, row.shuffle().getValueAtPercentile(99) / 1e6, row.backlog(),
+                    row.maxCheckpointMs(), row.largestCheckpointBytes() / 1e6);
         }
         out.println("process = Kafka append time of the record to the job's source reading it (ms resolution: Kafka timestamps);"
-                + " processed/s from the process stage's count (sampled above 82,000 events/s, right on average)");
+                + " processed/s from the process stage's count (sampled above 82,000 events/s, right on average);"
+                + " shuffle = a partial sent by its source task to the window merging it: its wait in Flink's network buffers");
     }
 
     private Row runOne(String backend, String stream, int rate, int series, double zipf, int warmupSeconds, int durationSeconds, NodeConfig config)
@@ -73,6 +75,7 @@ public final class AggregationBench {
             out.printf("   keys: Zipf s=%.2f over %d series, the hottest has %.1f%% of the events%n", zipf, series, 100 * events.hottestShare());
         }
         StageLatency process = LatencyMetrics.global().stage(Stage.PROCESS);
+        StageLatency shuffle = LatencyMetrics.global().stage(Stage.SHUFFLE);
         String job = AggregationJobs.jobName(stream);
         String topic = TopicNames.ingest(stream);
         try (ScratchDir flinkDir = ScratchDir.create(null, "platform-bench-flink-");
@@ -105,6 +108,7 @@ public final class AggregationBench {
             };
             Runnable onMeasureStart = () -> {
                 process.reset();
+                shuffle.reset();
                 run.sentAtMeasureStart = run.sent;
                 run.processedAtMeasureStart = process.count();
                 run.measureStartNs = System.nanoTime();
@@ -118,8 +122,9 @@ public final class AggregationBench {
                     run.longestCheckpointMs = Math.max(run.longestCheckpointMs, checkpointMs);
                     run.largestCheckpointBytes = Math.max(run.largestCheckpointBytes, checkpointBytes);
                 }
-                out.printf("   t=%3ds sent=%d processed=%d last checkpoint %d ms %.1f MB%s%n", second, run.sent, process.count() - processedAtRunStart,
-                        checkpointMs, checkpointBytes / 1e6, measuring ? "" : " (warm-up)");
+                out.printf("   t=%3ds sent=%d processed=%d last checkpoint %d ms %.1f MB shuffle p99 so far %.0f ms%s%n", second, run.sent,
+                        process.count() - processedAtRunStart, checkpointMs, checkpointBytes / 1e6, shuffle.snapshot().getValueAtPercentile(99) / 1e6,
+                        measuring ? "" : " (warm-up)");
             };
             long sent = load.run(sender, rate, warmupSeconds, durationSeconds, onMeasureStart, progress);
             double seconds = (System.nanoTime() - run.measureStartNs) / 1e9;
@@ -127,7 +132,7 @@ public final class AggregationBench {
             // what the job had not read when the load stopped (the count is sampled: clamp at 0)
             long backlog = Math.max(0, sent - (process.count() - processedAtRunStart));
             return new Row(backend, rate, (sent - run.sentAtMeasureStart) / seconds, (process.count() - run.processedAtMeasureStart) / seconds,
-                    latency, backlog, run.longestCheckpointMs, run.largestCheckpointBytes);
+                    latency, shuffle.snapshot(), backlog, run.longestCheckpointMs, run.largestCheckpointBytes);
         }
     }
 }

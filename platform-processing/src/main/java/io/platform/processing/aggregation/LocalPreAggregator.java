@@ -41,6 +41,7 @@ public final class LocalPreAggregator extends AbstractStreamOperator<PartialAggr
         KeyedEvent event = element.getValue();
         if (buffer.windowStart(event.eventTimeMs) + windowMs - 1 <= watermarkMs) {
             PartialAggregate alone = buffer.single(event);
+            alone.emittedMs = System.currentTimeMillis();
             output.collect(new StreamRecord<>(alone, alone.eventTimeMs));
             return;
         }
@@ -68,6 +69,10 @@ public final class LocalPreAggregator extends AbstractStreamOperator<PartialAggr
     }
 
     private void flush() {
-        buffer.drain(partial -> output.collect(new StreamRecord<>(partial, partial.eventTimeMs)));
+        long nowMs = System.currentTimeMillis();
+        buffer.drain(partial -> {
+            partial.emittedMs = nowMs;
+            output.collect(new StreamRecord<>(partial, partial.eventTimeMs));
+        });
     }
 }

@@ -15,6 +15,11 @@ public final class PartialAggregate {
     public WindowAggregate folded;
     /** The event itself while only one is folded in, so a late one reaches the dead-letter topic as it was; else null. */
     public KeyedEvent single;
+    /**
+     * Wall-clock ms when the source task sent the partial on (0 when not sent by a source task): the window operator
+     * records the difference as the {@code shuffle} stage, the time it waited in Flink's network buffers.
+     */
+    public long emittedMs;
 
     public PartialAggregate() {
     }
@@ -27,6 +32,7 @@ public final class PartialAggregate {
         partial.eventTimeMs = event.eventTimeMs;
         partial.folded = fields.add(event, fields.createAccumulator());
         partial.single = event;
+        partial.emittedMs = System.currentTimeMillis();
         return partial;
     }
 }

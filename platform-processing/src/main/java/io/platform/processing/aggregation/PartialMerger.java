@@ -1,5 +1,7 @@
 package io.platform.processing.aggregation;
 
+import io.platform.observability.LatencyMetrics;
+import io.platform.observability.Stage;
 import io.platform.wire.aggregate.WindowAggregate;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
@@ -14,6 +16,9 @@ final class PartialMerger implements AggregateFunction<PartialAggregate, WindowA
 
     @Override
     public WindowAggregate add(PartialAggregate partial, WindowAggregate acc) {
+        if (partial.emittedMs > 0) {
+            LatencyMetrics.global().recordNanos(Stage.SHUFFLE, (System.currentTimeMillis() - partial.emittedMs) * 1_000_000L);
+        }
         return fields.merge(acc, partial.folded);
     }
 
