@@ -8,6 +8,7 @@ import io.platform.processing.aggregation.AggregationJob;
 import io.platform.processing.aggregation.AggregationSettings;
 import io.platform.processing.checkpoints.CheckpointPlan;
 import io.platform.processing.checkpoints.WriteBandwidth;
+import io.platform.processing.state.SlotMemory;
 import io.platform.processing.state.StateBackendRule;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ public final class AggregationJobs implements AutoCloseable {
     private final Map<String, JobID> jobs = new ConcurrentHashMap<>();
     // null when flink.checkpoint.rpo is not set: the configured interval applies
     private final CheckpointPlan checkpointPlan;
+    private final long rocksDbPerSlot;
     private final Map<String, String> restoredFrom = new TreeMap<>();
 
     /** A MiniCluster with the node's Flink settings ({@code flink.*} keys of {@code config}); jobs start with {@link #ensure}. */
@@ -53,6 +55,15 @@ public final class AggregationJobs implements AutoCloseable {
         this.settings = settings;
         Files.createDirectories(flinkDir.resolve("tmp"));
         this.checkpointPlan = planCheckpoints(config, flinkDir.resolve("checkpoints"));
+        if (config.get("flink.rocksdb.memory-per-slot").equals("auto")) {
+            long physical = SlotMemory.physicalBytes();
+            this.rocksDbPerSlot = SlotMemory.rocksDbPerSlot(physical, Runtime.getRuntime().maxMemory(), SLOTS);
+            LOG.info("RocksDB state gets {} MiB off-heap per job slot (flink.rocksdb.memory-per-slot=auto: a quarter of the {} MiB the {} MiB heap"
+                    + " leaves on this host, over {} slots)", rocksDbPerSlot >> 20, (physical - Runtime.getRuntime().maxMemory()) >> 20,
+                    Runtime.getRuntime().maxMemory() >> 20, SLOTS);
+        } else {
+            this.rocksDbPerSlot = config.bytes("flink.rocksdb.memory-per-slot");
+        }
         String clusterDefault = config.get("flink.state.backend").equals(StateBackendRule.AUTO) ? StateBackendRule.ROCKSDB : config.get("flink.state.backend");
         Configuration conf = baseConfiguration(flinkDir.resolve("checkpoints"), clusterDefault);
         conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(SLOTS));
@@ -85,7 +96,7 @@ public final class AggregationJobs implements AutoCloseable {
         conf.setString("state.backend.rocksdb.localdir", flinkDir.resolve("rocksdb").toString());
         // a fixed RocksDB budget per slot: the MiniCluster's managed memory split over many slots would leave each job's
         // RocksDB a few MiB, and it would flush its memtables constantly
-        conf.setString("state.backend.rocksdb.memory.fixed-per-slot", (config.bytes("flink.rocksdb.memory-per-slot") >> 20) + "mb");
+        conf.setString("state.backend.rocksdb.memory.fixed-per-slot", (rocksDbPerSlot >> 20) + "mb");
         // window timers (one per key and window) on the heap: in RocksDB each would be another get and put per key
         conf.setString("state.backend.rocksdb.timer-service.factory", config.get("flink.rocksdb.timers").toUpperCase(java.util.Locale.ROOT));
         if (checkpointPlan == null) {

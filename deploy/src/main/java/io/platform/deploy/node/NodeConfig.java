@@ -47,7 +47,7 @@ public final class NodeConfig {
         define("flink.checkpoint.write-bandwidth", "auto", "bytes/s the checkpoint directory takes durably, e.g. 200mb; auto = measured once per data dir (32 MiB written and synced)");
         define("flink.checkpoint.unaligned", "true", "switch a checkpoint to unaligned when barriers wait over 1 s for alignment (under backpressure), so checkpoints still complete");
         define("flink.state.backend", "rocksdb", "state backend of the aggregation jobs: rocksdb, hashmap, or auto (hashmap when flink.checkpoint.state-size fits a quarter of a slot's heap); a job keeps the backend of its checkpoints");
-        define("flink.rocksdb.memory-per-slot", "48mb", "RocksDB block cache and write buffers of each job slot (managed memory, off-heap)");
+        define("flink.rocksdb.memory-per-slot", "auto", "RocksDB block cache and write buffers of each job slot (off-heap), e.g. 256mb; auto = a quarter of the memory the heap leaves on the host, over the slots, within 16mb..512mb");
         define("flink.rocksdb.timers", "rocksdb", "where RocksDB-state jobs keep their window timers: rocksdb or heap");
         define("flink.jobmanager", "", "REST address (host:port) of an external Flink cluster to run the jobs on, e.g. flink-jm:8081; empty = the MiniCluster inside the node. The cluster needs the platform's jars in its lib/ and a checkpoint directory it shares with the node");
         define("storage.sync", "false", "fsync every storage commit (power-loss safe) instead of relying on the OS");
@@ -173,7 +173,9 @@ public final class NodeConfig {
             throw new ConfigException("flink.checkpoint.write-bandwidth=0 cannot be: use auto or a rate such as 200mb");
         }
         bool("flink.checkpoint.unaligned");
-        bytes("flink.rocksdb.memory-per-slot");
+        if (!get("flink.rocksdb.memory-per-slot").equals("auto")) {
+            bytes("flink.rocksdb.memory-per-slot");
+        }
         if (!get("flink.rocksdb.timers").equals("rocksdb") && !get("flink.rocksdb.timers").equals("heap")) {
             throw new ConfigException("flink.rocksdb.timers=" + get("flink.rocksdb.timers") + " is not a place for timers: use rocksdb or heap");
         }
