@@ -77,6 +77,18 @@ final class KeyLayout {
         return seriesLengthOffset + 2 + length;
     }
 
+    /** The first key after every key starting with {@code prefix}: the prefix with its last byte below 0xff raised. */
+    static byte[] prefixEnd(byte[] prefix) {
+        byte[] end = prefix.clone();
+        for (int i = end.length - 1; i >= 0; i--) {
+            if (end[i] != (byte) 0xff) {
+                end[i]++;
+                return java.util.Arrays.copyOf(end, i + 1);
+            }
+        }
+        return new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+    }
+
     static boolean startsWith(byte[] key, byte[] prefix) {
         if (key.length < prefix.length) {
             return false;

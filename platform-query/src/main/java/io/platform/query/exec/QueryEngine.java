@@ -412,9 +412,27 @@ public final class QueryEngine {
             return index;
         }
 
+        /** The scan this query asks of its table: series, time range, columns read and block-level predicates. */
+        private Table.ScanRequest scanRequest() {
+            List<Table.ColumnPredicate> predicates = new ArrayList<>();
+            for (Filter filter : filters) {
+                predicates.add(new Table.ColumnPredicate(filter.column(), filter.operator(), filter.value()));
+            }
+            return new Table.ScanRequest(series, fromMs, toMs, columnsRead, predicates);
+        }
+
+        /**
+         * About how many rows the scan will read (before the row filters), from statistics alone: block statistics of
+         * sealed partitions and RocksDB's estimates for recent rows; -1 when the table keeps none.
+         */
+        public long estimatedRows() {
+            return table.estimateRows(scanRequest());
+        }
+
         /** A description of how the query will run, for EXPLAIN-style diagnostics and tests. */
         public String plan() {
-            return "scan table=" + statement.table() + (series != null ? " series=" + series.replace(StreamSchema.SERIES_SEPARATOR, '|') + " (one seek)" : " all-series")
+            long estimated = estimatedRows();
+            return "scan table=" + statement.table() + (estimated >= 0 ? " est_rows=" + estimated : "") + (series != null ? " series=" + series.replace(StreamSchema.SERIES_SEPARATOR, '|') + " (one seek)" : " all-series")
                     + " time=[" + (fromMs == Long.MIN_VALUE ? "-inf" : fromMs) + "," + (toMs == Long.MAX_VALUE ? "+inf" : toMs) + ")"
                     + " filters=" + filters.size() + sealedPlan() + (statement.aggregates() ? " hash-aggregate" : "")
                     + (statement.orderBy().isEmpty() ? "" : " sort") + (statement.limit() == Long.MAX_VALUE ? "" : " limit=" + statement.limit());
@@ -468,9 +486,9 @@ public final class QueryEngine {
                             }
                         }, start);
                         ColumnarSegment.ScanStats blocks = lastScan == null ? ColumnarSegment.ScanStats.NONE : lastScan.stats;
-                        sink.columns(List.of("plan", "rows_scanned", "rows_matched", "rows_returned", "elapsed_ms",
+                        sink.columns(List.of("plan", "rows_estimated", "rows_scanned", "rows_matched", "rows_returned", "elapsed_ms",
                                 "blocks_read", "blocks_skipped", "bytes_read", "bytes_skipped"));
-                        sink.row(new Object[] {plan(), rowsScanned, rowsMatched, returned[0], (System.nanoTime() - start) / 1e6,
+                        sink.row(new Object[] {plan(), estimatedRows(), rowsScanned, rowsMatched, returned[0], (System.nanoTime() - start) / 1e6,
                                 (long) blocks.blocksRead(), (long) blocks.blocksSkipped(), blocks.bytesRead(), blocks.bytesSkipped()});
                     }
                     default -> runCached(sink, start);
@@ -563,11 +581,7 @@ public final class QueryEngine {
         private void scanMatching(long deadline, MatchingRow visitor, MatchingBatch batches) throws SqlException, IOException {
             long[] seen = {0};
             Exception[] error = {null};
-            List<Table.ColumnPredicate> predicates = new ArrayList<>();
-            for (Filter filter : filters) {
-                predicates.add(new Table.ColumnPredicate(filter.column(), filter.operator(), filter.value()));
-            }
-            Table.ScanRequest request = new Table.ScanRequest(series, fromMs, toMs, columnsRead, predicates);
+            Table.ScanRequest request = scanRequest();
             lastScan = request;
             int[][] selection = {new int[0]};
             table.scan(request, batch -> {

@@ -75,6 +75,23 @@ final class RawTable implements Table {
         }
     }
 
+    /**
+     * Recent rows by RocksDB's estimates for the series and range, plus sealed rows by block statistics (blocks the
+     * range, the series and the predicates leave in): what the scan is expected to read, without reading.
+     */
+    @Override
+    public long estimateRows(ScanRequest request) {
+        try (TimeSeriesStore.ReadView view = store.readView()) {
+            long rows = store.estimateRawRows(latest.stream(), request.series, request.fromMs, request.toMs);
+            if (segments != null) {
+                for (SealedPartition partition : view.sealed(latest.stream(), request.fromMs, request.toMs)) {
+                    rows += segments.segment(partition).estimateRows(request.fromMs, request.toMs, block -> mayMatch(block, request));
+                }
+            }
+            return rows;
+        }
+    }
+
     /** Sealed partitions overlapping the range, for EXPLAIN. */
     int sealedPartitions(long fromMs, long toMs) {
         return segments == null ? 0 : store.sealed(latest.stream(), fromMs, toMs).size();

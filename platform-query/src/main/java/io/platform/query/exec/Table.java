@@ -70,4 +70,9 @@ interface Table {
     default void scan(ScanRequest request, BatchVisitor batches, RowVisitor rows) {
         scan(request.series, request.fromMs, request.toMs, rows);
     }
+
+    /** About how many rows {@link #scan(ScanRequest, BatchVisitor, RowVisitor)} would read, from statistics; -1 when unknown. */
+    default long estimateRows(ScanRequest request) {
+        return -1;
+    }
 }

@@ -422,6 +422,26 @@ public final class ColumnarSegment {
         return new ScanStats(read, skipped, bytesRead, bytesSkipped);
     }
 
+    /**
+     * About how many rows a scan of [fromMs, toMs) with {@code filter} would read, from block statistics alone: the
+     * rows of every block the range and the filter leave in, a block that straddles a range end counted by the share of
+     * its time span inside (rows assumed evenly spread). For EXPLAIN's estimated rows.
+     */
+    public long estimateRows(long fromMs, long toMs, BlockFilter filter) {
+        BlockStats stats = new BlockStats();
+        double rows = 0;
+        for (BlockIndex block : blocks) {
+            stats.block = block;
+            if (block.maxTime < fromMs || block.minTime >= toMs || !filter.mayMatch(stats)) {
+                continue;
+            }
+            long span = block.maxTime - block.minTime + 1;
+            long inside = Math.min(block.maxTime + 1, toMs) - Math.max(block.minTime, fromMs);
+            rows += inside >= span ? block.rows : block.rows * (double) inside / span;
+        }
+        return Math.round(rows);
+    }
+
     /** The min and max of a double column over the whole segment, from block statistics alone (no decoding). */
     public double[] minMax(String column) {
         int c = names.indexOf(column);
