@@ -691,10 +691,10 @@ public final class PlatformCli implements Runnable {
             }
         }
 
-        @Command(name = "profile", mixinStandardHelpOptions = true, description = "Where a stream's job spends its time, per task"
+        @Command(name = "profile", mixinStandardHelpOptions = true, description = "Where a job (a submitted one, or a stream's aggregation) spends its time, per task"
                 + " (busy, back-pressured, idle ms per second; records per second in and out; busy time per record; RocksDB state size and keys), and which task is the bottleneck.")
         static final class Profile implements Callable<Integer> {
-            @Parameters(index = "0", description = "the stream whose aggregation job to profile")
+            @Parameters(index = "0", description = "a submitted job's name, or the stream whose aggregation job to profile")
             String stream;
 
             @Option(names = "--url", defaultValue = "http://127.0.0.1:8081", description = "query service URL (default ${DEFAULT-VALUE})")

@@ -300,10 +300,17 @@ public final class AggregationJobs implements AutoCloseable {
      */
     String profile(String stream) {
         jobOf(stream);
-        String job = jobName(stream);
+        return profileOf(jobName(stream), "stream", stream);
+    }
+
+    /**
+     * The profile of the Flink job named {@code job} (any job on the node's MiniCluster: a stream's aggregation or a
+     * submitted one), labelled {@code "<labelKey>": label}.
+     */
+    static String profileOf(String job, String labelKey, String label) {
         List<JobProfile.Task> tasks = JobProfile.tasks(job);
         JobProfile.Task bottleneck = JobProfile.bottleneck(tasks);
-        StringBuilder out = new StringBuilder("{\"stream\":").append(ServiceHttpServer.jsonString(stream)).append(",\"tasks\":[");
+        StringBuilder out = new StringBuilder("{\"").append(labelKey).append("\":").append(ServiceHttpServer.jsonString(label)).append(",\"tasks\":[");
         for (int i = 0; i < tasks.size(); i++) {
             JobProfile.Task t = tasks.get(i);
             out.append(i > 0 ? "," : "").append("{\"task\":").append(ServiceHttpServer.jsonString(t.name()))

@@ -431,7 +431,8 @@ public final class PlatformNode implements AutoCloseable {
         }
         if (path.length == 2 && path[1].equals("profile") && exchange.getRequestMethod().equals("GET")) {
             try {
-                ServiceHttpServer.respond(exchange, 200, "application/json", aggregationJobs.profile(path[0]));
+                ServiceHttpServer.respond(exchange, 200, "application/json",
+                        submittedJobs.has(path[0]) ? submittedJobs.profile(path[0]) : aggregationJobs.profile(path[0]));
             } catch (IllegalArgumentException e) {
                 ServiceHttpServer.respond(exchange, 404, "application/json", "{\"error\":" + ServiceHttpServer.jsonString(e.getMessage()) + "}");
             }

@@ -157,6 +157,12 @@ public final class SubmittedJobs {
         return out.toString();
     }
 
+    /** Job {@code name}'s profile, as {@link AggregationJobs#profile} gives a stream's aggregation. */
+    String profile(String name) {
+        idOf(name);
+        return AggregationJobs.profileOf(JOB_NAME_PREFIX + name, "job", name);
+    }
+
     /** Status of the job's run on the cluster, or NOT_RUNNING when it is kept but did not start. */
     synchronized String status(String name) {
         JobID id = running.get(name);

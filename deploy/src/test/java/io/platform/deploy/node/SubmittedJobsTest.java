@@ -77,6 +77,8 @@ class SubmittedJobsTest {
 
             String jobs = NodeHarness.get(NodeHarness.query(node) + "/v1/jobs").body();
             assertTrue(jobs.contains("\"job\":\"per-minute\",\"kind\":\"sql\""), jobs);
+            String profile = NodeHarness.get(NodeHarness.query(node) + "/v1/jobs/per-minute/profile").body();
+            assertTrue(profile.startsWith("{\"job\":\"per-minute\",\"tasks\":[{\"task\":"), "a submitted job's tasks are profiled too: " + profile);
             assertTrue(jobs.contains("\"job\":\"hot\",\"kind\":\"jar\""), jobs);
             assertTrue(jobs.lines().filter(l -> l.contains("\"kind\":\"sql\"") || l.contains("\"kind\":\"jar\"")).allMatch(l -> l.contains("\"status\":\"RUNNING\"")), jobs);
         }
