@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * kill -9 of the node process under load: after a restart on the same data dir every event acknowledged before the
  * kill is queryable, on an async stream (acknowledged from the broker's page cache) and on a sync one (fsync before
- * the acknowledgement), no event is stored twice, and every closed window's aggregate equals the raw count.
+ * the acknowledgement), no event is stored twice, and every closed window's aggregate equals the raw count, both the
+ * stream's own aggregation and a submitted SQL job's (a materialized view, written through Kafka transactions).
  */
 class NodeCrashTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,6 +65,13 @@ class NodeCrashTest {
         // the same events also into a stream whose broker fsyncs every append before acknowledging
         assertEquals(200, NodeHarness.post(gateway + "/v1/schemas/ticks_sync?durability=sync", SCHEMA).statusCode());
         int syncSchemaId = JSON.readTree(NodeHarness.get(gateway + "/v1/schemas/ticks_sync").body()).get("id").asInt();
+        // a submitted SQL job too (a materialized view): its Kafka transactions must neither lose nor repeat a window
+        var view = NodeHarness.post("http://127.0.0.1:" + queryHttp + "/v1/query", """
+                CREATE MATERIALIZED VIEW ticks_per_second AS
+                SELECT src, window_start, COUNT(*) AS n
+                FROM TABLE(TUMBLE(TABLE ticks, DESCRIPTOR(event_time), INTERVAL '1' SECOND))
+                GROUP BY src, window_start, window_end""");
+        assertEquals(200, view.statusCode(), view.body());
 
         Set<Long> acked = ConcurrentHashMap.newKeySet();
         Set<Long> ackedSync = ConcurrentHashMap.newKeySet();
@@ -146,6 +154,21 @@ class NodeCrashTest {
             });
         } catch (AssertionError e) {
             assertEquals(last[0], last[1], "per-window counts, raw vs aggregate");
+        }
+        String viewSql = "SELECT window_start AS w, sum(n) AS n FROM ticks_per_second WHERE window_start < " + lastClosedWindow
+                + " GROUP BY window_start ORDER BY w";
+        try {
+            NodeHarness.await("the view's windows equal raw counts: exactly once across the kill", Duration.ofSeconds(90), () -> {
+                try {
+                    last[0] = NodeHarness.post(query, rawSql).body();
+                    last[1] = NodeHarness.post(query, viewSql).body();
+                    return !last[0].isBlank() && last[0].equals(last[1]);
+                } catch (IOException | InterruptedException e) {
+                    return false;
+                }
+            });
+        } catch (AssertionError e) {
+            assertEquals(last[0], last[1], "per-window counts, raw vs the submitted job's view");
         }
     }
 
