@@ -141,34 +141,27 @@ class NodeCrashTest {
                 + " GROUP BY time_bucket('1s', ts) ORDER BY w";
         String aggSql = "SELECT window_start AS w, sum(count) AS n FROM ticks_1s WHERE window_start < " + lastClosedWindow
                 + " GROUP BY window_start ORDER BY w";
-        String[] last = {"", ""};
-        try {
-            NodeHarness.await("aggregates equal raw counts per window", Duration.ofSeconds(60), () -> {
-                try {
-                    last[0] = NodeHarness.post(query, rawSql).body();
-                    last[1] = NodeHarness.post(query, aggSql).body();
-                    return !last[0].isBlank() && last[0].equals(last[1]);
-                } catch (IOException | InterruptedException e) {
-                    return false;
-                }
-            });
-        } catch (AssertionError e) {
-            assertEquals(last[0], last[1], "per-window counts, raw vs aggregate");
-        }
+        assertSameAnswers(query, rawSql, aggSql, "the stream's aggregates equal raw counts per window", 60);
         String viewSql = "SELECT window_start AS w, sum(n) AS n FROM ticks_per_second WHERE window_start < " + lastClosedWindow
                 + " GROUP BY window_start ORDER BY w";
+        assertSameAnswers(query, rawSql, viewSql, "the view's windows equal raw counts: exactly once across the kill", 90);
+    }
+
+    /** Waits until {@code expectedSql} and {@code actualSql} answer the same non-empty rows; fails with both answers. */
+    private static void assertSameAnswers(String query, String expectedSql, String actualSql, String what, int seconds) throws Exception {
+        String[] last = {"", ""};
         try {
-            NodeHarness.await("the view's windows equal raw counts: exactly once across the kill", Duration.ofSeconds(90), () -> {
+            NodeHarness.await(what, Duration.ofSeconds(seconds), () -> {
                 try {
-                    last[0] = NodeHarness.post(query, rawSql).body();
-                    last[1] = NodeHarness.post(query, viewSql).body();
+                    last[0] = NodeHarness.post(query, expectedSql).body();
+                    last[1] = NodeHarness.post(query, actualSql).body();
                     return !last[0].isBlank() && last[0].equals(last[1]);
                 } catch (IOException | InterruptedException e) {
                     return false;
                 }
             });
         } catch (AssertionError e) {
-            assertEquals(last[0], last[1], "per-window counts, raw vs the submitted job's view");
+            assertEquals(last[0], last[1], what);
         }
     }
 
