@@ -444,7 +444,7 @@ public final class PlatformNode implements AutoCloseable {
             return;
         }
         String name = path[0];
-        java.util.Map<String, String> params = queryParams(exchange.getRequestURI().getRawQuery());
+        java.util.Map<String, String> params = ServiceHttpServer.queryParams(exchange);
         String from = params.get("from");
         boolean submitted = submittedJobs.has(name);
         try {
@@ -495,21 +495,6 @@ public final class PlatformNode implements AutoCloseable {
     }
 
     private static final int MAX_JOB_BYTES = 256 << 20;
-
-    private static java.util.Map<String, String> queryParams(String rawQuery) {
-        java.util.Map<String, String> params = new java.util.HashMap<>();
-        if (rawQuery == null) {
-            return params;
-        }
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                params.put(java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
-                        java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
-        return params;
-    }
 
     /**
      * The warm tier's LSM costs in Prometheus: write amplification (SST bytes written per byte stored), read

@@ -16,10 +16,8 @@ import io.platform.wire.EpochClock;
 import io.platform.wire.schema.StreamSchema;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -68,7 +66,7 @@ public final class GatewayHttpApi {
         if (action.isEmpty() && method.equals("GET")) {
             respondJson(exchange, 200, deadLetters.summary(stream));
         } else if (action.equals("events") && method.equals("GET")) {
-            Map<String, String> query = queryParams(exchange);
+            Map<String, String> query = ServiceHttpServer.queryParams(exchange);
             try {
                 long from = Long.parseLong(query.getOrDefault("from", "0"));
                 int limit = Integer.parseInt(query.getOrDefault("limit", "100"));
@@ -114,7 +112,7 @@ public final class GatewayHttpApi {
             versions.forEach(v -> all.add(v.version()));
             respondJson(exchange, 200, latest);
         } else if (method.equals("POST")) {
-            Map<String, String> query = queryParams(exchange);
+            Map<String, String> query = ServiceHttpServer.queryParams(exchange);
             String body = new String(readBody(exchange), StandardCharsets.UTF_8);
             String schemaJson = unwrapConfluentEnvelope(body);
             List<String> keys = query.containsKey("key") ? Arrays.asList(query.get("key").split(",")) : null;
@@ -204,22 +202,6 @@ public final class GatewayHttpApi {
     private static String[] pathParts(HttpExchange exchange, String prefix) {
         String rest = exchange.getRequestURI().getPath().substring(prefix.length());
         return Arrays.stream(rest.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
-    }
-
-    static Map<String, String> queryParams(HttpExchange exchange) {
-        Map<String, String> params = new HashMap<>();
-        String raw = exchange.getRequestURI().getRawQuery();
-        if (raw == null) {
-            return params;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return params;
     }
 
     /** The body (gunzipped when sent with Content-Encoding: gzip), or null when it exceeds {@link #MAX_BODY_BYTES}. */

@@ -129,6 +129,23 @@ public final class ServiceHttpServer implements AutoCloseable {
         }
     }
 
+    /** The request's query parameters, decoded; a parameter given twice keeps its last value. */
+    public static java.util.Map<String, String> queryParams(HttpExchange exchange) {
+        java.util.Map<String, String> params = new java.util.HashMap<>();
+        String raw = exchange.getRequestURI().getRawQuery();
+        if (raw == null) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                params.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return params;
+    }
+
     /** A JSON string literal for {@code text}, quotes included. */
     public static String jsonString(String text) {
         StringBuilder out = new StringBuilder(text.length() + 2).append('"');
