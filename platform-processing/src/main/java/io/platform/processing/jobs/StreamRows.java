@@ -56,12 +56,7 @@ public final class StreamRows {
 
     /** Positions by field name, for {@link #toRow}: rows built with it answer {@code getField("name")} as well as by position. */
     public static LinkedHashMap<String, Integer> positions(RowTypeInfo type) {
-        LinkedHashMap<String, Integer> positions = new LinkedHashMap<>();
-        String[] names = type.getFieldNames();
-        for (int i = 0; i < names.length; i++) {
-            positions.put(names[i], i);
-        }
-        return positions;
+        return fieldPositions(List.of(type.getFieldNames()));
     }
 
     /** {@code record} (already resolved to the row type's schema) as a row; {@code positions} from {@link #positions}. */
@@ -116,9 +111,9 @@ public final class StreamRows {
         return record;
     }
 
-    /** Positions by name of a row type's fields. */
-    public static Map<String, Integer> fieldPositions(List<String> names) {
-        Map<String, Integer> positions = new LinkedHashMap<>();
+    /** Positions by name of fields named {@code names}, in that order. */
+    public static LinkedHashMap<String, Integer> fieldPositions(List<String> names) {
+        LinkedHashMap<String, Integer> positions = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
             positions.put(names.get(i), i);
         }
