@@ -8,20 +8,13 @@ import io.platform.storage.StoreBatch;
 import io.platform.storage.TimeSeriesStore;
 import io.platform.storage.tiering.PartitionSealer;
 import io.platform.storage.tiering.SegmentTier;
-import io.platform.wire.WireFormat;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,16 +85,7 @@ class SealedPartitionQueryTest {
     }
 
     private static byte[] encode(String device, long ts, int n, double temperature) throws Exception {
-        GenericRecord record = new GenericData.Record(SCHEMA);
-        record.put("device", device);
-        record.put("ts", ts);
-        record.put("n", n);
-        record.put("temperature", temperature);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(SCHEMA).write(record, encoder);
-        encoder.flush();
-        return WireFormat.encode(100, out.toByteArray());
+        return io.platform.query.WireEvents.encode(SCHEMA, device, ts, n, temperature);
     }
 
     private Map<String, List<String>> answers() throws Exception {

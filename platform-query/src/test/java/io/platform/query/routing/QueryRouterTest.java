@@ -11,10 +11,8 @@ import io.platform.query.http.QueryHttpApi;
 import io.platform.storage.StorageOptions;
 import io.platform.storage.StoreBatch;
 import io.platform.storage.TimeSeriesStore;
-import io.platform.wire.WireFormat;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,11 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,15 +41,7 @@ class QueryRouterTest {
     private final HttpClient client = HttpClient.newHttpClient();
 
     private static byte[] encode(String device, long ts, double temperature) throws Exception {
-        GenericRecord record = new GenericData.Record(SCHEMA);
-        record.put("device", device);
-        record.put("ts", ts);
-        record.put("temperature", temperature);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(SCHEMA).write(record, encoder);
-        encoder.flush();
-        return WireFormat.encode(100, out.toByteArray());
+        return io.platform.query.WireEvents.encode(SCHEMA, device, ts, temperature);
     }
 
     private ServiceHttpServer queryNode(SchemaCatalog catalog) throws Exception {

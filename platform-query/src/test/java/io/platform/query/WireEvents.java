@@ -1,0 +1,33 @@
+package io.platform.query;
+
+import io.platform.wire.WireFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+
+/** Events for query tests, as storage keeps them: the platform's wire format (magic, schema id 100, Avro body). */
+public final class WireEvents {
+    /** The schema id the test catalogs register their schema under. */
+    public static final int SCHEMA_ID = 100;
+
+    private WireEvents() {
+    }
+
+    /** One record of {@code schema} whose fields take {@code values} in the schema's field order. */
+    public static byte[] encode(Schema schema, Object... values) throws IOException {
+        GenericRecord record = new GenericData.Record(schema);
+        for (int i = 0; i < values.length; i++) {
+            record.put(i, values[i]);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+        encoder.flush();
+        return WireFormat.encode(SCHEMA_ID, out.toByteArray());
+    }
+}
