@@ -246,13 +246,17 @@ public final class PlatformCli implements Runnable {
             subcommands = {Schema.Register.class, Schema.ListSchemas.class})
     static final class Schema extends CommandGroup {
 
-        @Command(name = "register", mixinStandardHelpOptions = true, description = "Register an Avro schema (.avsc file) for a stream.")
+        @Command(name = "register", mixinStandardHelpOptions = true, description = "Register a stream's schema: Avro (.avsc)"
+                + " or Protobuf (.proto, proto3, one message of scalar fields).")
         static final class Register implements Callable<Integer> {
             @Parameters(index = "0", description = "stream name")
             String stream;
 
-            @Parameters(index = "1", description = "Avro schema file (.avsc)")
+            @Parameters(index = "1", description = "schema file: .avsc (Avro) or .proto (Protobuf)")
             Path schemaFile;
+
+            @Option(names = "--type", description = "AVRO or PROTOBUF (default: PROTOBUF for a .proto file, else AVRO)")
+            String schemaType;
 
             @Option(names = "--time", description = "event-time field (default: inferred)")
             String timeField;
@@ -271,6 +275,10 @@ public final class PlatformCli implements Runnable {
                 }
                 if (keyFields != null) {
                     query.append(query.length() > 0 ? "&" : "").append("key=").append(URLEncoder.encode(keyFields, StandardCharsets.UTF_8));
+                }
+                String type = schemaType != null ? schemaType : schemaFile.toString().endsWith(".proto") ? "PROTOBUF" : null;
+                if (type != null) {
+                    query.append(query.length() > 0 ? "&" : "").append("schemaType=").append(URLEncoder.encode(type, StandardCharsets.UTF_8));
                 }
                 String url = gateway + "/v1/schemas/" + stream + (query.length() > 0 ? "?" + query : "");
                 return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(url))

@@ -420,6 +420,89 @@ class PlatformNodeEndToEndTest {
     }
 
     @Test
+    void protobufStreamsAreValidatedStoredAggregatedQueriedAndProcessedLikeAvroOnes() throws Exception {
+        String gateway = NodeHarness.gateway(node);
+        String meter = "syntax = \"proto3\";\npackage energy;\nmessage Meter {\n  string meter = 1;\n  int64 ts = 2;\n  double kwh = 3;\n}\n";
+        // registered the way Kafka tooling registers Protobuf with Confluent's registry
+        HttpResponse<String> registered = NodeHarness.post(gateway + "/subjects/ingest.meters-value/versions",
+                JSON.createObjectNode().put("schemaType", "PROTOBUF").put("schema", meter).toString());
+        assertEquals(200, registered.statusCode(), registered.body());
+        int id = JSON.readTree(registered.body()).get("id").asInt();
+        JsonNode byId = JSON.readTree(NodeHarness.get(gateway + "/schemas/ids/" + id).body());
+        assertEquals("PROTOBUF", byId.get("schemaType").asText());
+        assertEquals(meter, byId.get("schema").asText());
+        assertEquals(200, NodeHarness.post(gateway + "/v1/schemas/big_meters?schemaType=protobuf", meter).statusCode());
+
+        long base = 1_700_000_100_000L - 1_700_000_100_000L % 60_000;
+        // JSON over HTTP is checked against the message and travels as protobuf
+        HttpResponse<String> accepted = NodeHarness.post(gateway + "/v1/streams/meters/events",
+                "{\"meter\":\"m1\",\"ts\":" + base + ",\"kwh\":1.5}\n{\"meter\":\"m1\",\"ts\":" + (base + 100) + ",\"kwh\":2.5}\n");
+        assertEquals(200, accepted.statusCode(), accepted.body());
+        HttpResponse<String> wrongType = NodeHarness.post(gateway + "/v1/streams/meters/events", "{\"meter\":\"m1\",\"ts\":\"soon\",\"kwh\":1}");
+        assertEquals(400, wrongType.statusCode(), wrongType.body());
+
+        // a plain protobuf producer straight to Kafka (what generated code writes), and one whose bytes are not a Meter
+        io.platform.wire.schema.ProtoSchema proto = io.platform.wire.schema.ProtoSchema.parse(meter);
+        com.google.protobuf.Descriptors.Descriptor descriptor = proto.descriptor();
+        byte[] message = com.google.protobuf.DynamicMessage.newBuilder(descriptor)
+                .setField(descriptor.findFieldByName("meter"), "m2").setField(descriptor.findFieldByName("ts"), base + 200)
+                .setField(descriptor.findFieldByName("kwh"), 4.0).build().toByteArray();
+        Properties props = new Properties();
+        props.put("bootstrap.servers", node.bootstrapServers());
+        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                props, new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(TopicNames.ingest("meters"), "m2".getBytes(StandardCharsets.UTF_8),
+                    confluentProtobuf(id, message))).get();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(TopicNames.ingest("meters"), "m3".getBytes(StandardCharsets.UTF_8),
+                    confluentProtobuf(id, new byte[] {3 << 3, 5}))).get();
+        }
+
+        // a SQL job reads the Protobuf stream and writes into another one
+        HttpResponse<String> job = NodeHarness.HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(NodeHarness.query(node) + "/v1/jobs/big-meters/submit"))
+                .timeout(Duration.ofSeconds(120)).header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("INSERT INTO big_meters SELECT meter, ts, kwh FROM meters WHERE kwh > 2")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, job.statusCode(), job.body());
+
+        NodeHarness.await("the three meter readings stored", Duration.ofSeconds(60),
+                () -> NodeHarness.rows(node, "SELECT meter, ts, kwh FROM meters ORDER BY ts").size() == 3);
+        assertEquals(List.of(
+                "{\"meter\":\"m1\",\"ts\":" + base + ",\"kwh\":1.5}",
+                "{\"meter\":\"m1\",\"ts\":" + (base + 100) + ",\"kwh\":2.5}",
+                "{\"meter\":\"m2\",\"ts\":" + (base + 200) + ",\"kwh\":4.0}"),
+                NodeHarness.rows(node, "SELECT meter, ts, kwh FROM meters ORDER BY ts"));
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = readAll(TopicNames.deadLetter("meters"), 2);
+        assertTrue(deadLetters.stream().anyMatch(r -> new String(r.headers().lastHeader(EventHeaders.DLQ_REASON).value(), StandardCharsets.UTF_8)
+                .contains("field 'kwh' (3) came with wire type 0")), "the bad protobuf record is dead-lettered by storage with the reason");
+
+        // a later reading closes the windows; the stream's aggregation counted every reading
+        NodeHarness.post(gateway + "/v1/streams/meters/events", "{\"meter\":\"m1\",\"ts\":" + (base + 60_000) + ",\"kwh\":0.5}");
+        NodeHarness.await("the aggregates of the closed windows", Duration.ofSeconds(60), () -> NodeHarness.queryFirstLine(node,
+                "SELECT sum(count) AS n, sum(kwh_sum) AS kwh FROM meters_1s WHERE window_start < " + (base + 60_000)).equals("{\"n\":3,\"kwh\":8.0}"));
+        NodeHarness.await("the job's rows, encoded as protobuf into big_meters and stored", Duration.ofSeconds(60),
+                () -> NodeHarness.rows(node, "SELECT meter, kwh FROM big_meters ORDER BY kwh").equals(List.of(
+                        "{\"meter\":\"m1\",\"kwh\":2.5}", "{\"meter\":\"m2\",\"kwh\":4.0}")));
+
+        // evolution by protobuf's rules: a new optional field is fine, a changed type is refused with the reason
+        HttpResponse<String> added = NodeHarness.post(gateway + "/v1/schemas/meters?schemaType=PROTOBUF",
+                meter.replace("double kwh = 3;", "double kwh = 3;\n  optional string site = 4;"));
+        assertEquals(200, added.statusCode(), added.body());
+        HttpResponse<String> changed = NodeHarness.post(gateway + "/v1/schemas/meters?schemaType=PROTOBUF", meter.replace("double kwh", "float kwh"));
+        assertEquals(409, changed.statusCode(), changed.body());
+        HttpResponse<String> avro = NodeHarness.post(gateway + "/v1/schemas/meters", NodeHarness.READINGS_SCHEMA);
+        assertEquals(409, avro.statusCode(), avro.body());
+        assertTrue(avro.body().contains("is declared in PROTOBUF"), avro.body());
+        assertEquals(200, NodeHarness.post(NodeHarness.query(node) + "/v1/jobs/big-meters/cancel", "").statusCode());
+    }
+
+    /** Confluent's Protobuf framing: magic byte, schema id, message-index path [0] (one zero byte), the message. */
+    private static byte[] confluentProtobuf(int schemaId, byte[] message) {
+        byte[] body = new byte[message.length + 1];
+        System.arraycopy(message, 0, body, 1, message.length);
+        return io.platform.wire.WireFormat.encode(schemaId, body);
+    }
+
+    @Test
     void createsAStreamsTopicsWithTheRequestedPartitions() throws Exception {
         assertEquals(200, NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/wide?partitions=5", NodeHarness.READINGS_SCHEMA).statusCode());
         Properties props = new Properties();

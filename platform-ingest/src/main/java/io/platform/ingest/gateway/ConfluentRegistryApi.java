@@ -8,8 +8,10 @@ import com.sun.net.httpserver.HttpExchange;
 import io.platform.ingest.schema.Compatibility;
 import io.platform.ingest.schema.IncompatibleSchemaException;
 import io.platform.ingest.schema.SchemaRegistry;
+import io.platform.ingest.schema.StreamTopics;
 import io.platform.observability.http.ServiceHttpServer;
 import io.platform.wire.TopicNames;
+import io.platform.wire.schema.ProtoSchema;
 import io.platform.wire.schema.StreamSchema;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,10 +70,19 @@ public final class ConfluentRegistryApi {
             try {
                 JsonNode body = JSON.readTree(body(exchange));
                 if (body == null || !body.has("schema")) {
-                    error(exchange, 422, 42201, "body must be {\"schema\": \"<Avro schema JSON as a string>\"}");
+                    error(exchange, 422, 42201, "body must be {\"schema\": \"<Avro schema JSON as a string>\"}"
+                            + " or {\"schemaType\": \"PROTOBUF\", \"schema\": \"<.proto file as a string>\"}");
                     return;
                 }
-                StreamSchema registered = registry.register(stream, body.get("schema").asText(), null, null);
+                StreamSchema.Format format;
+                try {
+                    format = StreamSchema.Format.parse(body.path("schemaType").asText(null));
+                } catch (IllegalArgumentException e) {
+                    error(exchange, 422, 42201, e.getMessage());
+                    return;
+                }
+                StreamSchema registered = registry.register(stream, format, body.get("schema").asText(), null, null, null, 0, (short) 0,
+                        StreamTopics.Durability.ASYNC);
                 respond(exchange, 200, JSON.createObjectNode().put("id", registered.id()));
             } catch (IncompatibleSchemaException e) {
                 boolean incompatible = e.getMessage().startsWith("schema incompatible");
@@ -93,8 +104,8 @@ public final class ConfluentRegistryApi {
                 error(exchange, 404, 40402, "Version " + path[2] + " not found.");
                 return;
             }
-            respond(exchange, 200, JSON.createObjectNode().put("subject", subject).put("version", version.version())
-                    .put("id", version.id()).put("schema", version.schema().toString()));
+            respond(exchange, 200, typed(JSON.createObjectNode().put("subject", subject).put("version", version.version())
+                    .put("id", version.id()), version));
         } else {
             error(exchange, 404, 404, "no such route");
         }
@@ -112,7 +123,15 @@ public final class ConfluentRegistryApi {
             error(exchange, 404, 40403, "Schema " + (path.length == 1 ? path[0] : "") + " not found");
             return;
         }
-        respond(exchange, 200, JSON.createObjectNode().put("schema", schema.schema().toString()));
+        respond(exchange, 200, typed(JSON.createObjectNode(), schema));
+    }
+
+    /** Adds the schema text and, as Confluent's registry does, {@code schemaType} when it is not Avro. */
+    private static ObjectNode typed(ObjectNode node, StreamSchema schema) {
+        if (schema.format() != StreamSchema.Format.AVRO) {
+            node.put("schemaType", schema.format().name());
+        }
+        return node.put("schema", schema.source());
     }
 
     private void config(HttpExchange exchange) throws IOException {
@@ -143,9 +162,16 @@ public final class ConfluentRegistryApi {
         }
         try {
             JsonNode body = JSON.readTree(body(exchange));
-            org.apache.avro.Schema candidate = new org.apache.avro.Schema.Parser().parse(body.get("schema").asText());
+            boolean protobuf = StreamSchema.Format.parse(body.path("schemaType").asText(null)) == StreamSchema.Format.PROTOBUF;
+            ProtoSchema proto = protobuf ? ProtoSchema.parse(body.get("schema").asText()) : null;
+            org.apache.avro.Schema candidate = protobuf ? proto.avroSchema() : new org.apache.avro.Schema.Parser().parse(body.get("schema").asText());
             Compatibility rule = Compatibility.parse(against.compatibility());
-            String violation = rule.violation(candidate, versions.subList(0, versions.indexOf(against) + 1));
+            List<StreamSchema> checked = versions.subList(0, versions.indexOf(against) + 1);
+            String violation = against.format() != (protobuf ? StreamSchema.Format.PROTOBUF : StreamSchema.Format.AVRO)
+                    ? "the subject is " + against.format() + "; a new version must be too" : rule.violation(candidate, checked);
+            for (int i = 0; violation == null && protobuf && rule != Compatibility.NONE && i < checked.size(); i++) {
+                violation = ProtoSchema.wireConflict(checked.get(i).protobuf().proto(), proto);
+            }
             ObjectNode answer = JSON.createObjectNode().put("is_compatible", violation == null);
             if (violation != null) {
                 answer.putArray("messages").add(violation);

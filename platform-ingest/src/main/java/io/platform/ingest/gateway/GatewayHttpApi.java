@@ -114,7 +114,8 @@ public final class GatewayHttpApi {
         } else if (method.equals("POST")) {
             Map<String, String> query = ServiceHttpServer.queryParams(exchange);
             String body = new String(readBody(exchange), StandardCharsets.UTF_8);
-            String schemaJson = unwrapConfluentEnvelope(body);
+            String[] envelopeType = {null};
+            String schemaText = unwrapConfluentEnvelope(body, envelopeType);
             List<String> keys = query.containsKey("key") ? Arrays.asList(query.get("key").split(",")) : null;
             try {
                 int partitions;
@@ -133,7 +134,14 @@ public final class GatewayHttpApi {
                     error(exchange, 422, "durability must be sync (fsync before ack) or async (page cache, the default)");
                     return;
                 }
-                StreamSchema registered = registry.register(stream, schemaJson, query.get("time"), keys, query.get("compatibility"),
+                StreamSchema.Format format;
+                try {
+                    format = StreamSchema.Format.parse(query.getOrDefault("schemaType", envelopeType[0]));
+                } catch (IllegalArgumentException e) {
+                    error(exchange, 422, e.getMessage());
+                    return;
+                }
+                StreamSchema registered = registry.register(stream, format, schemaText, query.get("time"), keys, query.get("compatibility"),
                         partitions, replication, durability);
                 respondJson(exchange, 200, describe(registered));
             } catch (IncompatibleSchemaException e) {
@@ -144,10 +152,13 @@ public final class GatewayHttpApi {
         }
     }
 
-    private static String unwrapConfluentEnvelope(String body) {
+    /** The schema text of a Confluent-style {@code {"schema": ..., "schemaType": ...}} body, else the body itself. */
+    private static String unwrapConfluentEnvelope(String body, String[] schemaType) {
         try {
             JsonNode node = JSON.readTree(body);
-            if (node != null && node.isObject() && node.size() == 1 && node.has("schema") && node.get("schema").isTextual()) {
+            boolean typed = node != null && node.isObject() && node.size() == 2 && node.path("schemaType").isTextual();
+            if (node != null && node.isObject() && (node.size() == 1 || typed) && node.has("schema") && node.get("schema").isTextual()) {
+                schemaType[0] = typed ? node.get("schemaType").textValue() : null;
                 return node.get("schema").textValue();
             }
         } catch (JsonProcessingException e) {
@@ -195,7 +206,11 @@ public final class GatewayHttpApi {
         schema.keyFields().forEach(keys::add);
         ArrayNode numeric = node.putArray("numericFields");
         schema.numericFields().forEach(numeric::add);
-        node.put("schema", schema.schema().toString());
+        node.put("schemaType", schema.format().name());
+        node.put("schema", schema.source());
+        if (schema.format() != StreamSchema.Format.AVRO) {
+            node.put("avroSchema", schema.schema().toString());
+        }
         return node;
     }
 

@@ -74,7 +74,7 @@ public final class IngestPipeline {
         } catch (InvalidEventException e) {
             return reject(schema.stream(), originalBytes, e.getMessage(), DeadLetterPublisher.STAGE_VALIDATE, JSON_CONTENT);
         }
-        byte[] value = codec.encode(schema, record);
+        byte[] value = schema.protobuf() != null ? schema.protobuf().encode(record) : codec.encode(schema, record);
         long validated = System.nanoTime();
         validateLatency.recordNanos(validated - start);
         CompletableFuture<IngestOutcome> done = new CompletableFuture<>();
@@ -151,7 +151,8 @@ public final class IngestPipeline {
                 }
                 schemaId = id;
                 schema = resolved;
-                scanner = scanners.computeIfAbsent(id, ignored -> new WireRecordScanner(resolved));
+                // a Protobuf body is validated by decoding it (the codec is the schema's); Avro by a scan without a record
+                scanner = resolved.protobuf() != null ? null : scanners.computeIfAbsent(id, ignored -> new WireRecordScanner(resolved));
             }
             return true;
         }
@@ -177,17 +178,35 @@ public final class IngestPipeline {
                     + " (latest id=" + batch.latest.id() + ")", DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT).thenAccept(listener::onOutcome);
             return;
         }
-        WireRecordScanner.Scan scan;
-        try {
-            scan = batch.scanner.scan(bytes, offset + WireFormat.BODY_OFFSET, length - WireFormat.BODY_OFFSET);
-        } catch (InvalidEventException e) {
-            reject(stream, copy(bytes, offset, length), e.getMessage() + " (stream=" + stream + " schema id=" + schemaId + ")",
-                    DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT).thenAccept(listener::onOutcome);
-            return;
+        byte[] seriesKey;
+        long eventTimeMs;
+        if (batch.scanner == null) {
+            GenericRecord record;
+            try {
+                record = batch.schema.protobuf().decode(bytes, offset, length);
+            } catch (java.io.IOException e) {
+                reject(stream, copy(bytes, offset, length), "Protobuf body is not a record of the schema: " + e.getMessage()
+                        + " (stream=" + stream + " schema id=" + schemaId + ")", DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT)
+                        .thenAccept(listener::onOutcome);
+                return;
+            }
+            seriesKey = batch.schema.seriesKey(record).getBytes(StandardCharsets.UTF_8);
+            eventTimeMs = batch.schema.eventTimeMs(record);
+        } else {
+            WireRecordScanner.Scan scan;
+            try {
+                scan = batch.scanner.scan(bytes, offset + WireFormat.BODY_OFFSET, length - WireFormat.BODY_OFFSET);
+            } catch (InvalidEventException e) {
+                reject(stream, copy(bytes, offset, length), e.getMessage() + " (stream=" + stream + " schema id=" + schemaId + ")",
+                        DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT).thenAccept(listener::onOutcome);
+                return;
+            }
+            seriesKey = scan.keyBytes();
+            eventTimeMs = scan.eventTimeMs;
         }
         long validated = System.nanoTime();
         validateLatency.recordNanos(validated - start);
-        produce(batch.schema, scan.keyBytes(), scan.eventTimeMs, copy(bytes, offset, length), sendTimeNs, traceparent, listener, validated);
+        produce(batch.schema, seriesKey, eventTimeMs, copy(bytes, offset, length), sendTimeNs, traceparent, listener, validated);
     }
 
     /** The message for an event addressed to a stream that has no schema. */

@@ -1,6 +1,7 @@
 package io.platform.ingest.schema;
 
 import io.platform.wire.TopicNames;
+import io.platform.wire.schema.ProtoSchema;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
 import io.platform.observability.logging.AuditLog;
@@ -67,8 +68,19 @@ public final class SchemaRegistry {
     }
 
     /** As above, also choosing the stream's {@link StreamTopics.Durability} (applies when its topics are created). */
-    public synchronized StreamSchema register(String stream, String schemaJson, String timeField, List<String> keyFields,
-                                              String compatibility, int partitions, short replication,
+    public StreamSchema register(String stream, String schemaJson, String timeField, List<String> keyFields,
+                                 String compatibility, int partitions, short replication,
+                                 StreamTopics.Durability durability) throws IncompatibleSchemaException {
+        return register(stream, StreamSchema.Format.AVRO, schemaJson, timeField, keyFields, compatibility, partitions, replication, durability);
+    }
+
+    /**
+     * As above, with the schema's format: {@code schemaText} is Avro JSON, or a proto3 file for
+     * {@link StreamSchema.Format#PROTOBUF} (see {@link ProtoSchema} for what a stream's message may hold). A stream
+     * keeps the format of its first version.
+     */
+    public synchronized StreamSchema register(String stream, StreamSchema.Format format, String schemaText, String timeField,
+                                              List<String> keyFields, String compatibility, int partitions, short replication,
                                               StreamTopics.Durability durability) throws IncompatibleSchemaException {
         if (partitions < 0 || partitions > 10_000 || replication < 0 || replication > 16) {
             throw new IncompatibleSchemaException("partitions must be 1..10000 and replication 1..16 (0 or absent: the node's defaults)");
@@ -78,19 +90,43 @@ public final class SchemaRegistry {
             throw new IncompatibleSchemaException(nameError);
         }
         Schema schema;
-        try {
-            schema = new Schema.Parser().parse(schemaJson);
-        } catch (SchemaParseException | NullPointerException e) {
-            throw new IncompatibleSchemaException("malformed Avro schema for stream=" + stream + ": " + e.getMessage());
+        ProtoSchema proto = null;
+        if (format == StreamSchema.Format.PROTOBUF) {
+            try {
+                proto = ProtoSchema.parse(schemaText);
+            } catch (IllegalArgumentException e) {
+                throw new IncompatibleSchemaException("malformed Protobuf schema for stream=" + stream + ": " + e.getMessage());
+            }
+            schema = proto.avroSchema();
+        } else {
+            try {
+                schema = new Schema.Parser().parse(schemaText);
+            } catch (SchemaParseException | NullPointerException e) {
+                throw new IncompatibleSchemaException("malformed Avro schema for stream=" + stream + ": " + e.getMessage());
+            }
         }
         StreamSchema latest = catalog.latest(stream);
         Compatibility rule = compatibility != null ? Compatibility.parse(compatibility)
                 : Compatibility.parse(latest != null ? latest.compatibility() : StreamSchema.DEFAULT_COMPATIBILITY);
         if (latest != null) {
-            if (latest.schema().equals(schema) && rule.name().equals(latest.compatibility())) {
+            if (latest.format() != format) {
+                throw new IncompatibleSchemaException("schema incompatible stream=" + stream + " is declared in " + latest.format() + ": register its next version in "
+                        + latest.format() + " too (a stream's records keep one encoding), or use a new stream");
+            }
+            boolean same = proto != null ? latest.source().equals(proto.source()) : latest.schema().equals(schema);
+            if (same && rule.name().equals(latest.compatibility())) {
                 return latest;
             }
             String violation = rule.violation(schema, catalog.versions(stream));
+            if (violation == null && proto != null && rule != Compatibility.NONE) {
+                for (StreamSchema version : catalog.versions(stream)) {
+                    String conflict = ProtoSchema.wireConflict(version.protobuf().proto(), proto);
+                    if (conflict != null) {
+                        violation = "rule=" + rule + " version=" + version.version() + ": " + conflict;
+                        break;
+                    }
+                }
+            }
             if (violation != null) {
                 throw new IncompatibleSchemaException("schema incompatible stream=" + stream + " " + violation
                         + ": add new fields with defaults instead of changing or removing fields");
@@ -100,7 +136,8 @@ public final class SchemaRegistry {
         int version = latest == null ? 1 : latest.version() + 1;
         StreamSchema defined;
         try {
-            defined = StreamSchema.define(stream, version, id, schema, timeField, keyFields, rule.name());
+            defined = proto != null ? StreamSchema.defineProtobuf(stream, version, id, proto, timeField, keyFields, rule.name())
+                    : StreamSchema.define(stream, version, id, schema, timeField, keyFields, rule.name());
         } catch (IllegalArgumentException e) {
             throw new IncompatibleSchemaException(e.getMessage());
         }
@@ -117,7 +154,7 @@ public final class SchemaRegistry {
             throw new IllegalStateException("interrupted persisting schema", e);
         }
         catalog.apply(defined);
-        AuditLog.record("schema.register", stream, "version=" + version + " id=" + id + " compatibility=" + rule.name());
+        AuditLog.record("schema.register", stream, "version=" + version + " id=" + id + " format=" + format + " compatibility=" + rule.name());
         return defined;
     }
 

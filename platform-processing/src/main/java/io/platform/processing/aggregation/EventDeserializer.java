@@ -6,19 +6,13 @@ import io.platform.observability.tracing.Tracing;
 import io.platform.processing.SharedCatalogs;
 import io.platform.wire.EventHeaders;
 import io.platform.wire.TopicNames;
-import io.platform.wire.WireFormat;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
-import java.io.IOException;
+import io.platform.wire.schema.WireRecordDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -36,9 +30,7 @@ final class EventDeserializer implements KafkaRecordDeserializationSchema<KeyedE
 
     private final String bootstrapServers;
     private transient SchemaCatalog catalog;
-    private transient Map<Integer, GenericDatumReader<GenericRecord>> readers;
-    private transient BinaryDecoder decoder;
-    private transient GenericRecord reuse;
+    private transient WireRecordDecoder records;
 
     EventDeserializer(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
@@ -50,28 +42,25 @@ final class EventDeserializer implements KafkaRecordDeserializationSchema<KeyedE
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         catalog = SharedCatalogs.of(bootstrapServers);
-        readers = new HashMap<>();
+        // a record may arrive before the catalog's reader has seen its just-registered schema: wait for it
+        records = new WireRecordDecoder(catalog, null, 10_000);
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<KeyedEvent> out) {
         byte[] value = record.value();
-        if (value == null || WireFormat.framingError(value, 0, value.length) != null) {
-            return;
-        }
-        StreamSchema schema = catalog.awaitById(WireFormat.schemaId(value), 10_000);
-        if (schema == null) {
-            LOG.warn("skipping record of unknown schema id={} topic={} offset={}", WireFormat.schemaId(value), record.topic(), record.offset());
+        if (value == null) {
             return;
         }
         GenericRecord decoded;
         try {
-            decoder = DecoderFactory.get().binaryDecoder(value, WireFormat.BODY_OFFSET, value.length - WireFormat.BODY_OFFSET, decoder);
-            decoded = readers.computeIfAbsent(schema.id(), id -> new GenericDatumReader<>(schema.schema())).read(null, decoder);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("skipping undecodable record topic={} offset={} reason={}", record.topic(), record.offset(), e.toString());
+            decoded = records.decodeOrExplain(value, null);
+        } catch (WireRecordDecoder.UndecodableException e) {
+            // storage dead-letters such records (it is the first reader of what bypassed the gateway); the job skips them
+            LOG.warn("skipping undecodable record topic={} offset={} reason={}", record.topic(), record.offset(), e.getMessage());
             return;
         }
+        StreamSchema schema = records.lastWriter();
         KeyedEvent event = new KeyedEvent();
         event.stream = TopicNames.streamOf(record.topic());
         event.series = record.key() == null ? schema.seriesKey(decoded) : new String(record.key(), StandardCharsets.UTF_8);

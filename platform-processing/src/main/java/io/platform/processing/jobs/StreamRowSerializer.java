@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
@@ -27,9 +26,8 @@ final class StreamRowSerializer implements KafkaRecordSerializationSchema<Row> {
     private final String stream;
     private final String topic;
     private final int schemaId;
-    private final String schemaJson;
-    private final String timeField;
-    private final List<String> keyFields;
+    // the target schema as the registry stores it (StreamSchema.toJson): Avro or Protobuf, time field, series key
+    private final String schemaRecord;
     private final List<String> declaredNames;
     private transient StreamSchema schema;
     private transient GenericDatumWriter<GenericRecord> writer;
@@ -42,17 +40,14 @@ final class StreamRowSerializer implements KafkaRecordSerializationSchema<Row> {
         this.stream = target.stream();
         this.topic = target.ingestTopic();
         this.schemaId = target.id();
-        this.schemaJson = target.schema().toString();
-        this.timeField = target.timeField();
-        this.keyFields = List.copyOf(target.keyFields());
+        this.schemaRecord = target.toJson();
         this.declaredNames = declaredNames == null ? null : List.copyOf(declaredNames);
     }
 
     @Override
     public void open(org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-        Schema avro = new Schema.Parser().parse(schemaJson);
-        schema = StreamSchema.define(stream, 0, schemaId, avro, timeField, keyFields);
-        writer = new GenericDatumWriter<>(avro);
+        schema = StreamSchema.fromJson(schemaRecord);
+        writer = new GenericDatumWriter<>(schema.schema());
         body = new ByteArrayOutputStream(256);
     }
 
@@ -63,6 +58,14 @@ final class StreamRowSerializer implements KafkaRecordSerializationSchema<Row> {
             positions = declaredPositions();
         }
         GenericRecord record = StreamRows.toRecord(row, row.getFieldNames(true) == null ? positions : null, schema.schema());
+        byte[] key = schema.seriesKey(record).getBytes(StandardCharsets.UTF_8);
+        if (schema.protobuf() != null) {
+            try {
+                return new ProducerRecord<>(topic, null, schema.eventTimeMs(record), key, schema.protobuf().encode(record));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("a row of the job does not fit stream '" + stream + "': " + e.getMessage(), e);
+            }
+        }
         body.reset();
         encoder = EncoderFactory.get().directBinaryEncoder(body, encoder);
         try {
@@ -74,8 +77,7 @@ final class StreamRowSerializer implements KafkaRecordSerializationSchema<Row> {
             throw new IllegalArgumentException("a row of the job does not fit stream '" + stream + "': " + e.getMessage(), e);
         }
         byte[] bytes = body.toByteArray();
-        return new ProducerRecord<>(topic, null, schema.eventTimeMs(record), schema.seriesKey(record).getBytes(StandardCharsets.UTF_8),
-                WireFormat.encode(schemaId, bytes));
+        return new ProducerRecord<>(topic, null, schema.eventTimeMs(record), key, WireFormat.encode(schemaId, bytes));
     }
 
     private Map<String, Integer> declaredPositions() {

@@ -9,11 +9,9 @@ import io.platform.storage.TimeSeriesStore;
 import io.platform.wire.EpochClock;
 import io.platform.wire.EventHeaders;
 import io.platform.wire.TopicNames;
-import io.platform.wire.WireFormat;
 import io.platform.wire.aggregate.WindowAggregate;
 import io.platform.wire.schema.SchemaCatalog;
-import io.platform.wire.schema.StreamSchema;
-import java.io.IOException;
+import io.platform.wire.schema.WireRecordDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -23,9 +21,7 @@ import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -52,7 +48,8 @@ public final class StorageWriter implements AutoCloseable {
     private final Thread thread;
     private final StageLatency commitLatency = LatencyMetrics.global().stage(Stage.STORE_COMMIT);
     private final StageLatency endToEndLatency = LatencyMetrics.global().stage(Stage.END_TO_END);
-    private final Map<Integer, GenericDatumReader<GenericRecord>> readers = new HashMap<>();
+    // decodes only what reached Kafka without the gateway, so it waits for a just-registered schema id
+    private final WireRecordDecoder records;
     private final CopyOnWriteArrayList<Consumer<Collection<String>>> commitListeners = new CopyOnWriteArrayList<>();
     private final Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> consumerMetrics;
     private final org.apache.kafka.clients.producer.Producer<byte[], byte[]> deadLetters;
@@ -75,6 +72,7 @@ public final class StorageWriter implements AutoCloseable {
                          io.platform.storage.qos.IoBudget budget) {
         this.store = store;
         this.catalog = catalog;
+        this.records = new WireRecordDecoder(catalog, null, 5000);
         this.topics = topics;
         this.budget = budget;
         Properties props = new Properties();
@@ -279,27 +277,11 @@ public final class StorageWriter implements AutoCloseable {
 
     /** The event time of a wire-format value of {@code stream}, or sets {@code reason[0]} when it is not one. */
     private long decodeEventTime(String stream, byte[] value, String[] reason) {
-        String framing = WireFormat.framingError(value, 0, value.length);
-        if (framing != null) {
-            reason[0] = framing;
-            return 0;
-        }
-        StreamSchema schema = catalog.awaitById(WireFormat.schemaId(value), 5000);
-        if (schema == null || !schema.stream().equals(stream)) {
-            reason[0] = "schema id=" + WireFormat.schemaId(value) + " is not a registered schema of stream=" + stream;
-            return 0;
-        }
         try {
-            org.apache.avro.io.BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(value, WireFormat.BODY_OFFSET,
-                    value.length - WireFormat.BODY_OFFSET, null);
-            GenericRecord decoded = readers.computeIfAbsent(schema.id(), id -> new GenericDatumReader<>(schema.schema())).read(null, decoder);
-            if (!decoder.isEnd()) {
-                reason[0] = "Avro body has trailing bytes after a record of schema id=" + schema.id();
-                return 0;
-            }
-            return schema.eventTimeMs(decoded);
-        } catch (IOException | RuntimeException e) {
-            reason[0] = "Avro body is not a record of schema id=" + schema.id() + ": " + e;
+            GenericRecord decoded = records.decodeOrExplain(value, stream);
+            return records.lastWriter().eventTimeMs(decoded);
+        } catch (WireRecordDecoder.UndecodableException e) {
+            reason[0] = e.getMessage();
             return 0;
         }
     }

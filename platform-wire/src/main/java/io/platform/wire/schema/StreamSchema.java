@@ -14,7 +14,9 @@ import org.apache.avro.generic.GenericRecord;
 
 /**
  * One registered version of a stream's schema: the Avro record schema, its global id, the event-time field and the
- * fields that make the series key. Immutable and thread-safe.
+ * fields that make the series key. A stream may declare its schema in Protobuf instead ({@link #format()}): its
+ * records then travel as Protobuf, and {@link #schema()} is the equivalent Avro record through which storage, queries
+ * and jobs see the fields ({@link ProtoSchema}). Immutable and thread-safe.
  */
 public final class StreamSchema {
     /** Separates series-key parts inside a series string; a control character that field values do not carry. */
@@ -33,9 +35,30 @@ public final class StreamSchema {
     private final List<String> numericFields;
     private final String ingestTopic;
     private final String compatibility;
+    private final ProtobufRecordCodec protobuf;
 
-    private StreamSchema(String stream, int version, int id, Schema schema, String timeField, List<String> keyFields, String compatibility) {
+    /** How a stream's records are encoded on the wire; named as Confluent's registry names schema types. */
+    public enum Format {
+        AVRO,
+        PROTOBUF;
+
+        /** The format named by a registry's {@code schemaType} (absent means AVRO), or an error naming the choices. */
+        public static Format parse(String schemaType) {
+            if (schemaType == null || schemaType.isBlank()) {
+                return AVRO;
+            }
+            try {
+                return valueOf(schemaType.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("schemaType '" + schemaType + "' is not supported: use AVRO or PROTOBUF");
+            }
+        }
+    }
+
+    private StreamSchema(String stream, int version, int id, Schema schema, String timeField, List<String> keyFields, String compatibility,
+                         ProtoSchema proto) {
         this.compatibility = compatibility;
+        this.protobuf = proto == null ? null : new ProtobufRecordCodec(id, proto);
         this.stream = stream;
         this.version = version;
         this.id = id;
@@ -69,13 +92,27 @@ public final class StreamSchema {
     /** As {@link #define(String, int, int, Schema, String, List)}, with the stream's compatibility rule for later versions. */
     public static StreamSchema define(String stream, int version, int id, Schema schema,
                                       String requestedTimeField, List<String> requestedKeyFields, String compatibility) {
+        return define(stream, version, id, schema, requestedTimeField, requestedKeyFields, compatibility, null);
+    }
+
+    /**
+     * Defines a stream schema declared in Protobuf: its fields are those of {@code proto}'s message (seen through its
+     * Avro twin); the time field and series key are settled as for Avro.
+     */
+    public static StreamSchema defineProtobuf(String stream, int version, int id, ProtoSchema proto,
+                                              String requestedTimeField, List<String> requestedKeyFields, String compatibility) {
+        return define(stream, version, id, proto.avroSchema(), requestedTimeField, requestedKeyFields, compatibility, proto);
+    }
+
+    private static StreamSchema define(String stream, int version, int id, Schema schema, String requestedTimeField,
+                                       List<String> requestedKeyFields, String compatibility, ProtoSchema proto) {
         if (schema.getType() != Schema.Type.RECORD) {
             throw new IllegalArgumentException("schema of stream=" + stream + " must be an Avro record, got " + schema.getType());
         }
         String timeField = requestedTimeField == null || requestedTimeField.isBlank() ? inferTimeField(schema) : requestedTimeField;
         if (timeField == null) {
             throw new IllegalArgumentException("stream=" + stream + " has no time field: add a long field named ts, time or timestamp"
-                    + " (or with a timestamp logical type), or name it with ?time=<field>");
+                    + (proto == null ? " (or with a timestamp logical type)" : " (int64 in Protobuf)") + ", or name it with ?time=<field>");
         }
         Schema.Field time = schema.getField(timeField);
         if (time == null || unwrapNullable(time.schema()).getType() != Schema.Type.LONG) {
@@ -96,7 +133,7 @@ public final class StreamSchema {
                 keyFields.add(key);
             }
         }
-        return new StreamSchema(stream, version, id, schema, timeField, keyFields, compatibility);
+        return new StreamSchema(stream, version, id, schema, timeField, keyFields, compatibility, proto);
     }
 
     private static String inferTimeField(Schema schema) {
@@ -175,8 +212,23 @@ public final class StreamSchema {
         return id;
     }
 
+    /** The record schema in Avro: as registered, or the Avro twin of a Protobuf schema. */
     public Schema schema() {
         return schema;
+    }
+
+    public Format format() {
+        return protobuf == null ? Format.AVRO : Format.PROTOBUF;
+    }
+
+    /** The codec of a Protobuf stream's records, or null for an Avro stream. */
+    public ProtobufRecordCodec protobuf() {
+        return protobuf;
+    }
+
+    /** The schema's text as registered: Avro JSON, or the {@code .proto} file of a Protobuf schema. */
+    public String source() {
+        return protobuf == null ? schema.toString() : protobuf.proto().source();
     }
 
     /** The compatibility rule the next version of this stream is checked against (BACKWARD, FULL_TRANSITIVE, ...). */
@@ -206,7 +258,10 @@ public final class StreamSchema {
         node.put("stream", stream);
         node.put("version", version);
         node.put("id", id);
-        node.put("schema", schema.toString());
+        node.put("schema", source());
+        if (protobuf != null) {
+            node.put("schemaType", Format.PROTOBUF.name());
+        }
         node.put("timeField", timeField);
         node.putPOJO("keyFields", keyFields);
         node.put("compatibility", compatibility);
@@ -218,9 +273,14 @@ public final class StreamSchema {
             JsonNode node = JSON.readTree(json);
             List<String> keys = new ArrayList<>();
             node.get("keyFields").forEach(k -> keys.add(k.asText()));
+            String compatibility = node.has("compatibility") ? node.get("compatibility").asText() : DEFAULT_COMPATIBILITY;
+            if (node.has("schemaType") && Format.parse(node.get("schemaType").asText()) == Format.PROTOBUF) {
+                return defineProtobuf(node.get("stream").asText(), node.get("version").asInt(), node.get("id").asInt(),
+                        ProtoSchema.parse(node.get("schema").asText()), node.get("timeField").asText(), keys, compatibility);
+            }
             Schema schema = new Schema.Parser().parse(node.get("schema").asText());
             return define(node.get("stream").asText(), node.get("version").asInt(), node.get("id").asInt(), schema,
-                    node.get("timeField").asText(), keys, node.has("compatibility") ? node.get("compatibility").asText() : DEFAULT_COMPATIBILITY);
+                    node.get("timeField").asText(), keys, compatibility);
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("unreadable schema record: " + e.getMessage(), e);
         }
@@ -228,6 +288,7 @@ public final class StreamSchema {
 
     @Override
     public String toString() {
-        return "StreamSchema{stream=" + stream + ", version=" + version + ", id=" + id + ", time=" + timeField + ", keys=" + keyFields + "}";
+        return "StreamSchema{stream=" + stream + ", version=" + version + ", id=" + id + ", format=" + format() + ", time=" + timeField
+                + ", keys=" + keyFields + "}";
     }
 }
