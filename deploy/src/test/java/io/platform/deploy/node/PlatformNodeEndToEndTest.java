@@ -457,6 +457,18 @@ class PlatformNodeEndToEndTest {
                     confluentProtobuf(id, new byte[] {3 << 3, 5}))).get();
         }
 
+        // binary frames over the gateway's TCP listener are decoded to check them, like JSON
+        byte[] overTcp = com.google.protobuf.DynamicMessage.newBuilder(descriptor)
+                .setField(descriptor.findFieldByName("meter"), "m3").setField(descriptor.findFieldByName("ts"), base + 300)
+                .setField(descriptor.findFieldByName("kwh"), 0.25).build().toByteArray();
+        try (io.platform.ingest.client.GatewayClient client = io.platform.ingest.client.GatewayClient.connect(node.host(), node.gatewayTcpPort())) {
+            assertTrue(client.send("meters", confluentProtobuf(id, overTcp), 0).get(10, java.util.concurrent.TimeUnit.SECONDS).accepted());
+            io.platform.ingest.client.GatewayClient.Ack refused = client.send("meters", confluentProtobuf(id, new byte[] {(1 << 3) | 2, 100}), 0)
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(io.platform.wire.IngestFrameLayout.STATUS_REJECTED, refused.status());
+            assertTrue(refused.reason().contains("Protobuf body is not a record of the schema"), refused.reason());
+        }
+
         // a SQL job reads the Protobuf stream and writes into another one
         HttpResponse<String> job = NodeHarness.HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(NodeHarness.query(node) + "/v1/jobs/big-meters/submit"))
                 .timeout(Duration.ofSeconds(120)).header("Content-Type", "text/plain")
@@ -464,21 +476,22 @@ class PlatformNodeEndToEndTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, job.statusCode(), job.body());
 
-        NodeHarness.await("the three meter readings stored", Duration.ofSeconds(60),
-                () -> NodeHarness.rows(node, "SELECT meter, ts, kwh FROM meters ORDER BY ts").size() == 3);
+        NodeHarness.await("the four meter readings stored", Duration.ofSeconds(60),
+                () -> NodeHarness.rows(node, "SELECT meter, ts, kwh FROM meters ORDER BY ts").size() == 4);
         assertEquals(List.of(
                 "{\"meter\":\"m1\",\"ts\":" + base + ",\"kwh\":1.5}",
                 "{\"meter\":\"m1\",\"ts\":" + (base + 100) + ",\"kwh\":2.5}",
-                "{\"meter\":\"m2\",\"ts\":" + (base + 200) + ",\"kwh\":4.0}"),
+                "{\"meter\":\"m2\",\"ts\":" + (base + 200) + ",\"kwh\":4.0}",
+                "{\"meter\":\"m3\",\"ts\":" + (base + 300) + ",\"kwh\":0.25}"),
                 NodeHarness.rows(node, "SELECT meter, ts, kwh FROM meters ORDER BY ts"));
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = readAll(TopicNames.deadLetter("meters"), 2);
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = readAll(TopicNames.deadLetter("meters"), 3);
         assertTrue(deadLetters.stream().anyMatch(r -> new String(r.headers().lastHeader(EventHeaders.DLQ_REASON).value(), StandardCharsets.UTF_8)
                 .contains("field 'kwh' (3) came with wire type 0")), "the bad protobuf record is dead-lettered by storage with the reason");
 
         // a later reading closes the windows; the stream's aggregation counted every reading
         NodeHarness.post(gateway + "/v1/streams/meters/events", "{\"meter\":\"m1\",\"ts\":" + (base + 60_000) + ",\"kwh\":0.5}");
         NodeHarness.await("the aggregates of the closed windows", Duration.ofSeconds(60), () -> NodeHarness.queryFirstLine(node,
-                "SELECT sum(count) AS n, sum(kwh_sum) AS kwh FROM meters_1s WHERE window_start < " + (base + 60_000)).equals("{\"n\":3,\"kwh\":8.0}"));
+                "SELECT sum(count) AS n, sum(kwh_sum) AS kwh FROM meters_1s WHERE window_start < " + (base + 60_000)).equals("{\"n\":4,\"kwh\":8.25}"));
         NodeHarness.await("the job's rows, encoded as protobuf into big_meters and stored", Duration.ofSeconds(60),
                 () -> NodeHarness.rows(node, "SELECT meter, kwh FROM big_meters ORDER BY kwh").equals(List.of(
                         "{\"meter\":\"m1\",\"kwh\":2.5}", "{\"meter\":\"m2\",\"kwh\":4.0}")));
