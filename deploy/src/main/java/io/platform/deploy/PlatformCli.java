@@ -845,7 +845,7 @@ public final class PlatformCli implements Runnable {
 
     @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a node of their own (temporary data dir, free ports).",
             subcommands = {Bench.E2e.class, Bench.Kafka.class, Bench.Backends.class, Bench.Flink.class, Bench.Query.class, Bench.Segments.class, Bench.Serialization.class, Bench.Ingest.class, Bench.Batching.class, Bench.Tls.class, Bench.Storage.class, Bench.Qos.class, Bench.Observability.class, Bench.Transport.class,
-                    Bench.Durability.class, Bench.Fuzz.class})
+                    Bench.Durability.class, Bench.Fuzz.class, Bench.Backpressure.class})
     static final class Bench extends CommandGroup {
 
         abstract static class LoadOptions {
@@ -872,6 +872,45 @@ public final class PlatformCli implements Runnable {
             @Override
             public Integer call() throws Exception {
                 new io.platform.deploy.bench.SerializationBench(System.out).run(seconds);
+                return 0;
+            }
+        }
+
+        @Command(name = "backpressure", mixinStandardHelpOptions = true, description = "A downstream slowdown in a Flink job reading Kafka:"
+                + " in-job and end-to-end latency p50/p99/max before, during and after it, with Flink's flow control alone, the AIMD source"
+                + " rate control, buffer debloating, and both; one run, an ingest-only node for the broker.")
+        static final class Backpressure implements Callable<Integer> {
+            @CommandLine.Mixin
+            NodeOptions options;
+
+            @Option(names = "--rate", defaultValue = "20000", description = "records per second written (default ${DEFAULT-VALUE})")
+            int rate;
+
+            @Option(names = "--slow-rate", defaultValue = "5000", description = "records per second the slow stage takes during the slowdown (default ${DEFAULT-VALUE})")
+            int slowRate;
+
+            @Option(names = "--before", defaultValue = "10", description = "seconds before the slowdown (default ${DEFAULT-VALUE})")
+            int before;
+
+            @Option(names = "--slow", defaultValue = "20", description = "seconds of slowdown (default ${DEFAULT-VALUE})")
+            int slow;
+
+            @Option(names = "--after", defaultValue = "20", description = "seconds of load after it (default ${DEFAULT-VALUE})")
+            int after;
+
+            @Option(names = "--debloat-target", defaultValue = "100ms", description = "Flink's in-flight data target for the debloat modes (default ${DEFAULT-VALUE})")
+            String debloatTarget;
+
+            @Override
+            public Integer call() throws Exception {
+                if (rate <= 0 || slowRate <= 0 || before < 1 || slow < 1 || after < 1) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--rate and --slow-rate must be above 0 and the phases at least 1 s");
+                }
+                java.time.Duration target = NodeConfig.parseDuration("--debloat-target", debloatTarget, "100ms");
+                options.overrides.put("node.role", "ingest");
+                try (PlatformNode node = PlatformNode.start(options.build(true))) {
+                    new io.platform.deploy.bench.BackpressureBench(node, System.out).run(rate, slowRate, before, slow, after, target);
+                }
                 return 0;
             }
         }

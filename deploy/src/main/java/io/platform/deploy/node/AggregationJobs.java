@@ -75,6 +75,12 @@ public final class AggregationJobs implements AutoCloseable {
         conf.setString("rest.bind-address", "127.0.0.1");
         conf.setString("io.tmp.dirs", flinkDir.resolve("tmp").toString());
         FlinkMetricsBridge.configure(conf);
+        if (!config.get("flink.network.debloat-target").equals("off")) {
+            // Flink resizes network buffers every 200 ms to hold about this long of each channel's throughput: when a
+            // downstream slows, the data queued in front of it shrinks with it instead of staying at full buffers
+            conf.setString("taskmanager.network.memory.buffer-debloat.enabled", "true");
+            conf.setString("taskmanager.network.memory.buffer-debloat.target", config.duration("flink.network.debloat-target").toMillis() + " ms");
+        }
         String external = config.get("flink.jobmanager");
         this.cluster = external.isEmpty() ? FlinkCluster.embedded(conf, SLOTS) : FlinkCluster.external(external);
         LOG.info("Flink jobs run on the {} cluster", cluster.describe());
@@ -198,7 +204,8 @@ public final class AggregationJobs implements AutoCloseable {
     public static AggregationSettings settings(NodeConfig config, String bootstrapServers) {
         Duration window = config.duration("aggregation.window");
         return new AggregationSettings(bootstrapServers, window, AggregationSettings.viewName(window), config.duration("aggregation.out-of-orderness"),
-                config.duration("aggregation.idleness"), config.bool("aggregation.pre-aggregate"), config.bool("aggregation.salting"));
+                config.duration("aggregation.idleness"), config.bool("aggregation.pre-aggregate"), config.bool("aggregation.salting"),
+                config.sourceRateControl());
     }
 
     /** The checkpoint plan in force, or null when the interval is configured directly. */

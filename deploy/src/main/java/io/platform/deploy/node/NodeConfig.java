@@ -39,6 +39,8 @@ public final class NodeConfig {
         define("aggregation.out-of-orderness", "2s", "how late an event may be and still count in its window");
         define("aggregation.idleness", "5s", "after this long a silent partition stops holding back windows");
         define("aggregation.pre-aggregate", "true", "fold events per series and window before the shuffle (two-phase aggregation); false only to measure it");
+        define("flink.network.debloat-target", "off", "Flink buffer debloating on the embedded cluster: network buffers sized to hold about this long of throughput (e.g. 100ms), so data queued before a slow operator stays short; off: Flink's fixed 32 KiB buffers (see docs/operations.md)");
+        define("flink.source.rate-control", "off", "aimd: the jobs' Kafka sources lower their fetch rate when the downstream back-pressures them and raise it when it clears (AIMD); off: Flink's credit-based flow control alone (see docs/operations.md)");
         define("aggregation.salting", "false", "spread hot series over the window subtasks by a salt sized from observed key frequencies, merged in a second window stage; for parallelism > 1 when one series dominates and pre-aggregation cannot fold it (see docs/operations.md)");
         define("flink.parallelism", "1", "parallelism of the aggregation job");
         define("flink.checkpoint.interval", "5s", "checkpoint interval of the aggregation job (unless flink.checkpoint.rpo is set)");
@@ -213,6 +215,10 @@ public final class NodeConfig {
         bool("probe.enabled");
         bool("aggregation.pre-aggregate");
         bool("aggregation.salting");
+        sourceRateControl();
+        if (!get("flink.network.debloat-target").equals("off")) {
+            duration("flink.network.debloat-target");
+        }
         bool("gateway.tls.enabled");
         try {
             double ratio = Double.parseDouble(get("tracing.sample-ratio"));
@@ -368,5 +374,17 @@ public final class NodeConfig {
 
     public Map<String, String> asMap() {
         return java.util.Collections.unmodifiableMap(values);
+    }
+
+    /** The AIMD settings of the jobs' sources, or null when {@code flink.source.rate-control} is off. */
+    public io.platform.processing.sources.AimdRate.Settings sourceRateControl() {
+        String mode = get("flink.source.rate-control");
+        if (mode.equals("off")) {
+            return null;
+        }
+        if (!mode.equals("aimd")) {
+            throw new ConfigException("flink.source.rate-control=" + mode + " is not a rate control: use aimd or off");
+        }
+        return io.platform.processing.sources.AimdRate.Settings.defaults();
     }
 }

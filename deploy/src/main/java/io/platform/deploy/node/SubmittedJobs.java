@@ -210,7 +210,7 @@ public final class SubmittedJobs {
         String backend = flink.stateBackendOf("job=" + name, checkpoints, savepoint != null || restore.isEmpty(), restore);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink.jobConfiguration(checkpoints, backend));
         JobContext context = new JobContext(env, name, bootstrapServers, catalog, config.duration("aggregation.out-of-orderness"),
-                config.duration("aggregation.idleness"));
+                config.duration("aggregation.idleness"), config.sourceRateControl());
         StreamGraph graph;
         if (definition.sql() != null) {
             SqlJob.define(context, definition.sql());

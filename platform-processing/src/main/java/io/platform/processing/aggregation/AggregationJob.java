@@ -14,6 +14,7 @@ import org.apache.flink.util.OutputTag;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import io.platform.processing.sources.RateControlledSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -72,7 +73,8 @@ public final class AggregationJob {
                 .build();
         // fixed operator ids: a later change to the job graph still maps each operator's state (the source's offsets,
         // the windows) from a checkpoint of the earlier graph; generated ids would change with the graph
-        DataStream<KeyedEvent> events = env.fromSource(source, watermarks, stream == null ? "ingest-topics" : TopicNames.ingest(stream))
+        DataStream<KeyedEvent> events = env.fromSource(RateControlledSource.of(source, settings.sourceRateControl()), watermarks,
+                        stream == null ? "ingest-topics" : TopicNames.ingest(stream))
                 .uid("ingest-source");
         // two phases: events folded per key and window on the source's thread, partials merged in the window; or,
         // without pre-aggregation, every event a partial of its own (what it costs: docs/benchmarks.md)

@@ -1,5 +1,6 @@
 package io.platform.processing.aggregation;
 
+import io.platform.processing.sources.AimdRate;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -14,15 +15,18 @@ import java.time.Duration;
  * @param preAggregate fold events per key and window before the shuffle ({@link LocalPreAggregator}); off only to
  *                     measure what it saves
  * @param salting spread hot keys over several window subtasks and merge them in a second window stage ({@link KeySalter})
+ * @param sourceRateControl AIMD rate control of the Kafka source ({@link io.platform.processing.sources.RateControlledSource}), or null for Flink's
+ *                          flow control alone
  */
 public record AggregationSettings(String bootstrapServers, Duration window, String view, Duration outOfOrderness,
-                                  Duration idleness, boolean preAggregate, boolean salting) implements Serializable {
+                                  Duration idleness, boolean preAggregate, boolean salting, AimdRate.Settings sourceRateControl)
+        implements Serializable {
     /** (key, window) pairs the pre-aggregator holds at most between watermarks: a few MiB of partials. */
     public static final int PRE_AGGREGATION_ENTRIES = 20_000;
 
     /** With pre-aggregation, the default. */
     public AggregationSettings(String bootstrapServers, Duration window, String view, Duration outOfOrderness, Duration idleness) {
-        this(bootstrapServers, window, view, outOfOrderness, idleness, true, false);
+        this(bootstrapServers, window, view, outOfOrderness, idleness, true, false, null);
     }
 
     /** The view name for a window size: {@code 10s}, {@code 1m}, {@code 1h}, or milliseconds. */

@@ -15,6 +15,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import io.platform.processing.sources.AimdRate;
+import io.platform.processing.sources.RateControlledSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -39,9 +41,17 @@ public final class JobContext {
     private final Duration idleness;
     private final Map<String, DataStream<Row>> sources = new HashMap<>();
     private int sinks;
+    private final AimdRate.Settings sourceRateControl;
 
     public JobContext(StreamExecutionEnvironment env, String jobName, String bootstrapServers, SchemaCatalog catalog,
                       Duration outOfOrderness, Duration idleness) {
+        this(env, jobName, bootstrapServers, catalog, outOfOrderness, idleness, null);
+    }
+
+    /** As above, with AIMD rate control of the job's stream sources ({@link RateControlledSource}; null: none). */
+    public JobContext(StreamExecutionEnvironment env, String jobName, String bootstrapServers, SchemaCatalog catalog,
+                      Duration outOfOrderness, Duration idleness, AimdRate.Settings sourceRateControl) {
+        this.sourceRateControl = sourceRateControl;
         this.env = env;
         this.jobName = jobName;
         this.bootstrapServers = bootstrapServers;
@@ -100,7 +110,8 @@ public final class JobContext {
                 .withTimestampAssigner(new EventTime(Arrays.asList(StreamRows.typeOf(schema).getFieldNames()).indexOf(schema.timeField()),
                         schema.timeInMicros()));
         // fixed operator ids: a later start of the same job maps the source's offsets from its checkpoints
-        DataStream<Row> rows = env.fromSource(source, watermarks, "stream:" + stream).uid("source-" + stream);
+        DataStream<Row> rows = env.fromSource(RateControlledSource.of(source, sourceRateControl), watermarks, "stream:" + stream)
+                .uid("source-" + stream);
         sources.put(stream, rows);
         return rows;
     }

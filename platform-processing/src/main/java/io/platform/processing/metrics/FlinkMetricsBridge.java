@@ -36,6 +36,10 @@ public final class FlinkMetricsBridge implements MetricReporter {
     public static final Map<String, String> STATE_METRICS = Map.of("rocksdb.estimate-live-data-size", "platform.flink.state.live.bytes",
             "rocksdb.estimate-num-keys", "platform.flink.state.keys");
 
+    /** Operator-level figures of a rate-controlled source ({@code flink.source.rate-control=aimd}): its limit and signal. */
+    public static final Map<String, String> SOURCE_METRICS = Map.of("sourceRateLimit", "platform.flink.source.rate.limit",
+            "sourceBackPressuredRatio", "platform.flink.source.backpressured.ratio");
+
     /** One kept metric and where it belongs ({@code operator} and {@code state} are empty above operator level). */
     public record Reading(String job, String task, String subtask, String operator, String state, String name, Metric metric) {
         /** The current value; NaN for a gauge that is not a number. */
@@ -103,8 +107,8 @@ public final class FlinkMetricsBridge implements MetricReporter {
         String job = variables.get("<job_name>");
         String task = variables.get("<task_name>");
         String operator = variables.get("<operator_name>");
-        String stateMetric = STATE_METRICS.get(name);
-        boolean kept = task != null ? (operator == null ? TASK_METRICS.contains(name) : stateMetric != null)
+        String operatorMetric = operator == null ? null : STATE_METRICS.containsKey(name) ? STATE_METRICS.get(name) : SOURCE_METRICS.get(name);
+        boolean kept = task != null ? (operator == null ? TASK_METRICS.contains(name) : operatorMetric != null)
                 : job != null && JOB_METRICS.contains(name);
         if (!kept) {
             return;
@@ -113,10 +117,10 @@ public final class FlinkMetricsBridge implements MetricReporter {
                 operator == null ? "" : operator, variables.getOrDefault("<column_family>", ""), name, metric);
         READINGS.put(metric, reading);
         MeterRegistry registry = LatencyMetrics.global().registry();
-        Gauge.Builder<Reading> gauge = Gauge.builder(stateMetric != null ? stateMetric : "platform.flink." + snakeCase(name), reading, Reading::value)
+        Gauge.Builder<Reading> gauge = Gauge.builder(operatorMetric != null ? operatorMetric : "platform.flink." + snakeCase(name), reading, Reading::value)
                 .description("Flink metric " + name + ", read from Flink's own metric when scraped")
                 .tag("job", job).tag("task", reading.task()).tag("subtask", reading.subtask());
-        if (stateMetric != null) {
+        if (operatorMetric != null) {
             gauge.tag("operator", reading.operator()).tag("state", reading.state());
         }
         METERS.put(metric, gauge.register(registry));
