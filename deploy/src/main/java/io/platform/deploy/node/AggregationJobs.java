@@ -305,17 +305,13 @@ public final class AggregationJobs implements AutoCloseable {
      * {@code stream}'s job profile as JSON: per task busy, back-pressured and idle ms per second, records per second in
      * and out, busy microseconds per record, RocksDB state bytes and keys, the bottleneck task by {@link JobProfile}'s rule, and the last checkpoint's duration and size.
      */
-    String profile(String stream) {
-        jobOf(stream);
-        return profileOf(jobName(stream), "stream", stream);
+    String profile(String stream) throws Exception {
+        return profileOf(cluster.profile(jobOf(stream), jobName(stream)), "stream", stream);
     }
 
-    /**
-     * The profile of the Flink job named {@code job} (any job on the node's MiniCluster: a stream's aggregation or a
-     * submitted one), labelled {@code "<labelKey>": label}.
-     */
-    static String profileOf(String job, String labelKey, String label) {
-        List<JobProfile.Task> tasks = JobProfile.tasks(job);
+    /** A job's profile as JSON (a stream's aggregation or a submitted job), labelled {@code "<labelKey>": label}. */
+    static String profileOf(JobProfile.Figures figures, String labelKey, String label) {
+        List<JobProfile.Task> tasks = figures.tasks();
         JobProfile.Task bottleneck = JobProfile.bottleneck(tasks);
         StringBuilder out = new StringBuilder("{\"").append(labelKey).append("\":").append(ServiceHttpServer.jsonString(label)).append(",\"tasks\":[");
         for (int i = 0; i < tasks.size(); i++) {
@@ -329,9 +325,9 @@ public final class AggregationJobs implements AutoCloseable {
                             t.stateBytes(), t.stateKeys()));
         }
         out.append("],\"bottleneck\":").append(bottleneck == null ? "null" : ServiceHttpServer.jsonString(bottleneck.name()))
-                .append(",\"lastCheckpointMs\":").append((long) FlinkMetricsBridge.value(job, "lastCheckpointDuration"))
-                .append(",\"lastCheckpointBytes\":").append((long) FlinkMetricsBridge.value(job, "lastCheckpointSize"))
-                .append(",\"completedCheckpoints\":").append((long) FlinkMetricsBridge.value(job, "numberOfCompletedCheckpoints"));
+                .append(",\"lastCheckpointMs\":").append(figures.lastCheckpointMs())
+                .append(",\"lastCheckpointBytes\":").append(figures.lastCheckpointBytes())
+                .append(",\"completedCheckpoints\":").append(figures.completedCheckpoints());
         return out.append('}').toString();
     }
 

@@ -2,6 +2,7 @@ package io.platform.deploy.node;
 
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
+import io.platform.processing.metrics.JobProfile;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
@@ -32,6 +33,13 @@ interface FlinkCluster extends AutoCloseable {
     /** "embedded" or the external JobManager's address, for listings. */
     String describe();
 
+    /**
+     * Where job {@code id} (named {@code name}) spends its time, per task, and its last checkpoint: on the MiniCluster
+     * from the node's metric bridge, on an external cluster from the JobManager's REST API (the metrics live in its
+     * TaskManagers' JVMs; there, RocksDB's state figures are not read and show 0).
+     */
+    JobProfile.Figures profile(JobID id, String name) throws Exception;
+
     /** The MiniCluster inside the node. */
     static FlinkCluster embedded(Configuration conf, int slots) throws Exception {
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
@@ -61,6 +69,11 @@ interface FlinkCluster extends AutoCloseable {
             @Override
             public String describe() {
                 return "embedded";
+            }
+
+            @Override
+            public JobProfile.Figures profile(JobID id, String name) {
+                return JobProfile.fromBridge(name);
             }
 
             @Override
@@ -116,6 +129,11 @@ interface FlinkCluster extends AutoCloseable {
             @Override
             public String describe() {
                 return hostAndPort;
+            }
+
+            @Override
+            public JobProfile.Figures profile(JobID id, String name) throws Exception {
+                return ExternalJobMetrics.profile("http://" + hostAndPort, id);
             }
 
             @Override

@@ -435,6 +435,10 @@ public final class PlatformNode implements AutoCloseable {
                         submittedJobs.has(path[0]) ? submittedJobs.profile(path[0]) : aggregationJobs.profile(path[0]));
             } catch (IllegalArgumentException e) {
                 ServiceHttpServer.respond(exchange, 404, "application/json", "{\"error\":" + ServiceHttpServer.jsonString(e.getMessage()) + "}");
+            } catch (Exception e) {
+                // an external cluster's REST API did not answer
+                ServiceHttpServer.respond(exchange, 502, "application/json", "{\"error\":" + ServiceHttpServer.jsonString(
+                        "cannot read the job's metrics from the Flink cluster: " + e.getMessage()) + "}");
             }
             return;
         }

@@ -158,9 +158,8 @@ public final class SubmittedJobs {
     }
 
     /** Job {@code name}'s profile, as {@link AggregationJobs#profile} gives a stream's aggregation. */
-    String profile(String name) {
-        idOf(name);
-        return AggregationJobs.profileOf(JOB_NAME_PREFIX + name, "job", name);
+    String profile(String name) throws Exception {
+        return AggregationJobs.profileOf(flink.cluster().profile(idOf(name), JOB_NAME_PREFIX + name), "job", name);
     }
 
     /** Status of the job's run on the cluster, or NOT_RUNNING when it is kept but did not start. */

@@ -73,6 +73,11 @@ class ExternalFlinkClusterTest {
             assertTrue(overview.matches("(?s).*\"name\":\"platform-job-per-minute\"[^}]*\"state\":\"RUNNING\".*"), overview);
             assertTrue(overview.matches("(?s).*\"name\":\"platform-aggregation-readings\"[^}]*\"state\":\"RUNNING\".*"), overview);
             assertTrue(overview.matches("(?s).*\"name\":\"platform-job-hot\"[^}]*\"state\":\"RUNNING\".*"), overview);
+            // the profile of a job on the external cluster comes from its REST API (its metrics are in the TaskManager)
+            String profile = NodeHarness.get(NodeHarness.query(node) + "/v1/jobs/per-minute/profile").body();
+            assertTrue(profile.matches("\\{\"job\":\"per-minute\",\"tasks\":\\[\\{\"task\":\"[^\"]+\",\"busyMsPerSecond\":\\d+.*"), profile);
+            String streamProfile = NodeHarness.get(NodeHarness.query(node) + "/v1/jobs/readings/profile").body();
+            assertTrue(streamProfile.contains("\"stream\":\"readings\",\"tasks\":[{\"task\":"), streamProfile);
         }
     }
 

@@ -37,7 +37,17 @@ public final class JobProfile {
         }
     }
 
+    /** A job's tasks and its checkpoints' last figures, however they were read. */
+    public record Figures(List<Task> tasks, long lastCheckpointMs, long lastCheckpointBytes, long completedCheckpoints) {
+    }
+
     private JobProfile() {
+    }
+
+    /** The figures of {@code job} (its Flink name) from the metrics bridge: a job on this JVM's MiniCluster. */
+    public static Figures fromBridge(String job) {
+        return new Figures(tasks(job), (long) FlinkMetricsBridge.value(job, "lastCheckpointDuration"),
+                (long) FlinkMetricsBridge.value(job, "lastCheckpointSize"), (long) FlinkMetricsBridge.value(job, "numberOfCompletedCheckpoints"));
     }
 
     /** The tasks of {@code job} from the metrics bridge, subtasks summed per task name (averaged for the times). */
