@@ -87,7 +87,12 @@ public final class QueryEngine {
         PreparedQuery query;
         try {
             SelectStatement statement = SqlParser.parse(body);
-            query = new PreparedQuery(statement, resolve(statement.table(), statement.tablePosition()));
+            Table table = resolve(statement.table(), statement.tablePosition());
+            if (statement.join() != null) {
+                table = JoinTable.plan(table, statement.tableAlias(), resolve(statement.join().table(), statement.join().position()),
+                        statement.join(), limits.maxMaterializedRows());
+            }
+            query = new PreparedQuery(statement, table);
         } catch (SqlException e) {
             throw shift == 0 ? e : new SqlException(e.getMessage(), e.position() + shift);
         }
@@ -142,7 +147,10 @@ public final class QueryEngine {
     public final class PreparedQuery {
         private final SelectStatement statement;
         private final Table table;
+        // lower-case names to table columns: bare and qualified by the table's alias; in a join, qualified always
+        // and bare where only one side has the name
         private final Map<String, Integer> columnIndex = new HashMap<>();
+        private final java.util.Set<String> ambiguousColumns = new java.util.HashSet<>();
         private final List<SelectStatement.SelectItem> items = new ArrayList<>();
         private final List<Filter> filters = new ArrayList<>();
         private long fromMs = Long.MIN_VALUE;
@@ -255,12 +263,21 @@ public final class QueryEngine {
             this.table = table;
             this.columnsRead = new boolean[table.columns().size()];
             for (int i = 0; i < table.columns().size(); i++) {
-                columnIndex.put(table.columns().get(i).toLowerCase(Locale.ROOT), i);
+                String name = table.columns().get(i).toLowerCase(Locale.ROOT);
+                columnIndex.put(name, i);
+                if (statement.join() == null) {
+                    columnIndex.put(statement.tableAlias().toLowerCase(Locale.ROOT) + "." + name, i);
+                } else if (columnIndex.putIfAbsent(name.substring(name.indexOf('.') + 1), i) != null) {
+                    ambiguousColumns.add(name.substring(name.indexOf('.') + 1));
+                }
             }
+            ambiguousColumns.forEach(columnIndex::remove);
             for (SelectStatement.SelectItem item : statement.items()) {
                 if (item.expr() instanceof Expr.Star) {
                     for (String column : table.columns()) {
-                        items.add(new SelectStatement.SelectItem(new Expr.Column(column, item.expr().position()), null));
+                        // a join's columns keep their qualified names, so that both sides' "device" stay apart
+                        items.add(new SelectStatement.SelectItem(new Expr.Column(column, item.expr().position()),
+                                statement.join() != null ? column : null));
                     }
                 } else {
                     items.add(item);
@@ -327,7 +344,7 @@ public final class QueryEngine {
             List<String> groupLabels = new ArrayList<>();
             for (Expr e : statement.groupBy()) {
                 groupFns.add(compile(e));
-                groupLabels.add(e.label().toLowerCase(Locale.ROOT));
+                groupLabels.add(groupKey(e));
             }
             // each output column is either an aggregate over rows or one of the group keys
             int n = items.size();
@@ -352,7 +369,7 @@ public final class QueryEngine {
                         aggInputs[i] = compile(arg);
                     }
                 } else {
-                    int slot = groupLabels.indexOf(e.label().toLowerCase(Locale.ROOT));
+                    int slot = groupLabels.indexOf(groupKey(e));
                     if (slot < 0) {
                         throw new SqlException("'" + e.label() + "' must appear in GROUP BY or be inside an aggregate", e.position());
                     }
@@ -360,6 +377,15 @@ public final class QueryEngine {
                 }
             }
             planVectorAggregation();
+        }
+
+        /**
+         * What makes an output column the same as a GROUP BY key: a column by the table column it resolves to (so
+         * {@code device} and {@code r.device} agree, and {@code r.device} and {@code d.device} do not), anything else by
+         * its text.
+         */
+        private String groupKey(Expr e) throws SqlException {
+            return e instanceof Expr.Column column ? "#" + column(column) : e.label().toLowerCase(Locale.ROOT);
         }
 
         /** Fills aggColumn/groupColumn/groupBucket when every aggregate argument and group key is a column or a time bucket of one. */
@@ -404,6 +430,10 @@ public final class QueryEngine {
 
         private int column(Expr.Column column) throws SqlException {
             Integer index = columnIndex.get(column.name().toLowerCase(Locale.ROOT));
+            if (index == null && ambiguousColumns.contains(column.name().toLowerCase(Locale.ROOT))) {
+                throw new SqlException("column '" + column.name() + "' is in both tables: write " + statement.tableAlias() + "." + column.name()
+                        + " or " + statement.join().alias() + "." + column.name(), column.position());
+            }
             if (index == null) {
                 throw new SqlException("unknown column '" + column.name() + "' in table " + statement.table()
                         + "; columns: " + table.columns(), column.position());
@@ -432,7 +462,8 @@ public final class QueryEngine {
         /** A description of how the query will run, for EXPLAIN-style diagnostics and tests. */
         public String plan() {
             long estimated = estimatedRows();
-            return "scan table=" + statement.table() + (estimated >= 0 ? " est_rows=" + estimated : "") + (series != null ? " series=" + series.replace(StreamSchema.SERIES_SEPARATOR, '|') + " (one seek)" : " all-series")
+            String join = table instanceof JoinTable joined ? joined.describe(series, fromMs, toMs) + "; " : "";
+            return join + "scan table=" + statement.table() + (estimated >= 0 ? " est_rows=" + estimated : "") + (series != null ? " series=" + series.replace(StreamSchema.SERIES_SEPARATOR, '|') + " (one seek)" : " all-series")
                     + " time=[" + (fromMs == Long.MIN_VALUE ? "-inf" : fromMs) + "," + (toMs == Long.MAX_VALUE ? "+inf" : toMs) + ")"
                     + " filters=" + filters.size() + sealedPlan() + (statement.aggregates() ? " hash-aggregate" : "")
                     + (statement.orderBy().isEmpty() ? "" : " sort") + (statement.limit() == Long.MAX_VALUE ? "" : " limit=" + statement.limit());
@@ -510,7 +541,11 @@ public final class QueryEngine {
                 return;
             }
             // the version is read before running: a commit during the run leaves the stored entry already stale
-            long version = cache.version(table.stream());
+            // versions only grow, so their sum changes whenever any stream the query reads does
+            long version = 0;
+            for (String stream : table.streams()) {
+                version += cache.version(stream);
+            }
             ResultCache.Entry hit = cache.get(cacheKey, version);
             if (hit != null) {
                 sink.columns(hit.columns());
@@ -584,6 +619,21 @@ public final class QueryEngine {
             Table.ScanRequest request = scanRequest();
             lastScan = request;
             int[][] selection = {new int[0]};
+            try {
+                scanTable(request, deadline, visitor, batches, seen, error, selection);
+            } catch (Table.ScanRefusedException e) {
+                throw new SqlException(e.getMessage(), 1);
+            }
+            if (error[0] instanceof SqlException e) {
+                throw e;
+            }
+            if (error[0] instanceof IOException e) {
+                throw e;
+            }
+        }
+
+        private void scanTable(Table.ScanRequest request, long deadline, MatchingRow visitor, MatchingBatch batches, long[] seen,
+                               Exception[] error, int[][] selection) {
             table.scan(request, batch -> {
                 try {
                     if (System.nanoTime() > deadline) {
@@ -629,12 +679,6 @@ public final class QueryEngine {
                     return false;
                 }
             });
-            if (error[0] instanceof SqlException e) {
-                throw e;
-            }
-            if (error[0] instanceof IOException e) {
-                throw e;
-            }
         }
 
         private boolean passes(Object[] row) {

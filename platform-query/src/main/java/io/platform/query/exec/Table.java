@@ -8,6 +8,18 @@ interface Table {
     /** The stream whose data the table shows (raw events or its aggregates). */
     String stream();
 
+    /** Every stream the table reads: a cached result over it is stale when any of them changes. */
+    default List<String> streams() {
+        return List.of(stream());
+    }
+
+    /** A scan stopped because it would exceed a limit; the message says which and what to do. */
+    final class ScanRefusedException extends RuntimeException {
+        ScanRefusedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     List<String> columns();
 
     /** The column holding event time in epoch ms, used for time-range pushdown. */

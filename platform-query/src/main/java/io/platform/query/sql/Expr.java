@@ -11,10 +11,12 @@ public sealed interface Expr {
     /** The text a column gets as its name when it has no alias. */
     String label();
 
+    /** A column, {@code name} or qualified {@code alias.name}; it is output under its name without the qualifier. */
     record Column(String name, int position) implements Expr {
         @Override
         public String label() {
-            return name;
+            int dot = name.lastIndexOf('.');
+            return dot < 0 ? name : name.substring(dot + 1);
         }
     }
 

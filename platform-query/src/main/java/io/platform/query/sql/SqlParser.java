@@ -8,9 +8,10 @@ import java.util.Set;
 /**
  * Parses the SQL subset:
  * <pre>
- * SELECT item [, item]* FROM table
+ * SELECT item [, item]* FROM table [[AS] alias] [[INNER | LEFT [OUTER]] JOIN table [[AS] alias] ON column = column [AND ...]]
  *   [WHERE cond [AND cond]*] [GROUP BY expr [, expr]*] [ORDER BY expr [ASC|DESC] [, ...]] [LIMIT n]
  * item := * | expr [[AS] alias]       expr := column | number | 'string' | fn(args) | count(*)
+ * column := name | alias.name
  * cond := column (= | != | <> | < | <= | > | >=) literal | column BETWEEN literal AND literal
  * </pre>
  * Functions: count, sum, min, max, avg, time_bucket(width, column) with width like {@code '10s'} or milliseconds.
@@ -18,7 +19,9 @@ import java.util.Set;
  */
 public final class SqlParser {
     private static final Set<String> RESERVED = Set.of("select", "from", "where", "group", "by", "order", "limit", "and",
-            "as", "asc", "desc", "between");
+            "as", "asc", "desc", "between", "join", "inner", "left", "outer", "on");
+    /** Join kinds that are not built: refused where a join may start, rather than read as a table alias. */
+    private static final Set<String> UNSUPPORTED_JOINS = Set.of("right", "full", "cross", "natural");
 
     private final List<Token> tokens;
     private int next;
@@ -48,6 +51,8 @@ public final class SqlParser {
         expectKeyword("from");
         Token table = peek();
         String tableName = identifier("table name");
+        String tableAlias = tableAlias(tableName);
+        SelectStatement.Join join = join();
         List<SelectStatement.Condition> where = new ArrayList<>();
         if (acceptKeyword("where")) {
             do {
@@ -87,7 +92,61 @@ public final class SqlParser {
         if (end.kind != Kind.END) {
             throw new SqlException("unexpected '" + end.text + "' after the end of the query", end.position);
         }
-        return new SelectStatement(items, tableName, table.position, where, groupBy, orderBy, limit);
+        return new SelectStatement(items, tableName, table.position, tableAlias, join, where, groupBy, orderBy, limit);
+    }
+
+    /** {@code [AS] alias} after a table name, else the table's own name. */
+    private String tableAlias(String tableName) throws SqlException {
+        if (acceptKeyword("as")) {
+            return identifier("table alias");
+        }
+        Token t = peek();
+        if (t.kind == Kind.QUOTED_WORD || (t.kind == Kind.WORD && !RESERVED.contains(t.text.toLowerCase(Locale.ROOT))
+                && !UNSUPPORTED_JOINS.contains(t.text.toLowerCase(Locale.ROOT)))) {
+            next++;
+            return t.text;
+        }
+        return tableName;
+    }
+
+    private SelectStatement.Join join() throws SqlException {
+        Token start = peek();
+        if (start.kind == Kind.WORD && UNSUPPORTED_JOINS.contains(start.text.toLowerCase(Locale.ROOT))) {
+            throw new SqlException(start.text.toUpperCase(Locale.ROOT) + " JOIN is not supported: use JOIN (inner) or LEFT JOIN"
+                    + (start.isKeyword("right") ? ", with the tables swapped" : ""), start.position);
+        }
+        boolean leftOuter = acceptKeyword("left");
+        if (leftOuter) {
+            acceptKeyword("outer");
+        } else {
+            acceptKeyword("inner");
+        }
+        if (!acceptKeyword("join")) {
+            if (start != peek()) { // LEFT, INNER or LEFT OUTER must be followed by JOIN
+                expectKeyword("join");
+            }
+            return null;
+        }
+        Token table = peek();
+        String name = identifier("table name after JOIN");
+        String alias = tableAlias(name);
+        expectKeyword("on");
+        List<SelectStatement.KeyPair> on = new ArrayList<>();
+        do {
+            Token at = peek();
+            Expr first = expr();
+            expectSymbol("=");
+            Expr second = expr();
+            if (!(first instanceof Expr.Column a) || !(second instanceof Expr.Column b)) {
+                throw new SqlException("JOIN ... ON supports equality of columns only, e.g. r.device = d.device", at.position);
+            }
+            on.add(new SelectStatement.KeyPair(a, b));
+        } while (acceptKeyword("and"));
+        Token after = peek();
+        if (after.isKeyword("join") || after.isKeyword("left") || after.isKeyword("inner")) {
+            throw new SqlException("one JOIN per query is supported", after.position);
+        }
+        return new SelectStatement.Join(leftOuter, name, table.position, alias, on);
     }
 
     private SelectStatement.SelectItem selectItem() throws SqlException {
@@ -166,6 +225,9 @@ public final class SqlParser {
                     }
                     expectSymbol(")");
                     return new Expr.Call(t.text, args, t.position);
+                }
+                if (acceptSymbol(".")) {
+                    return new Expr.Column(t.text + "." + identifier("column name after '" + t.text + ".'"), t.position);
                 }
                 return new Expr.Column(t.text, t.position);
             }
@@ -273,7 +335,7 @@ public final class SqlParser {
                 if (two.equals("<=") || two.equals(">=") || two.equals("!=") || two.equals("<>")) {
                     tokens.add(new Token(Kind.SYMBOL, two, null, position));
                     i += 2;
-                } else if ("(),*=<>;-".indexOf(c) >= 0) {
+                } else if ("(),*=<>;-.".indexOf(c) >= 0) {
                     tokens.add(new Token(Kind.SYMBOL, String.valueOf(c), null, position));
                     i++;
                 } else {

@@ -1,0 +1,258 @@
+package io.platform.query.exec;
+
+import io.platform.query.sql.Expr;
+import io.platform.query.sql.SelectStatement;
+import io.platform.query.sql.SqlException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Two tables joined on equal key columns ({@code FROM readings r JOIN devices d ON r.device = d.device}), by hash
+ * join: one side is read whole into a hash table keyed by its join columns (the build side), the other is scanned and
+ * each of its rows looks up its matches (the probe side), so the join costs one pass over each table and memory for
+ * the build side only. Columns are the left table's, then the right's, each qualified by its table's alias
+ * ({@code r.device}); the query's time range and series key apply to the left table, which is where they are pushed
+ * down.
+ *
+ * <p>The build side is chosen by estimated rows (the table statistics behind {@code EXPLAIN}'s {@code est_rows}):
+ * the smaller side builds, since the hash table is what must fit in memory and a probe costs one lookup per row. A
+ * {@code LEFT JOIN} always builds the right side, so that every left row is seen exactly once and kept with nulls when
+ * nothing matches. A build side of more than {@link QueryLimits#maxMaterializedRows()} rows stops the query with an
+ * error instead of exhausting the heap.
+ */
+final class JoinTable implements Table {
+    private final Table left;
+    private final Table right;
+    private final String leftAlias;
+    private final String rightAlias;
+    private final boolean leftOuter;
+    private final int[] leftKeys;
+    private final int[] rightKeys;
+    private final String condition;
+    private final int maxBuildRows;
+    private final List<String> columns = new ArrayList<>();
+
+    private JoinTable(Table left, String leftAlias, Table right, String rightAlias, boolean leftOuter, int[] leftKeys,
+                      int[] rightKeys, String condition, int maxBuildRows) {
+        this.left = left;
+        this.right = right;
+        this.leftAlias = leftAlias;
+        this.rightAlias = rightAlias;
+        this.leftOuter = leftOuter;
+        this.leftKeys = leftKeys;
+        this.rightKeys = rightKeys;
+        this.condition = condition;
+        this.maxBuildRows = maxBuildRows;
+        left.columns().forEach(c -> columns.add(leftAlias + "." + c));
+        right.columns().forEach(c -> columns.add(rightAlias + "." + c));
+    }
+
+    /** Resolves the ON clause's columns to a side each; errors name the column and its position. */
+    static JoinTable plan(Table left, String leftAlias, Table right, SelectStatement.Join join, int maxBuildRows) throws SqlException {
+        if (leftAlias.equalsIgnoreCase(join.alias())) {
+            throw new SqlException("both tables are called '" + leftAlias + "': give one an alias, e.g. JOIN " + join.table() + " AS other",
+                    join.position());
+        }
+        int n = join.on().size();
+        int[] leftKeys = new int[n];
+        int[] rightKeys = new int[n];
+        StringBuilder condition = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            SelectStatement.KeyPair pair = join.on().get(i);
+            int[] first = side(pair.first(), left, leftAlias, right, join.alias());
+            int[] second = side(pair.second(), left, leftAlias, right, join.alias());
+            if (first[0] == second[0]) {
+                throw new SqlException("ON must compare a column of " + leftAlias + " with a column of " + join.alias()
+                        + "; both of '" + pair.first().name() + " = " + pair.second().name() + "' are of "
+                        + (first[0] == 0 ? leftAlias : join.alias()), pair.first().position());
+            }
+            leftKeys[i] = first[0] == 0 ? first[1] : second[1];
+            rightKeys[i] = first[0] == 0 ? second[1] : first[1];
+            condition.append(i > 0 ? " AND " : "").append(leftAlias).append('.').append(left.columns().get(leftKeys[i]))
+                    .append(" = ").append(join.alias()).append('.').append(right.columns().get(rightKeys[i]));
+        }
+        return new JoinTable(left, leftAlias, right, join.alias(), join.leftOuter(), leftKeys, rightKeys, condition.toString(), maxBuildRows);
+    }
+
+    /** {side (0 left, 1 right), column index} of an ON column, qualified or not. */
+    private static int[] side(Expr.Column column, Table left, String leftAlias, Table right, String rightAlias) throws SqlException {
+        String name = column.name();
+        int dot = name.indexOf('.');
+        if (dot >= 0) {
+            String qualifier = name.substring(0, dot);
+            String bare = name.substring(dot + 1);
+            if (qualifier.equalsIgnoreCase(leftAlias) || qualifier.equalsIgnoreCase(rightAlias)) {
+                boolean isLeft = qualifier.equalsIgnoreCase(leftAlias);
+                int index = indexOf(isLeft ? left : right, bare);
+                if (index < 0) {
+                    throw new SqlException("unknown column '" + bare + "' in " + qualifier + "; columns: " + (isLeft ? left : right).columns(),
+                            column.position());
+                }
+                return new int[] {isLeft ? 0 : 1, index};
+            }
+            throw new SqlException("unknown table '" + qualifier + "' in '" + name + "': the tables are " + leftAlias + " and " + rightAlias,
+                    column.position());
+        }
+        int inLeft = indexOf(left, name);
+        int inRight = indexOf(right, name);
+        if (inLeft >= 0 && inRight >= 0) {
+            throw new SqlException("column '" + name + "' is in both tables: write " + leftAlias + "." + name + " or " + rightAlias + "." + name,
+                    column.position());
+        }
+        if (inLeft < 0 && inRight < 0) {
+            throw new SqlException("unknown column '" + name + "' in " + leftAlias + " and " + rightAlias, column.position());
+        }
+        return inLeft >= 0 ? new int[] {0, inLeft} : new int[] {1, inRight};
+    }
+
+    private static int indexOf(Table table, String column) {
+        for (int i = 0; i < table.columns().size(); i++) {
+            if (table.columns().get(i).equalsIgnoreCase(column)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public String stream() {
+        return left.stream();
+    }
+
+    @Override
+    public List<String> streams() {
+        List<String> both = new ArrayList<>(left.streams());
+        both.addAll(right.streams());
+        return both;
+    }
+
+    @Override
+    public List<String> columns() {
+        return columns;
+    }
+
+    @Override
+    public String timeColumn() {
+        return leftAlias + "." + left.timeColumn();
+    }
+
+    @Override
+    public List<String> keyColumns() {
+        return left.keyColumns().stream().map(k -> leftAlias + "." + k).toList();
+    }
+
+    /** True when the left side builds: an inner join whose left side is estimated smaller than its right. */
+    boolean buildsLeft(String series, long fromMs, long toMs) {
+        if (leftOuter) {
+            return false;
+        }
+        long leftRows = estimate(left, series, fromMs, toMs);
+        long rightRows = estimate(right, null, Long.MIN_VALUE, Long.MAX_VALUE);
+        return leftRows >= 0 && rightRows >= 0 && leftRows < rightRows;
+    }
+
+    private static long estimate(Table table, String series, long fromMs, long toMs) {
+        return table.estimateRows(new ScanRequest(series, fromMs, toMs, new boolean[table.columns().size()], List.of()));
+    }
+
+    /** The join as EXPLAIN shows it: kind, condition, which side builds and each side's estimated rows. */
+    String describe(String series, long fromMs, long toMs) {
+        boolean buildLeft = buildsLeft(series, fromMs, toMs);
+        long leftRows = estimate(left, series, fromMs, toMs);
+        long rightRows = estimate(right, null, Long.MIN_VALUE, Long.MAX_VALUE);
+        String l = leftAlias + (leftRows >= 0 ? " est_rows=" + leftRows : "");
+        String r = rightAlias + (rightRows >= 0 ? " est_rows=" + rightRows : "");
+        return "hash-join " + (leftOuter ? "left" : "inner") + " on " + condition + " build=" + (buildLeft ? l : r)
+                + " probe=" + (buildLeft ? r : l);
+    }
+
+    @Override
+    public void scan(String series, long fromMs, long toMs, RowVisitor visitor) {
+        int leftWidth = left.columns().size();
+        int rightWidth = right.columns().size();
+        if (buildsLeft(series, fromMs, toMs)) {
+            Map<Object, List<Object[]>> built = build(left, leftKeys, series, fromMs, toMs);
+            right.scan(null, Long.MIN_VALUE, Long.MAX_VALUE, row -> {
+                List<Object[]> matches = built.get(key(row, rightKeys));
+                if (matches != null) {
+                    for (Object[] match : matches) {
+                        if (!visitor.visit(joined(match, row, leftWidth, rightWidth))) {
+                            return false;
+                        }
+                    }
+                }
+                return true;
+            });
+            return;
+        }
+        Map<Object, List<Object[]>> built = build(right, rightKeys, null, Long.MIN_VALUE, Long.MAX_VALUE);
+        left.scan(series, fromMs, toMs, row -> {
+            List<Object[]> matches = built.get(key(row, leftKeys));
+            if (matches == null) {
+                return !leftOuter || visitor.visit(joined(row, null, leftWidth, rightWidth));
+            }
+            for (Object[] match : matches) {
+                if (!visitor.visit(joined(row, match, leftWidth, rightWidth))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    private Map<Object, List<Object[]>> build(Table side, int[] keys, String series, long fromMs, long toMs) {
+        Map<Object, List<Object[]>> built = new HashMap<>();
+        int[] rows = {0};
+        side.scan(series, fromMs, toMs, row -> {
+            Object key = key(row, keys);
+            if (key == null) {
+                return true; // a null key matches nothing
+            }
+            if (++rows[0] > maxBuildRows) {
+                throw new ScanRefusedException("the join needs more than " + maxBuildRows + " rows of " + side.stream()
+                        + " in memory: filter that table or join it the other way round");
+            }
+            built.computeIfAbsent(key, k -> new ArrayList<>(1)).add(row);
+            return true;
+        });
+        return built;
+    }
+
+    private static Object[] joined(Object[] leftRow, Object[] rightRow, int leftWidth, int rightWidth) {
+        Object[] out = Arrays.copyOf(leftRow, leftWidth + rightWidth);
+        if (rightRow != null) {
+            System.arraycopy(rightRow, 0, out, leftWidth, rightWidth);
+        }
+        return out;
+    }
+
+    /** The join key of a row: one value, or a list for several columns; null when any part is null. */
+    private static Object key(Object[] row, int[] columns) {
+        if (columns.length == 1) {
+            return keyValue(row[columns[0]]);
+        }
+        Object[] parts = new Object[columns.length];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = keyValue(row[columns[i]]);
+            if (parts[i] == null) {
+                return null;
+            }
+        }
+        return Arrays.asList(parts);
+    }
+
+    /** Numbers equal as SQL compares them hash alike: a whole double becomes a long (3.0 joins 3). */
+    private static Object keyValue(Object value) {
+        if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+            return d.longValue();
+        }
+        if (value instanceof Float || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            Number number = (Number) value;
+            return value instanceof Float ? keyValue(number.doubleValue()) : (Object) number.longValue();
+        }
+        return value instanceof CharSequence text && !(value instanceof String) ? text.toString() : value;
+    }
+}
