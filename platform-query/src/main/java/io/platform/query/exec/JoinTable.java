@@ -171,42 +171,90 @@ final class JoinTable implements Table {
 
     @Override
     public void scan(String series, long fromMs, long toMs, RowVisitor visitor) {
+        boolean[] everyColumn = new boolean[columns.size()];
+        Arrays.fill(everyColumn, true);
+        scan(new ScanRequest(series, fromMs, toMs, everyColumn, List.of()), null, visitor);
+    }
+
+    /**
+     * Joined rows go to {@code rows} (a join has no column blocks to hand on). Each side is scanned whole, sealed
+     * partitions included, reading the columns the query reads plus its join keys, and skipping blocks by the
+     * predicates on its own columns. That is safe for a LEFT JOIN's right side too: a right row that fails a WHERE
+     * predicate can only yield joined rows that fail it, and a left row left without matches gets nulls, which fail
+     * every predicate as well.
+     */
+    @Override
+    public void scan(ScanRequest request, BatchVisitor batches, RowVisitor rows) {
         int leftWidth = left.columns().size();
         int rightWidth = right.columns().size();
-        if (buildsLeft(series, fromMs, toMs)) {
-            Map<Object, List<Object[]>> built = build(left, leftKeys, series, fromMs, toMs);
-            right.scan(null, Long.MIN_VALUE, Long.MAX_VALUE, row -> {
-                List<Object[]> matches = built.get(key(row, rightKeys));
-                if (matches != null) {
-                    for (Object[] match : matches) {
-                        if (!visitor.visit(joined(match, row, leftWidth, rightWidth))) {
-                            return false;
+        ScanRequest leftScan = sideRequest(request, 0, leftWidth, leftKeys, request.series, request.fromMs, request.toMs);
+        ScanRequest rightScan = sideRequest(request, leftWidth, rightWidth, rightKeys, null, Long.MIN_VALUE, Long.MAX_VALUE);
+        try {
+            if (buildsLeft(request.series, request.fromMs, request.toMs)) {
+                Map<Object, List<Object[]>> built = build(left, leftScan, leftKeys);
+                scanRows(right, rightScan, row -> {
+                    List<Object[]> matches = built.get(key(row, rightKeys));
+                    if (matches != null) {
+                        for (Object[] match : matches) {
+                            if (!rows.visit(joined(match, row, leftWidth, rightWidth))) {
+                                return false;
+                            }
                         }
+                    }
+                    return true;
+                });
+                return;
+            }
+            Map<Object, List<Object[]>> built = build(right, rightScan, rightKeys);
+            scanRows(left, leftScan, row -> {
+                List<Object[]> matches = built.get(key(row, leftKeys));
+                if (matches == null) {
+                    return !leftOuter || rows.visit(joined(row, null, leftWidth, rightWidth));
+                }
+                for (Object[] match : matches) {
+                    if (!rows.visit(joined(row, match, leftWidth, rightWidth))) {
+                        return false;
                     }
                 }
                 return true;
             });
-            return;
+        } finally {
+            request.stats = request.stats.plus(leftScan.stats).plus(rightScan.stats);
+            request.sealedPartitions += leftScan.sealedPartitions + rightScan.sealedPartitions;
         }
-        Map<Object, List<Object[]>> built = build(right, rightKeys, null, Long.MIN_VALUE, Long.MAX_VALUE);
-        left.scan(series, fromMs, toMs, row -> {
-            List<Object[]> matches = built.get(key(row, leftKeys));
-            if (matches == null) {
-                return !leftOuter || visitor.visit(joined(row, null, leftWidth, rightWidth));
+    }
+
+    /** One side's share of the join's scan: its columns read (and its keys), and the predicates on its columns. */
+    private static ScanRequest sideRequest(ScanRequest joined, int offset, int width, int[] keys, String series, long fromMs, long toMs) {
+        boolean[] read = Arrays.copyOfRange(joined.columnsRead, offset, offset + width);
+        for (int key : keys) {
+            read[key] = true;
+        }
+        List<ColumnPredicate> predicates = new ArrayList<>();
+        for (ColumnPredicate p : joined.predicates) {
+            if (p.column() >= offset && p.column() < offset + width) {
+                predicates.add(new ColumnPredicate(p.column() - offset, p.operator(), p.value()));
             }
-            for (Object[] match : matches) {
-                if (!visitor.visit(joined(row, match, leftWidth, rightWidth))) {
+        }
+        return new ScanRequest(series, fromMs, toMs, read, predicates);
+    }
+
+    /** Every row of a side, sealed column blocks turned into rows. */
+    private static void scanRows(Table side, ScanRequest request, RowVisitor visitor) {
+        side.scan(request, batch -> {
+            for (int r = 0; r < batch.rows(); r++) {
+                if (!visitor.visit(ColumnBatch.row(batch, r))) {
                     return false;
                 }
             }
             return true;
-        });
+        }, visitor);
     }
 
-    private Map<Object, List<Object[]>> build(Table side, int[] keys, String series, long fromMs, long toMs) {
+    private Map<Object, List<Object[]>> build(Table side, ScanRequest request, int[] keys) {
         Map<Object, List<Object[]>> built = new HashMap<>();
         int[] rows = {0};
-        side.scan(series, fromMs, toMs, row -> {
+        scanRows(side, request, row -> {
             Object key = key(row, keys);
             if (key == null) {
                 return true; // a null key matches nothing

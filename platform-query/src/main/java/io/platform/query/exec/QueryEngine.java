@@ -228,34 +228,13 @@ public final class QueryEngine {
                 } else {
                     for (int k = 0; k < n; k++) {
                         int r = selection[k];
-                        if (holds(operator, Values.compare(valueAt(values, r), value))) {
+                        if (holds(operator, Values.compare(Table.ColumnBatch.valueAt(values, r), value))) {
                             selection[kept++] = r;
                         }
                     }
                 }
                 return kept;
             }
-        }
-
-        /** One value of a column block, boxed as the row path has it. */
-        private static Object valueAt(Object values, int r) {
-            if (values instanceof long[] longs) {
-                return longs[r];
-            }
-            if (values instanceof double[] doubles) {
-                return doubles[r];
-            }
-            return values == null ? null : ((String[]) values)[r];
-        }
-
-        /** A block's row as the row path sees it; columns the query does not read stay null. */
-        private static Object[] rowOf(Table.ColumnBatch batch, int r) {
-            Object[] columns = batch.columns();
-            Object[] row = new Object[columns.length];
-            for (int c = 0; c < row.length; c++) {
-                row[c] = valueAt(columns[c], r);
-            }
-            return row;
         }
 
         private PreparedQuery(SelectStatement statement, Table table) throws SqlException {
@@ -656,7 +635,7 @@ public final class QueryEngine {
                         return batches.accept(batch, chosen, n);
                     }
                     for (int k = 0; k < n; k++) {
-                        if (!visitor.accept(rowOf(batch, chosen[k]))) {
+                        if (!visitor.accept(Table.ColumnBatch.row(batch, chosen[k]))) {
                             return false;
                         }
                     }
@@ -775,7 +754,7 @@ public final class QueryEngine {
                             continue;
                         }
                     }
-                    offer.accept(rowOf(batch, selection[k]));
+                    offer.accept(Table.ColumnBatch.row(batch, selection[k]));
                     if (kept.size() == limit && kept.peek().row()[orderOutputs[0]] != null) {
                         // with one ORDER BY key a row equal to the worst kept cannot win (it comes later): strictly better only
                         boolean strict = statement.orderBy().size() == 1;
@@ -846,7 +825,7 @@ public final class QueryEngine {
             if (values instanceof long[] longs && other instanceof Long number) {
                 return Long.compare(longs[r], number);
             }
-            return Values.compare(valueAt(values, r), other);
+            return Values.compare(Table.ColumnBatch.valueAt(values, r), other);
         }
 
         /**
@@ -878,7 +857,7 @@ public final class QueryEngine {
         private List<Object> groupKey(Object[] columns, int r) {
             Object[] key = new Object[groupColumn.length];
             for (int g = 0; g < key.length; g++) {
-                Object v = valueAt(columns[groupColumn[g]], r);
+                Object v = Table.ColumnBatch.valueAt(columns[groupColumn[g]], r);
                 if (groupBucket[g] > 0) {
                     // as time_bucket on the row path: numbers bucket by their long value, anything else has no bucket
                     v = v instanceof Number number ? Math.floorDiv(number.longValue(), groupBucket[g]) * groupBucket[g] : null;

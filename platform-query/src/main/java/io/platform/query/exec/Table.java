@@ -40,6 +40,26 @@ interface Table {
      * {@code rows} long), null for a column not asked for or that the block does not have. Values are never null.
      */
     record ColumnBatch(int rows, Object[] columns) {
+        /** One value of a column block, boxed as the row path has it; null for a column not read. */
+        static Object valueAt(Object values, int r) {
+            if (values instanceof long[] longs) {
+                return longs[r];
+            }
+            if (values instanceof double[] doubles) {
+                return doubles[r];
+            }
+            return values == null ? null : ((String[]) values)[r];
+        }
+
+        /** A block's row as the row path sees it; columns the query does not read stay null. */
+        static Object[] row(ColumnBatch batch, int r) {
+            Object[] columns = batch.columns();
+            Object[] row = new Object[columns.length];
+            for (int c = 0; c < row.length; c++) {
+                row[c] = valueAt(columns[c], r);
+            }
+            return row;
+        }
     }
 
     interface BatchVisitor {

@@ -46,7 +46,13 @@ class SealedPartitionQueryTest {
             "SELECT min(device), max(device), count(device) FROM readings",
             "SELECT sum(time_bucket('1h', ts)) AS s FROM readings",
             "SELECT device, count(*) AS c FROM readings WHERE temperature = 12.5 GROUP BY device ORDER BY c DESC, device",
-            "SELECT count(*) FROM readings WHERE device = 'nobody'");
+            "SELECT count(*) FROM readings WHERE device = 'nobody'",
+            // joins read both sides whole, sealed blocks turned into rows; devices is sealed too
+            "SELECT d.location, count(*) AS c, sum(r.temperature) AS s FROM readings r JOIN devices d ON r.device = d.device GROUP BY d.location ORDER BY d.location",
+            "SELECT r.device, d.location, count(*) AS c FROM readings r LEFT JOIN devices d ON r.device = d.device WHERE r.temperature > 20 GROUP BY r.device, d.location ORDER BY r.device",
+            "SELECT r.ts, d.location FROM devices d JOIN readings r ON r.device = d.device WHERE r.device = 'd1' AND r.ts >= " + (BASE + HOUR - 2000) + " AND r.ts < " + (BASE + HOUR + 2000));
+    private static final Schema DEVICE = new Schema.Parser().parse("""
+            {"type":"record","name":"D","fields":[{"name":"device","type":"string"},{"name":"ts","type":"long"},{"name":"location","type":"string"}]}""");
 
     @TempDir
     Path dir;
@@ -60,6 +66,7 @@ class SealedPartitionQueryTest {
         store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults());
         StreamSchema schema = StreamSchema.define("readings", 1, 100, SCHEMA, "ts", List.of("device"));
         catalog = CatalogFixture.withSchema(schema);
+        catalog.apply(StreamSchema.define("devices", 1, 101, DEVICE, "ts", List.of("device")));
         tier = new SegmentTier(dir.resolve("segments"));
         engine = new QueryEngine(store, tier, catalog, "10s", new QueryLimits(30_000, 100_000), null);
         // three hours, one row per second for each of four devices: 43,200 rows
@@ -74,6 +81,14 @@ class SealedPartitionQueryTest {
                     store.commit(batch);
                     batch.clear();
                 }
+            }
+            store.commit(batch);
+            batch.clear();
+            // d0 and d1 in the lab, d2 on the roof, d3 unknown: in the first hour, so they are sealed with it
+            String[] locations = {"lab", "lab", "roof"};
+            for (int d = 0; d < locations.length; d++) {
+                batch.putRaw("devices", "d" + d, BASE + d, 0, d,
+                        io.platform.query.WireEvents.encodeWithId(101, DEVICE, "d" + d, BASE + d, locations[d]));
             }
             store.commit(batch);
         }
@@ -103,7 +118,7 @@ class SealedPartitionQueryTest {
     @Test
     void everyQueryAnswersTheSameWhetherItsRowsAreSealedOrNot() throws Exception {
         Map<String, List<String>> fromRows = answers();
-        assertEquals(2, new PartitionSealer(store, catalog, tier, HOUR, 0).sealDue(BASE + 2 * HOUR).size());
+        assertEquals(3, new PartitionSealer(store, catalog, tier, HOUR, 0).sealDue(BASE + 2 * HOUR).size(), "two hours of readings, one of devices");
         assertTrue(engine.prepare(QUERIES.get(0)).plan().contains("sealed=2 partitions (column blocks, vectorized) + recent rows"),
                 engine.prepare(QUERIES.get(0)).plan());
         Map<String, List<String>> fromSegments = answers();
@@ -111,6 +126,9 @@ class SealedPartitionQueryTest {
             assertEquals(fromRows.get(sql), fromSegments.get(sql), sql);
         }
         assertEquals("[[43200]]", fromSegments.get(QUERIES.get(0)).toString().replaceAll(", [^\\]]*\\]", "]"), "every row counted once");
+        List<String> byLocation = fromSegments.get(QUERIES.get(14));
+        assertTrue(byLocation.size() == 2 && byLocation.get(0).startsWith("[lab, 21600, ") && byLocation.get(1).startsWith("[roof, 10800, "),
+                "the join matched every reading of a known device once: " + byLocation);
     }
 
     @Test
@@ -155,7 +173,7 @@ class SealedPartitionQueryTest {
                 dir.resolve("cache"), 1 << 20);
         engine = new QueryEngine(store, withCold, catalog, "10s", new QueryLimits(30_000, 100_000), null);
         List<io.platform.storage.SealedPartition> sealed = new PartitionSealer(store, catalog, withCold, HOUR, 0).sealDue(BASE + 2 * HOUR);
-        assertEquals(2, new io.platform.storage.tiering.TierMover(store, withCold, () -> List.of("readings"), stream -> HOUR, 0)
+        assertEquals(3, new io.platform.storage.tiering.TierMover(store, withCold, () -> List.of("readings", "devices"), stream -> HOUR, 0)
                 .moveDue(System.currentTimeMillis()).size());
         assertEquals(SegmentTier.Location.COLD, withCold.location(sealed.get(0)));
         for (String sql : QUERIES) {
