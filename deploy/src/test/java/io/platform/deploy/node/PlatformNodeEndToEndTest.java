@@ -161,10 +161,18 @@ class PlatformNodeEndToEndTest {
         assertTrue(line.get("msg").asText().contains("stream=logged had 1 rejected"), line.toString());
 
         List<String> audit = new ArrayList<>();
-        io.platform.observability.logging.LogSearch.search(logDir, new io.platform.observability.logging.LogSearch.Query(
-                null, null, java.util.Set.of(io.platform.observability.logging.LogClass.AUDIT), null, "subject=logged"), audit::add);
+        // the stream's aggregation job starts on its own thread after the registration answered: wait for its line
+        NodeHarness.await("the aggregation job's start in the audit log", Duration.ofSeconds(30), () -> {
+            audit.clear();
+            try {
+                io.platform.observability.logging.LogSearch.search(logDir, new io.platform.observability.logging.LogSearch.Query(
+                        null, null, java.util.Set.of(io.platform.observability.logging.LogClass.AUDIT), null, "subject=logged"), audit::add);
+            } catch (java.io.IOException e) {
+                return false;
+            }
+            return audit.stream().anyMatch(l -> l.contains("action=job.start subject=logged"));
+        });
         assertTrue(audit.stream().anyMatch(l -> l.contains("action=schema.register subject=logged detail=version=1")), audit.toString());
-        assertTrue(audit.stream().anyMatch(l -> l.contains("action=job.start subject=logged")), "its aggregation job started: " + audit);
     }
 
     @Test
