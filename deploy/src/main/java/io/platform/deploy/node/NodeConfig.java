@@ -68,6 +68,7 @@ public final class NodeConfig {
         define("storage.rows.compaction", "level", "compaction style of the warm tier's raw rows: level (fewer files per read) or universal (less write amplification); see docs/operations.md");
         define("storage.hot.memory", "256mb", "heap for decoded column blocks of sealed partitions (the hot tier): repeated scans of them skip decoding; 0 = decode every time");
         define("query.timeout", "30s", "longest a query may run");
+        define("query.max-rows", "2000000", "rows a query may hold in memory: GROUP BY groups, ORDER BY rows without a small LIMIT, a join's build side; beyond it the query stops with the reason");
         define("producer.linger.ms", "1", "Kafka producer linger of the gateway: batching against latency");
         define("probe.interval", "10s", "how often a synthetic event is sent through the whole path and queried back");
         define("probe.enabled", "true", "run the synthetic probe (needs node.role=all)");
@@ -182,6 +183,9 @@ public final class NodeConfig {
             throw new ConfigException("flink.rocksdb.timers=" + get("flink.rocksdb.timers") + " is not a place for timers: use rocksdb or heap");
         }
         duration("query.timeout");
+        if (integer("query.max-rows") < 1) {
+            throw new ConfigException("query.max-rows=" + get("query.max-rows") + " leaves no room for a result: use at least 1, e.g. 2000000");
+        }
         if (!get("storage.seal.after").equals("off")) {
             duration("storage.seal.after");
         }

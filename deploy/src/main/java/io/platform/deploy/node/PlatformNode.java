@@ -287,7 +287,7 @@ public final class PlatformNode implements AutoCloseable {
         io.micrometer.core.instrument.FunctionCounter.builder("platform.storage.hot.misses", segments, t -> t.hot().misses())
                 .description("column blocks a query had to decode from a segment").register(LatencyMetrics.global().registry());
         startSealing(segments);
-        queryEngine = new QueryEngine(store, segments, catalog, view, new QueryLimits(config.duration("query.timeout").toMillis(), 2_000_000), cache);
+        queryEngine = new QueryEngine(store, segments, catalog, view, new QueryLimits(config.duration("query.timeout").toMillis(), config.integer("query.max-rows")), cache);
         queryHttp = new ServiceHttpServer("query", host, config.integer("query.http.port"), 8,
                 () -> storageWriter.healthy() && bulkWriters.stream().allMatch(StorageWriter::healthy));
         // 4 queries run at once (2 cores), 32 wait up to the query timeout; more are refused with 503
