@@ -67,6 +67,7 @@ public final class NodeConfig {
         define("storage.write-buffer", "64mb", "RocksDB memtable size per column family: larger means fewer flushes and less write amplification");
         define("storage.rows.compaction", "level", "compaction style of the warm tier's raw rows: level (fewer files per read) or universal (less write amplification); see docs/operations.md");
         define("storage.hot.memory", "256mb", "heap for decoded column blocks of sealed partitions (the hot tier): repeated scans of them skip decoding; 0 = decode every time");
+        define("query.flight.port", "8815", "Arrow Flight SQL port of the query service, for JDBC/ADBC clients (jdbc:arrow-flight-sql://host:8815/?useEncryption=false); 0 = any free port, off = none");
         define("query.timeout", "30s", "longest a query may run");
         define("query.max-rows", "2000000", "rows a query may hold in memory: GROUP BY groups, ORDER BY rows without a small LIMIT, a join's build side; beyond it the query stops with the reason");
         define("producer.linger.ms", "1", "Kafka producer linger of the gateway: batching against latency");
@@ -140,6 +141,7 @@ public final class NodeConfig {
             set("gateway.http.port", "0");
             set("gateway.tcp.port", "0");
             set("gateway.aeron.channel", "aeron:udp?endpoint=127.0.0.1:0");
+            set("query.flight.port", "0");
             return set("query.http.port", "0");
         }
 
@@ -153,7 +155,10 @@ public final class NodeConfig {
     }
 
     private void validate() {
-        for (String key : new String[] {"kafka.port", "gateway.http.port", "gateway.tcp.port", "query.http.port"}) {
+        for (String key : new String[] {"kafka.port", "gateway.http.port", "gateway.tcp.port", "query.http.port", "query.flight.port"}) {
+            if (key.equals("query.flight.port") && get(key).equals("off")) {
+                continue;
+            }
             int port = integer(key);
             if (port < 0 || port > 65535) {
                 throw new ConfigException(key + "=" + port + " is not a port: use 0 to 65535");

@@ -28,6 +28,7 @@ import io.platform.query.exec.AdmissionControl;
 import io.platform.query.exec.QueryEngine;
 import io.platform.query.exec.QueryLimits;
 import io.platform.query.exec.ResultCache;
+import io.platform.query.flight.FlightSqlEndpoint;
 import io.platform.query.http.QueryHttpApi;
 import io.platform.storage.StorageOptions;
 import io.platform.storage.TimeSeriesStore;
@@ -78,6 +79,7 @@ public final class PlatformNode implements AutoCloseable {
     private AggregationJobs aggregationJobs;
     private SubmittedJobs submittedJobs;
     private QueryEngine queryEngine;
+    private FlightSqlEndpoint flightSql;
     private InFlightBudget budget;
     private SyntheticProbe probe;
     private AeronTransport aeronTransport;
@@ -300,6 +302,12 @@ public final class PlatformNode implements AutoCloseable {
         queryHttp.route("/v1/segments", exchange -> segmentsOf(exchange, segments));
         queryHttp.start();
         started.push(queryHttp);
+        if (!config.get("query.flight.port").equals("off")) {
+            // the same engine and admission control as the HTTP API, for JDBC/ADBC clients
+            flightSql = FlightSqlEndpoint.start(queryEngine, queryApi.admission(), config.integer("query.max-rows"), host,
+                    config.integer("query.flight.port"));
+            started.push(flightSql);
+        }
     }
 
     /** Seals due partitions every storage.seal.check (a minute), off the request and writer threads. */
@@ -580,6 +588,11 @@ public final class PlatformNode implements AutoCloseable {
         return gatewayTcp.port();
     }
 
+    /** The Arrow Flight SQL port, or -1 when it is off or on an ingest-only node. */
+    public int flightSqlPort() {
+        return flightSql == null ? -1 : flightSql.port();
+    }
+
     /** The query port, or -1 on an ingest-only node. */
     public int queryHttpPort() {
         return queryHttp == null ? -1 : queryHttp.port();
@@ -640,6 +653,7 @@ public final class PlatformNode implements AutoCloseable {
                 + (aeronChannel == null ? "" : "gateway   " + aeronChannel + " stream " + config.get("gateway.aeron.stream-id") + "  (the same frames over Aeron)\n")
                 + (queryHttp == null ? "query     (not on this node: node.role=ingest)\n"
                         : "query     http://" + h + ":" + queryHttpPort() + "  (POST /v1/query, /health, /metrics)\n")
+                + (flightSql == null ? "" : "query     jdbc:arrow-flight-sql://" + h + ":" + flightSqlPort() + "/?useEncryption=false  (Arrow Flight SQL)\n")
                 + "kafka     " + bootstrapServers + (config.get("kafka.bootstrap").isEmpty() ? "  (embedded KRaft broker)" : "  (external)") + "\n"
                 + "data dir  " + config.dataDir();
     }

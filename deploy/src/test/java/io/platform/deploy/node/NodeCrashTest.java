@@ -187,10 +187,10 @@ class NodeCrashTest {
 
     private Process startNode(String name) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Dplatform.log.level=warn",
+                "-Xmx1g", "-Dplatform.log.level=warn", "--add-opens=java.base/java.nio=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), PlatformCli.class.getName(), "up", "--data-dir", dataDir.toString()));
         for (String setting : new String[] {"kafka.port=" + kafka, "gateway.http.port=" + gatewayHttp, "gateway.tcp.port=" + gatewayTcp,
-                "query.http.port=" + queryHttp, "aggregation.window=1s", "aggregation.out-of-orderness=100ms",
+                "query.http.port=" + queryHttp, "query.flight.port=0", "aggregation.window=1s", "aggregation.out-of-orderness=100ms",
                 "aggregation.idleness=1s", "flink.checkpoint.interval=1s", "gateway.aeron.channel=aeron:udp?endpoint=127.0.0.1:0"}) {
             command.add("--set");
             command.add(setting);

@@ -81,6 +81,15 @@ class PlatformNodeEndToEndTest {
         String expected = "{\"n\":100,\"s\":" + expectedD1Sum + "}";
         NodeHarness.await("raw rows of d1 queryable", Duration.ofSeconds(30), () -> NodeHarness.queryFirstLine(node,
                 "SELECT count(*) AS n, sum(temperature) AS s FROM readings WHERE device = 'd1'").equals(expected));
+        // the same answer over Arrow Flight SQL, as a JDBC tool would ask
+        try (java.sql.Connection jdbc = java.sql.DriverManager.getConnection("jdbc:arrow-flight-sql://" + node.host() + ":"
+                + node.flightSqlPort() + "/?useEncryption=false");
+             java.sql.ResultSet rows = jdbc.createStatement().executeQuery(
+                     "SELECT count(*) AS n, sum(temperature) AS s FROM readings WHERE device = 'd1'")) {
+            assertTrue(rows.next());
+            assertEquals(100, rows.getLong("n"));
+            assertEquals(expectedD1Sum, rows.getDouble("s"));
+        }
 
         // a later event closes the windows (watermark passes them); aggregates then equal the raw figures per window
         NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/readings/events",
@@ -242,6 +251,9 @@ class PlatformNodeEndToEndTest {
         String metrics = NodeHarness.get(NodeHarness.query(node) + "/metrics").body();
         assertTrue(metrics.contains("platform_flink_busy_time_ms_per_second{job=\"platform-aggregation-platform_probe\""), "task metrics in Prometheus");
         assertTrue(metrics.contains("platform_flink_last_checkpoint_duration{job=\"platform-aggregation-platform_probe\""), "checkpoint metrics in Prometheus");
+        assertTrue(metrics.contains("platform_flink_checkpoint_alignment_time{job=\"platform-aggregation-platform_probe\"")
+                && metrics.contains("platform_flink_checkpoint_start_delay_nanos{job=\"platform-aggregation-platform_probe\""),
+                "the window task's barrier alignment and checkpoint start delay in Prometheus");
         // the window operator's RocksDB state, per state (column family): registered when the first probe event makes it
         NodeHarness.await("the window operator's state metrics in Prometheus", Duration.ofSeconds(30), () -> {
             try {

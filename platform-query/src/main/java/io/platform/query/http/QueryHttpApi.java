@@ -33,6 +33,11 @@ public final class QueryHttpApi {
         this.admission = admission;
     }
 
+    /** The admission control this API's queries pass, to share with other front ends of the same engine. */
+    public AdmissionControl admission() {
+        return admission;
+    }
+
     public void install(ServiceHttpServer server) {
         server.route("/v1/query", this::query);
     }

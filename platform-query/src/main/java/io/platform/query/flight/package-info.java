@@ -1,0 +1,2 @@
+/** The query service over Arrow Flight SQL, for JDBC, ADBC and other Flight SQL clients. */
+package io.platform.query.flight;
