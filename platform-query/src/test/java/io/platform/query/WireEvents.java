@@ -14,6 +14,10 @@ import org.apache.avro.io.EncoderFactory;
 public final class WireEvents {
     /** The schema id the test catalogs register their schema under. */
     public static final int SCHEMA_ID = 100;
+    /** The readings the query tests hold: device (the series key), ts, temperature. */
+    public static final Schema READINGS = new Schema.Parser().parse("""
+            {"type":"record","name":"R","fields":[{"name":"device","type":"string"},{"name":"ts","type":"long"},
+             {"name":"temperature","type":"double"}]}""");
 
     private WireEvents() {
     }

@@ -43,6 +43,23 @@ public final class QueryBench {
     /** The platform reading RocksDB rows, the platform reading sealed column segments, DuckDB. */
     private static final String[] ENGINES = {"platform rows", "sealed, decoding", "sealed, hot tier", "DuckDB"};
     private static final int DUCKDB = 3;
+    /** The reference table of the join shape: each sample site and its region. */
+    private static final String[] SITE_REGIONS = {"north", "cold", "south", "warm", "east", "warm", "west", "cold"};
+    private static final Schema SITE_SCHEMA = new Schema.Parser().parse("""
+            {"type":"record","name":"Site","fields":[{"name":"site","type":"string"},{"name":"ts","type":"long"},{"name":"region","type":"string"}]}""");
+    private static final StreamSchema SITES = StreamSchema.define("sites", 1, 101, SITE_SCHEMA, "ts", List.of("site"));
+
+    private static byte[] siteBody(String site, long ts, String region) throws java.io.IOException {
+        org.apache.avro.generic.GenericRecord record = new org.apache.avro.generic.GenericData.Record(SITE_SCHEMA);
+        record.put("site", site);
+        record.put("ts", ts);
+        record.put("region", region);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(out, null);
+        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(SITE_SCHEMA).write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
     private final PrintStream out;
 
     public QueryBench(PrintStream out) {
@@ -107,7 +124,12 @@ public final class QueryBench {
                         "SELECT device, site, ts, temperature FROM sensors ORDER BY temperature DESC LIMIT 10", false),
                 new Shape("point lookup (series, ts)",
                         "SELECT * FROM sensors WHERE device = '" + device + "' AND site = '" + site + "' AND ts = " + lookupTs,
-                        "SELECT * FROM sensors WHERE device = '" + device + "' AND site = '" + site + "' AND ts = " + lookupTs, true));
+                        "SELECT * FROM sensors WHERE device = '" + device + "' AND site = '" + site + "' AND ts = " + lookupTs, true),
+                // a stream against a small reference table: the platform's hash join runs on rows (sealed blocks turned
+                // into rows), DuckDB's vectorized
+                new Shape("join 4 sites, GROUP BY region",
+                        "SELECT d.region, count(*) AS n, avg(s.temperature) AS t FROM sensors s JOIN sites d ON s.site = d.site GROUP BY d.region",
+                        "SELECT d.region, count(*) AS n, avg(s.temperature) AS t FROM sensors s JOIN sites d ON s.site = d.site GROUP BY d.region", false));
         out.printf("query bench: %,d rows, %d series, %d runs per shape (point lookups %d); DuckDB on 1 thread%n", rows, series, repeats, repeats * 100);
 
         List<Histogram[]> latencies = new ArrayList<>();
@@ -122,6 +144,13 @@ public final class QueryBench {
             out.printf("loaded the warm tier: %.1f s%n", (System.nanoTime() - start) / 1e9);
             SchemaCatalog catalog = SchemaCatalog.detached();
             catalog.apply(schema);
+            catalog.apply(SITES);
+            try (io.platform.storage.StoreBatch batch = store.newBatch()) {
+                for (int i = 0; i < SITE_REGIONS.length; i += 2) {
+                    batch.putRaw("sites", SITE_REGIONS[i], base, 0, i, io.platform.wire.WireFormat.encode(SITES.id(), siteBody(SITE_REGIONS[i], base, SITE_REGIONS[i + 1])));
+                }
+                store.commit(batch);
+            }
             ResultCache cache = new ResultCache(100, 10_000);
             SegmentTier tier = new SegmentTier(dir.resolve("segments"));
             QueryEngine engine = new QueryEngine(store, tier, catalog, "10s", QueryLimits.defaults(), cache);
@@ -133,7 +162,7 @@ public final class QueryBench {
             double sealSeconds = (System.nanoTime() - start) / 1e9;
             long segmentBytes = 0;
             for (SealedPartition partition : sealed) {
-                segmentBytes += java.nio.file.Files.size(dir.resolve("segments").resolve(STREAM).resolve(partition.file()));
+                segmentBytes += java.nio.file.Files.size(dir.resolve("segments").resolve(partition.stream()).resolve(partition.file()));
             }
             out.printf("sealed %d one-hour partitions into column segments: %.1f s (%,.0f rows/s), %.1f MB (%.1f bytes/row)%n",
                     sealed.size(), sealSeconds, rows / sealSeconds, segmentBytes / 1e6, segmentBytes / (double) rows);
@@ -154,6 +183,10 @@ public final class QueryBench {
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = connection.createStatement()) {
             statement.execute("SET threads = 1");
             statement.execute("CREATE TABLE sensors (device VARCHAR, site VARCHAR, ts BIGINT, temperature DOUBLE, humidity DOUBLE)");
+            statement.execute("CREATE TABLE sites (site VARCHAR, ts BIGINT, region VARCHAR)");
+            for (int i = 0; i < SITE_REGIONS.length; i += 2) {
+                statement.execute("INSERT INTO sites VALUES ('" + SITE_REGIONS[i] + "', " + base + ", '" + SITE_REGIONS[i + 1] + "')");
+            }
             long start = System.nanoTime();
             try (DuckDBAppender appender = ((DuckDBConnection) connection).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "sensors")) {
                 for (int i = 0; i < rows; i++) {

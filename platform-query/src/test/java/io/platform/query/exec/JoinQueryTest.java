@@ -24,9 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * places d0 and d1 in the lab, d2 on the roof, and a d9 that sent nothing; d3 has no entry.
  */
 class JoinQueryTest {
-    private static final Schema READING = new Schema.Parser().parse("""
-            {"type":"record","name":"R","fields":[{"name":"device","type":"string"},{"name":"ts","type":"long"},
-             {"name":"temperature","type":"double"}]}""");
+    private static final Schema READING = io.platform.query.WireEvents.READINGS;
     private static final Schema DEVICE = new Schema.Parser().parse("""
             {"type":"record","name":"D","fields":[{"name":"device","type":"string"},{"name":"ts","type":"long"},
              {"name":"location","type":"string"},{"name":"floor","type":"long"}]}""");

@@ -20,9 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Queries over a real RocksDB store; the catalog is fed directly, without Kafka. */
 class QueryEngineTest {
-    private static final Schema SCHEMA = new Schema.Parser().parse("""
-            {"type":"record","name":"R","fields":[{"name":"device","type":"string"},{"name":"ts","type":"long"},
-             {"name":"temperature","type":"double"}]}""");
+    private static final Schema SCHEMA = io.platform.query.WireEvents.READINGS;
     @TempDir
     Path dir;
     private TimeSeriesStore store;

@@ -36,9 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the engine's errors with their reason, prepared statements that see new data when executed again.
  */
 class FlightSqlEndpointTest {
-    private static final Schema SCHEMA = new Schema.Parser().parse("""
-            {"type":"record","name":"R","fields":[{"name":"device","type":"string"},{"name":"ts","type":"long"},
-             {"name":"temperature","type":"double"}]}""");
+    private static final Schema SCHEMA = io.platform.query.WireEvents.READINGS;
     @TempDir
     Path dir;
     private TimeSeriesStore store;

@@ -27,9 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A router over two real query nodes (HTTP servers with engines over one store) on loopback ephemeral ports. */
 class QueryRouterTest {
-    private static final Schema SCHEMA = new Schema.Parser().parse("""
-            {"type":"record","name":"R","fields":[{"name":"device","type":"string"},{"name":"ts","type":"long"},
-             {"name":"temperature","type":"double"}]}""");
+    private static final Schema SCHEMA = io.platform.query.WireEvents.READINGS;
     private static final long HOUR = 3_600_000L;
 
     @TempDir
