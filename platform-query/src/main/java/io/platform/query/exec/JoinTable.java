@@ -206,7 +206,7 @@ final class JoinTable implements Table {
                 return;
             }
             Map<Object, List<Object[]>> built = build(right, rightScan, rightKeys);
-            scanRows(left, leftScan, row -> {
+            RowVisitor probe = row -> {
                 List<Object[]> matches = built.get(key(row, leftKeys));
                 if (matches == null) {
                     return !leftOuter || rows.visit(joined(row, null, leftWidth, rightWidth));
@@ -217,10 +217,154 @@ final class JoinTable implements Table {
                     }
                 }
                 return true;
-            });
+            };
+            if (batches != null && !leftOuter && leftKeys.length == 1 && uniqueKeys(built)) {
+                // a lookup table (one row per key) probed by column blocks: joined blocks go on vectorized
+                BatchJoin join = new BatchJoin(built, request.columnsRead, leftWidth, rightWidth);
+                left.scan(leftScan, batch -> {
+                    ColumnBatch joined = join.probe(batch);
+                    if (joined != null) {
+                        return batches.visit(joined);
+                    }
+                    for (int r = 0; r < batch.rows(); r++) {
+                        if (!probe.visit(ColumnBatch.row(batch, r))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }, probe);
+                return;
+            }
+            scanRows(left, leftScan, probe);
         } finally {
             request.stats = request.stats.plus(leftScan.stats).plus(rightScan.stats);
             request.sealedPartitions += leftScan.sealedPartitions + rightScan.sealedPartitions;
+        }
+    }
+
+    private static boolean uniqueKeys(Map<Object, List<Object[]>> built) {
+        for (List<Object[]> matches : built.values()) {
+            if (matches.size() != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Probes column blocks against a build side with one row per key: each block row finds its match by one hash
+     * lookup, the left columns of the matched rows are kept as they are (the block's own arrays when every row
+     * matched), and each right column read becomes a primitive array gathered from the matches, so the engine's
+     * vectorized filters and aggregates run over the joined block.
+     */
+    private final class BatchJoin {
+        private final Map<Object, List<Object[]>> built;
+        private final boolean[] columnsRead;
+        private final int leftWidth;
+        private final int rightWidth;
+        private int[] matched = new int[0];
+        private Object[][] matches = new Object[0][];
+
+        BatchJoin(Map<Object, List<Object[]>> built, boolean[] columnsRead, int leftWidth, int rightWidth) {
+            this.built = built;
+            this.columnsRead = columnsRead;
+            this.leftWidth = leftWidth;
+            this.rightWidth = rightWidth;
+        }
+
+        /** The joined block, or null when a right value read is null or not a number or text (the row path takes it). */
+        ColumnBatch probe(ColumnBatch batch) {
+            int rows = batch.rows();
+            if (matched.length < rows) {
+                matched = new int[rows];
+                matches = new Object[rows][];
+            }
+            Object keys = batch.columns()[leftKeys[0]];
+            int n = 0;
+            for (int r = 0; r < rows; r++) {
+                List<Object[]> match = built.get(keyValue(ColumnBatch.valueAt(keys, r)));
+                if (match != null) {
+                    matched[n] = r;
+                    matches[n++] = match.get(0);
+                }
+            }
+            Object[] columns = new Object[leftWidth + rightWidth];
+            for (int c = 0; c < leftWidth; c++) {
+                columns[c] = n == rows ? batch.columns()[c] : gather(batch.columns()[c], n);
+            }
+            for (int c = 0; c < rightWidth; c++) {
+                if (columnsRead[leftWidth + c]) {
+                    Object values = rightColumn(c, n);
+                    if (values == null) {
+                        return null;
+                    }
+                    columns[leftWidth + c] = values;
+                }
+            }
+            return new ColumnBatch(n, columns);
+        }
+
+        private Object gather(Object values, int n) {
+            if (values instanceof long[] longs) {
+                long[] out = new long[n];
+                for (int k = 0; k < n; k++) {
+                    out[k] = longs[matched[k]];
+                }
+                return out;
+            }
+            if (values instanceof double[] doubles) {
+                double[] out = new double[n];
+                for (int k = 0; k < n; k++) {
+                    out[k] = doubles[matched[k]];
+                }
+                return out;
+            }
+            if (values instanceof String[] strings) {
+                String[] out = new String[n];
+                for (int k = 0; k < n; k++) {
+                    out[k] = strings[matched[k]];
+                }
+                return out;
+            }
+            return null;
+        }
+
+        private Object rightColumn(int c, int n) {
+            if (n == 0) {
+                return new String[0];
+            }
+            Object first = matches[0][c];
+            if (first instanceof Long) {
+                long[] out = new long[n];
+                for (int k = 0; k < n; k++) {
+                    if (!(matches[k][c] instanceof Long v)) {
+                        return null;
+                    }
+                    out[k] = v;
+                }
+                return out;
+            }
+            if (first instanceof Double) {
+                double[] out = new double[n];
+                for (int k = 0; k < n; k++) {
+                    if (!(matches[k][c] instanceof Double v)) {
+                        return null;
+                    }
+                    out[k] = v;
+                }
+                return out;
+            }
+            if (first instanceof String) {
+                String[] out = new String[n];
+                for (int k = 0; k < n; k++) {
+                    if (!(matches[k][c] instanceof String v)) {
+                        return null;
+                    }
+                    out[k] = v;
+                }
+                return out;
+            }
+            return null;
         }
     }
 
