@@ -177,7 +177,8 @@ final class JoinTable implements Table {
     }
 
     /**
-     * Joined rows go to {@code rows} (a join has no column blocks to hand on). Each side is scanned whole, sealed
+     * Joined rows go to {@code rows}, and joined column blocks to {@code batches} where a lookup table is probed by
+     * sealed blocks ({@link BatchJoin}). Each side is scanned whole, sealed
      * partitions included, reading the columns the query reads plus its join keys, and skipping blocks by the
      * predicates on its own columns. That is safe for a LEFT JOIN's right side too: a right row that fails a WHERE
      * predicate can only yield joined rows that fail it, and a left row left without matches gets nulls, which fail
