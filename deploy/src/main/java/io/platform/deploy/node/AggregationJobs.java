@@ -218,8 +218,22 @@ public final class AggregationJobs implements AutoCloseable {
         try {
             start(stream, null);
         } catch (Exception e) {
+            if (interrupted(e)) {
+                // the node is stopping while the job was being submitted: nothing is wrong, the next start resumes it
+                LOG.info("aggregation of stream={} not started: the node is stopping", stream);
+                return;
+            }
             LOG.error("cannot start the aggregation of stream={}: {}; its raw events are still stored and queryable", stream, e.toString(), e);
         }
+    }
+
+    private static boolean interrupted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return Thread.currentThread().isInterrupted();
     }
 
     /**
