@@ -123,6 +123,16 @@ public final class QueryEngine {
         prepare(sql).run(sink);
     }
 
+    /** Every table a query can name: each stream's raw events, and its window aggregates as {@code <stream>_<view>}. */
+    public Map<String, Boolean> tables() {
+        Map<String, Boolean> tables = new java.util.TreeMap<>();
+        for (String stream : catalog.streams()) {
+            tables.put(stream, false);
+            tables.put(stream + "_" + aggregateView, true);
+        }
+        return tables;
+    }
+
     private Table resolve(String name, int position) throws SqlException {
         StreamSchema raw = catalog.latest(name);
         if (raw != null) {

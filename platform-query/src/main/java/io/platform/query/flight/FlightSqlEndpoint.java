@@ -22,6 +22,7 @@ import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.sql.FlightSqlProducer.Schemas;
 import org.apache.arrow.flight.sql.NoOpFlightSqlProducer;
 import org.apache.arrow.flight.sql.impl.FlightSql;
 import org.apache.arrow.memory.BufferAllocator;
@@ -52,6 +53,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements AutoCloseable {
     static final int BATCH_ROWS = 4096;
+    /** Table types as clients list them: a stream's raw events, and its window aggregates (kept by a job). */
+    private static final String TABLE = "TABLE";
+    private static final String VIEW = "VIEW";
     private static final long UNCLAIMED_MS = TimeUnit.MINUTES.toMillis(1);
 
     private final QueryEngine engine;
@@ -178,6 +182,72 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
             }
         }
         send(held, listener);
+    }
+
+    /** Tables for clients that list them (JDBC's {@code DatabaseMetaData.getTables}): streams as TABLE, aggregates as VIEW. */
+    @Override
+    public FlightInfo getFlightInfoTables(FlightSql.CommandGetTables request, CallContext context, FlightDescriptor descriptor) {
+        if (request.getIncludeSchema()) {
+            throw CallStatus.UNIMPLEMENTED.withDescription("table schemas are not listed: a query's result carries its columns and types")
+                    .toRuntimeException();
+        }
+        Ticket ticket = new Ticket(Any.pack(request).toByteArray());
+        return new FlightInfo(Schemas.GET_TABLES_SCHEMA_NO_SCHEMA, descriptor, List.of(new FlightEndpoint(ticket)), -1, -1);
+    }
+
+    @Override
+    public void getStreamTables(FlightSql.CommandGetTables request, CallContext context, ServerStreamListener listener) {
+        java.util.regex.Pattern like = request.hasTableNameFilterPattern() ? likePattern(request.getTableNameFilterPattern()) : null;
+        List<String> types = request.getTableTypesList();
+        List<String[]> tables = new ArrayList<>();
+        engine.tables().forEach((name, aggregate) -> {
+            String type = aggregate ? VIEW : TABLE;
+            if ((like == null || like.matcher(name).matches()) && (types.isEmpty() || types.contains(type))) {
+                tables.add(new String[] {name, type});
+            }
+        });
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(Schemas.GET_TABLES_SCHEMA_NO_SCHEMA, allocator)) {
+            listener.start(root);
+            root.allocateNew();
+            VarCharVector names = (VarCharVector) root.getVector("table_name");
+            VarCharVector kinds = (VarCharVector) root.getVector("table_type");
+            for (int i = 0; i < tables.size(); i++) {
+                names.setSafe(i, tables.get(i)[0].getBytes(StandardCharsets.UTF_8));
+                kinds.setSafe(i, tables.get(i)[1].getBytes(StandardCharsets.UTF_8));
+            }
+            root.setRowCount(tables.size());
+            listener.putNext();
+            listener.completed();
+        }
+    }
+
+    @Override
+    public FlightInfo getFlightInfoTableTypes(FlightSql.CommandGetTableTypes request, CallContext context, FlightDescriptor descriptor) {
+        Ticket ticket = new Ticket(Any.pack(request).toByteArray());
+        return new FlightInfo(Schemas.GET_TABLE_TYPES_SCHEMA, descriptor, List.of(new FlightEndpoint(ticket)), -1, -1);
+    }
+
+    @Override
+    public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(Schemas.GET_TABLE_TYPES_SCHEMA, allocator)) {
+            listener.start(root);
+            root.allocateNew();
+            VarCharVector kinds = (VarCharVector) root.getVector("table_type");
+            kinds.setSafe(0, TABLE.getBytes(StandardCharsets.UTF_8));
+            kinds.setSafe(1, VIEW.getBytes(StandardCharsets.UTF_8));
+            root.setRowCount(2);
+            listener.putNext();
+            listener.completed();
+        }
+    }
+
+    /** SQL LIKE ({@code %} any run, {@code _} one character) as a regular expression. */
+    private static java.util.regex.Pattern likePattern(String like) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : like.toCharArray()) {
+            regex.append(c == '%' ? ".*" : c == '_' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+        }
+        return java.util.regex.Pattern.compile(regex.toString(), java.util.regex.Pattern.CASE_INSENSITIVE);
     }
 
     private ByteString hold(Held held) {

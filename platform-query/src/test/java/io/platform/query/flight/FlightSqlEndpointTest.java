@@ -145,6 +145,22 @@ class FlightSqlEndpointTest {
     }
 
     @Test
+    void aToolListsTheTablesItCanQuery() throws Exception {
+        List<String> tables = new ArrayList<>();
+        try (ResultSet listed = jdbc.getMetaData().getTables(null, null, "%", null)) {
+            while (listed.next()) {
+                tables.add(listed.getString("TABLE_NAME") + " " + listed.getString("TABLE_TYPE"));
+            }
+        }
+        assertEquals(List.of("readings TABLE", "readings_10s VIEW"), tables);
+        try (ResultSet listed = jdbc.getMetaData().getTables(null, null, "read%", new String[] {"VIEW"})) {
+            assertTrue(listed.next());
+            assertEquals("readings_10s", listed.getString("TABLE_NAME"));
+            assertFalse(listed.next());
+        }
+    }
+
+    @Test
     void aBadQueryFailsWithTheEnginesReason() throws Exception {
         try (Statement statement = jdbc.createStatement()) {
             SQLException unknown = assertThrows(SQLException.class, () -> statement.executeQuery("SELECT humidity FROM readings"));
