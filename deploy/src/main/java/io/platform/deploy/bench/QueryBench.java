@@ -49,16 +49,13 @@ public final class QueryBench {
             {"type":"record","name":"Site","fields":[{"name":"site","type":"string"},{"name":"ts","type":"long"},{"name":"region","type":"string"}]}""");
     private static final StreamSchema SITES = StreamSchema.define("sites", 1, 101, SITE_SCHEMA, "ts", List.of("site"));
 
-    private static byte[] siteBody(String site, long ts, String region) throws java.io.IOException {
+    /** A site's row in the wire format, encoded as the gateway encodes events. */
+    private static byte[] site(String site, long ts, String region) {
         org.apache.avro.generic.GenericRecord record = new org.apache.avro.generic.GenericData.Record(SITE_SCHEMA);
         record.put("site", site);
         record.put("ts", ts);
         record.put("region", region);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(out, null);
-        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(SITE_SCHEMA).write(record, encoder);
-        encoder.flush();
-        return out.toByteArray();
+        return new io.platform.ingest.gateway.AvroCodec().encode(SITES, record);
     }
     private final PrintStream out;
 
@@ -147,7 +144,7 @@ public final class QueryBench {
             catalog.apply(SITES);
             try (io.platform.storage.StoreBatch batch = store.newBatch()) {
                 for (int i = 0; i < SITE_REGIONS.length; i += 2) {
-                    batch.putRaw("sites", SITE_REGIONS[i], base, 0, i, io.platform.wire.WireFormat.encode(SITES.id(), siteBody(SITE_REGIONS[i], base, SITE_REGIONS[i + 1])));
+                    batch.putRaw("sites", SITE_REGIONS[i], base, 0, i, site(SITE_REGIONS[i], base, SITE_REGIONS[i + 1]));
                 }
                 store.commit(batch);
             }

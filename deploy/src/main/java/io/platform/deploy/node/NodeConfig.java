@@ -154,15 +154,19 @@ public final class NodeConfig {
         }
     }
 
+    private void checkPort(String key) {
+        int port = integer(key);
+        if (port < 0 || port > 65535) {
+            throw new ConfigException(key + "=" + port + " is not a port: use 0 to 65535");
+        }
+    }
+
     private void validate() {
-        for (String key : new String[] {"kafka.port", "gateway.http.port", "gateway.tcp.port", "query.http.port", "query.flight.port"}) {
-            if (key.equals("query.flight.port") && get(key).equals("off")) {
-                continue;
-            }
-            int port = integer(key);
-            if (port < 0 || port > 65535) {
-                throw new ConfigException(key + "=" + port + " is not a port: use 0 to 65535");
-            }
+        for (String key : new String[] {"kafka.port", "gateway.http.port", "gateway.tcp.port", "query.http.port"}) {
+            checkPort(key);
+        }
+        if (!get("query.flight.port").equals("off")) {
+            checkPort("query.flight.port");
         }
         for (String key : new String[] {"stream.partitions", "stream.replication", "flink.parallelism", "gateway.max-in-flight-events"}) {
             if (integer(key) < 1) {

@@ -17,13 +17,13 @@ import org.apache.avro.io.EncoderFactory;
  * Avro binary encoding of records decoded from JSON, with writers cached per schema id and per-thread buffers.
  * (Binary input is validated without decoding by {@link WireRecordScanner}.) Thread-safe.
  */
-final class AvroCodec {
+public final class AvroCodec {
     private final Map<Integer, GenericDatumWriter<GenericRecord>> writers = new ConcurrentHashMap<>();
     private final ThreadLocal<ByteArrayOutputStream> buffers = ThreadLocal.withInitial(() -> new ByteArrayOutputStream(256));
     private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
 
     /** Encodes a record in the wire format of its schema. */
-    byte[] encode(StreamSchema schema, GenericRecord record) {
+    public byte[] encode(StreamSchema schema, GenericRecord record) {
         GenericDatumWriter<GenericRecord> writer = writers.computeIfAbsent(schema.id(), id -> new GenericDatumWriter<>(schema.schema()));
         ByteArrayOutputStream buffer = buffers.get();
         buffer.reset();

@@ -145,13 +145,14 @@ final class JoinTable implements Table {
     }
 
     /** True when the left side builds: an inner join whose left side is estimated smaller than its right. */
-    boolean buildsLeft(String series, long fromMs, long toMs) {
-        if (leftOuter) {
-            return false;
-        }
-        long leftRows = estimate(left, series, fromMs, toMs);
-        long rightRows = estimate(right, null, Long.MIN_VALUE, Long.MAX_VALUE);
-        return leftRows >= 0 && rightRows >= 0 && leftRows < rightRows;
+    private boolean buildsLeft(String series, long fromMs, long toMs) {
+        // a LEFT JOIN builds its right side whatever the sizes: no estimate needed
+        return !leftOuter && buildsLeft(estimate(left, series, fromMs, toMs), estimate(right, null, Long.MIN_VALUE, Long.MAX_VALUE));
+    }
+
+    /** The rule of {@link #buildsLeft(String, long, long)} on estimates already made (-1: unknown). */
+    private boolean buildsLeft(long leftRows, long rightRows) {
+        return !leftOuter && leftRows >= 0 && rightRows >= 0 && leftRows < rightRows;
     }
 
     private static long estimate(Table table, String series, long fromMs, long toMs) {
@@ -160,9 +161,9 @@ final class JoinTable implements Table {
 
     /** The join as EXPLAIN shows it: kind, condition, which side builds and each side's estimated rows. */
     String describe(String series, long fromMs, long toMs) {
-        boolean buildLeft = buildsLeft(series, fromMs, toMs);
         long leftRows = estimate(left, series, fromMs, toMs);
         long rightRows = estimate(right, null, Long.MIN_VALUE, Long.MAX_VALUE);
+        boolean buildLeft = buildsLeft(leftRows, rightRows);
         String l = leftAlias + (leftRows >= 0 ? " est_rows=" + leftRows : "");
         String r = rightAlias + (rightRows >= 0 ? " est_rows=" + rightRows : "");
         return "hash-join " + (leftOuter ? "left" : "inner") + " on " + condition + " build=" + (buildLeft ? l : r)

@@ -608,8 +608,53 @@ public final class QueryEngine {
             Table.ScanRequest request = scanRequest();
             lastScan = request;
             int[][] selection = {new int[0]};
+            // a table may refuse a scan over a limit (a join's build side): the query stops with its reason
             try {
-                scanTable(request, deadline, visitor, batches, seen, error, selection);
+                table.scan(request, batch -> {
+                    try {
+                        if (System.nanoTime() > deadline) {
+                            throw timedOut();
+                        }
+                        rowsScanned += batch.rows();
+                        if (selection[0].length < batch.rows()) {
+                            selection[0] = new int[batch.rows()];
+                        }
+                        int[] chosen = selection[0];
+                        int n = batch.rows();
+                        for (int i = 0; i < n; i++) {
+                            chosen[i] = i;
+                        }
+                        for (int f = 0; f < filters.size() && n > 0; f++) {
+                            n = filters.get(f).refine(batch.columns()[filters.get(f).column()], chosen, n);
+                        }
+                        rowsMatched += n;
+                        if (batches != null) {
+                            return batches.accept(batch, chosen, n);
+                        }
+                        for (int k = 0; k < n; k++) {
+                            if (!visitor.accept(Table.ColumnBatch.row(batch, chosen[k]))) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    } catch (SqlException | IOException e) {
+                        error[0] = e;
+                        return false;
+                    }
+                }, row -> {
+                    try {
+                        checkDeadline(deadline, ++seen[0]);
+                        rowsScanned++;
+                        if (!passes(row)) {
+                            return true;
+                        }
+                        rowsMatched++;
+                        return visitor.accept(row);
+                    } catch (SqlException | IOException e) {
+                        error[0] = e;
+                        return false;
+                    }
+                });
             } catch (Table.ScanRefusedException e) {
                 throw new SqlException(e.getMessage(), 1);
             }
@@ -619,55 +664,6 @@ public final class QueryEngine {
             if (error[0] instanceof IOException e) {
                 throw e;
             }
-        }
-
-        private void scanTable(Table.ScanRequest request, long deadline, MatchingRow visitor, MatchingBatch batches, long[] seen,
-                               Exception[] error, int[][] selection) {
-            table.scan(request, batch -> {
-                try {
-                    if (System.nanoTime() > deadline) {
-                        throw timedOut();
-                    }
-                    rowsScanned += batch.rows();
-                    if (selection[0].length < batch.rows()) {
-                        selection[0] = new int[batch.rows()];
-                    }
-                    int[] chosen = selection[0];
-                    int n = batch.rows();
-                    for (int i = 0; i < n; i++) {
-                        chosen[i] = i;
-                    }
-                    for (int f = 0; f < filters.size() && n > 0; f++) {
-                        n = filters.get(f).refine(batch.columns()[filters.get(f).column()], chosen, n);
-                    }
-                    rowsMatched += n;
-                    if (batches != null) {
-                        return batches.accept(batch, chosen, n);
-                    }
-                    for (int k = 0; k < n; k++) {
-                        if (!visitor.accept(Table.ColumnBatch.row(batch, chosen[k]))) {
-                            return false;
-                        }
-                    }
-                    return true;
-                } catch (SqlException | IOException e) {
-                    error[0] = e;
-                    return false;
-                }
-            }, row -> {
-                try {
-                    checkDeadline(deadline, ++seen[0]);
-                    rowsScanned++;
-                    if (!passes(row)) {
-                        return true;
-                    }
-                    rowsMatched++;
-                    return visitor.accept(row);
-                } catch (SqlException | IOException e) {
-                    error[0] = e;
-                    return false;
-                }
-            });
         }
 
         private boolean passes(Object[] row) {

@@ -102,8 +102,7 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
     public FlightInfo getFlightInfoStatement(FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
         Held held = run(command.getQuery());
         ByteString handle = hold(held);
-        Ticket ticket = new Ticket(Any.pack(FlightSql.TicketStatementQuery.newBuilder().setStatementHandle(handle).build()).toByteArray());
-        return new FlightInfo(held.schema(), descriptor, List.of(new FlightEndpoint(ticket)), -1, held.rows().size());
+        return info(held.schema(), descriptor, FlightSql.TicketStatementQuery.newBuilder().setStatementHandle(handle).build(), held.rows().size());
     }
 
     @Override
@@ -149,39 +148,43 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
     public FlightInfo getFlightInfoPreparedStatement(FlightSql.CommandPreparedStatementQuery command, CallContext context,
                                                      FlightDescriptor descriptor) {
         ByteString handle = command.getPreparedStatementHandle();
-        String sql = prepared.get(handle);
-        if (sql == null) {
-            throw CallStatus.NOT_FOUND.withDescription("unknown or closed prepared statement").toRuntimeException();
-        }
-        // the first execution takes the result its prepare ran; each later one runs the query again
-        Held held = results.get(handle);
-        if (held == null) {
-            held = run(sql);
-            results.put(handle, held);
-        }
-        Ticket ticket = new Ticket(Any.pack(command).toByteArray());
-        return new FlightInfo(held.schema(), descriptor, List.of(new FlightEndpoint(ticket)), -1, held.rows().size());
+        Held held = preparedResult(handle, false);
+        results.put(handle, held);
+        return info(held.schema(), descriptor, command, held.rows().size());
     }
 
     @Override
     public void getStreamPreparedStatement(FlightSql.CommandPreparedStatementQuery command, CallContext context,
                                            ServerStreamListener listener) {
-        ByteString handle = command.getPreparedStatementHandle();
-        Held held = results.remove(handle);
-        if (held == null) {
-            String sql = prepared.get(handle);
-            if (sql == null) {
-                listener.error(CallStatus.NOT_FOUND.withDescription("unknown or closed prepared statement").toRuntimeException());
-                return;
-            }
-            try {
-                held = run(sql);
-            } catch (RuntimeException e) {
-                listener.error(e);
-                return;
-            }
+        Held held;
+        try {
+            held = preparedResult(command.getPreparedStatementHandle(), true);
+        } catch (RuntimeException e) {
+            listener.error(e);
+            return;
         }
         send(held, listener);
+    }
+
+    /**
+     * The result of a prepared statement: the first execution takes the one its prepare ran (taken for good when
+     * {@code take}, else left held for the fetch that follows); each later one runs the query again.
+     */
+    private Held preparedResult(ByteString handle, boolean take) {
+        Held held = take ? results.remove(handle) : results.get(handle);
+        if (held != null) {
+            return held;
+        }
+        String sql = prepared.get(handle);
+        if (sql == null) {
+            throw CallStatus.NOT_FOUND.withDescription("unknown or closed prepared statement").toRuntimeException();
+        }
+        return run(sql);
+    }
+
+    /** What a client fetches: one endpoint whose ticket is {@code command}, served by the matching getStream method. */
+    private static FlightInfo info(Schema schema, FlightDescriptor descriptor, com.google.protobuf.Message command, long rows) {
+        return new FlightInfo(schema, descriptor, List.of(new FlightEndpoint(new Ticket(Any.pack(command).toByteArray()))), -1, rows);
     }
 
     /** Tables for clients that list them (JDBC's {@code DatabaseMetaData.getTables}): streams as TABLE, aggregates as VIEW. */
@@ -191,54 +194,31 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
             throw CallStatus.UNIMPLEMENTED.withDescription("table schemas are not listed: a query's result carries its columns and types")
                     .toRuntimeException();
         }
-        Ticket ticket = new Ticket(Any.pack(request).toByteArray());
-        return new FlightInfo(Schemas.GET_TABLES_SCHEMA_NO_SCHEMA, descriptor, List.of(new FlightEndpoint(ticket)), -1, -1);
+        return info(Schemas.GET_TABLES_SCHEMA_NO_SCHEMA, descriptor, request, -1);
     }
 
     @Override
     public void getStreamTables(FlightSql.CommandGetTables request, CallContext context, ServerStreamListener listener) {
         java.util.regex.Pattern like = request.hasTableNameFilterPattern() ? likePattern(request.getTableNameFilterPattern()) : null;
         List<String> types = request.getTableTypesList();
-        List<String[]> tables = new ArrayList<>();
+        List<Object[]> tables = new ArrayList<>();
         engine.tables().forEach((name, aggregate) -> {
             String type = aggregate ? VIEW : TABLE;
             if ((like == null || like.matcher(name).matches()) && (types.isEmpty() || types.contains(type))) {
-                tables.add(new String[] {name, type});
+                tables.add(new Object[] {null, null, name, type}); // no catalogs or schemas
             }
         });
-        try (VectorSchemaRoot root = VectorSchemaRoot.create(Schemas.GET_TABLES_SCHEMA_NO_SCHEMA, allocator)) {
-            listener.start(root);
-            root.allocateNew();
-            VarCharVector names = (VarCharVector) root.getVector("table_name");
-            VarCharVector kinds = (VarCharVector) root.getVector("table_type");
-            for (int i = 0; i < tables.size(); i++) {
-                names.setSafe(i, tables.get(i)[0].getBytes(StandardCharsets.UTF_8));
-                kinds.setSafe(i, tables.get(i)[1].getBytes(StandardCharsets.UTF_8));
-            }
-            root.setRowCount(tables.size());
-            listener.putNext();
-            listener.completed();
-        }
+        send(new Held(Schemas.GET_TABLES_SCHEMA_NO_SCHEMA, tables, System.currentTimeMillis()), listener);
     }
 
     @Override
     public FlightInfo getFlightInfoTableTypes(FlightSql.CommandGetTableTypes request, CallContext context, FlightDescriptor descriptor) {
-        Ticket ticket = new Ticket(Any.pack(request).toByteArray());
-        return new FlightInfo(Schemas.GET_TABLE_TYPES_SCHEMA, descriptor, List.of(new FlightEndpoint(ticket)), -1, -1);
+        return info(Schemas.GET_TABLE_TYPES_SCHEMA, descriptor, request, -1);
     }
 
     @Override
     public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
-        try (VectorSchemaRoot root = VectorSchemaRoot.create(Schemas.GET_TABLE_TYPES_SCHEMA, allocator)) {
-            listener.start(root);
-            root.allocateNew();
-            VarCharVector kinds = (VarCharVector) root.getVector("table_type");
-            kinds.setSafe(0, TABLE.getBytes(StandardCharsets.UTF_8));
-            kinds.setSafe(1, VIEW.getBytes(StandardCharsets.UTF_8));
-            root.setRowCount(2);
-            listener.putNext();
-            listener.completed();
-        }
+        send(new Held(Schemas.GET_TABLE_TYPES_SCHEMA, List.of(new Object[] {TABLE}, new Object[] {VIEW}), System.currentTimeMillis()), listener);
     }
 
     /** SQL LIKE ({@code %} any run, {@code _} one character) as a regular expression. */

@@ -101,8 +101,7 @@ public final class SqlParser {
             return identifier("table alias");
         }
         Token t = peek();
-        if (t.kind == Kind.QUOTED_WORD || (t.kind == Kind.WORD && !RESERVED.contains(t.text.toLowerCase(Locale.ROOT))
-                && !UNSUPPORTED_JOINS.contains(t.text.toLowerCase(Locale.ROOT)))) {
+        if (t.kind == Kind.QUOTED_WORD || (isName(t) && !UNSUPPORTED_JOINS.contains(t.text.toLowerCase(Locale.ROOT)))) {
             next++;
             return t.text;
         }
@@ -159,7 +158,7 @@ public final class SqlParser {
         String alias = null;
         if (acceptKeyword("as")) {
             alias = identifier("alias");
-        } else if ((peek().kind == Kind.WORD && !RESERVED.contains(peek().text.toLowerCase(Locale.ROOT))) || peek().kind == Kind.QUOTED_WORD) {
+        } else if (isName(peek())) {
             alias = identifier("alias");
         }
         return new SelectStatement.SelectItem(e, alias);
@@ -236,9 +235,14 @@ public final class SqlParser {
         }
     }
 
+    /** A quoted word, or a word that is not a keyword: what may name a table, a column or an alias. */
+    private static boolean isName(Token t) {
+        return t.kind == Kind.QUOTED_WORD || (t.kind == Kind.WORD && !RESERVED.contains(t.text.toLowerCase(Locale.ROOT)));
+    }
+
     private String identifier(String what) throws SqlException {
         Token t = peek();
-        if (t.kind == Kind.QUOTED_WORD || (t.kind == Kind.WORD && !RESERVED.contains(t.text.toLowerCase(Locale.ROOT)))) {
+        if (isName(t)) {
             next++;
             return t.text;
         }
