@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
  * aggregate: streamLen:u8 | stream | viewLen:u8 | view | seriesLen:u16 | series | windowStartMs:i64^MIN
  * offsets:   topic UTF-8 | '/' | partition decimal      (value: next offset, i64)
  * sealed:    "sealed/" | streamLen:u8 | stream | partitionStartMs:i64^MIN   (value: {@link SealedPartition#toManifest})
+ * setting:   "setting/" | name UTF-8                                      (value: the setting's own bytes)
  * </pre>
  * The Kafka partition and offset make a raw key unique per record, so replaying a partition rewrites the same keys:
  * storage writes are idempotent.
@@ -19,6 +20,13 @@ final class KeyLayout {
     static final int RAW_SUFFIX_LENGTH = TIME_LENGTH + 4 + 8;
 
     private KeyLayout() {
+    }
+
+    static final byte[] SETTING_TAG = "setting/".getBytes(StandardCharsets.UTF_8);
+
+    static byte[] settingKey(String name) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(SETTING_TAG.length + n.length).put(SETTING_TAG).put(n).array();
     }
 
     static byte[] streamPrefix(String stream) {

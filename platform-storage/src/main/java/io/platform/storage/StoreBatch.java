@@ -13,6 +13,11 @@ public final class StoreBatch implements AutoCloseable {
     final WriteBatch batch = new WriteBatch();
     private final TimeSeriesStore store;
     private int rawCount;
+    // the raw rows by reference, for a commit hook that folds them into derived data (rollups) in the same write
+    private String[] rawStreams = new String[64];
+    private String[] rawSeries = new String[64];
+    private long[] rawTimes = new long[64];
+    private byte[][] rawValues = new byte[64][];
     // the event-time range of the raw rows, so a commit can tell whether it writes into a partition being sealed
     long minRawTime = Long.MAX_VALUE;
     long maxRawTime = Long.MIN_VALUE;
@@ -25,6 +30,17 @@ public final class StoreBatch implements AutoCloseable {
     public void putRaw(String stream, String series, long eventTimeMs, int partition, long offset, byte[] wireValue) {
         try {
             batch.put(store.rawFamily(), KeyLayout.rawKey(stream, series, eventTimeMs, partition, offset), wireValue);
+            if (rawCount == rawTimes.length) {
+                int grown = rawCount * 2;
+                rawStreams = java.util.Arrays.copyOf(rawStreams, grown);
+                rawSeries = java.util.Arrays.copyOf(rawSeries, grown);
+                rawTimes = java.util.Arrays.copyOf(rawTimes, grown);
+                rawValues = java.util.Arrays.copyOf(rawValues, grown);
+            }
+            rawStreams[rawCount] = stream;
+            rawSeries[rawCount] = series;
+            rawTimes[rawCount] = eventTimeMs;
+            rawValues[rawCount] = wireValue;
             rawCount++;
             minRawTime = Math.min(minRawTime, eventTimeMs);
             maxRawTime = Math.max(maxRawTime, eventTimeMs);
@@ -43,6 +59,18 @@ public final class StoreBatch implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds (or replaces) the value of a view's key in the aggregates family: derived data a {@link TimeSeriesStore.CommitHook}
+     * or a backfill keeps beside the window aggregates, one key per series and time.
+     */
+    public void putViewValue(String stream, String view, String series, long timeMs, byte[] value) {
+        try {
+            batch.put(store.aggregateFamily(), KeyLayout.aggregateKey(stream, view, series, timeMs), value);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot add view value to batch: " + e.getMessage(), e);
+        }
+    }
+
     /** Records that everything of {@code topic/partition} before {@code nextOffset} is in this batch or earlier ones. */
     public void putOffset(String topic, int partition, long nextOffset) {
         try {
@@ -56,6 +84,24 @@ public final class StoreBatch implements AutoCloseable {
         return rawCount;
     }
 
+    /** The stream of raw row {@code i} (0 to rawCount, in the order added). */
+    public String rawStream(int i) {
+        return rawStreams[i];
+    }
+
+    public String rawSeries(int i) {
+        return rawSeries[i];
+    }
+
+    public long rawTimeMs(int i) {
+        return rawTimes[i];
+    }
+
+    /** The wire-format value of raw row {@code i}; not a copy, do not change it. */
+    public byte[] rawValue(int i) {
+        return rawValues[i];
+    }
+
     /** Bytes of keys and values in the batch: what a commit writes, for I/O budgets. */
     public long bytes() {
         return batch.getDataSize();
@@ -67,6 +113,7 @@ public final class StoreBatch implements AutoCloseable {
 
     public void clear() {
         batch.clear();
+        java.util.Arrays.fill(rawValues, 0, rawCount, null);
         rawCount = 0;
         minRawTime = Long.MAX_VALUE;
         maxRawTime = Long.MIN_VALUE;

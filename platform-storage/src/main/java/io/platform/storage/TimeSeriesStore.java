@@ -54,6 +54,21 @@ public final class TimeSeriesStore implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong oldestRawCommitted = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
     // counts bytes and blocks for the LSM metrics; timers off (EXCEPT_DETAILED_TIMERS), which is RocksDB's cheap level
     private final org.rocksdb.Statistics statistics = new org.rocksdb.Statistics();
+    private volatile CommitHook commitHook;
+    // commits a hook adds read-modify-write values to run one at a time: two must not read the same old value
+    private final Object hookLock = new Object();
+
+    /**
+     * Derived data kept in step with the raw rows: called by {@link #commit} with the batch, before its atomic write,
+     * so what it adds is written with the rows or not at all (a crash replays both from Kafka, or neither).
+     */
+    public interface CommitHook {
+        /** True when the batch carries rows this hook derives from (then {@link #beforeWrite} runs, one commit at a time). */
+        boolean touches(StoreBatch batch);
+
+        /** Adds derived values to the batch; may read committed values, which no other hooked commit changes meanwhile. */
+        void beforeWrite(StoreBatch batch);
+    }
 
     private TimeSeriesStore(Path directory, StorageOptions options) throws RocksDBException {
         this.directory = directory;
@@ -114,12 +129,133 @@ public final class TimeSeriesStore implements AutoCloseable {
             if (batch.rawCount() > 0 && batch.minRawTime < oldestRawCommitted.get()) {
                 oldestRawCommitted.accumulateAndGet(batch.minRawTime, Math::min);
             }
-            db.write(writeOptions, batch.batch);
+            CommitHook hook = commitHook;
+            if (hook != null && batch.rawCount() > 0 && hook.touches(batch)) {
+                synchronized (hookLock) {
+                    hook.beforeWrite(batch);
+                    db.write(writeOptions, batch.batch);
+                }
+            } else {
+                db.write(writeOptions, batch.batch);
+            }
         } catch (RocksDBException e) {
             throw new StorageException("storage commit failed dir=" + directory + ": " + e.getMessage(), e);
         } finally {
             sealLock.readLock().unlock();
         }
+    }
+
+    /** Installs the hook every later commit calls (null: none). One hook per store. */
+    public void commitHook(CommitHook hook) {
+        this.commitHook = hook;
+    }
+
+    /**
+     * Runs {@code action} while no commit runs: every commit either finished before it or starts after it. Blocks
+     * commits for as long as the action takes, so keep it to microseconds (set a flag, open a {@link #readView}).
+     */
+    public <T> T whileNoCommitRuns(java.util.function.Supplier<T> action) {
+        sealLock.writeLock().lock();
+        try {
+            return action.get();
+        } finally {
+            sealLock.writeLock().unlock();
+        }
+    }
+
+    /** The committed value of a view's key (see {@link StoreBatch#putViewValue}), or null. */
+    public byte[] viewValue(String stream, String view, String series, long timeMs) {
+        try {
+            return db.get(aggregates, KeyLayout.aggregateKey(stream, view, series, timeMs));
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read view value stream=" + stream + " view=" + view, e);
+        }
+    }
+
+    /** Deletes every key of a stream's view (window aggregates or derived values). */
+    public void deleteView(String stream, String view) {
+        byte[] prefix = KeyLayout.viewPrefix(stream, view);
+        try {
+            db.deleteRange(aggregates, prefix, KeyLayout.prefixEnd(prefix));
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot delete view stream=" + stream + " view=" + view + " dir=" + directory, e);
+        }
+    }
+
+    /** Receives the values of two views of a stream side by side, for one series and time; either value may be null. */
+    public interface ViewPairVisitor {
+        boolean visit(String series, long timeMs, byte[] first, byte[] second);
+    }
+
+    /**
+     * Visits the keys of two views of a stream in series then time order, with {@code fromMs <= time < toMs}, one
+     * series or all (null): each key once, with the value each view holds for it. Reads one consistent instant.
+     */
+    public void scanViewPair(String stream, String first, String second, String series, long fromMs, long toMs, ViewPairVisitor visitor) {
+        byte[] firstPrefix = KeyLayout.viewPrefix(stream, first);
+        byte[] secondPrefix = KeyLayout.viewPrefix(stream, second);
+        Snapshot snapshot = db.getSnapshot();
+        try (ReadOptions read = new ReadOptions().setSnapshot(snapshot);
+             RocksIterator a = db.newIterator(aggregates, read); RocksIterator b = db.newIterator(aggregates, read)) {
+            a.seek(series == null ? firstPrefix : KeyLayout.withTime(KeyLayout.seriesPrefix(firstPrefix, series), fromMs));
+            b.seek(series == null ? secondPrefix : KeyLayout.withTime(KeyLayout.seriesPrefix(secondPrefix, series), fromMs));
+            while (true) {
+                byte[] keyA = a.isValid() && KeyLayout.startsWith(a.key(), firstPrefix) ? a.key() : null;
+                byte[] keyB = b.isValid() && KeyLayout.startsWith(b.key(), secondPrefix) ? b.key() : null;
+                if (keyA == null && keyB == null) {
+                    return;
+                }
+                // the keys' tails (series, time) compare as the keys do: same layout after each view's prefix
+                int c = keyA == null ? 1 : keyB == null ? -1 : java.util.Arrays.compareUnsigned(keyA, firstPrefix.length, keyA.length,
+                        keyB, secondPrefix.length, keyB.length);
+                byte[] key = c <= 0 ? keyA : keyB;
+                int offset = c <= 0 ? firstPrefix.length : secondPrefix.length;
+                String keySeries = KeyLayout.series(key, offset);
+                long time = KeyLayout.time(key, KeyLayout.seriesEnd(key, offset));
+                if (series != null && !keySeries.equals(series)) {
+                    return;
+                }
+                if (time >= fromMs && time < toMs && !visitor.visit(keySeries, time, c <= 0 ? a.value() : null, c >= 0 ? b.value() : null)) {
+                    return;
+                }
+                if (c <= 0) {
+                    a.next();
+                }
+                if (c >= 0) {
+                    b.next();
+                }
+            }
+        } finally {
+            db.releaseSnapshot(snapshot);
+        }
+    }
+
+    /** Stores a small named setting durably (in the manifest family, apart from sealed partitions). */
+    public void putSetting(String name, byte[] value) {
+        try {
+            db.put(manifest, KeyLayout.settingKey(name), value);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot store setting name=" + name + " dir=" + directory, e);
+        }
+    }
+
+    public void deleteSetting(String name) {
+        try {
+            db.delete(manifest, KeyLayout.settingKey(name));
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot delete setting name=" + name + " dir=" + directory, e);
+        }
+    }
+
+    /** The settings whose names start with {@code prefix}, by name. */
+    public java.util.Map<String, byte[]> settings(String prefix) {
+        byte[] start = KeyLayout.settingKey(prefix);
+        java.util.Map<String, byte[]> found = new java.util.TreeMap<>();
+        scan(manifest, start, start, key -> 0, (key, value, time) -> {
+            found.put(new String(key, KeyLayout.SETTING_TAG.length, key.length - KeyLayout.SETTING_TAG.length, StandardCharsets.UTF_8), value);
+            return true;
+        });
+        return found;
     }
 
     /** The next Kafka offset to read for a partition, or -1 when storage has nothing of it. */
