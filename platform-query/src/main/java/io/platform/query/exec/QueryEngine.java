@@ -7,6 +7,9 @@ import io.platform.query.sql.Expr;
 import io.platform.query.sql.SelectStatement;
 import io.platform.query.sql.SqlException;
 import io.platform.query.sql.SqlParser;
+import io.platform.storage.rollup.RollupDefinition;
+import io.platform.storage.rollup.RollupPartial;
+import io.platform.storage.rollup.Rollups;
 import io.platform.storage.TimeSeriesStore;
 import io.platform.storage.columnar.ColumnarSegment;
 import io.platform.storage.tiering.SegmentTier;
@@ -67,6 +70,50 @@ public final class QueryEngine {
 
     private enum Mode { RUN, EXPLAIN, EXPLAIN_ANALYZE }
 
+    // the store's rollups: queries they answer read them instead of the rows; null for none
+    private volatile Rollups rollups;
+
+    /** Reads {@code rollups} by name and in place of their streams' rows where they answer a query exactly. */
+    public QueryEngine withRollups(Rollups rollups) {
+        this.rollups = rollups;
+        return this;
+    }
+
+    /**
+     * Defines a rollup, {@code CREATE MATERIALIZED VIEW <name> AS <select>} where the select groups one stream by its
+     * series keys and a time_bucket (see {@link RollupShape}): storage keeps it exact, and it fills from the stream's
+     * stored rows in the background.
+     *
+     * @return a JSON line describing it
+     * @throws SqlException what the query must change, with its position in {@code select}
+     */
+    public String createRollup(String name, String select) throws SqlException {
+        Rollups kept = rollups;
+        if (kept == null) {
+            throw new SqlException("this node keeps no rollups (no storage here): create the view on a node with node.role storage", 1);
+        }
+        SelectStatement statement = SqlParser.parse(select);
+        StreamSchema stream = catalog.latest(statement.table());
+        if (stream == null) {
+            throw new SqlException("unknown stream '" + statement.table() + "'; a rollup reads one stream of " + catalog.streams(), statement.tablePosition());
+        }
+        if (catalog.latest(name) != null || kept.definition(name) != null) {
+            throw new SqlException("'" + name + "' names a stream or view already: pick another name", 1);
+        }
+        RollupDefinition definition = RollupShape.define(name, select, statement, stream);
+        kept.create(definition);
+        return "{\"view\":\"" + name + "\",\"kind\":\"rollup\",\"stream\":\"" + stream.stream() + "\",\"bucket_ms\":" + definition.widthMs()
+                + ",\"fields\":\"" + String.join(",", definition.fields()) + "\",\"state\":\"" + kept.state(name)
+                + "\",\"kept_by\":\"storage, in the same write as the rows\"}";
+    }
+
+    /** Drops a rollup; false when there is none of that name. */
+    public boolean dropRollup(String name) {
+        Rollups kept = rollups;
+        // a cached answer over the view is never served again: naming it no longer plans
+        return kept != null && kept.drop(name);
+    }
+
     /**
      * Parses and plans {@code sql}; errors carry the position of the problem. {@code EXPLAIN <query>} answers the plan;
      * {@code EXPLAIN ANALYZE <query>} runs it and answers the plan with rows scanned, matched, returned and the time.
@@ -92,6 +139,9 @@ public final class QueryEngine {
                 table = JoinTable.plan(table, statement.tableAlias(), resolve(statement.join().table(), statement.join().position()),
                         statement.join(), limits.maxMaterializedRows());
             }
+            if (statement.join() == null && table instanceof RawTable) {
+                table = rollupAnswering(statement, table);
+            }
             query = new PreparedQuery(statement, table);
         } catch (SqlException e) {
             throw shift == 0 ? e : new SqlException(e.getMessage(), e.position() + shift);
@@ -99,6 +149,25 @@ public final class QueryEngine {
         query.mode = mode;
         query.cacheKey = ResultCache.normalize(body);
         return query;
+    }
+
+    /**
+     * The widest ready rollup of the query's stream that answers it exactly (fewest rows to merge), else {@code rows}.
+     * A rollup is kept in the same atomic write as the rows, so it gives what the rows give, late events included.
+     */
+    private Table rollupAnswering(SelectStatement statement, Table rows) {
+        Rollups kept = rollups;
+        StreamSchema stream = kept == null ? null : catalog.latest(rows.stream());
+        if (stream == null || !statement.aggregates()) {
+            return rows;
+        }
+        RollupDefinition best = null;
+        for (RollupDefinition definition : kept.readyFor(stream.stream())) {
+            if (RollupShape.answers(statement, definition, stream) && (best == null || definition.widthMs() > best.widthMs())) {
+                best = definition;
+            }
+        }
+        return best == null ? rows : RollupTable.partials(kept, best, stream);
     }
 
     /** Runs {@code sql} and returns its first row, or null when it has none (e.g. a count or a point lookup). */
@@ -130,6 +199,10 @@ public final class QueryEngine {
             tables.put(stream, false);
             tables.put(stream + "_" + aggregateView, true);
         }
+        Rollups kept = rollups;
+        if (kept != null) {
+            kept.definitions().keySet().forEach(name -> tables.put(name, true));
+        }
         return tables;
     }
 
@@ -137,6 +210,15 @@ public final class QueryEngine {
         StreamSchema raw = catalog.latest(name);
         if (raw != null) {
             return new RawTable(store, segments, catalog, raw);
+        }
+        Rollups kept = rollups;
+        RollupDefinition rollup = kept == null ? null : kept.definition(name);
+        if (rollup != null && catalog.latest(rollup.stream()) != null) {
+            if (!kept.isReady(name)) {
+                throw new SqlException("view '" + name + "' is " + kept.state(name) + " (filling from the rows " + rollup.stream()
+                        + " held when it was created): query it again shortly, or query " + rollup.stream() + " itself", position);
+            }
+            return RollupTable.named(kept, rollup, catalog.latest(rollup.stream()));
         }
         String suffix = "_" + aggregateView;
         if (name.endsWith(suffix)) {
@@ -353,7 +435,9 @@ public final class QueryEngine {
                         if (!call.function().equals("count")) {
                             throw new SqlException(call.function() + "(*) is not defined; name a column", call.position());
                         }
-                        aggInputs[i] = row -> Boolean.TRUE;
+                        // over a rollup's partials a row stands for many: count(*) adds up their row counts
+                        int rows = table instanceof RollupTable rollup && rollup.isPartials() ? table.columns().indexOf(RollupTable.ROWS) : -1;
+                        aggInputs[i] = rows < 0 ? row -> Boolean.TRUE : row -> row[rows];
                     } else {
                         aggInputs[i] = compile(arg);
                     }
@@ -452,7 +536,9 @@ public final class QueryEngine {
         public String plan() {
             long estimated = estimatedRows();
             String join = table instanceof JoinTable joined ? joined.describe(series, fromMs, toMs) + "; " : "";
-            return join + "scan table=" + statement.table() + (estimated >= 0 ? " est_rows=" + estimated : "") + (series != null ? " series=" + series.replace(StreamSchema.SERIES_SEPARATOR, '|') + " (one seek)" : " all-series")
+            String rollup = table instanceof RollupTable r && r.isPartials() ? "rollup=" + r.definition().name() + " bucket_ms="
+                    + r.definition().widthMs() + " (answers exactly from partials per series and bucket, not rows); " : "";
+            return join + rollup + "scan table=" + statement.table() + (estimated >= 0 ? " est_rows=" + estimated : "") + (series != null ? " series=" + series.replace(StreamSchema.SERIES_SEPARATOR, '|') + " (one seek)" : " all-series")
                     + " time=[" + (fromMs == Long.MIN_VALUE ? "-inf" : fromMs) + "," + (toMs == Long.MAX_VALUE ? "+inf" : toMs) + ")"
                     + " filters=" + filters.size() + sealedPlan() + (statement.aggregates() ? " hash-aggregate" : "")
                     + (statement.orderBy().isEmpty() ? "" : " sort") + (statement.limit() == Long.MAX_VALUE ? "" : " limit=" + statement.limit());
@@ -1004,26 +1090,27 @@ public final class QueryEngine {
             }
             throw new SqlException("'*' is only allowed alone or in count(*)", e.position());
         }
+    }
 
-        private long widthMs(Expr e) throws SqlException {
-            if (e instanceof Expr.Literal literal) {
-                if (literal.value() instanceof Long ms && ms > 0) {
-                    return ms;
-                }
-                if (literal.value() instanceof String text && text.matches("\\d+(ms|s|m|h|d)")) {
-                    long amount = Long.parseLong(text.replaceAll("\\D", ""));
-                    String unit = text.replaceAll("\\d", "");
-                    return amount * switch (unit) {
-                        case "ms" -> 1L;
-                        case "s" -> 1000L;
-                        case "m" -> 60_000L;
-                        case "h" -> 3_600_000L;
-                        default -> 86_400_000L;
-                    };
-                }
+    /** The width of a time_bucket: a positive number of milliseconds or a string like '10s', '5m', '1h', '1d'. */
+    static long widthMs(Expr e) throws SqlException {
+        if (e instanceof Expr.Literal literal) {
+            if (literal.value() instanceof Long ms && ms > 0) {
+                return ms;
             }
-            throw new SqlException("time_bucket width must be milliseconds or a string like '10s', '5m', '1h'", e.position());
+            if (literal.value() instanceof String text && text.matches("\\d+(ms|s|m|h|d)")) {
+                long amount = Long.parseLong(text.replaceAll("\\D", ""));
+                String unit = text.replaceAll("\\d", "");
+                return amount * switch (unit) {
+                    case "ms" -> 1L;
+                    case "s" -> 1000L;
+                    case "m" -> 60_000L;
+                    case "h" -> 3_600_000L;
+                    default -> 86_400_000L;
+                };
+            }
         }
+        throw new SqlException("time_bucket width must be milliseconds or a string like '10s', '5m', '1h'", e.position());
     }
 
     /** count/sum/min/max/avg over a group. Sums of whole numbers stay exact as long. */
@@ -1043,6 +1130,10 @@ public final class QueryEngine {
             if (value == null) {
                 return;
             }
+            if (value instanceof RollupPartial.Slice slice) {
+                merge(slice);
+                return;
+            }
             count++;
             switch (function) {
                 case "sum", "avg" -> {
@@ -1058,6 +1149,30 @@ public final class QueryEngine {
                 }
                 case "min" -> extreme = extreme == null || Values.compare(value, extreme) < 0 ? value : extreme;
                 case "max" -> extreme = extreme == null || Values.compare(value, extreme) > 0 ? value : extreme;
+                default -> { }
+            }
+        }
+
+        /** Folds a rollup's partial in: the same result as adding each of the rows it summarises. */
+        private void merge(RollupPartial.Slice slice) {
+            if (slice.count() == 0) {
+                return;
+            }
+            count += slice.count();
+            switch (function) {
+                case "sum", "avg" -> {
+                    if (slice.fractional() || fractional) {
+                        if (!fractional) {
+                            fractional = true;
+                            doubleSum = longSum;
+                        }
+                        doubleSum += slice.fractional() ? slice.doubleSum() : slice.longSum();
+                    } else {
+                        longSum += slice.longSum();
+                    }
+                }
+                case "min" -> offer(slice.min(), -1);
+                case "max" -> offer(slice.max(), 1);
                 default -> { }
             }
         }
