@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.platform.ingest.schema.SchemaRegistry;
+import io.platform.query.exec.QueryEngine;
+import io.platform.query.sql.SqlException;
 import io.platform.processing.jobs.JobContext;
 import io.platform.processing.jobs.SqlJob;
 import io.platform.wire.schema.SchemaCatalog;
@@ -15,8 +17,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.types.logical.LogicalType;
 
 /**
- * {@code CREATE MATERIALIZED VIEW <name> AS SELECT ...} and {@code DROP MATERIALIZED VIEW <name>}, sent as queries. A
- * view is a stream of its own, maintained incrementally by a submitted SQL job ({@code view-<name>}): creating one
+ * {@code CREATE MATERIALIZED VIEW <name> AS SELECT ...} and {@code DROP MATERIALIZED VIEW <name>}, sent as queries.
+ * Two kinds, told apart by the query's dialect: a query in the platform's SQL that groups one stream by its series keys
+ * and a {@code time_bucket} is a <em>rollup</em>, kept by storage in the same write as the rows and used by the query
+ * planner wherever it answers a query exactly ({@link QueryEngine#createRollup}); any other query is Flink SQL and the
+ * view a stream of its own, maintained incrementally by a submitted SQL job ({@code view-<name>}): creating one
  * plans the query, derives the stream's Avro schema from its result columns (the first timestamp column is the time
  * field, the string columns the series key), registers it and submits {@code INSERT INTO <name> <query>}. The view is
  * then queried like any stream, rows arriving as the job's windows close; dropping it stops the job and keeps the rows.
@@ -31,8 +36,12 @@ final class MaterializedViews {
     private final SchemaCatalog catalog;
     private final String bootstrapServers;
     private final NodeConfig config;
+    private final QueryEngine queries;
+    private static final Pattern ROLLUP = Pattern.compile("(?is).*\\btime_bucket\\s*\\(.*");
 
-    MaterializedViews(SubmittedJobs jobs, SchemaRegistry registry, SchemaCatalog catalog, String bootstrapServers, NodeConfig config) {
+    MaterializedViews(SubmittedJobs jobs, SchemaRegistry registry, SchemaCatalog catalog, String bootstrapServers, NodeConfig config,
+                      QueryEngine queries) {
+        this.queries = queries;
         this.jobs = jobs;
         this.registry = registry;
         this.catalog = catalog;
@@ -58,6 +67,13 @@ final class MaterializedViews {
         }
         String name = create.group(1);
         String select = create.group(2);
+        if (ROLLUP.matcher(select).matches()) {
+            try {
+                return queries.createRollup(name, select);
+            } catch (SqlException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (at character " + e.position() + " of the SELECT)", e);
+            }
+        }
         if (registry == null) {
             throw new IllegalArgumentException("this node does not register schemas (node.role without ingest): create the view on a node that does");
         }
@@ -93,6 +109,9 @@ final class MaterializedViews {
             throw new IllegalArgumentException("use DROP MATERIALIZED VIEW <name>");
         }
         String name = drop.group(1);
+        if (queries.dropRollup(name)) {
+            return "{\"view\":\"" + name + "\",\"dropped\":true,\"kind\":\"rollup\"}";
+        }
         if (!jobs.has(jobOf(name))) {
             throw new IllegalArgumentException("no materialized view named '" + name + "' is maintained (no job " + jobOf(name) + ")");
         }

@@ -75,6 +75,7 @@ public final class PlatformNode implements AutoCloseable {
     private ServiceHttpServer queryHttp;
     private TimeSeriesStore store;
     private StorageWriter storageWriter;
+    private io.platform.storage.rollup.Rollups rollups;
     private final java.util.List<StorageWriter> bulkWriters = new java.util.ArrayList<>();
     private AggregationJobs aggregationJobs;
     private SubmittedJobs submittedJobs;
@@ -246,6 +247,19 @@ public final class PlatformNode implements AutoCloseable {
 
     private void startProcessingStorageAndQuery(Path dataDir, String host, Duration window, String view) throws Exception {
         java.util.Map<String, Long> bulkStreams = bulkStreams();
+        java.util.List<java.nio.file.Path> coldDirs = config.coldDirs();
+        SegmentTier segments = new SegmentTier(dataDir.resolve("segments"), config.bytes("storage.hot.memory"),
+                coldDirs.isEmpty() ? null : new io.platform.storage.cold.ErasureCodedStore(coldDirs, config.coldShards()[0], config.coldShards()[1]),
+                dataDir.resolve("cold-cache"), config.bytes("storage.cold.cache"));
+        io.micrometer.core.instrument.Gauge.builder("platform.storage.hot.bytes", segments, t -> t.hot().bytes())
+                .description("decoded column blocks held in memory (the hot tier)").baseUnit("bytes").register(LatencyMetrics.global().registry());
+        io.micrometer.core.instrument.FunctionCounter.builder("platform.storage.hot.hits", segments, t -> t.hot().hits())
+                .description("column blocks a query found decoded in the hot tier").register(LatencyMetrics.global().registry());
+        io.micrometer.core.instrument.FunctionCounter.builder("platform.storage.hot.misses", segments, t -> t.hot().misses())
+                .description("column blocks a query had to decode from a segment").register(LatencyMetrics.global().registry());
+        // before any writer commits: every commit folds into the rollups it touches
+        rollups = io.platform.storage.rollup.Rollups.open(store, segments, catalog);
+        started.push(rollups);
         storageWriter = new StorageWriter(bootstrapServers, store, catalog, StorageWriter.topicsExcept(bulkStreams.keySet()), "platform-storage", null);
         storageWriter.start();
         started.push(storageWriter);
@@ -278,24 +292,15 @@ public final class PlatformNode implements AutoCloseable {
         ResultCache cache = new ResultCache(1000, 10_000);
         storageWriter.onCommit(streams -> streams.forEach(cache::invalidate));
         bulkWriters.forEach(writer -> writer.onCommit(streams -> streams.forEach(cache::invalidate)));
-        java.util.List<java.nio.file.Path> coldDirs = config.coldDirs();
-        SegmentTier segments = new SegmentTier(dataDir.resolve("segments"), config.bytes("storage.hot.memory"),
-                coldDirs.isEmpty() ? null : new io.platform.storage.cold.ErasureCodedStore(coldDirs, config.coldShards()[0], config.coldShards()[1]),
-                dataDir.resolve("cold-cache"), config.bytes("storage.cold.cache"));
-        io.micrometer.core.instrument.Gauge.builder("platform.storage.hot.bytes", segments, t -> t.hot().bytes())
-                .description("decoded column blocks held in memory (the hot tier)").baseUnit("bytes").register(LatencyMetrics.global().registry());
-        io.micrometer.core.instrument.FunctionCounter.builder("platform.storage.hot.hits", segments, t -> t.hot().hits())
-                .description("column blocks a query found decoded in the hot tier").register(LatencyMetrics.global().registry());
-        io.micrometer.core.instrument.FunctionCounter.builder("platform.storage.hot.misses", segments, t -> t.hot().misses())
-                .description("column blocks a query had to decode from a segment").register(LatencyMetrics.global().registry());
         startSealing(segments);
-        queryEngine = new QueryEngine(store, segments, catalog, view, new QueryLimits(config.duration("query.timeout").toMillis(), config.integer("query.max-rows")), cache);
+        queryEngine = new QueryEngine(store, segments, catalog, view, new QueryLimits(config.duration("query.timeout").toMillis(), config.integer("query.max-rows")), cache)
+                .withRollups(rollups);
         queryHttp = new ServiceHttpServer("query", host, config.integer("query.http.port"), 8,
                 () -> storageWriter.healthy() && bulkWriters.stream().allMatch(StorageWriter::healthy));
         // 4 queries run at once (2 cores), 32 wait up to the query timeout; more are refused with 503
         QueryHttpApi queryApi = new QueryHttpApi(queryEngine, new AdmissionControl(4, 32, config.duration("query.timeout").toMillis()));
         queryApi.install(queryHttp);
-        MaterializedViews views = new MaterializedViews(submittedJobs, registry, catalog, bootstrapServers, config);
+        MaterializedViews views = new MaterializedViews(submittedJobs, registry, catalog, bootstrapServers, config, queryEngine);
         queryApi.handle(java.util.regex.Pattern.compile("(?is)^\\s*CREATE\\s+MATERIALIZED\\s+VIEW\\b"), views::create);
         queryApi.handle(java.util.regex.Pattern.compile("(?is)^\\s*DROP\\s+MATERIALIZED\\s+VIEW\\b"), views::drop);
         queryHttp.route("/v1/jobs", this::jobs);

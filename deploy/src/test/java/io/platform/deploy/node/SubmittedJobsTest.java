@@ -135,7 +135,7 @@ class SubmittedJobsTest {
     }
 
     @Test
-    void aMaterializedViewIsAStreamThatAJobKeepsUpToDate() throws Exception {
+    void aMaterializedViewIsKeptByAJobOrAsARollupByStorageWhichThePlannerReadsForYou() throws Exception {
         try (PlatformNode node = PlatformNode.start(config())) {
             register(node, "readings", NodeHarness.READINGS_SCHEMA);
             send(node, event("d1", BASE + 1_000, 10), event("d1", BASE + 2_000, 20), event("d2", BASE + 3_000, 40),
@@ -166,6 +166,30 @@ class SubmittedJobsTest {
             assertEquals(400, NodeHarness.post(NodeHarness.query(node) + "/v1/query", "DROP MATERIALIZED VIEW hottest_per_minute").statusCode(),
                     "dropped once");
             assertEquals(3, NodeHarness.rows(node, sql).size(), "a dropped view's rows stay queryable");
+
+            // a rollup: kept by storage with the rows, so it has the minute no window has closed yet, and late events
+            HttpResponse<String> rollup = NodeHarness.post(NodeHarness.query(node) + "/v1/query", """
+                    CREATE MATERIALIZED VIEW readings_by_minute AS
+                    SELECT device, time_bucket('1m', ts) AS minute, count(*) AS n, max(temperature) AS hottest
+                    FROM readings GROUP BY device, time_bucket('1m', ts)""");
+            assertEquals(200, rollup.statusCode(), rollup.body());
+            assertTrue(rollup.body().contains("\"kind\":\"rollup\""), rollup.body());
+            String byMinute = "SELECT device, minute, n, hottest FROM readings_by_minute ORDER BY device, minute";
+            NodeHarness.await("the rollup's backfill", Duration.ofSeconds(30), () -> NodeHarness.rows(node, byMinute).size() == 4);
+            assertEquals(List.of(
+                    "{\"device\":\"d1\",\"minute\":" + BASE + ",\"n\":2,\"hottest\":20.0}",
+                    "{\"device\":\"d1\",\"minute\":" + (BASE + 60_000) + ",\"n\":1,\"hottest\":50.0}",
+                    "{\"device\":\"d2\",\"minute\":" + BASE + ",\"n\":1,\"hottest\":40.0}",
+                    "{\"device\":\"d2\",\"minute\":" + (BASE + 120_000) + ",\"n\":1,\"hottest\":35.0}"),
+                    NodeHarness.rows(node, byMinute));
+            String perDevice = "SELECT device, count(*) AS n FROM readings GROUP BY device ORDER BY device";
+            assertTrue(NodeHarness.queryFirstLine(node, "EXPLAIN " + perDevice).contains("rollup=readings_by_minute"),
+                    NodeHarness.queryFirstLine(node, "EXPLAIN " + perDevice));
+            send(node, event("d1", BASE + 5_000, 99)); // minutes late for a one-minute window
+            NodeHarness.await("the late event in the rollup", Duration.ofSeconds(30),
+                    () -> NodeHarness.rows(node, perDevice).contains("{\"device\":\"d1\",\"n\":4}"));
+            assertEquals(200, NodeHarness.post(NodeHarness.query(node) + "/v1/query", "DROP MATERIALIZED VIEW readings_by_minute").statusCode());
+            assertFalse(NodeHarness.queryFirstLine(node, "EXPLAIN " + perDevice).contains("rollup="), "dropped");
         }
     }
 

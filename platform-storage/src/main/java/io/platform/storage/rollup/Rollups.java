@@ -57,7 +57,9 @@ public final class Rollups implements TimeSeriesStore.CommitHook, AutoCloseable 
     private Rollups(TimeSeriesStore store, SegmentTier segments, SchemaCatalog catalog) {
         this.store = store;
         this.segments = segments;
-        this.records = new WireRecordDecoder(catalog);
+        // a commit may run ahead of this node's catalog by a just-registered schema: wait for it, as the writer does,
+        // rather than leave out a row that queries will decode
+        this.records = new WireRecordDecoder(catalog, null, 5000);
     }
 
     /**
