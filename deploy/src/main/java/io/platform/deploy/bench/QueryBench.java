@@ -29,7 +29,8 @@ import org.duckdb.DuckDBConnection;
  * {@code platform bench query}: the platform's query engine against DuckDB (in this JVM over JDBC, one thread) on the
  * same generated time series, per query shape: filtered scan with sum/avg, GROUP BY series and hour, top-N and point
  * lookup. The platform answers twice: from the warm tier (RocksDB rows, decoded per row), then after every hour is
- * sealed into column segments (vectorized over column blocks); DuckDB from its own in-memory columnar table.
+ * sealed into column segments (vectorized over column blocks), and once more where an hourly rollup (a materialized
+ * view storage keeps exact) answers the shape in place of the rows; DuckDB from its own in-memory columnar table.
  * Each shape runs once unmeasured, then {@code repeats} times (point lookups 100 times as many); the result cache is
  * invalidated before every run, so nothing is served from it.
  */
@@ -40,9 +41,10 @@ public final class QueryBench {
     private record Shape(String name, String platformSql, String duckDbSql, boolean point) {
     }
 
-    /** The platform reading RocksDB rows, the platform reading sealed column segments, DuckDB. */
-    private static final String[] ENGINES = {"platform rows", "sealed, decoding", "sealed, hot tier", "DuckDB"};
-    private static final int DUCKDB = 3;
+    /** The platform reading RocksDB rows, sealed column segments, those decoded in memory, an hourly rollup; DuckDB. */
+    private static final String[] ENGINES = {"platform rows", "sealed, decoding", "sealed, hot tier", "hourly rollup", "DuckDB"};
+    private static final int ROLLUP = 3;
+    private static final int DUCKDB = 4;
     /** The reference table of the join shape: each sample site and its region. */
     private static final String[] SITE_REGIONS = {"north", "cold", "south", "warm", "east", "warm", "west", "cold"};
     private static final Schema SITE_SCHEMA = new Schema.Parser().parse("""
@@ -67,6 +69,9 @@ public final class QueryBench {
                          List<Histogram[]> latencies, List<long[]> resultRows) throws Exception {
         for (int s = 0; s < shapes.size(); s++) {
             Shape shape = shapes.get(s);
+            if (slot == ROLLUP && !engine.prepare(shape.platformSql()).plan().startsWith("rollup=")) {
+                continue; // the rollup does not answer it: the hot tier's figure stands
+            }
             long[] count = {0};
             RowSink sink = new RowSink() {
                 @Override
@@ -109,6 +114,9 @@ public final class QueryBench {
         String lookupSeries = events.series(7);
         String device = lookupSeries.substring(0, lookupSeries.indexOf('\u001f'));
         String site = lookupSeries.substring(lookupSeries.indexOf('\u001f') + 1);
+        long hour = 3_600_000L;
+        long sixHoursFrom = (base / hour + 1) * hour;
+        String sixHours = "ts >= " + sixHoursFrom + " AND ts < " + (sixHoursFrom + 6 * hour);
         List<Shape> shapes = List.of(
                 new Shape("scan + sum/avg (filtered)",
                         "SELECT count(*) AS n, sum(temperature) AS s, avg(humidity) AS h FROM sensors WHERE temperature > 20",
@@ -116,6 +124,10 @@ public final class QueryBench {
                 new Shape("GROUP BY series, hour",
                         "SELECT device, site, time_bucket('1h', ts) AS hour, avg(temperature) AS t FROM sensors GROUP BY device, site, time_bucket('1h', ts)",
                         "SELECT device, site, (ts // 3600000) * 3600000 AS hour, avg(temperature) AS t FROM sensors GROUP BY ALL", false),
+                // what a dashboard panel asks: aligned on hours, so the hourly rollup answers it exactly
+                new Shape("per site, 6 hours (panel)",
+                        "SELECT site, count(*) AS n, avg(temperature) AS t FROM sensors WHERE " + sixHours + " GROUP BY site",
+                        "SELECT site, count(*) AS n, avg(temperature) AS t FROM sensors WHERE " + sixHours + " GROUP BY site", false),
                 new Shape("top-N (10 by temperature)",
                         "SELECT device, site, ts, temperature FROM sensors ORDER BY temperature DESC LIMIT 10",
                         "SELECT device, site, ts, temperature FROM sensors ORDER BY temperature DESC LIMIT 10", false),
@@ -175,6 +187,18 @@ public final class QueryBench {
             SegmentTier hot = new SegmentTier(dir.resolve("segments"), hotBytes);
             measure(new QueryEngine(store, hot, catalog, "10s", QueryLimits.defaults(), cache), cache, shapes, repeats, 2, latencies, resultRows);
             out.printf("hot tier: %.0f MB of decoded column blocks%n", hot.hot().bytes() / 1e6);
+            try (io.platform.storage.rollup.Rollups rollups = io.platform.storage.rollup.Rollups.open(store, hot, catalog)) {
+                QueryEngine withRollup = new QueryEngine(store, hot, catalog, "10s", QueryLimits.defaults(), cache).withRollups(rollups);
+                start = System.nanoTime();
+                withRollup.createRollup("sensors_1h", "SELECT device, site, time_bucket('1h', ts) AS hour, count(*) AS n,"
+                        + " avg(temperature) AS t, avg(humidity) AS h FROM sensors GROUP BY device, site, time_bucket('1h', ts)");
+                if (!rollups.awaitReady("sensors_1h", TimeUnit.MINUTES.toMillis(30))) {
+                    throw new IllegalStateException("the rollup did not fill: " + rollups.state("sensors_1h"));
+                }
+                double fill = (System.nanoTime() - start) / 1e9;
+                out.printf("hourly rollup filled from the sealed rows: %.1f s (%,.0f rows/s)%n", fill, rows / fill);
+                measure(withRollup, cache, shapes, repeats, ROLLUP, latencies, resultRows);
+            }
         }
 
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = connection.createStatement()) {
@@ -226,7 +250,7 @@ public final class QueryBench {
                     continue;
                 }
                 double ratio = h.getValueAtPercentile(50) / (double) duck.getValueAtPercentile(50);
-                double perCore = shapes.get(s).point() ? Double.NaN : rows / (h.getValueAtPercentile(50) / 1e9);
+                double perCore = shapes.get(s).point() || e == ROLLUP ? Double.NaN : rows / (h.getValueAtPercentile(50) / 1e9);
                 out.printf("%-28s %-16s %12.3f %12.3f %18s %10d %16s%n", shapes.get(s).name(), ENGINES[e],
                         h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
                         Double.isNaN(perCore) ? "-" : String.format("%,.0f", perCore), resultRows.get(s)[e],
