@@ -87,6 +87,25 @@ public final class StorageBench {
             queries(store, schema);
         }
 
+        // the same writes into a store that keeps an hourly rollup of the stream: what exactness costs the writer
+        double rolledUp;
+        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("platform-rollup"), warmOptions)) {
+            io.platform.wire.schema.SchemaCatalog catalog = io.platform.wire.schema.SchemaCatalog.detached();
+            catalog.apply(schema);
+            try (io.platform.storage.rollup.Rollups rollups = io.platform.storage.rollup.Rollups.open(store, null, catalog)) {
+                rollups.create(new io.platform.storage.rollup.RollupDefinition("sensors_1h", STREAM, 3_600_000L,
+                        schema.numericFields(), "(bench)"));
+                if (!rollups.awaitReady("sensors_1h", 10_000)) {
+                    throw new IllegalStateException("rollup not ready: " + rollups.state("sensors_1h"));
+                }
+                long start = System.nanoTime();
+                writeSeries(store, STREAM, events, rows, series, base, batchRows);
+                rolledUp = rows / ((System.nanoTime() - start) / 1e9);
+            }
+        }
+        out.printf("platform warm tier keeping an hourly rollup of %s: %,.0f rows/s ingest (%.2f of without)%n",
+                schema.numericFields(), rolledUp, rolledUp / ours);
+
         double plain;
         Histogram plainReads = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         try (Options options = new Options().setCreateIfMissing(true);
