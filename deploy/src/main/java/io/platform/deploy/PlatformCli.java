@@ -1265,9 +1265,13 @@ public final class PlatformCli implements Runnable {
             @Option(names = "--series", defaultValue = "100", description = "series, one row per second each (default ${DEFAULT-VALUE})")
             int series;
 
-            @Option(names = "--repeats", defaultValue = "5", description = "measured runs per shape after one unmeasured (point lookups: 100 times as many)"
+            @Option(names = "--repeats", defaultValue = "5", description = "measured runs per shape (point lookups: 100 times as many)"
                     + " (default ${DEFAULT-VALUE})")
             int repeats;
+
+            @Option(names = "--warmup", defaultValue = "3", description = "unmeasured runs per shape first, so the JIT has compiled the loops"
+                    + " (the row path runs once; default ${DEFAULT-VALUE})")
+            int warmups;
 
             @Option(names = "--skip-row-path", description = "measure only the sealed column segments (and DuckDB): at 100 M rows each"
                     + " row-at-a-time scan takes ~40 s")
@@ -1284,7 +1288,7 @@ public final class PlatformCli implements Runnable {
                             + " --repeats of at least 1; got --rows " + rows + " --series " + series + " --repeats " + repeats);
                 }
                 try (io.platform.deploy.bench.ScratchDir scratch = io.platform.deploy.bench.ScratchDir.create(null, "platform-query-bench-")) {
-                    new io.platform.deploy.bench.QueryBench(System.out).run(rows, series, repeats, scratch.path(), skipRowPath,
+                    new io.platform.deploy.bench.QueryBench(System.out).run(rows, series, Math.max(1, warmups), repeats, scratch.path(), skipRowPath,
                             io.platform.deploy.node.NodeConfig.parseBytes(hotMemory, "--hot-memory"));
                 }
                 return 0;

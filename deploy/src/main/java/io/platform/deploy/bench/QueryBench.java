@@ -31,7 +31,8 @@ import org.duckdb.DuckDBConnection;
  * lookup. The platform answers twice: from the warm tier (RocksDB rows, decoded per row), then after every hour is
  * sealed into column segments (vectorized over column blocks), and once more where an hourly rollup (a materialized
  * view storage keeps exact) answers the shape in place of the rows; DuckDB from its own in-memory columnar table.
- * Each shape runs once unmeasured, then {@code repeats} times (point lookups 100 times as many); the result cache is
+ * Each shape runs {@code warmups} times unmeasured (the row path once: it is not waiting for the JIT), then
+ * {@code repeats} times (point lookups 100 times as many both ways); the result cache is
  * invalidated before every run, so nothing is served from it.
  */
 public final class QueryBench {
@@ -65,7 +66,7 @@ public final class QueryBench {
         this.out = out;
     }
 
-    private void measure(QueryEngine engine, ResultCache cache, List<Shape> shapes, int repeats, int slot,
+    private void measure(QueryEngine engine, ResultCache cache, List<Shape> shapes, int warmups, int repeats, int slot,
                          List<Histogram[]> latencies, List<long[]> resultRows) throws Exception {
         for (int s = 0; s < shapes.size(); s++) {
             Shape shape = shapes.get(s);
@@ -86,7 +87,8 @@ public final class QueryBench {
             };
             Histogram histogram = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
             int runs = shape.point() ? repeats * 100 : repeats;
-            for (int i = -1; i < runs; i++) {
+            int unmeasured = shape.point() ? warmups * 100 : warmups;
+            for (int i = -unmeasured; i < runs; i++) {
                 cache.invalidate(STREAM);
                 count[0] = 0;
                 long t0 = System.nanoTime();
@@ -105,7 +107,7 @@ public final class QueryBench {
      * @param skipRowPath measure only the sealed segments and DuckDB (the row path takes ~40 s a scan at 100 M rows)
      * @param hotBytes memory for the hot tier's decoded column blocks
      */
-    public void run(int rows, int series, int repeats, Path dir, boolean skipRowPath, long hotBytes) throws Exception {
+    public void run(int rows, int series, int warmups, int repeats, Path dir, boolean skipRowPath, long hotBytes) throws Exception {
         Schema avro = new Schema.Parser().parse(SensorEvents.SCHEMA);
         StreamSchema schema = StreamSchema.define(STREAM, 1, 100, avro, null, null);
         SensorEvents events = new SensorEvents(schema.id(), series);
@@ -139,7 +141,8 @@ public final class QueryBench {
                 new Shape("join 4 sites, GROUP BY region",
                         "SELECT d.region, count(*) AS n, avg(s.temperature) AS t FROM sensors s JOIN sites d ON s.site = d.site GROUP BY d.region",
                         "SELECT d.region, count(*) AS n, avg(s.temperature) AS t FROM sensors s JOIN sites d ON s.site = d.site GROUP BY d.region", false));
-        out.printf("query bench: %,d rows, %d series, %d runs per shape (point lookups %d); DuckDB on 1 thread%n", rows, series, repeats, repeats * 100);
+        out.printf("query bench: %,d rows, %d series, %d unmeasured and %d measured runs per shape (point lookups x100); DuckDB on 1 thread%n",
+                rows, series, warmups, repeats);
 
         List<Histogram[]> latencies = new ArrayList<>();
         List<long[]> resultRows = new ArrayList<>();
@@ -164,7 +167,7 @@ public final class QueryBench {
             SegmentTier tier = new SegmentTier(dir.resolve("segments"));
             QueryEngine engine = new QueryEngine(store, tier, catalog, "10s", QueryLimits.defaults(), cache);
             if (!skipRowPath) {
-                measure(engine, cache, shapes, repeats, 0, latencies, resultRows);
+                measure(engine, cache, shapes, 1, repeats, 0, latencies, resultRows);
             }
             start = System.nanoTime();
             List<SealedPartition> sealed = new PartitionSealer(store, catalog, tier, 3_600_000L, 0).sealDue(Long.MAX_VALUE / 2);
@@ -182,10 +185,10 @@ public final class QueryBench {
             store.compactAll();
             out.printf("compacted the seals' range deletes as a node does between hourly seals: %.1f s (level-0 files before: %d, pending %,d bytes)%n",
                     (System.nanoTime() - start) / 1e9, lsm.level0Files(), lsm.pendingCompactionBytes());
-            measure(engine, cache, shapes, repeats, 1, latencies, resultRows);
+            measure(engine, cache, shapes, warmups, repeats, 1, latencies, resultRows);
             // the same segments with decoded blocks kept in memory: the unmeasured first run of each shape fills it
             SegmentTier hot = new SegmentTier(dir.resolve("segments"), hotBytes);
-            measure(new QueryEngine(store, hot, catalog, "10s", QueryLimits.defaults(), cache), cache, shapes, repeats, 2, latencies, resultRows);
+            measure(new QueryEngine(store, hot, catalog, "10s", QueryLimits.defaults(), cache), cache, shapes, warmups, repeats, 2, latencies, resultRows);
             out.printf("hot tier: %.0f MB of decoded column blocks%n", hot.hot().bytes() / 1e6);
             try (io.platform.storage.rollup.Rollups rollups = io.platform.storage.rollup.Rollups.open(store, hot, catalog)) {
                 QueryEngine withRollup = new QueryEngine(store, hot, catalog, "10s", QueryLimits.defaults(), cache).withRollups(rollups);
@@ -197,7 +200,7 @@ public final class QueryBench {
                 }
                 double fill = (System.nanoTime() - start) / 1e9;
                 out.printf("hourly rollup filled from the sealed rows: %.1f s (%,.0f rows/s)%n", fill, rows / fill);
-                measure(withRollup, cache, shapes, repeats, ROLLUP, latencies, resultRows);
+                measure(withRollup, cache, shapes, warmups, repeats, ROLLUP, latencies, resultRows);
             }
         }
 
@@ -222,8 +225,9 @@ public final class QueryBench {
                 Shape shape = shapes.get(s);
                 Histogram histogram = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
                 int runs = shape.point() ? repeats * 100 : repeats;
+                int unmeasured = shape.point() ? warmups * 100 : warmups;
                 long count = 0;
-                for (int i = -1; i < runs; i++) {
+                for (int i = -unmeasured; i < runs; i++) {
                     count = 0;
                     long t0 = System.nanoTime();
                     try (ResultSet result = statement.executeQuery(shape.duckDbSql())) {
