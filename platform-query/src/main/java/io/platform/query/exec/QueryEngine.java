@@ -303,10 +303,62 @@ public final class QueryEngine {
                 int kept = 0;
                 if (values instanceof double[] doubles && value instanceof Number number) {
                     double v = number.doubleValue();
-                    for (int k = 0; k < n; k++) {
-                        int r = selection[k];
-                        if (holds(operator, Double.compare(doubles[r], v))) {
-                            selection[kept++] = r;
+                    if (v != v || v == 0) {
+                        // NaN and signed zeros order by Double.compare, which the plain operators below do not follow
+                        for (int k = 0; k < n; k++) {
+                            int r = selection[k];
+                            if (holds(operator, Double.compare(doubles[r], v))) {
+                                selection[kept++] = r;
+                            }
+                        }
+                        return kept;
+                    }
+                    // one loop per operator, branch-free: a row is written always and kept by advancing the cursor.
+                    // NaN values sort above everything (Double.compare), so they pass > and >= and fail < and <=
+                    switch (operator) {
+                        case ">" -> {
+                            for (int k = 0; k < n; k++) {
+                                int r = selection[k];
+                                double x = doubles[r];
+                                selection[kept] = r;
+                                kept += (x > v || x != x) ? 1 : 0;
+                            }
+                        }
+                        case ">=" -> {
+                            for (int k = 0; k < n; k++) {
+                                int r = selection[k];
+                                double x = doubles[r];
+                                selection[kept] = r;
+                                kept += (x >= v || x != x) ? 1 : 0;
+                            }
+                        }
+                        case "<" -> {
+                            for (int k = 0; k < n; k++) {
+                                int r = selection[k];
+                                selection[kept] = r;
+                                kept += doubles[r] < v ? 1 : 0;
+                            }
+                        }
+                        case "<=" -> {
+                            for (int k = 0; k < n; k++) {
+                                int r = selection[k];
+                                selection[kept] = r;
+                                kept += doubles[r] <= v ? 1 : 0;
+                            }
+                        }
+                        case "=" -> {
+                            for (int k = 0; k < n; k++) {
+                                int r = selection[k];
+                                selection[kept] = r;
+                                kept += doubles[r] == v ? 1 : 0;
+                            }
+                        }
+                        default -> {
+                            for (int k = 0; k < n; k++) {
+                                int r = selection[k];
+                                selection[kept] = r;
+                                kept += doubles[r] != v ? 1 : 0;
+                            }
                         }
                     }
                 } else if (values instanceof long[] longs && value instanceof Long number) {
@@ -930,6 +982,9 @@ public final class QueryEngine {
             while (k < n) {
                 int from = k;
                 Accumulator[] accs = group(groups, groupKey(columns, selection[from]));
+                if (groupColumn.length == 0) {
+                    k = n - 1; // one group: the whole block is one run (the loop below steps k to n)
+                }
                 for (k++; k < n && sameGroup(columns, selection[from], selection[k]); k++) {
                     // extend the run
                 }

@@ -132,6 +132,35 @@ class SealedPartitionQueryTest {
     }
 
     @Test
+    void vectorizedFiltersCompareNaNAndSignedZerosAsTheRowPathDoes() throws Exception {
+        catalog.apply(StreamSchema.define("odd", 1, 102, SCHEMA, "ts", List.of("device")));
+        double[] values = {Double.NaN, 0.0, -0.0, 1.5, -2, 7, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        try (StoreBatch batch = store.newBatch()) {
+            for (int i = 0; i < 400; i++) {
+                long t = BASE + i * 1000L;
+                batch.putRaw("odd", "d" + (i % 3), t, 0, i, io.platform.query.WireEvents.encodeWithId(102, SCHEMA, "d" + (i % 3), t, i, values[i % values.length]));
+            }
+            store.commit(batch);
+        }
+        List<String> queries = new java.util.ArrayList<>();
+        for (String op : List.of(">", ">=", "<", "<=", "=", "!=")) {
+            for (String bound : List.of("0", "1.5", "-2", "3")) {
+                queries.add("SELECT count(*), sum(n) FROM odd WHERE temperature " + op + " " + bound);
+            }
+        }
+        Map<String, List<String>> fromRows = new LinkedHashMap<>();
+        for (String sql : queries) {
+            fromRows.put(sql, rows(sql));
+        }
+        new PartitionSealer(store, catalog, tier, HOUR, 0).sealDue(BASE + 2 * HOUR);
+        assertTrue(engine.prepare(queries.get(0)).plan().contains("sealed=1 partition"), engine.prepare(queries.get(0)).plan());
+        for (String sql : queries) {
+            assertEquals(fromRows.get(sql), rows(sql), sql);
+        }
+        assertEquals(List.of("[200, 39900]"), fromRows.get("SELECT count(*), sum(n) FROM odd WHERE temperature > 0"), "NaN, 1.5, 7 and +inf");
+    }
+
+    @Test
     void aLateRowForASealedHourIsCountedOnceNextToTheSegment() throws Exception {
         new PartitionSealer(store, catalog, tier, HOUR, 0).sealDue(BASE + 2 * HOUR);
         try (StoreBatch late = store.newBatch()) {
