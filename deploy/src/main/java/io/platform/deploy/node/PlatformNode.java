@@ -293,8 +293,13 @@ public final class PlatformNode implements AutoCloseable {
         storageWriter.onCommit(streams -> streams.forEach(cache::invalidate));
         bulkWriters.forEach(writer -> writer.onCommit(streams -> streams.forEach(cache::invalidate)));
         startSealing(segments);
+        // column statistics for the planner's estimates, gathered in the background as data lands (at most every 10 s)
+        io.platform.query.stats.StatisticsCatalog statistics = new io.platform.query.stats.StatisticsCatalog(store, segments, catalog, 10_000);
+        started.push(statistics);
+        storageWriter.onCommit(statistics::changed);
+        bulkWriters.forEach(writer -> writer.onCommit(statistics::changed));
         queryEngine = new QueryEngine(store, segments, catalog, view, new QueryLimits(config.duration("query.timeout").toMillis(), config.integer("query.max-rows")), cache)
-                .withRollups(rollups);
+                .withRollups(rollups).withStatistics(statistics);
         queryHttp = new ServiceHttpServer("query", host, config.integer("query.http.port"), 8,
                 () -> storageWriter.healthy() && bulkWriters.stream().allMatch(StorageWriter::healthy));
         // 4 queries run at once (2 cores), 32 wait up to the query timeout; more are refused with 503
@@ -305,6 +310,7 @@ public final class PlatformNode implements AutoCloseable {
         queryApi.handle(java.util.regex.Pattern.compile("(?is)^\\s*DROP\\s+MATERIALIZED\\s+VIEW\\b"), views::drop);
         queryHttp.route("/v1/jobs", this::jobs);
         queryHttp.route("/v1/segments", exchange -> segmentsOf(exchange, segments));
+        queryHttp.route("/v1/statistics", exchange -> statisticsOf(exchange, statistics));
         queryHttp.start();
         started.push(queryHttp);
         if (!config.get("query.flight.port").equals("off")) {
@@ -406,6 +412,40 @@ public final class PlatformNode implements AutoCloseable {
      * bottleneck; {@code POST /v1/jobs/<stream>/savepoint|cancel|start[?from=<savepoint>]}
      * take a savepoint, cancel (checkpoints kept), or start again from a savepoint or the newest checkpoint.
      */
+    /**
+     * {@code GET /v1/statistics?stream=S}: what the planner knows of a stream, gathered now: rows, and per column its
+     * values, distinct values, min, max and histogram boundaries (numbers). One JSON object.
+     */
+    private void statisticsOf(com.sun.net.httpserver.HttpExchange exchange, io.platform.query.stats.StatisticsCatalog statistics) throws java.io.IOException {
+        String query = exchange.getRequestURI().getQuery();
+        String stream = query != null && query.startsWith("stream=") ? java.net.URLDecoder.decode(query.substring(7), java.nio.charset.StandardCharsets.UTF_8) : null;
+        io.platform.query.stats.TableStatistics stats = stream == null ? null : statistics.refresh(stream);
+        if (stats == null) {
+            ServiceHttpServer.respond(exchange, 400, "application/json", "{\"error\":\"name a stream: /v1/statistics?stream=<stream>; streams: " + catalog.streams() + "\"}");
+            return;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        json.put("stream", stats.stream());
+        json.put("rows", stats.rows());
+        json.put("sealed_rows", stats.sealedRows());
+        json.put("recent_rows_sampled", stats.sampledRows());
+        com.fasterxml.jackson.databind.node.ObjectNode columns = json.putObject("columns");
+        for (io.platform.query.stats.ColumnStatistics column : new java.util.TreeMap<>(stats.columns()).values()) {
+            com.fasterxml.jackson.databind.node.ObjectNode c = columns.putObject(column.column());
+            c.put("values", column.values());
+            c.put("distinct", column.distinct());
+            c.putPOJO("min", column.min());
+            c.putPOJO("max", column.max());
+            if (column.boundaries() != null) {
+                com.fasterxml.jackson.databind.node.ArrayNode histogram = c.putArray("histogram");
+                for (double boundary : column.boundaries()) {
+                    histogram.add(boundary);
+                }
+            }
+        }
+        ServiceHttpServer.respond(exchange, 200, "application/json", json.toString());
+    }
+
     /** {@code GET /v1/segments[?stream=S]}: each sealed partition, one JSON object per line, with the tier holding it. */
     private void segmentsOf(com.sun.net.httpserver.HttpExchange exchange, SegmentTier segments) throws java.io.IOException {
         String query = exchange.getRequestURI().getQuery();

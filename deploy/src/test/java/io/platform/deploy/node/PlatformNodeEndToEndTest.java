@@ -140,6 +140,18 @@ class PlatformNodeEndToEndTest {
         assertTrue(listed.contains("\"rows\":120,\"tier\":\"warm\""), listed);
         String analyzed = NodeHarness.queryFirstLine(node, "EXPLAIN ANALYZE SELECT count(*) FROM history WHERE device = 'h1'");
         assertTrue(analyzed.contains("\"rows_matched\":120") && analyzed.contains("\"blocks_read\":2"), analyzed);
+        // what the planner knows of the stream: two devices, 40 temperatures; estimates from it in EXPLAIN
+        String statistics = NodeHarness.get(NodeHarness.query(node) + "/v1/statistics?stream=history").body();
+        assertTrue(statistics.contains("\"rows\":240") && statistics.contains("\"device\":{\"values\":240,\"distinct\":2")
+                && statistics.contains("\"temperature\":{\"values\":240,\"distinct\":40,\"min\":0.0,\"max\":19.5,\"histogram\":["), statistics);
+        // half the temperatures are at least 10: 120 rows, estimated from the histogram (RocksDB's row estimate may
+        // still count some of the rows the seals removed)
+        NodeHarness.await("statistics behind EXPLAIN", Duration.ofSeconds(30), () -> {
+            String plan = NodeHarness.queryFirstLine(node, "EXPLAIN SELECT device, count(*) FROM history WHERE temperature >= 10 GROUP BY device");
+            java.util.regex.Matcher estimate = java.util.regex.Pattern.compile("est_matched=(\\d+)").matcher(plan);
+            return estimate.find() && Long.parseLong(estimate.group(1)) >= 100 && Long.parseLong(estimate.group(1)) <= 160;
+        });
+        assertTrue(NodeHarness.queryFirstLine(node, "EXPLAIN SELECT device, count(*) FROM history GROUP BY device").contains("hash-aggregate est_groups=2"));
 
         // a late event for a sealed hour stays a row and is counted once, next to the segment
         assertEquals(200, NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/history/events",

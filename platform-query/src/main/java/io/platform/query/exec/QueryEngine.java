@@ -7,6 +7,9 @@ import io.platform.query.sql.Expr;
 import io.platform.query.sql.SelectStatement;
 import io.platform.query.sql.SqlException;
 import io.platform.query.sql.SqlParser;
+import io.platform.query.stats.ColumnStatistics;
+import io.platform.query.stats.StatisticsCatalog;
+import io.platform.query.stats.TableStatistics;
 import io.platform.storage.rollup.RollupDefinition;
 import io.platform.storage.rollup.RollupPartial;
 import io.platform.storage.rollup.Rollups;
@@ -72,6 +75,14 @@ public final class QueryEngine {
 
     // the store's rollups: queries they answer read them instead of the rows; null for none
     private volatile Rollups rollups;
+    // column statistics behind the estimates of matched rows and groups; null for none
+    private volatile StatisticsCatalog statistics;
+
+    /** Estimates matched rows and groups from {@code statistics} (EXPLAIN, and the aggregation's table size). */
+    public QueryEngine withStatistics(StatisticsCatalog statistics) {
+        this.statistics = statistics;
+        return this;
+    }
 
     /** Reads {@code rollups} by name and in place of their streams' rows where they answer a query exactly. */
     public QueryEngine withRollups(Rollups rollups) {
@@ -584,6 +595,79 @@ public final class QueryEngine {
             return table.estimateRows(scanRequest());
         }
 
+        /** The stream's statistics when the table is its rows and some were gathered; else null. */
+        private TableStatistics tableStatistics() {
+            StatisticsCatalog catalog = statistics;
+            return catalog != null && table instanceof RawTable ? catalog.of(table.stream()) : null;
+        }
+
+        /**
+         * About how many rows will pass the filters: the rows of the series and time range times each filter's selectivity from column
+         * statistics (histograms for ranges over numbers, 1/distinct for equality; filters taken as independent). The
+         * time range and a series seek narrowed the scan estimate already, so their filters are not counted twice.
+         * -1 when no statistics are known.
+         */
+        public long estimatedMatchedRows() {
+            TableStatistics stats = tableStatistics();
+            if (stats == null) {
+                return -1;
+            }
+            // the rows of the series and time range before any predicate: block skipping by the predicates would
+            // count their selectivity once more
+            long rows = table.estimateRows(new Table.ScanRequest(series, fromMs, toMs, columnsRead, List.of()));
+            if (rows < 0) {
+                return -1;
+            }
+            double selectivity = 1;
+            for (Filter filter : filters) {
+                String name = table.columns().get(filter.column());
+                if (name.equals(table.timeColumn()) || (series != null && filter.operator().equals("=") && table.keyColumns().contains(name))) {
+                    continue;
+                }
+                ColumnStatistics column = stats.column(name);
+                selectivity *= column != null ? column.selectivity(filter.operator(), filter.value()) : filter.operator().equals("=") ? 0.1 : 1.0 / 3;
+            }
+            return Math.round(rows * selectivity);
+        }
+
+        /**
+         * About how many groups an aggregate makes: the product of its keys' distinct values (a time bucket: the buckets
+         * the time range spans, from the column's min and max), at most the matched rows; 1 without GROUP BY; -1 unknown.
+         */
+        public long estimatedGroups() {
+            TableStatistics stats = tableStatistics();
+            if (!statement.aggregates() || stats == null) {
+                return -1;
+            }
+            long matched = estimatedMatchedRows();
+            double groups = 1;
+            for (Expr e : statement.groupBy()) {
+                if (e instanceof Expr.Column column) {
+                    ColumnStatistics c = stats.column(RollupShape.bare(column));
+                    if (c == null || c.distinct() <= 0) {
+                        return -1;
+                    }
+                    groups *= c.distinct();
+                } else if (e instanceof Expr.Call call && call.function().equals("time_bucket") && call.args().get(1) instanceof Expr.Column column) {
+                    ColumnStatistics c = stats.column(RollupShape.bare(column));
+                    if (c == null || !(c.min() instanceof Number low) || !(c.max() instanceof Number high)) {
+                        return -1;
+                    }
+                    try {
+                        long width = widthMs(call.args().get(0));
+                        long from = Math.max(fromMs, low.longValue());
+                        long to = Math.min(toMs, high.longValue() + 1);
+                        groups *= Math.max(1, Math.floorDiv(to - 1, width) - Math.floorDiv(from, width) + 1);
+                    } catch (SqlException ex) {
+                        return -1;
+                    }
+                } else {
+                    return -1;
+                }
+            }
+            return matched < 0 ? Math.round(groups) : Math.min(Math.round(groups), Math.max(matched, 1));
+        }
+
         /** A description of how the query will run, for EXPLAIN-style diagnostics and tests. */
         public String plan() {
             long estimated = estimatedRows();
@@ -592,8 +676,13 @@ public final class QueryEngine {
                     + r.definition().widthMs() + " (answers exactly from partials per series and bucket, not rows); " : "";
             return join + rollup + "scan table=" + statement.table() + (estimated >= 0 ? " est_rows=" + estimated : "") + (series != null ? " series=" + series.replace(StreamSchema.SERIES_SEPARATOR, '|') + " (one seek)" : " all-series")
                     + " time=[" + (fromMs == Long.MIN_VALUE ? "-inf" : fromMs) + "," + (toMs == Long.MAX_VALUE ? "+inf" : toMs) + ")"
-                    + " filters=" + filters.size() + sealedPlan() + (statement.aggregates() ? " hash-aggregate" : "")
+                    + " filters=" + filters.size() + estimate(" est_matched=", estimatedMatchedRows()) + sealedPlan()
+                    + (statement.aggregates() ? " hash-aggregate" + estimate(" est_groups=", estimatedGroups()) : "")
                     + (statement.orderBy().isEmpty() ? "" : " sort") + (statement.limit() == Long.MAX_VALUE ? "" : " limit=" + statement.limit());
+        }
+
+        private static String estimate(String label, long value) {
+            return value < 0 ? "" : label + value;
         }
 
         private String sealedPlan() {
@@ -644,9 +733,9 @@ public final class QueryEngine {
                             }
                         }, start);
                         ColumnarSegment.ScanStats blocks = lastScan == null ? ColumnarSegment.ScanStats.NONE : lastScan.stats;
-                        sink.columns(List.of("plan", "rows_estimated", "rows_scanned", "rows_matched", "rows_returned", "elapsed_ms",
+                        sink.columns(List.of("plan", "rows_matched_estimated", "rows_estimated", "rows_scanned", "rows_matched", "rows_returned", "elapsed_ms",
                                 "blocks_read", "blocks_skipped", "bytes_read", "bytes_skipped"));
-                        sink.row(new Object[] {plan(), estimatedRows(), rowsScanned, rowsMatched, returned[0], (System.nanoTime() - start) / 1e6,
+                        sink.row(new Object[] {plan(), estimatedMatchedRows(), estimatedRows(), rowsScanned, rowsMatched, returned[0], (System.nanoTime() - start) / 1e6,
                                 (long) blocks.blocksRead(), (long) blocks.blocksSkipped(), blocks.bytesRead(), blocks.bytesSkipped()});
                     }
                     default -> runCached(sink, start);
@@ -1058,7 +1147,10 @@ public final class QueryEngine {
 
         private void runAggregate(RowSink sink, long deadline) throws SqlException, IOException {
             int n = items.size();
-            Map<List<Object>, Accumulator[]> groups = new LinkedHashMap<>();
+            // sized for the groups statistics expect, so a large GROUP BY does not rehash its way up
+            long expected = estimatedGroups();
+            int capacity = expected < 0 ? 16 : (int) Math.min(1 << 16, Math.max(16, expected * 4 / 3 + 1));
+            Map<List<Object>, Accumulator[]> groups = new LinkedHashMap<>(capacity);
             MatchingBatch vectorized = aggColumn == null ? null : (batch, selection, count) -> aggregateBatch(groups, batch, selection, count);
             scanMatching(deadline, row -> {
                 Object[] key = new Object[groupFns.size()];

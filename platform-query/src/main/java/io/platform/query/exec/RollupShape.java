@@ -153,7 +153,7 @@ final class RollupShape {
         return -1;
     }
 
-    private static String bare(Expr.Column column) {
+    static String bare(Expr.Column column) {
         String name = column.name();
         return name.substring(name.indexOf('.') + 1).toLowerCase(Locale.ROOT);
     }

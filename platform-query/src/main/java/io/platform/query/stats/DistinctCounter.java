@@ -2,15 +2,20 @@ package io.platform.query.stats;
 
 /**
  * A HyperLogLog sketch of distinct values: 2^11 one-byte registers (2 KiB), about 2.3% standard error, mergeable (the
- * union of two sets is the register-wise max). Values are hashed to 64 bits; longs, doubles and strings of equal value
- * hash alike within their type. Not thread-safe.
+ * union of two sets is the register-wise max). Up to {@value #EXACT_LIMIT} distinct values it also keeps their hashes
+ * and counts them exactly (series keys, enums: the small counts a planner multiplies). Values are hashed to 64 bits;
+ * longs, doubles and strings of equal value hash alike within their type. Not thread-safe.
  */
 public final class DistinctCounter {
     private static final int P = 11;
     private static final int M = 1 << P;
     private static final double ALPHA = 0.7213 / (1 + 1.079 / M);
 
+    private static final int EXACT_LIMIT = 256;
+
     private final byte[] registers = new byte[M];
+    // the distinct hashes while there are few (null once there were more than EXACT_LIMIT)
+    private java.util.HashSet<Long> exact = new java.util.HashSet<>();
 
     public void addLong(long value) {
         addHash(mix(value ^ 0x9E3779B97F4A7C15L));
@@ -41,6 +46,9 @@ public final class DistinctCounter {
     }
 
     private void addHash(long hash) {
+        if (exact != null && exact.add(hash) && exact.size() > EXACT_LIMIT) {
+            exact = null;
+        }
         int index = (int) (hash >>> (64 - P));
         int rank = Long.numberOfLeadingZeros((hash << P) | (1L << (P - 1))) + 1;
         if (rank > registers[index]) {
@@ -50,6 +58,14 @@ public final class DistinctCounter {
 
     /** Folds {@code other} in: this then counts the union. */
     public void merge(DistinctCounter other) {
+        if (exact != null && other.exact != null) {
+            exact.addAll(other.exact);
+            if (exact.size() > EXACT_LIMIT) {
+                exact = null;
+            }
+        } else {
+            exact = null;
+        }
         for (int i = 0; i < M; i++) {
             if (other.registers[i] > registers[i]) {
                 registers[i] = other.registers[i];
@@ -59,6 +75,9 @@ public final class DistinctCounter {
 
     /** The estimated number of distinct values added. */
     public long estimate() {
+        if (exact != null) {
+            return exact.size();
+        }
         double sum = 0;
         int zeros = 0;
         for (byte register : registers) {
