@@ -235,9 +235,24 @@ public final class PlatformCli implements Runnable {
         @Option(names = "--url", defaultValue = "http://127.0.0.1:8081", description = "query service URL (default ${DEFAULT-VALUE})")
         String url;
 
+        @Option(names = "--cert", description = "client certificate (PKCS12 from platform tls issue-client) for a node with query.tls.enabled;"
+                + " its name is the user whose query limits apply")
+        Path certificate;
+
+        @Option(names = "--data-dir", defaultValue = "data", description = "the node's data dir, for its CA and TLS password with --cert (default ${DEFAULT-VALUE})")
+        Path dataDir;
+
         @Override
         public Integer call() throws Exception {
-            return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/query"))
+            java.net.http.HttpClient client = HTTP;
+            String target = url;
+            if (certificate != null) {
+                io.platform.deploy.node.NodeTls tls = io.platform.deploy.node.NodeTls.open(dataDir);
+                client = java.net.http.HttpClient.newBuilder()
+                        .sslContext(((io.netty.handler.ssl.JdkSslContext) tls.clientContext(certificate)).context()).build();
+                target = target.replaceFirst("^http://", "https://");
+            }
+            return printResponse(client.send(HttpRequest.newBuilder(URI.create(target + "/v1/query"))
                     .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString()));
         }
     }

@@ -70,6 +70,9 @@ public final class NodeConfig {
         define("query.flight.port", "8815", "Arrow Flight SQL port of the query service, for JDBC/ADBC clients (jdbc:arrow-flight-sql://host:8815/?useEncryption=false); 0 = any free port, off = none");
         define("query.timeout", "30s", "longest a query may run");
         define("query.max-rows", "2000000", "rows a query may hold in memory: GROUP BY groups, ORDER BY rows without a small LIMIT, a join's build side; beyond it the query stops with the reason");
+        define("query.tls.enabled", "false", "the query HTTP listener as HTTPS with mutual TLS: clients need a certificate from platform tls issue-client, whose name is the user for query.*-per-user");
+        define("query.timeout-per-user", "", "per-user overrides of query.timeout as user:duration pairs, e.g. dashboards:2s,analyst:10m (users are client certificate names: needs query.tls.enabled)");
+        define("query.max-rows-per-user", "", "per-user overrides of query.max-rows as user:rows pairs, e.g. dashboards:10000,analyst:20000000 (needs query.tls.enabled)");
         define("producer.linger.ms", "1", "Kafka producer linger of the gateway: batching against latency");
         define("probe.interval", "10s", "how often a synthetic event is sent through the whole path and queried back");
         define("probe.enabled", "true", "run the synthetic probe (needs node.role=all)");
@@ -208,6 +211,12 @@ public final class NodeConfig {
         }
         coldDirs();
         coldAfterByStream();
+        queryTimeoutMsByUser();
+        queryMaxRowsByUser();
+        if ((!queryTimeoutMsByUser().isEmpty() || !queryMaxRowsByUser().isEmpty()) && !bool("query.tls.enabled")) {
+            throw new ConfigException("query.timeout-per-user and query.max-rows-per-user need query.tls.enabled=true: users are the names"
+                    + " on client certificates, which only mutual TLS proves");
+        }
         duration("storage.cold.after");
         duration("storage.cold.idle");
         bytes("storage.cold.cache");
@@ -333,6 +342,44 @@ public final class NodeConfig {
             throw new ConfigException("storage.cold.shards=" + get("storage.cold.shards") + " is not data+parity shards: use k+m, e.g. storage.cold.shards=6+3");
         }
         return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+
+    /** {@code query.timeout-per-user} as user to ms. */
+    public java.util.Map<String, Long> queryTimeoutMsByUser() {
+        return pairs("query.timeout-per-user", "dashboards:2s", value -> parseDuration("query.timeout-per-user", value, "dashboards:2s").toMillis());
+    }
+
+    /** {@code query.max-rows-per-user} as user to rows. */
+    public java.util.Map<String, Long> queryMaxRowsByUser() {
+        return pairs("query.max-rows-per-user", "dashboards:10000", value -> {
+            try {
+                long rows = Long.parseLong(value);
+                if (rows > 0) {
+                    return rows;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new ConfigException("query.max-rows-per-user=" + get("query.max-rows-per-user") + ": '" + value
+                    + "' is not a positive number of rows, e.g. query.max-rows-per-user=dashboards:10000");
+        });
+    }
+
+    /** A {@code name:value,name:value} setting as a map, each value parsed by {@code parse}; errors name the key. */
+    private java.util.Map<String, Long> pairs(String key, String example, java.util.function.Function<String, Long> parse) {
+        java.util.Map<String, Long> byName = new java.util.HashMap<>();
+        String value = get(key).trim();
+        if (value.isEmpty()) {
+            return byName;
+        }
+        for (String pair : value.split(",")) {
+            String[] parts = pair.trim().split(":");
+            if (parts.length != 2 || parts[0].isBlank()) {
+                throw new ConfigException(key + "=" + value + ": '" + pair.trim() + "' is not name:value, e.g. " + key + "=" + example);
+            }
+            byName.put(parts[0].trim(), parse.apply(parts[1].trim()));
+        }
+        return byName;
     }
 
     /** {@code storage.cold.after-per-stream} as stream to ms, -1 for off. */

@@ -300,10 +300,16 @@ public final class PlatformNode implements AutoCloseable {
         bulkWriters.forEach(writer -> writer.onCommit(statistics::changed));
         queryEngine = new QueryEngine(store, segments, catalog, view, new QueryLimits(config.duration("query.timeout").toMillis(), config.integer("query.max-rows")), cache)
                 .withRollups(rollups).withStatistics(statistics);
+        javax.net.ssl.SSLContext queryTls = config.bool("query.tls.enabled")
+                ? ((io.netty.handler.ssl.JdkSslContext) NodeTls.open(config.dataDir()).serverContext(host)).context() : null;
         queryHttp = new ServiceHttpServer("query", host, config.integer("query.http.port"), 8,
-                () -> storageWriter.healthy() && bulkWriters.stream().allMatch(StorageWriter::healthy));
+                () -> storageWriter.healthy() && bulkWriters.stream().allMatch(StorageWriter::healthy), queryTls, queryTls != null);
         // 4 queries run at once (2 cores), 32 wait up to the query timeout; more are refused with 503
         QueryHttpApi queryApi = new QueryHttpApi(queryEngine, new AdmissionControl(4, 32, config.duration("query.timeout").toMillis()));
+        QueryLimits queryLimits = new QueryLimits(config.duration("query.timeout").toMillis(), config.integer("query.max-rows"));
+        java.util.Map<String, Long> timeoutByUser = config.queryTimeoutMsByUser();
+        java.util.Map<String, Long> maxRowsByUser = config.queryMaxRowsByUser();
+        queryApi.limitsByUser(user -> queryLimits.forUser(user, timeoutByUser, maxRowsByUser));
         queryApi.install(queryHttp);
         MaterializedViews views = new MaterializedViews(submittedJobs, registry, catalog, bootstrapServers, config, queryEngine);
         queryApi.handle(java.util.regex.Pattern.compile("(?is)^\\s*CREATE\\s+MATERIALIZED\\s+VIEW\\b"), views::create);
@@ -697,7 +703,7 @@ public final class PlatformNode implements AutoCloseable {
                 + "gateway   tcp://" + h + ":" + gatewayTcpPort() + "   (binary wire-format frames" + (config.bool("gateway.tls.enabled") ? ", mutual TLS 1.3" : "") + ")\n"
                 + (aeronChannel == null ? "" : "gateway   " + aeronChannel + " stream " + config.get("gateway.aeron.stream-id") + "  (the same frames over Aeron)\n")
                 + (queryHttp == null ? "query     (not on this node: node.role=ingest)\n"
-                        : "query     http://" + h + ":" + queryHttpPort() + "  (POST /v1/query, /health, /metrics)\n")
+                        : "query     " + (config.bool("query.tls.enabled") ? "https" : "http") + "://" + h + ":" + queryHttpPort() + "  (POST /v1/query, /health, /metrics)\n")
                 + (flightSql == null ? "" : "query     jdbc:arrow-flight-sql://" + h + ":" + flightSqlPort() + "/?useEncryption=false  (Arrow Flight SQL)\n")
                 + "kafka     " + bootstrapServers + (config.get("kafka.bootstrap").isEmpty() ? "  (embedded KRaft broker)" : "  (external)") + "\n"
                 + "data dir  " + config.dataDir();

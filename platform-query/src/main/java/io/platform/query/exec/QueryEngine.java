@@ -134,6 +134,11 @@ public final class QueryEngine {
     private static final io.opentelemetry.api.common.AttributeKey<Long> ROWS_SCANNED = io.opentelemetry.api.common.AttributeKey.longKey("platform.rows_scanned");
 
     public PreparedQuery prepare(String sql) throws SqlException {
+        return prepare(sql, limits);
+    }
+
+    /** As {@link #prepare(String)}, under {@code queryLimits} instead of the engine's (a user's own, say). */
+    public PreparedQuery prepare(String sql, QueryLimits queryLimits) throws SqlException {
         Mode mode = Mode.RUN;
         String body = sql;
         java.util.regex.Matcher explain = java.util.regex.Pattern.compile("(?is)^\\s*explain\\s+(analyze\\s+)?(.*)$").matcher(sql);
@@ -148,7 +153,7 @@ public final class QueryEngine {
             Table table = resolve(statement.table(), statement.tablePosition());
             if (statement.join() != null) {
                 table = JoinTable.plan(table, statement.tableAlias(), resolve(statement.join().table(), statement.join().position()),
-                        statement.join(), limits.maxMaterializedRows());
+                        statement.join(), queryLimits.maxMaterializedRows());
             }
             if (statement.join() == null && table instanceof RawTable) {
                 table = rollupAnswering(statement, table);
@@ -158,7 +163,10 @@ public final class QueryEngine {
             throw shift == 0 ? e : new SqlException(e.getMessage(), e.position() + shift);
         }
         query.mode = mode;
-        query.cacheKey = ResultCache.normalize(body);
+        query.limits = queryLimits;
+        // an answer under other limits is another answer: one limit may refuse what another computes
+        query.cacheKey = ResultCache.normalize(body) + (queryLimits.equals(limits) ? ""
+                : " /* limits " + queryLimits.timeoutMs() + " ms, " + queryLimits.maxMaterializedRows() + " rows */");
         return query;
     }
 
@@ -250,6 +258,8 @@ public final class QueryEngine {
     public final class PreparedQuery {
         private final SelectStatement statement;
         private final Table table;
+        // this query's bounds: the engine's, or those its caller was given (shadows the engine's field on purpose)
+        private QueryLimits limits = QueryEngine.this.limits;
         // lower-case names to table columns: bare and qualified by the table's alias; in a join, qualified always
         // and bare where only one side has the name
         private final Map<String, Integer> columnIndex = new HashMap<>();

@@ -10,4 +10,14 @@ public record QueryLimits(long timeoutMs, int maxMaterializedRows) {
     public static QueryLimits defaults() {
         return new QueryLimits(30_000, 2_000_000);
     }
+
+    /** These limits with the overrides of {@code user} from per-user maps (user to value); the rest stay. */
+    public QueryLimits forUser(String user, java.util.Map<String, Long> timeoutMsByUser, java.util.Map<String, Long> maxRowsByUser) {
+        if (user == null) {
+            return this;
+        }
+        long timeout = timeoutMsByUser.getOrDefault(user, timeoutMs);
+        long rows = maxRowsByUser.getOrDefault(user, (long) maxMaterializedRows);
+        return timeout == timeoutMs && rows == maxMaterializedRows ? this : new QueryLimits(timeout, (int) Math.min(Integer.MAX_VALUE, rows));
+    }
 }

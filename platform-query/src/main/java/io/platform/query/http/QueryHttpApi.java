@@ -9,6 +9,7 @@ import io.platform.observability.http.ServiceHttpServer;
 import io.platform.observability.tracing.Tracing;
 import io.platform.query.exec.AdmissionControl;
 import io.platform.query.exec.QueryEngine;
+import io.platform.query.exec.QueryLimits;
 import io.platform.query.exec.RowSink;
 import io.platform.query.sql.SqlException;
 import java.io.IOException;
@@ -36,6 +37,36 @@ public final class QueryHttpApi {
     /** The admission control this API's queries pass, to share with other front ends of the same engine. */
     public AdmissionControl admission() {
         return admission;
+    }
+
+    // a user's limits, by the name on their client certificate (mutual TLS); null: the engine's for everyone
+    private volatile java.util.function.Function<String, QueryLimits> limitsByUser;
+
+    /**
+     * Runs each query under the limits {@code byUser} gives its user: the common name of the client certificate the
+     * connection presented (the query listener under mutual TLS), or null when it presented none.
+     */
+    public QueryHttpApi limitsByUser(java.util.function.Function<String, QueryLimits> byUser) {
+        this.limitsByUser = byUser;
+        return this;
+    }
+
+    /** The common name (CN) of the client certificate the exchange's TLS connection presented, or null. */
+    static String userOf(HttpExchange exchange) {
+        if (!(exchange instanceof com.sun.net.httpserver.HttpsExchange https) || https.getSSLSession() == null) {
+            return null;
+        }
+        try {
+            String subject = https.getSSLSession().getPeerPrincipal().getName();
+            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(subject).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return rdn.getValue().toString();
+                }
+            }
+            return subject;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException | javax.naming.InvalidNameException e) {
+            return null;
+        }
     }
 
     public void install(ServiceHttpServer server) {
@@ -84,8 +115,9 @@ public final class QueryHttpApi {
             }
         }
         QueryEngine.PreparedQuery prepared;
+        java.util.function.Function<String, QueryLimits> byUser = limitsByUser;
         try {
-            prepared = engine.prepare(sql);
+            prepared = byUser == null ? engine.prepare(sql) : engine.prepare(sql, byUser.apply(userOf(exchange)));
         } catch (SqlException e) {
             error(exchange, 400, e.getMessage(), e.position());
             return;
