@@ -5,27 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.platform.storage.Readings;
 import io.platform.storage.StorageOptions;
 import io.platform.storage.StoreBatch;
 import io.platform.storage.TimeSeriesStore;
 import io.platform.storage.tiering.PartitionSealer;
 import io.platform.storage.tiering.SegmentTier;
-import io.platform.wire.WireFormat;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,37 +25,16 @@ class RollupsTest {
     private static final long HOUR = 3_600_000L;
     private static final long BASE = 1_700_000_000_000L / HOUR * HOUR;
     private static final long WIDTH = 10 * 60_000L;
-    private static final Schema READING = new Schema.Parser().parse("""
-            {"type":"record","name":"Reading","fields":[{"name":"device","type":"string"},{"name":"ts","type":"long"},
-             {"name":"count","type":"int"},{"name":"temperature","type":"double"}]}""");
-
     @TempDir
     Path dir;
 
     private final SchemaCatalog catalog = SchemaCatalog.detached();
-    private final StreamSchema schema = StreamSchema.define("readings", 1, 7, READING, "ts", List.of("device"));
+    private final StreamSchema schema = Readings.SCHEMA;
     private final RollupDefinition tenMinutes = new RollupDefinition("readings_10m", "readings", WIDTH, List.of("count", "temperature"),
             "SELECT device, time_bucket('10m', ts), count(*), sum(count), max(temperature) FROM readings GROUP BY device, time_bucket('10m', ts)");
     // what the rollup must hold, from every row written: "series@bucket" -> rows, sum of count, temperature min/max/sum
     private final Map<String, double[]> expected = new TreeMap<>();
     private final AtomicInteger offsets = new AtomicInteger();
-
-    private byte[] encode(String device, long ts, int count, double temperature) {
-        GenericRecord record = new GenericData.Record(schema.schema());
-        record.put("device", device);
-        record.put("ts", ts);
-        record.put("count", count);
-        record.put("temperature", temperature);
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            new GenericDatumWriter<GenericRecord>(schema.schema()).write(record, encoder);
-            encoder.flush();
-            return WireFormat.encode(schema.id(), out.toByteArray());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Commits one row per device and minute of {@code [fromMs, toMs)}, noting what the rollup must then hold. */
     private void write(TimeSeriesStore store, long fromMs, long toMs) {
@@ -72,7 +43,7 @@ class RollupsTest {
                 for (String device : List.of("d1", "d2")) {
                     int offset = offsets.getAndIncrement();
                     double temperature = (offset % 17) * 0.5 - 3;
-                    batch.putRaw("readings", device, t, 0, offset, encode(device, t, offset, temperature));
+                    batch.putRaw("readings", device, t, 0, offset, Readings.encode(device, t, offset, temperature));
                     synchronized (expected) {
                         double[] e = expected.computeIfAbsent(device + "@" + Math.floorDiv(t, WIDTH) * WIDTH,
                                 k -> new double[] {0, 0, Double.MAX_VALUE, -Double.MAX_VALUE, 0});
@@ -86,6 +57,17 @@ class RollupsTest {
             }
             store.commit(batch);
         }
+    }
+
+    private TimeSeriesStore openStore() {
+        return TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults());
+    }
+
+    /** An hour of rows, then the rollup over them, ready. */
+    private void createOverAnHour(TimeSeriesStore store, Rollups rollups) throws InterruptedException {
+        write(store, BASE, BASE + HOUR);
+        rollups.create(tenMinutes);
+        assertTrue(rollups.awaitReady("readings_10m", 30_000), rollups.state("readings_10m"));
     }
 
     private static Map<String, double[]> read(Rollups rollups, RollupDefinition definition) {
@@ -118,7 +100,7 @@ class RollupsTest {
     void aRollupOverExistingSealedAndRecentRowsCountsEachRowOnceWhileCommitsGoOn() throws Exception {
         catalog.apply(schema);
         SegmentTier tier = new SegmentTier(dir.resolve("segments"));
-        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults());
+        try (TimeSeriesStore store = openStore();
              Rollups rollups = Rollups.open(store, tier, catalog)) {
             write(store, BASE, BASE + 3 * HOUR);
             assertEquals(2, new PartitionSealer(store, catalog, tier, HOUR, 30 * 60_000L).sealDue(BASE + 3 * HOUR).size());
@@ -142,14 +124,12 @@ class RollupsTest {
     @Test
     void aReadyRollupSurvivesARestartAndAnUnfinishedOneStartsOver() throws Exception {
         catalog.apply(schema);
-        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults());
+        try (TimeSeriesStore store = openStore();
              Rollups rollups = Rollups.open(store, null, catalog)) {
-            write(store, BASE, BASE + HOUR);
-            rollups.create(tenMinutes);
-            assertTrue(rollups.awaitReady("readings_10m", 30_000));
+            createOverAnHour(store, rollups);
             write(store, BASE + HOUR, BASE + 2 * HOUR);
         }
-        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults());
+        try (TimeSeriesStore store = openStore();
              Rollups rollups = Rollups.open(store, null, catalog)) {
             assertTrue(rollups.isReady("readings_10m"), "ready at once: nothing to backfill");
             write(store, BASE + 2 * HOUR, BASE + 3 * HOUR);
@@ -157,7 +137,7 @@ class RollupsTest {
             // as if the process had died during a backfill: live partials exist, the definition is not ready
             store.putSetting(Rollups.SETTING_PREFIX + "readings_10m", tenMinutes.toSetting(false));
         }
-        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults());
+        try (TimeSeriesStore store = openStore();
              Rollups rollups = Rollups.open(store, null, catalog)) {
             assertTrue(rollups.awaitReady("readings_10m", 30_000), rollups.state("readings_10m"));
             assertExact(rollups); // counted once: the old live partials were cleared before the new backfill
@@ -167,11 +147,9 @@ class RollupsTest {
     @Test
     void droppingARollupDeletesItsPartialsAndCommitsNoLongerFoldIntoIt() throws Exception {
         catalog.apply(schema);
-        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults());
+        try (TimeSeriesStore store = openStore();
              Rollups rollups = Rollups.open(store, null, catalog)) {
-            write(store, BASE, BASE + HOUR);
-            rollups.create(tenMinutes);
-            assertTrue(rollups.awaitReady("readings_10m", 30_000));
+            createOverAnHour(store, rollups);
             assertTrue(rollups.drop("readings_10m"));
             assertFalse(rollups.drop("readings_10m"), "already gone");
             write(store, BASE + HOUR, BASE + 2 * HOUR);
@@ -179,7 +157,7 @@ class RollupsTest {
             assertNull(rollups.state("readings_10m"));
             assertTrue(rollups.readyFor("readings").isEmpty());
         }
-        try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults());
+        try (TimeSeriesStore store = openStore();
              Rollups rollups = Rollups.open(store, null, catalog)) {
             assertTrue(rollups.definitions().isEmpty(), "the drop is durable");
         }

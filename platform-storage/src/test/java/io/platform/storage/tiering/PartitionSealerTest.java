@@ -4,57 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.platform.storage.Readings;
 import io.platform.storage.SealedPartition;
 import io.platform.storage.StorageOptions;
 import io.platform.storage.StoreBatch;
 import io.platform.storage.TimeSeriesStore;
 import io.platform.storage.columnar.ColumnarSegment;
-import io.platform.wire.WireFormat;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PartitionSealerTest {
     private static final long HOUR = 3_600_000L;
     private static final long BASE = 1_700_000_000_000L / HOUR * HOUR;
-    private static final Schema READING = new Schema.Parser().parse("""
-            {"type":"record","name":"Reading","fields":[{"name":"device","type":"string"},{"name":"ts","type":"long"},
-             {"name":"count","type":"int"},{"name":"temperature","type":"double"}]}""");
-
     @TempDir
     Path dir;
 
     private final SchemaCatalog catalog = SchemaCatalog.detached();
-    private final StreamSchema schema = StreamSchema.define("readings", 1, 7, READING, "ts", List.of("device"));
-
-    private static byte[] encode(StreamSchema schema, String device, long ts, int count, double temperature) {
-        GenericRecord record = new GenericData.Record(schema.schema());
-        record.put("device", device);
-        record.put("ts", ts);
-        record.put("count", count);
-        record.put("temperature", temperature);
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            new GenericDatumWriter<GenericRecord>(schema.schema()).write(record, encoder);
-            encoder.flush();
-            return WireFormat.encode(schema.id(), out.toByteArray());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private final StreamSchema schema = Readings.SCHEMA;
 
     /** Three hours of one row per minute for two devices: 360 rows. */
     private static void writeThreeHours(TimeSeriesStore store, StreamSchema schema) {
@@ -62,7 +34,7 @@ class PartitionSealerTest {
             int offset = 0;
             for (long t = BASE; t < BASE + 3 * HOUR; t += 60_000) {
                 for (String device : List.of("d1", "d2")) {
-                    batch.putRaw("readings", device, t, 0, offset, encode(schema, device, t, offset, offset * 0.5));
+                    batch.putRaw("readings", device, t, 0, offset, Readings.encode(device, t, offset, offset * 0.5));
                     offset++;
                 }
             }
@@ -140,7 +112,7 @@ class PartitionSealerTest {
             }
             assertEquals(240, rawRows(store));
             try (StoreBatch late = store.newBatch()) {
-                late.putRaw("readings", "d3", BASE + 5, 0, 999, encode(schema, "d3", BASE + 5, 999, 1.0));
+                late.putRaw("readings", "d3", BASE + 5, 0, 999, Readings.encode("d3", BASE + 5, 999, 1.0));
                 store.commit(late);
             }
             assertEquals(241, rawRows(store), "the late row is kept as a row next to the sealed segment");
@@ -174,7 +146,7 @@ class PartitionSealerTest {
             SealedPartition abandoned = store.seal("readings", BASE, BASE + HOUR, source -> {
                 source.accept((series, time, value) -> read[0]++);
                 try (StoreBatch late = store.newBatch()) {
-                    late.putRaw("readings", "d1", BASE + 1, 0, 5000, encode(schema, "d1", BASE + 1, 5000, 2.0));
+                    late.putRaw("readings", "d1", BASE + 1, 0, 5000, Readings.encode("d1", BASE + 1, 5000, 2.0));
                     store.commit(late);
                 }
                 return new SealedPartition("readings", BASE, BASE + HOUR, read[0], "never.seg");
@@ -254,7 +226,7 @@ class PartitionSealerTest {
             int rows = 3 * PartitionSealer.BLOCK_ROWS + 5;
             try (StoreBatch batch = store.newBatch()) {
                 for (int i = 0; i < rows; i++) {
-                    batch.putRaw("readings", "d" + (i % 7), BASE + i * 100L, 0, i, encode(schema, "d" + (i % 7), BASE + i * 100L, i, 0.5));
+                    batch.putRaw("readings", "d" + (i % 7), BASE + i * 100L, 0, i, Readings.encode("d" + (i % 7), BASE + i * 100L, i, 0.5));
                 }
                 store.commit(batch);
             }
@@ -280,7 +252,7 @@ class PartitionSealerTest {
             assertTrue(sealer.sealDue(BASE + 5 * HOUR + 30_000).isEmpty(), "looked at for this boundary, nothing new: no seeks");
             // one more row for an old hour: noticed from the commit, without waiting for the next boundary
             try (StoreBatch late = store.newBatch()) {
-                late.putRaw("readings", "d3", BASE + 7, 0, 9999, encode(schema, "d3", BASE + 7, 9999, 1.0));
+                late.putRaw("readings", "d3", BASE + 7, 0, 9999, Readings.encode("d3", BASE + 7, 9999, 1.0));
                 store.commit(late);
             }
             assertEquals(3, sealer.sealDue(BASE + 5 * HOUR + 60_000).size());
@@ -292,8 +264,8 @@ class PartitionSealerTest {
         catalog.apply(schema);
         try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("db"), StorageOptions.defaults()); StoreBatch batch = store.newBatch()) {
             // one row in 1970 and one in 2023: 470,000 empty hours between them
-            batch.putRaw("readings", "d1", 5, 0, 1, encode(schema, "d1", 5, 1, 1.0));
-            batch.putRaw("readings", "d2", BASE + 5, 0, 2, encode(schema, "d2", BASE + 5, 2, 2.0));
+            batch.putRaw("readings", "d1", 5, 0, 1, Readings.encode("d1", 5, 1, 1.0));
+            batch.putRaw("readings", "d2", BASE + 5, 0, 2, Readings.encode("d2", BASE + 5, 2, 2.0));
             store.commit(batch);
             PartitionSealer sealer = new PartitionSealer(store, catalog, new SegmentTier(dir.resolve("segments")), HOUR, 0);
             List<SealedPartition> sealed = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
