@@ -35,7 +35,6 @@ public final class StatisticsCatalog implements AutoCloseable {
     private final TimeSeriesStore store;
     private final SegmentTier segments;
     private final SchemaCatalog catalog;
-    private final WireRecordDecoder records;
     private final long refreshMs;
     private final Map<String, TableStatistics> latest = new ConcurrentHashMap<>();
     private final Map<String, Long> changes = new ConcurrentHashMap<>();
@@ -55,7 +54,6 @@ public final class StatisticsCatalog implements AutoCloseable {
         this.store = store;
         this.segments = segments;
         this.catalog = catalog;
-        this.records = new WireRecordDecoder(catalog);
         this.refreshMs = refreshMs;
     }
 
@@ -176,6 +174,8 @@ public final class StatisticsCatalog implements AutoCloseable {
         Map<String, ColumnSketch> recent = new LinkedHashMap<>();
         columns.forEach(c -> recent.put(c, new ColumnSketch(c.hashCode())));
         long[] visited = {0};
+        // a decoder per refresh: refreshes run on the gatherer and on callers' threads, and a decoder is not thread-safe
+        WireRecordDecoder records = new WireRecordDecoder(catalog);
         view.scanRaw(stream, null, Long.MIN_VALUE, Long.MAX_VALUE, (series, timeMs, value) -> {
             if (visited[0]++ % stride == 0) {
                 GenericRecord record = records.decode(value);

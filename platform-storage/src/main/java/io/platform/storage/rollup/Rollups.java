@@ -40,6 +40,8 @@ public final class Rollups implements TimeSeriesStore.CommitHook, AutoCloseable 
 
     private final TimeSeriesStore store;
     private final SegmentTier segments;
+    private final SchemaCatalog catalog;
+    // decodes the rows of hooked commits, which run one at a time (the store's hook lock); a decoder is not thread-safe
     private final WireRecordDecoder records;
     private final Map<String, RollupDefinition> definitions = new ConcurrentHashMap<>();
     private final Map<String, String> states = new ConcurrentHashMap<>();
@@ -57,6 +59,7 @@ public final class Rollups implements TimeSeriesStore.CommitHook, AutoCloseable 
     private Rollups(TimeSeriesStore store, SegmentTier segments, SchemaCatalog catalog) {
         this.store = store;
         this.segments = segments;
+        this.catalog = catalog;
         // a commit may run ahead of this node's catalog by a just-registered schema: wait for it, as the writer does,
         // rather than leave out a row that queries will decode
         this.records = new WireRecordDecoder(catalog, null, 5000);
@@ -294,6 +297,8 @@ public final class Rollups implements TimeSeriesStore.CommitHook, AutoCloseable 
         long start = System.nanoTime();
         long[] rows = {0};
         Map<BucketKey, RollupPartial> partials = new HashMap<>();
+        // its own decoder: commits decode with theirs meanwhile, on other threads
+        WireRecordDecoder backfillRecords = new WireRecordDecoder(catalog, null, 5000);
         try (view) {
             if (segments != null) {
                 List<String> wanted = new ArrayList<>(definition.fields());
@@ -309,7 +314,7 @@ public final class Rollups implements TimeSeriesStore.CommitHook, AutoCloseable 
                 }
             }
             view.scanRaw(definition.stream(), null, Long.MIN_VALUE, Long.MAX_VALUE, (series, timeMs, value) -> {
-                GenericRecord record = records.decode(value);
+                GenericRecord record = backfillRecords.decode(value);
                 if (record != null) {
                     long bucket = Math.floorDiv(timeMs, definition.widthMs()) * definition.widthMs();
                     fold(definition, record, partials.computeIfAbsent(new BucketKey(definition, series, bucket),
