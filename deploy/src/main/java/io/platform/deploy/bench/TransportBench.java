@@ -85,6 +85,8 @@ public final class TransportBench {
                 report("platform API over Aeron IPC", size, apiIpc);
                 report("raw Aeron UDP loopback", size, rawUdp);
                 report("platform API over Aeron UDP", size, apiUdp);
+                // which side of the API costs: a raw client (offer, poll) against the platform's server
+                report("raw client, platform server UDP", size, rawClientPlatformServer(aeron, size));
                 out.printf("   API/raw p99: Aeron IPC %.2f, Aeron UDP %.2f%n", ratio(apiIpc, rawIpc), ratio(apiUdp, rawUdp));
             }
         }
@@ -234,6 +236,61 @@ public final class TransportBench {
             }
             ponger.interrupt();
             ponger.join(1000);
+        }
+        return histogram;
+    }
+
+    /**
+     * The raw ping of {@link #rawAeron} against an {@link AeronFrameServer}: it says HELLO as the platform's client
+     * does, then offers and polls exactly as the raw ping. Against the raw row it isolates the server's share of the
+     * API's cost; against the API row, the client's.
+     */
+    private Histogram rawClientPlatformServer(AeronTransport aeron, int size) throws Exception {
+        Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        String serverChannel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+        String replyChannel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+        AeronFrameServer server = new AeronFrameServer(aeron, serverChannel, 2101, 1 << 20, ECHO);
+        try (Publication ping = aeron.aeron().addPublication(serverChannel, 2101);
+             Subscription replies = aeron.aeron().addSubscription(replyChannel, 2102)) {
+            byte[] channel = replyChannel.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            // the HELLO of AeronFrameLayout: type 0x7f, the reply stream id (big-endian), the reply channel; marked by
+            // the reserved value of its frame header ("PLATHELO")
+            UnsafeBuffer hello = new UnsafeBuffer(new byte[5 + channel.length]);
+            hello.putByte(0, (byte) 0x7f);
+            hello.putInt(1, 2102, java.nio.ByteOrder.BIG_ENDIAN);
+            hello.putBytes(5, channel);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!replies.isConnected()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the platform server did not answer the raw client's HELLO");
+                }
+                if (ping.isConnected()) {
+                    ping.offer(hello, 0, hello.capacity(), (termBuffer, termOffset, frameLength) -> 0x504c415448454c4fL);
+                }
+                Thread.sleep(5);
+            }
+            UnsafeBuffer message = new UnsafeBuffer(new byte[size]);
+            long[] received = {0};
+            FragmentAssembler counter = new FragmentAssembler((buffer, offset, length, header) -> received[0]++);
+            for (int i = 0; i < warmup + iterations; i++) {
+                long start = System.nanoTime();
+                message.putLong(0, i, java.nio.ByteOrder.BIG_ENDIAN);
+                while (ping.offer(message, 0, size) < 0) {
+                    Thread.onSpinWait();
+                }
+                int spins = 0;
+                while (received[0] < i + 1) {
+                    if (replies.poll(counter, 1) == 0 && ++spins > 100) {
+                        Thread.yield();
+                        spins = 0;
+                    }
+                }
+                if (i >= warmup) {
+                    histogram.recordValue(System.nanoTime() - start);
+                }
+            }
+        } finally {
+            server.close();
         }
         return histogram;
     }

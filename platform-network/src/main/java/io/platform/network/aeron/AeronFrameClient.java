@@ -68,7 +68,7 @@ public final class AeronFrameClient implements FrameClient {
                 throw new IllegalStateException("no Aeron server answered on " + serverChannel + " stream " + streamId + " within " + timeoutMs + " ms");
             }
             if (publication.isConnected()) {
-                publication.offer(hello);
+                publication.offer(hello, 0, hello.capacity(), AeronFrameLayout.MARK_HELLO);
             }
             Thread.sleep(5);
         }

@@ -73,7 +73,7 @@ public final class AeronFrameServer implements AutoCloseable {
 
     private void onMessage(DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header header) {
         AeronConnection connection = connections.get(currentSession);
-        if (length > 0 && buffer.getByte(offset) == AeronFrameLayout.HELLO) {
+        if (header.reservedValue() == AeronFrameLayout.HELLO_MARK) {
             if (connection == null && length > AeronFrameLayout.CHANNEL_OFFSET) {
                 int responseStream = buffer.getInt(offset + AeronFrameLayout.STREAM_ID_OFFSET, java.nio.ByteOrder.BIG_ENDIAN);
                 String channel = buffer.getStringWithoutLengthUtf8(offset + AeronFrameLayout.CHANNEL_OFFSET, length - AeronFrameLayout.CHANNEL_OFFSET);

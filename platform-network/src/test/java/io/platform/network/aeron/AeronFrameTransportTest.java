@@ -66,6 +66,29 @@ class AeronFrameTransportTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "ipc, aeron:ipc, aeron:ipc",
+            "udp, aeron:udp?endpoint=127.0.0.1:0, aeron:udp?endpoint=127.0.0.1:0"})
+    void shouldDeliverFramesWhateverTheirFirstByteEvenTheHelloType(String name, String serverChannel, String responseChannel) throws Exception {
+        CountDownLatch echoed = new CountDownLatch(256);
+        boolean[] seen = new boolean[256];
+        try (AeronTransport transport = AeronTransport.launch("backoff");
+             AeronFrameServer server = new AeronFrameServer(transport, serverChannel.replace(":0", ":" + freeUdpPort()), 1002, 1 << 16, ECHO);
+             AeronFrameClient client = AeronFrameClient.connect(transport, server.channel(), 1002, responseChannel, 1 << 16, (c, frame) -> {
+                 seen[frame.getByte(frame.readerIndex()) & 0xff] = true;
+                 echoed.countDown();
+             }, 10_000)) {
+            for (int first = 0; first < 256; first++) {
+                ByteBuf frame = client.connection().alloc().buffer(16);
+                frame.writeByte(first).writeZero(15);
+                client.connection().send(frame);
+            }
+            assertTrue(echoed.await(30, TimeUnit.SECONDS), name + ": frames not echoed: " + echoed.getCount());
+            assertTrue(seen[0x7f], "a frame starting with the HELLO type byte is an application frame like any other");
+        }
+    }
+
     private static int freeUdpPort() throws Exception {
         try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
