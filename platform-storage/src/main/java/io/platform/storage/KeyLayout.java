@@ -34,10 +34,11 @@ final class KeyLayout {
         return ByteBuffer.allocate(1 + name.length).put((byte) name.length).put(name).array();
     }
 
+    static final byte[] SEALED_TAG = "sealed/".getBytes(StandardCharsets.UTF_8);
+
     static byte[] sealedPrefix(String stream) {
-        byte[] tag = "sealed/".getBytes(StandardCharsets.UTF_8);
         byte[] streamPart = streamPrefix(stream);
-        return ByteBuffer.allocate(tag.length + streamPart.length).put(tag).put(streamPart).array();
+        return ByteBuffer.allocate(SEALED_TAG.length + streamPart.length).put(SEALED_TAG).put(streamPart).array();
     }
 
     static byte[] seriesPrefix(byte[] streamPrefix, String series) {

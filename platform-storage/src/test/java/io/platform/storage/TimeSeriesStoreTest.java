@@ -37,6 +37,31 @@ class TimeSeriesStoreTest {
     }
 
     @Test
+    void findsEveryPartitionOverlappingARangeWhenPartitionLengthsDiffer() {
+        long hour = 3_600_000L;
+        // as after storage.seal.partition went from 4h to 1h: a long partition before short ones
+        List<long[]> spans = List.of(new long[] {0, 4 * hour}, new long[] {4 * hour, 5 * hour}, new long[] {5 * hour, 6 * hour});
+        for (int open = 0; open < 2; open++) {
+            try (TimeSeriesStore store = TimeSeriesStore.open(dir, StorageOptions.defaults())) {
+                if (open == 0) {
+                    for (long[] span : spans) {
+                        store.seal("s", span[0], span[1], source -> new SealedPartition("s", span[0], span[1], 1, "p" + span[0]));
+                    }
+                }
+                // a lookup at 3.5 h seeks near its time, but no earlier than the longest partition allows: 0..4 h is found
+                assertEquals(List.of("p0"), files(store.sealed("s", 3 * hour + hour / 2, 3 * hour + hour / 2 + 1)), "reopened: " + (open == 1));
+                assertEquals(List.of("p0", "p" + 4 * hour), files(store.sealed("s", 3 * hour, 4 * hour + 1)));
+                assertEquals(List.of("p" + 5 * hour), files(store.sealed("s", 5 * hour, Long.MAX_VALUE)));
+                assertEquals(3, store.sealed("s", Long.MIN_VALUE, Long.MAX_VALUE).size());
+            }
+        }
+    }
+
+    private static List<String> files(List<SealedPartition> partitions) {
+        return partitions.stream().map(SealedPartition::file).toList();
+    }
+
+    @Test
     void shouldCommitOffsetsAtomicallyAndKeepThemAcrossReopen() {
         try (TimeSeriesStore store = TimeSeriesStore.open(dir, StorageOptions.defaults()); StoreBatch batch = store.newBatch()) {
             assertEquals(-1, store.committedOffset("ingest.s", 0));
