@@ -19,6 +19,8 @@ final class ColumnSketch {
     final double[] sample = new double[SAMPLE];
     int sampled;
     long numbers;
+    // a double among the numbers: min and max are reported as doubles, else as the longs they are
+    boolean fractional;
     private final SplittableRandom random;
 
     ColumnSketch(long seed) {
@@ -50,6 +52,7 @@ final class ColumnSketch {
     }
 
     void addDouble(double value) {
+        fractional = true;
         distinct.addDouble(value);
         addNumber(value);
     }

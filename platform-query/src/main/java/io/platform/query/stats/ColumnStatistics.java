@@ -78,10 +78,12 @@ public record ColumnStatistics(String column, long values, long distinct, Object
         double max = Double.NaN;
         String minText = null;
         String maxText = null;
+        boolean fractional = false;
         List<double[]> weighted = new ArrayList<>(); // {value, weight}
         for (int i = 0; i < sketches.size(); i++) {
             ColumnSketch sketch = sketches.get(i);
             distinct.merge(sketch.distinct);
+            fractional |= sketch.fractional;
             long stands = weights.get(i);
             values += stands;
             if (!Double.isNaN(sketch.min)) {
@@ -98,8 +100,8 @@ public record ColumnStatistics(String column, long values, long distinct, Object
             }
         }
         double[] boundaries = weighted.isEmpty() ? null : equiDepth(weighted, min, max);
-        Object low = !Double.isNaN(min) ? (Object) min : minText;
-        Object high = !Double.isNaN(max) ? (Object) max : maxText;
+        Object low = Double.isNaN(min) ? minText : fractional ? (Object) min : (Object) (long) min;
+        Object high = Double.isNaN(max) ? maxText : fractional ? (Object) max : (Object) (long) max;
         return new ColumnStatistics(column, values, Math.min(distinct.estimate(), Math.max(values, 1)), low, high, boundaries);
     }
 
