@@ -645,11 +645,15 @@ public final class QueryEngine {
          * the time range spans, from the column's min and max), at most the matched rows; 1 without GROUP BY; -1 unknown.
          */
         public long estimatedGroups() {
+            return estimatedGroups(estimatedMatchedRows());
+        }
+
+        /** As {@link #estimatedGroups()}, at most {@code matched} (-1: no bound). */
+        private long estimatedGroups(long matched) {
             TableStatistics stats = tableStatistics();
             if (!statement.aggregates() || stats == null) {
                 return -1;
             }
-            long matched = estimatedMatchedRows();
             double groups = 1;
             for (Expr e : statement.groupBy()) {
                 if (e instanceof Expr.Column column) {
@@ -1158,7 +1162,9 @@ public final class QueryEngine {
         private void runAggregate(RowSink sink, long deadline) throws SqlException, IOException {
             int n = items.size();
             // sized for the groups statistics expect, so a large GROUP BY does not rehash its way up
-            long expected = estimatedGroups();
+            // bounded by the stream's rows from the statistics: no storage estimate on the query's own path
+            TableStatistics stats = tableStatistics();
+            long expected = stats == null ? -1 : estimatedGroups(stats.rows());
             int capacity = expected < 0 ? 16 : (int) Math.min(1 << 16, Math.max(16, expected * 4 / 3 + 1));
             Map<List<Object>, Accumulator[]> groups = new LinkedHashMap<>(capacity);
             MatchingBatch vectorized = aggColumn == null ? null : (batch, selection, count) -> aggregateBatch(groups, batch, selection, count);
