@@ -214,26 +214,7 @@ public final class TransportBench {
             }, "raw-aeron-pong");
             ponger.setDaemon(true);
             ponger.start();
-            UnsafeBuffer message = new UnsafeBuffer(new byte[size]);
-            long[] received = {0};
-            FragmentAssembler counter = new FragmentAssembler((buffer, offset, length, header) -> received[0]++);
-            for (int i = 0; i < warmup + iterations; i++) {
-                long start = System.nanoTime();
-                message.putLong(0, i);
-                while (ping.offer(message, 0, size) < 0) {
-                    Thread.onSpinWait();
-                }
-                int spins = 0;
-                while (received[0] < i + 1) {
-                    if (pongSub.poll(counter, 1) == 0 && ++spins > 100) {
-                        Thread.yield();
-                        spins = 0;
-                    }
-                }
-                if (i >= warmup) {
-                    histogram.recordValue(System.nanoTime() - start);
-                }
-            }
+            ping(ping, pongSub, size, histogram);
             ponger.interrupt();
             ponger.join(1000);
         }
@@ -269,30 +250,38 @@ public final class TransportBench {
                 }
                 Thread.sleep(5);
             }
-            UnsafeBuffer message = new UnsafeBuffer(new byte[size]);
-            long[] received = {0};
-            FragmentAssembler counter = new FragmentAssembler((buffer, offset, length, header) -> received[0]++);
-            for (int i = 0; i < warmup + iterations; i++) {
-                long start = System.nanoTime();
-                message.putLong(0, i, java.nio.ByteOrder.BIG_ENDIAN);
-                while (ping.offer(message, 0, size) < 0) {
-                    Thread.onSpinWait();
-                }
-                int spins = 0;
-                while (received[0] < i + 1) {
-                    if (replies.poll(counter, 1) == 0 && ++spins > 100) {
-                        Thread.yield();
-                        spins = 0;
-                    }
-                }
-                if (i >= warmup) {
-                    histogram.recordValue(System.nanoTime() - start);
-                }
-            }
+            ping(ping, replies, size, histogram);
         } finally {
             server.close();
         }
         return histogram;
+    }
+
+    /**
+     * The raw ping: offers a message, then polls for its echo (yielding after every 100 empty polls), round after
+     * round, recording each round trip after the warm-up. The message starts with its number, big-endian.
+     */
+    private void ping(Publication ping, Subscription replies, int size, Histogram histogram) {
+        UnsafeBuffer message = new UnsafeBuffer(new byte[size]);
+        long[] received = {0};
+        FragmentAssembler counter = new FragmentAssembler((buffer, offset, length, header) -> received[0]++);
+        for (int i = 0; i < warmup + iterations; i++) {
+            long start = System.nanoTime();
+            message.putLong(0, i, java.nio.ByteOrder.BIG_ENDIAN);
+            while (ping.offer(message, 0, size) < 0) {
+                Thread.onSpinWait();
+            }
+            int spins = 0;
+            while (received[0] < i + 1) {
+                if (replies.poll(counter, 1) == 0 && ++spins > 100) {
+                    Thread.yield();
+                    spins = 0;
+                }
+            }
+            if (i >= warmup) {
+                histogram.recordValue(System.nanoTime() - start);
+            }
+        }
     }
 
     private static int freeUdpPort() throws Exception {
