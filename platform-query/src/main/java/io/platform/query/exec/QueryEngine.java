@@ -108,7 +108,7 @@ public final class QueryEngine {
         if (stream == null) {
             throw new SqlException("unknown stream '" + statement.table() + "'; a rollup reads one stream of " + catalog.streams(), statement.tablePosition());
         }
-        if (catalog.latest(name) != null || kept.definition(name) != null) {
+        if (catalog.latest(name) != null || kept.definition(name) != null || tables().containsKey(name)) {
             throw new SqlException("'" + name + "' names a stream or view already: pick another name", 1);
         }
         RollupDefinition definition = RollupShape.define(name, select, statement, stream);

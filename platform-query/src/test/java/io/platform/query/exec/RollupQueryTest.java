@@ -157,6 +157,8 @@ class RollupQueryTest {
         assertRefused("SELECT device, time_bucket('1m', ts), max(device) FROM readings GROUP BY device, time_bucket('1m', ts)", "numeric field [n, temperature]");
         assertRefused("SELECT device, time_bucket('1m', ts), count(*) FROM nothing GROUP BY device, time_bucket('1m', ts)", "unknown stream 'nothing'");
         assertRefused("SELECT device, ts, count(*) FROM readings GROUP BY device, time_bucket('1m', ts)", "'ts' must be a series key column");
+        SqlException taken = assertThrows(SqlException.class, () -> engine.createRollup("readings_10s", DEFINITION));
+        assertTrue(taken.getMessage().contains("names a stream or view already"), "the stream's window aggregates keep their name: " + taken.getMessage());
     }
 
     private void assertRefused(String select, String reason) {
