@@ -22,6 +22,11 @@ public record RollupDefinition(String name, String stream, long widthMs, List<St
         fields = List.copyOf(fields);
     }
 
+    /** The start of the bucket holding {@code timeMs}. */
+    public long bucketOf(long timeMs) {
+        return Math.floorDiv(timeMs, widthMs) * widthMs;
+    }
+
     /** The index of {@code field} among {@link #fields}, or -1. */
     public int fieldIndex(String field) {
         return fields.indexOf(field);

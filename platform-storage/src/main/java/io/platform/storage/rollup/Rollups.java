@@ -79,7 +79,7 @@ public final class Rollups implements TimeSeriesStore.CommitHook, AutoCloseable 
             rollups.definitions.put(stored.definition().name(), stored.definition());
             if (stored.ready()) {
                 rollups.states.put(stored.definition().name(), READY);
-                rollups.whileNoCommitRuns(() -> rollups.maintain(stored.definition()));
+                rollups.whileNoCommitRuns(() -> rollups.setMaintained(stored.definition(), true));
             } else {
                 LOG.info("rollup backfill was cut short, starting it over name={}", stored.definition().name());
                 rollups.startBackfill(stored.definition());
@@ -118,17 +118,7 @@ public final class Rollups implements TimeSeriesStore.CommitHook, AutoCloseable 
         if (definition == null) {
             return false;
         }
-        whileNoCommitRuns(() -> {
-            Map<String, List<RollupDefinition>> next = new HashMap<>(maintained);
-            List<RollupDefinition> left = new ArrayList<>(next.getOrDefault(definition.stream(), List.of()));
-            left.removeIf(d -> d.name().equals(name));
-            if (left.isEmpty()) {
-                next.remove(definition.stream());
-            } else {
-                next.put(definition.stream(), List.copyOf(left));
-            }
-            maintained = Map.copyOf(next);
-        });
+        whileNoCommitRuns(() -> setMaintained(definition, false));
         states.remove(name);
         store.deleteSetting(SETTING_PREFIX + name);
         store.deleteView(definition.stream(), liveView(name));
@@ -233,16 +223,27 @@ public final class Rollups implements TimeSeriesStore.CommitHook, AutoCloseable 
                 continue; // as the query engine: a row it cannot decode is not a row
             }
             for (RollupDefinition definition : rollups) {
-                long bucket = Math.floorDiv(batch.rawTimeMs(i), definition.widthMs()) * definition.widthMs();
-                RollupPartial partial = folded.computeIfAbsent(new BucketKey(definition, batch.rawSeries(i), bucket),
-                        k -> new RollupPartial(definition.fields().size()));
-                fold(definition, record, partial);
+                fold(definition, record, partialOf(folded, definition, batch.rawSeries(i), batch.rawTimeMs(i)));
             }
         }
-        for (Map.Entry<BucketKey, RollupPartial> entry : folded.entrySet()) {
+        mergeInto(batch, true, folded);
+    }
+
+    /** The partial of the bucket holding {@code timeMs} of {@code series}, new when there is none yet. */
+    private static RollupPartial partialOf(Map<BucketKey, RollupPartial> partials, RollupDefinition definition, String series, long timeMs) {
+        return partials.computeIfAbsent(new BucketKey(definition, series, definition.bucketOf(timeMs)),
+                k -> new RollupPartial(definition.fields().size()));
+    }
+
+    /**
+     * Adds to {@code batch} each partial merged with what its key holds in the live view (live) or the base view:
+     * a read-modify-write, safe while one thread writes the view (commits under the hook lock; the one backfill).
+     */
+    private void mergeInto(StoreBatch batch, boolean live, Map<BucketKey, RollupPartial> partials) {
+        for (Map.Entry<BucketKey, RollupPartial> entry : partials.entrySet()) {
             BucketKey key = entry.getKey();
             RollupDefinition definition = key.definition();
-            String view = liveView(definition.name());
+            String view = live ? liveView(definition.name()) : baseView(definition.name());
             byte[] old = store.viewValue(definition.stream(), view, key.series(), key.bucketStartMs());
             RollupPartial partial = entry.getValue();
             if (old != null) {
@@ -263,11 +264,19 @@ public final class Rollups implements TimeSeriesStore.CommitHook, AutoCloseable 
         }
     }
 
-    private void maintain(RollupDefinition definition) {
+    /** Starts or stops folding commits into the rollup; call while no commit runs. */
+    private void setMaintained(RollupDefinition definition, boolean on) {
         Map<String, List<RollupDefinition>> next = new HashMap<>(maintained);
         List<RollupDefinition> rollups = new ArrayList<>(next.getOrDefault(definition.stream(), List.of()));
-        rollups.add(definition);
-        next.put(definition.stream(), List.copyOf(rollups));
+        rollups.removeIf(d -> d.name().equals(definition.name()));
+        if (on) {
+            rollups.add(definition);
+        }
+        if (rollups.isEmpty()) {
+            next.remove(definition.stream());
+        } else {
+            next.put(definition.stream(), List.copyOf(rollups));
+        }
         maintained = Map.copyOf(next);
     }
 
@@ -287,7 +296,7 @@ public final class Rollups implements TimeSeriesStore.CommitHook, AutoCloseable 
         store.deleteView(definition.stream(), baseView(definition.name()));
         states.put(definition.name(), BACKFILLING);
         TimeSeriesStore.ReadView view = store.whileNoCommitRuns(() -> {
-            maintain(definition);
+            setMaintained(definition, true);
             return store.readView();
         });
         backfills.submit(() -> backfill(definition, view));
@@ -316,9 +325,7 @@ public final class Rollups implements TimeSeriesStore.CommitHook, AutoCloseable 
             view.scanRaw(definition.stream(), null, Long.MIN_VALUE, Long.MAX_VALUE, (series, timeMs, value) -> {
                 GenericRecord record = backfillRecords.decode(value);
                 if (record != null) {
-                    long bucket = Math.floorDiv(timeMs, definition.widthMs()) * definition.widthMs();
-                    fold(definition, record, partials.computeIfAbsent(new BucketKey(definition, series, bucket),
-                            k -> new RollupPartial(definition.fields().size())));
+                    fold(definition, record, partialOf(partials, definition, series, timeMs));
                     rows[0]++;
                 }
                 return partials.size() <= BACKFILL_FLUSH_KEYS || flushBase(definition, partials);
@@ -351,7 +358,7 @@ public final class Rollups implements TimeSeriesStore.CommitHook, AutoCloseable 
         RollupPartial partial = null;
         BucketKey current = null;
         for (int r = 0; r < block.rows(); r++) {
-            long bucket = Math.floorDiv(times[r], definition.widthMs()) * definition.widthMs();
+            long bucket = definition.bucketOf(times[r]);
             String s = series == null ? "" : series[r];
             if (current == null || current.bucketStartMs() != bucket || !current.series().equals(s)) {
                 current = new BucketKey(definition, s, bucket);
@@ -374,17 +381,8 @@ public final class Rollups implements TimeSeriesStore.CommitHook, AutoCloseable 
             store.deleteView(definition.stream(), baseView(definition.name()));
             return false;
         }
-        String view = baseView(definition.name());
         try (StoreBatch batch = store.newBatch()) {
-            for (Map.Entry<BucketKey, RollupPartial> entry : partials.entrySet()) {
-                BucketKey key = entry.getKey();
-                RollupPartial partial = entry.getValue();
-                byte[] old = store.viewValue(definition.stream(), view, key.series(), key.bucketStartMs());
-                if (old != null) {
-                    partial.merge(RollupPartial.fromBytes(old, definition.fields().size()));
-                }
-                batch.putViewValue(definition.stream(), view, key.series(), key.bucketStartMs(), partial.toBytes());
-            }
+            mergeInto(batch, false, partials);
             store.commit(batch);
         }
         partials.clear();
