@@ -346,12 +346,12 @@ public final class NodeConfig {
 
     /** {@code query.timeout-per-user} as user to ms. */
     public java.util.Map<String, Long> queryTimeoutMsByUser() {
-        return pairs("query.timeout-per-user", "dashboards:2s", value -> parseDuration("query.timeout-per-user", value, "dashboards:2s").toMillis());
+        return pairs("query.timeout-per-user", "name:value", "dashboards:2s", value -> parseDuration("query.timeout-per-user", value, "dashboards:2s").toMillis());
     }
 
     /** {@code query.max-rows-per-user} as user to rows. */
     public java.util.Map<String, Long> queryMaxRowsByUser() {
-        return pairs("query.max-rows-per-user", "dashboards:10000", value -> {
+        return pairs("query.max-rows-per-user", "name:value", "dashboards:10000", value -> {
             try {
                 long rows = Long.parseLong(value);
                 if (rows > 0) {
@@ -365,8 +365,11 @@ public final class NodeConfig {
         });
     }
 
-    /** A {@code name:value,name:value} setting as a map, each value parsed by {@code parse}; errors name the key. */
-    private java.util.Map<String, Long> pairs(String key, String example, java.util.function.Function<String, Long> parse) {
+    /**
+     * A {@code name:value,name:value} setting as a map, each value parsed by {@code parse}; errors name the key, the
+     * {@code form} a pair must have and an {@code example} pair.
+     */
+    private java.util.Map<String, Long> pairs(String key, String form, String example, java.util.function.Function<String, Long> parse) {
         java.util.Map<String, Long> byName = new java.util.HashMap<>();
         String value = get(key).trim();
         if (value.isEmpty()) {
@@ -375,7 +378,7 @@ public final class NodeConfig {
         for (String pair : value.split(",")) {
             String[] parts = pair.trim().split(":");
             if (parts.length != 2 || parts[0].isBlank()) {
-                throw new ConfigException(key + "=" + value + ": '" + pair.trim() + "' is not name:value, e.g. " + key + "=" + example);
+                throw new ConfigException(key + "=" + value + ": '" + pair.trim() + "' is not " + form + ", e.g. " + key + "=" + example);
             }
             byName.put(parts[0].trim(), parse.apply(parts[1].trim()));
         }
@@ -384,20 +387,8 @@ public final class NodeConfig {
 
     /** {@code storage.cold.after-per-stream} as stream to ms, -1 for off. */
     public java.util.Map<String, Long> coldAfterByStream() {
-        java.util.Map<String, Long> byStream = new java.util.HashMap<>();
-        String value = get("storage.cold.after-per-stream").trim();
-        if (value.isEmpty()) {
-            return byStream;
-        }
-        for (String pair : value.split(",")) {
-            String[] parts = pair.trim().split(":");
-            if (parts.length != 2 || parts[0].isBlank()) {
-                throw new ConfigException("storage.cold.after-per-stream=" + value + ": '" + pair.trim() + "' is not stream:duration, e.g. storage.cold.after-per-stream=history:2h");
-            }
-            byStream.put(parts[0].trim(), parts[1].trim().equals("off") ? -1L
-                    : parseDuration("storage.cold.after-per-stream", parts[1].trim(), "history:2h").toMillis());
-        }
-        return byStream;
+        return pairs("storage.cold.after-per-stream", "stream:duration", "history:2h", value -> value.equals("off") ? -1L
+                : parseDuration("storage.cold.after-per-stream", value, "history:2h").toMillis());
     }
 
     /** Durations like {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}. */

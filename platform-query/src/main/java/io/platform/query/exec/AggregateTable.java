@@ -61,8 +61,7 @@ final class AggregateTable implements Table {
         List<String> numeric = latest.numericFields();
         store.scanAggregates(latest.stream(), view, series, fromMs, toMs, aggregate -> {
             Object[] row = new Object[columns.size()];
-            String[] parts = keys <= 1 ? new String[] {aggregate.series}
-                    : aggregate.series.split(String.valueOf(StreamSchema.SERIES_SEPARATOR), -1);
+            String[] parts = latest.keyValues(aggregate.series);
             for (int i = 0; i < keys && i < parts.length; i++) {
                 row[i] = parts[i];
             }

@@ -108,7 +108,7 @@ public final class QueryEngine {
         if (stream == null) {
             throw new SqlException("unknown stream '" + statement.table() + "'; a rollup reads one stream of " + catalog.streams(), statement.tablePosition());
         }
-        if (catalog.latest(name) != null || kept.definition(name) != null || tables().containsKey(name)) {
+        if (tables().containsKey(name)) {
             throw new SqlException("'" + name + "' names a stream or view already: pick another name", 1);
         }
         RollupDefinition definition = RollupShape.define(name, select, statement, stream);
@@ -684,14 +684,18 @@ public final class QueryEngine {
 
         /** A description of how the query will run, for EXPLAIN-style diagnostics and tests. */
         public String plan() {
-            long estimated = estimatedRows();
+            return plan(estimatedRows(), estimatedMatchedRows());
+        }
+
+        /** The plan with the row estimates already made (each asks storage, so EXPLAIN ANALYZE makes them once). */
+        private String plan(long estimated, long matched) {
             String join = table instanceof JoinTable joined ? joined.describe(series, fromMs, toMs) + "; " : "";
             String rollup = table instanceof RollupTable r && r.isPartials() ? "rollup=" + r.definition().name() + " bucket_ms="
                     + r.definition().widthMs() + " (answers exactly from partials per series and bucket, not rows); " : "";
             return join + rollup + "scan table=" + statement.table() + (estimated >= 0 ? " est_rows=" + estimated : "") + (series != null ? " series=" + series.replace(StreamSchema.SERIES_SEPARATOR, '|') + " (one seek)" : " all-series")
                     + " time=[" + (fromMs == Long.MIN_VALUE ? "-inf" : fromMs) + "," + (toMs == Long.MAX_VALUE ? "+inf" : toMs) + ")"
-                    + " filters=" + filters.size() + estimate(" est_matched=", estimatedMatchedRows()) + sealedPlan()
-                    + (statement.aggregates() ? " hash-aggregate" + estimate(" est_groups=", estimatedGroups()) : "")
+                    + " filters=" + filters.size() + estimate(" est_matched=", matched) + sealedPlan()
+                    + (statement.aggregates() ? " hash-aggregate" + estimate(" est_groups=", estimatedGroups(matched)) : "")
                     + (statement.orderBy().isEmpty() ? "" : " sort") + (statement.limit() == Long.MAX_VALUE ? "" : " limit=" + statement.limit());
         }
 
@@ -749,7 +753,9 @@ public final class QueryEngine {
                         ColumnarSegment.ScanStats blocks = lastScan == null ? ColumnarSegment.ScanStats.NONE : lastScan.stats;
                         sink.columns(List.of("plan", "rows_matched_estimated", "rows_estimated", "rows_scanned", "rows_matched", "rows_returned", "elapsed_ms",
                                 "blocks_read", "blocks_skipped", "bytes_read", "bytes_skipped"));
-                        sink.row(new Object[] {plan(), estimatedMatchedRows(), estimatedRows(), rowsScanned, rowsMatched, returned[0], (System.nanoTime() - start) / 1e6,
+                        long estimated = estimatedRows();
+                        long matched = estimatedMatchedRows();
+                        sink.row(new Object[] {plan(estimated, matched), matched, estimated, rowsScanned, rowsMatched, returned[0], (System.nanoTime() - start) / 1e6,
                                 (long) blocks.blocksRead(), (long) blocks.blocksSkipped(), blocks.bytesRead(), blocks.bytesSkipped()});
                     }
                     default -> runCached(sink, start);

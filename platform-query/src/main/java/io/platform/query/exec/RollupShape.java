@@ -41,10 +41,12 @@ final class RollupShape {
         long widthMs = 0;
         List<String> keys = new ArrayList<>();
         for (Expr e : statement.groupBy()) {
-            if (e instanceof Expr.Column column && indexOf(stream.keyFields(), column) >= 0) {
-                keys.add(stream.keyFields().get(indexOf(stream.keyFields(), column)));
-            } else if (widthMs == 0 && bucketWidth(e, stream) > 0) {
-                widthMs = bucketWidth(e, stream);
+            int key = e instanceof Expr.Column column ? indexOf(stream.keyFields(), column) : -1;
+            long width = key < 0 && widthMs == 0 ? bucketWidth(e, stream) : 0;
+            if (key >= 0) {
+                keys.add(stream.keyFields().get(key));
+            } else if (width > 0) {
+                widthMs = width;
             } else {
                 throw new SqlException("a rollup groups by " + groupRule + "; '" + e.label() + "' is neither", e.position());
             }

@@ -126,7 +126,7 @@ final class RollupTable implements Table {
     public void scan(String series, long fromMs, long toMs, RowVisitor visitor) {
         int keys = stream.keyFields().size();
         rollups.scan(definition, series, fromMs, toMs, (keySeries, bucket, partial) -> {
-            String[] parts = keys <= 1 ? new String[] {keySeries} : keySeries.split(String.valueOf(StreamSchema.SERIES_SEPARATOR), -1);
+            String[] parts = stream.keyValues(keySeries);
             Object[] row = new Object[columns.size()];
             if (partials) {
                 System.arraycopy(parts, 0, row, 0, Math.min(keys, parts.length));

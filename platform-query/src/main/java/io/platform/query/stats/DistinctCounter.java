@@ -34,17 +34,6 @@ public final class DistinctCounter {
         addHash(mix(h));
     }
 
-    /** Adds a value as the engine holds it: Long, Double or anything else by its text; null is not a value. */
-    public void add(Object value) {
-        if (value instanceof Long l) {
-            addLong(l);
-        } else if (value instanceof Double d) {
-            addDouble(d);
-        } else if (value != null) {
-            addString(value.toString());
-        }
-    }
-
     private void addHash(long hash) {
         if (exact != null && exact.add(hash) && exact.size() > EXACT_LIMIT) {
             exact = null;

@@ -149,14 +149,14 @@ public final class StatisticsCatalog implements AutoCloseable {
                 long[] longs = block.longs().get(column);
                 double[] doubles = block.doubles().get(column);
                 String[] strings = block.strings().get(column);
-                for (int r = 0; r < block.rows(); r++) {
-                    if (longs != null) {
-                        sketch.addLong(longs[r]);
-                    } else if (doubles != null) {
-                        sketch.addDouble(doubles[r]);
-                    } else if (strings != null) {
-                        sketch.addString(strings[r]);
-                    }
+                for (int r = 0; longs != null && r < block.rows(); r++) {
+                    sketch.addLong(longs[r]);
+                }
+                for (int r = 0; doubles != null && r < block.rows(); r++) {
+                    sketch.addDouble(doubles[r]);
+                }
+                for (int r = 0; strings != null && r < block.rows(); r++) {
+                    sketch.addString(strings[r]);
                 }
             }
         });

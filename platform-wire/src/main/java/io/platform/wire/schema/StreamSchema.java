@@ -188,6 +188,11 @@ public final class StreamSchema {
         return series.toString();
     }
 
+    /** The key-field values a series key ({@link #seriesKey}) was joined from, in key order. */
+    public String[] keyValues(String series) {
+        return keyFields.size() <= 1 ? new String[] {series} : series.split(String.valueOf(SERIES_SEPARATOR), -1);
+    }
+
     /** The event time of a record in epoch milliseconds. */
     public long eventTimeMs(GenericRecord record) {
         Object value = record.get(timeField);
