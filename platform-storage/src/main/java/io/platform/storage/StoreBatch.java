@@ -51,12 +51,7 @@ public final class StoreBatch implements AutoCloseable {
 
     /** Adds (or replaces: one key per series and window) a window aggregate. */
     public void putAggregate(WindowAggregate aggregate) {
-        try {
-            batch.put(store.aggregateFamily(), KeyLayout.aggregateKey(aggregate.stream, aggregate.view, aggregate.series,
-                    aggregate.windowStartMs), aggregate.toWire());
-        } catch (RocksDBException e) {
-            throw new StorageException("cannot add aggregate to batch: " + e.getMessage(), e);
-        }
+        putViewValue(aggregate.stream, aggregate.view, aggregate.series, aggregate.windowStartMs, aggregate.toWire());
     }
 
     /**

@@ -105,7 +105,8 @@ public final class TimeSeriesStore implements AutoCloseable {
         this.manifest = handles.get(0);
         this.writeOptions = new WriteOptions().setSync(options.syncWrites());
         scan(manifest, KeyLayout.SEALED_TAG, KeyLayout.SEALED_TAG, key -> 0, (key, value, time) -> {
-            longestPartitionMs.accumulateAndGet(ByteBuffer.wrap(value).getLong() - KeyLayout.time(key, key.length - KeyLayout.TIME_LENGTH), Math::max);
+            SealedPartition partition = SealedPartition.fromManifest("", KeyLayout.time(key, key.length - KeyLayout.TIME_LENGTH), value);
+            longestPartitionMs.accumulateAndGet(partition.toMs() - partition.fromMs(), Math::max);
             return true;
         });
     }
