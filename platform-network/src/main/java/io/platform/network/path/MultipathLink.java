@@ -32,6 +32,8 @@ import java.util.function.Consumer;
  * Thread-safe {@link #send}; a heartbeat thread and one receiver thread per path run in the background.
  */
 public final class MultipathLink implements AutoCloseable {
+    /** The heartbeat loop waking this many intervals late counts as held up itself, not as silence on the paths. */
+    private static final int LOCAL_STALL_INTERVALS = 3;
     /** One path's state as last seen. */
     public record PathReport(int path, String route, boolean alive, boolean active, double phi, long rttNs, long forwardNs,
                              long reverseNs, boolean asymmetric) {
@@ -63,6 +65,9 @@ public final class MultipathLink implements AutoCloseable {
     private final Thread heartbeats;
     private volatile int active;
     private volatile long lastFailoverAtNs;
+    // when the heartbeat loop last came back from being held up itself (a GC pause, a starved core): no heartbeat went
+    // out meanwhile, so silence before this instant says nothing about the paths.
+    private volatile long resumedAtNs = Long.MIN_VALUE;
     private volatile boolean running = true;
 
     public MultipathLink(List<Route> routes, long heartbeatInterval, TimeUnit unit, double phiThreshold, long retransmitAfterMs,
@@ -113,6 +118,11 @@ public final class MultipathLink implements AutoCloseable {
         return lastFailoverAtNs;
     }
 
+    /** {@link System#nanoTime()} when path {@code path} was last declared dead, or -1 if it never was. */
+    public long declaredDeadAtNs(int path) {
+        return paths.get(path).declaredDeadAtNs;
+    }
+
     public int activePath() {
         return active;
     }
@@ -128,8 +138,16 @@ public final class MultipathLink implements AutoCloseable {
 
     private void heartbeatLoop() {
         long next = System.nanoTime();
+        long previousRound = next;
         while (running) {
             long now = System.nanoTime();
+            if (now - previousRound > LOCAL_STALL_INTERVALS * heartbeatIntervalNs) {
+                // this thread missed rounds: the heartbeats it did not send cannot have been answered. Judging that
+                // silence failed a healthy path over on a loaded 2-core host (a test saw it 1.4 s before the link went down)
+                resumedAtNs = now;
+                next = now;
+            }
+            previousRound = now;
             for (PathState path : paths) {
                 path.sendHeartbeat();
                 path.judge(now);
@@ -158,7 +176,7 @@ public final class MultipathLink implements AutoCloseable {
                     resent++;
                 }
                 log.accept(String.format("path %d (%s) dead after %.0f ms without heartbeats (phi %.1f); traffic moved to path %d (%s), %d unacknowledged messages sent again",
-                        dead.id, dead.route, (now - dead.detector.lastArrivalNs()) / 1e6, dead.detector.phi(now), candidate.id, candidate.route, resent));
+                        dead.id, dead.route, (now - dead.detector.lastArrivalNs()) / 1e6, dead.phi(now), candidate.id, candidate.route, resent));
                 return;
             }
         }
@@ -227,6 +245,7 @@ public final class MultipathLink implements AutoCloseable {
         volatile boolean alive;
         volatile long rttNs;
         boolean declaredDead;
+        volatile long declaredDeadAtNs = -1;
 
         PathState(int id, Route route, long intervalNs) throws IOException {
             this.id = id;
@@ -264,11 +283,17 @@ public final class MultipathLink implements AutoCloseable {
             samples++;
         }
 
+        /** phi of this path's silence, leaving out any stretch in which the heartbeat loop itself was held up. */
+        double phi(long now) {
+            return detector.phiOfSilence(now - Math.max(detector.lastArrivalNs(), resumedAtNs));
+        }
+
         synchronized void judge(long now) {
             boolean wasAlive = alive;
-            alive = detector.lastArrivalNs() >= 0 && detector.phi(now) < phiThreshold;
+            alive = detector.lastArrivalNs() >= 0 && phi(now) < phiThreshold;
             if (wasAlive && !alive) {
                 declaredDead = true;
+                declaredDeadAtNs = now;
             } else if (!wasAlive && alive && declaredDead) {
                 declaredDead = false;
                 log.accept("path " + id + " (" + route + ") answers again: live, on standby");
@@ -284,7 +309,7 @@ public final class MultipathLink implements AutoCloseable {
             }
             boolean known = samples > 0;
             boolean asymmetric = known && Math.abs(minForward - minReverse) > asymmetryThresholdNs;
-            return new PathReport(id, route.toString(), alive, isActive, detector.phi(now), rttNs, known ? minForward : -1,
+            return new PathReport(id, route.toString(), alive, isActive, phi(now), rttNs, known ? minForward : -1,
                     known ? minReverse : -1, asymmetric);
         }
     }

@@ -32,6 +32,14 @@ public final class PhiAccrualDetector {
 
     /** phi at {@code nowNs}; 0 before two heartbeats (nothing to judge by). */
     public double phi(long nowNs) {
+        return phiOfSilence(nowNs - lastArrivalNs);
+    }
+
+    /**
+     * phi of a silence of {@code silenceNs} since the last heartbeat; a caller that knows part of the silence was its own
+     * (its threads were held up, so no heartbeat went out) passes only the part the path is to blame for.
+     */
+    public double phiOfSilence(long silenceNs) {
         if (count == 0) {
             return 0;
         }
@@ -46,7 +54,7 @@ public final class PhiAccrualDetector {
             variance += d * d;
         }
         double stdDev = Math.max(Math.sqrt(variance / count), minStdDevNs);
-        double elapsed = nowNs - lastArrivalNs;
+        double elapsed = silenceNs;
         // P(later than elapsed) for a normal distribution, via the logistic approximation of its CDF (as Akka does)
         double y = (elapsed - mean) / stdDev;
         double e = Math.exp(-y * (1.5976 + 0.070566 * y * y));
