@@ -1316,10 +1316,17 @@ public final class PlatformCli implements Runnable {
                     + " then being the median of the rounds': on a shared 2-core host one pair can be off by 20%% (default ${DEFAULT-VALUE})")
             int rounds;
 
+            @Option(names = "--warmup-rounds", defaultValue = "0", description = "plain/gateway pairs run first and not counted, so the JIT has"
+                    + " compiled both paths before the measured rounds (default ${DEFAULT-VALUE})")
+            int warmupRounds;
+
             @Override
             public Integer call() throws Exception {
                 if (rounds < 1) {
                     throw new CommandLine.ParameterException(new CommandLine(this), "--rounds must be at least 1, got " + rounds);
+                }
+                if (warmupRounds < 0) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--warmup-rounds must be 0 or more, got " + warmupRounds);
                 }
                 // without storage and Flink consuming, only the gateway's own cost differs between the two runs
                 options.overrides.putIfAbsent("node.role", "ingest");
@@ -1328,7 +1335,13 @@ public final class PlatformCli implements Runnable {
                     EndToEndBench bench = new EndToEndBench(node, System.out);
                     System.out.printf("bench kafka (node.role=" + config.get("node.role") + "): rate=%d/s warmup=%ds duration=%ds rounds=%d%n",
                             rate, warmupSeconds, durationSeconds, rounds);
+                    for (int round = 0; round < warmupRounds; round++) {
+                        System.out.printf("warm-up round %d of %d (not counted)%n", round + 1, warmupRounds);
+                        bench.plainProducer(rate, warmupSeconds, durationSeconds, false);
+                        bench.gateway(rate, warmupSeconds, durationSeconds, false);
+                    }
                     double[] ratios = new double[rounds];
+                    double[] cpuRatios = new double[rounds];
                     for (int round = 0; round < rounds; round++) {
                         boolean plainFirst = round % 2 == 0;
                         EndToEndBench.Result plain = plainFirst ? bench.plainProducer(rate, warmupSeconds, durationSeconds, true) : null;
@@ -1339,16 +1352,22 @@ public final class PlatformCli implements Runnable {
                         bench.report(plain);
                         bench.report(gateway);
                         ratios[round] = gateway.eventsPerSecond() / plain.eventsPerSecond();
-                        System.out.printf("%nround %d of %d (%s first): gateway/plain throughput ratio: %.3f   ack p99 ratio (gateway/plain): %.3f%n",
-                                round + 1, rounds, plainFirst ? "plain" : "gateway", ratios[round],
+                        // throughput per CPU: plain's CPU per event over the gateway's, 1.0 when the gateway path costs no more
+                        cpuRatios[round] = plain.cpuMicrosPerEvent() / gateway.cpuMicrosPerEvent();
+                        System.out.printf("%nround %d of %d (%s first): gateway/plain throughput ratio: %.3f   per-CPU ratio: %.3f   ack p99 ratio (gateway/plain): %.3f%n",
+                                round + 1, rounds, plainFirst ? "plain" : "gateway", ratios[round], cpuRatios[round],
                                 gateway.ack().getValueAtPercentile(99) / (double) Math.max(1, plain.ack().getValueAtPercentile(99)));
                     }
-                    double[] sorted = ratios.clone();
-                    java.util.Arrays.sort(sorted);
-                    System.out.printf("gateway/plain throughput ratio, median of %d round(s): %.3f (min %.3f, max %.3f)%n",
-                            rounds, sorted[rounds / 2], sorted[0], sorted[rounds - 1]);
+                    System.out.printf("gateway/plain throughput ratio, median of %d round(s): %s%n", rounds, medianWithRange(ratios));
+                    System.out.printf("gateway/plain throughput per CPU (plain's CPU per event / the gateway's), median: %s%n", medianWithRange(cpuRatios));
                 }
                 return 0;
+            }
+
+            private static String medianWithRange(double[] values) {
+                double[] sorted = values.clone();
+                java.util.Arrays.sort(sorted);
+                return String.format("%.3f (min %.3f, max %.3f)", sorted[sorted.length / 2], sorted[0], sorted[sorted.length - 1]);
             }
         }
     }

@@ -21,9 +21,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class EndToEndBench {
     /** What one run measured. */
-    public record Result(String name, long sent, long acked, double seconds, Histogram ack) {
+    /** @param cpuNanos CPU time of the process over the run, JIT compilers left out ({@link ProcessCpu}); -1 if unknown */
+    public record Result(String name, long sent, long acked, double seconds, Histogram ack, long cpuNanos) {
+        public Result(String name, long sent, long acked, double seconds, Histogram ack) {
+            this(name, sent, acked, seconds, ack, -1);
+        }
+
         public double eventsPerSecond() {
             return acked / seconds;
+        }
+
+        /** CPU microseconds per acked event, all threads but the JIT's; NaN where it was not measured. */
+        public double cpuMicrosPerEvent() {
+            return cpuNanos < 0 || acked == 0 ? Double.NaN : cpuNanos / 1e3 / acked;
         }
     }
 
@@ -111,6 +121,7 @@ public final class EndToEndBench {
                 client.sendBatch(stream, values, count, l.intendedSendTimeNs(firstSeq), firstSeq);
             };
             long start = System.nanoTime();
+            long cpuAtStart = ProcessCpu.withoutCompilerNanos();
             OpenLoopLoad.Progress progress = switch (output) {
                 case NONE -> (s, a, b, h) -> { };
                 case LINE -> this::progress;
@@ -119,7 +130,8 @@ public final class EndToEndBench {
             long sent = load.run(sender, rate, warmupSeconds, durationSeconds, EndToEndBench::resetStages, progress);
             long acked = load.awaitAcks(sent, 30_000);
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Result("gateway (" + transport + ") -> Kafka" + (node.queryEngine() == null ? "" : " -> storage") + ", stream " + stream, sent, acked, seconds, load.ackLatency());
+            return new Result("gateway (" + transport + ") -> Kafka" + (node.queryEngine() == null ? "" : " -> storage") + ", stream " + stream, sent, acked, seconds,
+                    load.ackLatency(), cpuSince(cpuAtStart));
         }
     }
 
@@ -198,11 +210,19 @@ public final class EndToEndBench {
                 }
             };
             long start = System.nanoTime();
+            long cpuAtStart = ProcessCpu.withoutCompilerNanos();
             long sent = load.run(sender, rate, warmupSeconds, durationSeconds, () -> { },
                     printProgress ? this::progress : (s, a, b, h) -> { });
             long acked = load.awaitAcks(sent, 30_000);
-            return new Result("plain KafkaProducer", sent, acked, (System.nanoTime() - start) / 1e9, load.ackLatency());
+            // before close: the producer's I/O thread ends with it, and its time with the thread
+            long cpuNanos = cpuSince(cpuAtStart);
+            return new Result("plain KafkaProducer", sent, acked, (System.nanoTime() - start) / 1e9, load.ackLatency(), cpuNanos);
         }
+    }
+
+    private static long cpuSince(long cpuAtStart) {
+        long now = ProcessCpu.withoutCompilerNanos();
+        return cpuAtStart < 0 || now < 0 ? -1 : now - cpuAtStart;
     }
 
     private static void resetStages() {
@@ -255,6 +275,9 @@ public final class EndToEndBench {
                 result.seconds(), result.eventsPerSecond());
         out.printf("client ack latency (from intended send time): p50=%.3f ms p99=%.3f ms p999=%.3f ms max=%.3f ms%n",
                 h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
+        if (!Double.isNaN(result.cpuMicrosPerEvent())) {
+            out.printf("CPU per acked event (all threads but the JIT compilers): %.3f us%n", result.cpuMicrosPerEvent());
+        }
     }
 
     public void reportStages() {
