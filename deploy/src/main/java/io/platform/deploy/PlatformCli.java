@@ -1320,8 +1320,15 @@ public final class PlatformCli implements Runnable {
                     + " compiled both paths before the measured rounds (default ${DEFAULT-VALUE})")
             int warmupRounds;
 
+            @Option(names = "--transport", defaultValue = "tcp", description = "the gateway path to compare: tcp (binary frames) or aeron (the same"
+                    + " frames over Aeron UDP) (default ${DEFAULT-VALUE})")
+            String transport;
+
             @Override
             public Integer call() throws Exception {
+                if (!transport.equals("tcp") && !transport.equals("aeron")) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--transport must be tcp or aeron, got " + transport);
+                }
                 if (rounds < 1) {
                     throw new CommandLine.ParameterException(new CommandLine(this), "--rounds must be at least 1, got " + rounds);
                 }
@@ -1333,6 +1340,16 @@ public final class PlatformCli implements Runnable {
                 NodeConfig config = options.build(true);
                 try (PlatformNode node = PlatformNode.start(config)) {
                     EndToEndBench bench = new EndToEndBench(node, System.out);
+                    if (transport.equals("aeron")) {
+                        if (node.aeronChannel() == null) {
+                            throw new CommandLine.ParameterException(new CommandLine(this), "--transport aeron needs the gateway's Aeron channel;"
+                                    + " it is off (gateway.aeron.channel is empty)");
+                        }
+                        bench.via("Aeron UDP", () -> io.platform.ingest.client.GatewayClient.connect(replies ->
+                                io.platform.network.aeron.AeronFrameClient.connect(node.aeronTransport(), node.aeronChannel(),
+                                        node.config().integer("gateway.aeron.stream-id"), "aeron:udp?endpoint=127.0.0.1:0",
+                                        io.platform.wire.IngestFrameLayout.MAX_FRAME_LENGTH, replies, 10_000)));
+                    }
                     System.out.printf("bench kafka (node.role=" + config.get("node.role") + "): rate=%d/s warmup=%ds duration=%ds rounds=%d%n",
                             rate, warmupSeconds, durationSeconds, rounds);
                     for (int round = 0; round < warmupRounds; round++) {

@@ -15,7 +15,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Thread-safe: Aeron's concurrent publication takes offers from any thread; the wrapping buffer is per thread.
  */
 final class AeronConnection implements FrameConnection {
-    private static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false);
+    /**
+     * Heap frames, without Netty's leak detector: it tracks one buffer in 128 with a phantom reference and a stack trace.
+     * Measured here for a 32-byte buffer allocated, written and released 2 million times: p99.9 160 ns with it against
+     * 71 ns without once compiled, and a p99 of 2 µs before the JIT has compiled the tracking. A frame given to
+     * {@link #send} is released there in a finally, so there is no leak for it to find.
+     */
+    private static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false, true);
     private static final long MAX_BACK_PRESSURE_NS = TimeUnit.SECONDS.toNanos(5);
     private static final ThreadLocal<UnsafeBuffer> WRAPPER = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[0]));
 
