@@ -1324,6 +1324,10 @@ public final class PlatformCli implements Runnable {
                     + " frames over Aeron UDP) (default ${DEFAULT-VALUE})")
             String transport;
 
+            @Option(names = "--plain-with-header", description = "the plain producer writes the records the gateway writes, the pt times header"
+                    + " included, so the ratio is of the gateway's own cost apart from its record format's")
+            boolean plainWithHeader;
+
             @Override
             public Integer call() throws Exception {
                 if (!transport.equals("tcp") && !transport.equals("aeron")) {
@@ -1339,7 +1343,7 @@ public final class PlatformCli implements Runnable {
                 options.overrides.putIfAbsent("node.role", "ingest");
                 NodeConfig config = options.build(true);
                 try (PlatformNode node = PlatformNode.start(config)) {
-                    EndToEndBench bench = new EndToEndBench(node, System.out);
+                    EndToEndBench bench = new EndToEndBench(node, System.out).plainWithTimesHeader(plainWithHeader);
                     if (transport.equals("aeron")) {
                         if (node.aeronChannel() == null) {
                             throw new CommandLine.ParameterException(new CommandLine(this), "--transport aeron needs the gateway's Aeron channel;"

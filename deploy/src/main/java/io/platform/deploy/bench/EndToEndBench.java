@@ -5,6 +5,7 @@ import io.platform.ingest.client.AdaptiveBatcher;
 import io.platform.ingest.client.GatewayClient;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
+import io.platform.wire.EventHeaders;
 import io.platform.wire.IngestFrameLayout;
 import io.platform.wire.TopicNames;
 import io.platform.wire.schema.StreamSchema;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * {@code platform bench e2e} and {@code platform bench kafka}: drive a running node open-loop and report throughput
@@ -49,11 +51,21 @@ public final class EndToEndBench {
     private String transport = "TCP";
     private ClientFactory clients;
     private java.util.function.Consumer<OpenLoopLoad> loadWatcher = load -> { };
+    private boolean plainWithTimesHeader;
 
     public EndToEndBench(PlatformNode node, PrintStream out) {
         this.node = node;
         this.out = out;
         this.clients = () -> GatewayClient.connect(node.host(), node.gatewayTcpPort());
+    }
+
+    /**
+     * Makes the plain producer write the records the gateway writes: the same key and value plus the gateway's
+     * {@link EventHeaders#TIMES} header, so a comparison shows the gateway's own cost apart from its record format's.
+     */
+    public EndToEndBench plainWithTimesHeader(boolean withHeader) {
+        this.plainWithTimesHeader = withHeader;
+        return this;
     }
 
     /** Sends the gateway runs over another transport (TLS, Aeron), named {@code transport} in reports. */
@@ -202,11 +214,18 @@ public final class EndToEndBench {
         OpenLoopLoad load = new OpenLoopLoad();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(PlatformNode.producerProps(node.bootstrapServers(),
                 node.config().integer("producer.linger.ms")))) {
+            boolean withHeader = plainWithTimesHeader;
             OpenLoopLoad.Sender sender = (firstSeq, count, l) -> {
                 for (long seq = firstSeq; seq < firstSeq + count; seq++) {
                     long acked = seq;
-                    producer.send(new ProducerRecord<>(TopicNames.ingest(SensorEvents.STREAM), events.series(seq).getBytes(StandardCharsets.UTF_8),
-                            events.encode(seq, l.intendedSendTimeNs(seq) / 1_000_000L)), (metadata, error) -> l.acked(acked, 1, error == null));
+                    long sendTimeNs = l.intendedSendTimeNs(seq);
+                    RecordHeaders headers = null;
+                    if (withHeader) {
+                        headers = new RecordHeaders();
+                        headers.add(EventHeaders.TIMES, EventHeaders.times(sendTimeNs, sendTimeNs / 1_000_000L));
+                    }
+                    producer.send(new ProducerRecord<>(TopicNames.ingest(SensorEvents.STREAM), null, null, events.series(seq).getBytes(StandardCharsets.UTF_8),
+                            events.encode(seq, sendTimeNs / 1_000_000L), headers), (metadata, error) -> l.acked(acked, 1, error == null));
                 }
             };
             long start = System.nanoTime();
@@ -216,7 +235,7 @@ public final class EndToEndBench {
             long acked = load.awaitAcks(sent, 30_000);
             // before close: the producer's I/O thread ends with it, and its time with the thread
             long cpuNanos = cpuSince(cpuAtStart);
-            return new Result("plain KafkaProducer", sent, acked, (System.nanoTime() - start) / 1e9, load.ackLatency(), cpuNanos);
+            return new Result(withHeader ? "plain KafkaProducer, records with the gateway's pt header" : "plain KafkaProducer", sent, acked, (System.nanoTime() - start) / 1e9, load.ackLatency(), cpuNanos);
         }
     }
 

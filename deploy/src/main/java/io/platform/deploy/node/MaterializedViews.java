@@ -80,6 +80,10 @@ final class MaterializedViews {
         if (catalog.streams().contains(name)) {
             throw new IllegalArgumentException("'" + name + "' names a stream already: pick another name for the view");
         }
+        if (queries.tables().containsKey(name)) {
+            // a rollup or a stream's window view: queries would no longer know which one the name means
+            throw new IllegalArgumentException("'" + name + "' names a view already: pick another name, or DROP MATERIALIZED VIEW " + name + " first");
+        }
         JobContext planning = new JobContext(StreamExecutionEnvironment.getExecutionEnvironment(), jobOf(name), bootstrapServers, catalog,
                 config.duration("aggregation.out-of-orderness"), config.duration("aggregation.idleness"));
         List<SqlJob.Column> columns = SqlJob.columnsOf(planning, select);

@@ -185,6 +185,13 @@ class SubmittedJobsTest {
             String perDevice = "SELECT device, count(*) AS n FROM readings GROUP BY device ORDER BY device";
             assertTrue(NodeHarness.queryFirstLine(node, "EXPLAIN " + perDevice).contains("rollup=readings_by_minute"),
                     NodeHarness.queryFirstLine(node, "EXPLAIN " + perDevice));
+            HttpResponse<String> sameName = NodeHarness.post(NodeHarness.query(node) + "/v1/query", """
+                    CREATE MATERIALIZED VIEW readings_by_minute AS
+                    SELECT device, window_start, COUNT(*) AS n
+                    FROM TABLE(TUMBLE(TABLE readings, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+                    GROUP BY device, window_start, window_end""");
+            assertEquals(400, sameName.statusCode(), sameName.body());
+            assertTrue(sameName.body().contains("names a view already"), "a job's view may not take a rollup's name: " + sameName.body());
             send(node, event("d1", BASE + 5_000, 99)); // minutes late for a one-minute window
             NodeHarness.await("the late event in the rollup", Duration.ofSeconds(30),
                     () -> NodeHarness.rows(node, perDevice).contains("{\"device\":\"d1\",\"n\":4}"));
