@@ -1,6 +1,5 @@
 package io.platform.wire;
 
-import java.nio.ByteBuffer;
 
 /**
  * The record value format on every platform topic: one magic byte {@code 0}, a 4-byte big-endian schema id,
@@ -54,7 +53,9 @@ public final class WireFormat {
 
     /** The schema id of a framed value; call {@link #framingError} first. */
     public static int schemaId(byte[] bytes, int offset) {
-        return ByteBuffer.wrap(bytes, offset + SCHEMA_ID_OFFSET, 4).getInt();
+        // by hand, big-endian: the gateway reads one per event, and ByteBuffer.wrap allocated a buffer each time there
+        int at = offset + SCHEMA_ID_OFFSET;
+        return (bytes[at] & 0xff) << 24 | (bytes[at + 1] & 0xff) << 16 | (bytes[at + 2] & 0xff) << 8 | (bytes[at + 3] & 0xff);
     }
 
     public static int schemaId(byte[] bytes) {

@@ -136,6 +136,8 @@ public final class IngestPipeline {
         private int schemaId = -1;
         private StreamSchema schema;
         private WireRecordScanner scanner;
+        // the thread's scan scratch, looked up once per frame instead of once per event: a frame is ingested on one thread
+        private WireRecordScanner.Scan scratch;
 
         public WireBatch(String stream) {
             this.stream = stream;
@@ -195,7 +197,10 @@ public final class IngestPipeline {
         } else {
             WireRecordScanner.Scan scan;
             try {
-                scan = batch.scanner.scan(bytes, offset + WireFormat.BODY_OFFSET, length - WireFormat.BODY_OFFSET);
+                if (batch.scratch == null) {
+                    batch.scratch = WireRecordScanner.threadScratch();
+                }
+                scan = batch.scanner.scan(bytes, offset + WireFormat.BODY_OFFSET, length - WireFormat.BODY_OFFSET, batch.scratch);
             } catch (InvalidEventException e) {
                 reject(stream, copy(bytes, offset, length), e.getMessage() + " (stream=" + stream + " schema id=" + schemaId + ")",
                         DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT).thenAccept(listener::onOutcome);

@@ -81,7 +81,16 @@ final class WireRecordScanner {
      * @throws InvalidEventException when the bytes are not exactly one record of the schema
      */
     Scan scan(byte[] bytes, int offset, int length) throws InvalidEventException {
-        Scan scan = SCRATCH.get();
+        return scan(bytes, offset, length, SCRATCH.get());
+    }
+
+    /** The calling thread's scratch, for callers that scan many events on one thread. */
+    static Scan threadScratch() {
+        return SCRATCH.get();
+    }
+
+    /** As above, into {@code scan}, which the caller keeps to one thread (no thread-local lookup per event). */
+    Scan scan(byte[] bytes, int offset, int length, Scan scan) throws InvalidEventException {
         scan.keyLength = 0;
         scan.eventTimeMs = 0;
         scan.itemBudget = length;
