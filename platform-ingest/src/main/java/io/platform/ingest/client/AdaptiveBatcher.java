@@ -16,9 +16,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>a batch goes out as soon as fewer than {@code window} batches are unacknowledged, so at a low rate every event
  *       leaves at once (no linger at all); while the window is full, events gather, so at a high rate batches grow
  *       to what arrives during one ack round trip: batch size and effective linger follow the rate by themselves;</li>
- *   <li>an ack slower than {@code targetAckLatency} (the gateway or Kafka is congested) halves the window and the batch
- *       size limit (multiplicative decrease, at most once per round trip); a timely ack of a full batch raises the limit
- *       by {@code additiveStep}, and a timely ack raises the window by 1/window (one batch per round trip);</li>
+ *   <li>an ack slower than {@code targetAckLatency} (the gateway or Kafka is congested) halves the window
+ *       (multiplicative decrease, at most once per round trip); a timely ack raises it by 1/window (one batch per round
+ *       trip), and a timely ack of a full batch raises the batch size limit by {@code additiveStep}. Congestion does
+ *       not shrink the batch limit: with fewer batches in flight, the events that gather go out in fewer, larger
+ *       requests, which is what relieves a gateway whose cost is per request. Halving the limit too (as this class
+ *       once did) fed back on itself under saturation: smaller requests, more of them, slower acks, smaller still;
+ *       saturating HTTP ingest fell from 372,000 to 12,000 events/s;</li>
  *   <li>everything stays within the configured bounds: batch size in [{@code minBatch}, {@code maxBatch}], at most
  *       {@code maxInFlight} batches, and no event waits longer than {@code maxLinger} while the window is full unless
  *       {@code maxInFlight} is reached.</li>
@@ -169,7 +173,6 @@ public final class AdaptiveBatcher implements AutoCloseable {
             // one decrease per round trip: acks of batches sent before the last decrease say nothing new
             if (now - lastDecreaseNs > ackLatencyNs) {
                 window = Math.max(1, window / 2);
-                batchLimit = Math.max(settings.minBatch(), batchLimit / 2);
                 lastDecreaseNs = now;
             }
         } else {
