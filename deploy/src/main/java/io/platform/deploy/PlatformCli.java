@@ -1028,7 +1028,7 @@ public final class PlatformCli implements Runnable {
             }
         }
 
-        @Command(name = "ingest", mixinStandardHelpOptions = true, description = "A plain KafkaProducer and the gateway's TCP, Aeron and HTTP paths on the same broker, saturating and then at --rate, in one run; prints events/s, ratio to the plain producer, ack and produce_ack p50/p99/p999. Ingest-only node unless --set node.role=all.")
+        @Command(name = "ingest", mixinStandardHelpOptions = true, description = "A plain KafkaProducer and the gateway's TCP, Aeron and HTTP paths on the same broker, saturating and then at --rate, in one run after an uncounted saturating warm-up of the first two (so the JIT favours no path); prints events/s, ratio to the plain producer, ack and produce_ack p50/p99/p999. Ingest-only node unless --set node.role=all.")
         static final class Ingest extends IngestNodeBench {
             @Option(names = "--rate", defaultValue = "50000", description = "the fixed rate of the second half, events/s (default ${DEFAULT-VALUE})")
             int rate;
