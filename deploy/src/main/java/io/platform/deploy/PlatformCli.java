@@ -1349,10 +1349,7 @@ public final class PlatformCli implements Runnable {
                             throw new CommandLine.ParameterException(new CommandLine(this), "--transport aeron needs the gateway's Aeron channel;"
                                     + " it is off (gateway.aeron.channel is empty)");
                         }
-                        bench.via("Aeron UDP", () -> io.platform.ingest.client.GatewayClient.connect(replies ->
-                                io.platform.network.aeron.AeronFrameClient.connect(node.aeronTransport(), node.aeronChannel(),
-                                        node.config().integer("gateway.aeron.stream-id"), "aeron:udp?endpoint=127.0.0.1:0",
-                                        io.platform.wire.IngestFrameLayout.MAX_FRAME_LENGTH, replies, 10_000)));
+                        bench.viaAeron();
                     }
                     System.out.printf("bench kafka (node.role=" + config.get("node.role") + "): rate=%d/s warmup=%ds duration=%ds rounds=%d%n",
                             rate, warmupSeconds, durationSeconds, rounds);

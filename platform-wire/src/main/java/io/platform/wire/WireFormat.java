@@ -1,6 +1,5 @@
 package io.platform.wire;
 
-
 /**
  * The record value format on every platform topic: one magic byte {@code 0}, a 4-byte big-endian schema id,
  * then the Avro binary body. It is the framing Confluent's serializers use, so standard Kafka tooling reads our topics.

@@ -68,6 +68,13 @@ public final class EndToEndBench {
         return this;
     }
 
+    /** Sends the gateway runs over the node's Aeron UDP channel, replies on a free port; the node must have the channel. */
+    public EndToEndBench viaAeron() {
+        return via("Aeron UDP", () -> GatewayClient.connect(replies -> io.platform.network.aeron.AeronFrameClient.connect(node.aeronTransport(),
+                node.aeronChannel(), node.config().integer("gateway.aeron.stream-id"), "aeron:udp?endpoint=127.0.0.1:0",
+                IngestFrameLayout.MAX_FRAME_LENGTH, replies, 10_000)));
+    }
+
     /** Sends the gateway runs over another transport (TLS, Aeron), named {@code transport} in reports. */
     public EndToEndBench via(String transport, ClientFactory clients) {
         this.transport = transport;

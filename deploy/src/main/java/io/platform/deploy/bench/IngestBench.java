@@ -1,11 +1,8 @@
 package io.platform.deploy.bench;
 
 import io.platform.deploy.node.PlatformNode;
-import io.platform.ingest.client.GatewayClient;
-import io.platform.network.aeron.AeronFrameClient;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
-import io.platform.wire.IngestFrameLayout;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,9 +46,7 @@ public final class IngestBench {
 
             if (node.aeronChannel() != null) {
                 out.printf("-- %s: gateway Aeron UDP%n", mode);
-                EndToEndBench aeron = new EndToEndBench(node, out).via("Aeron UDP", () -> GatewayClient.connect(replies ->
-                        AeronFrameClient.connect(node.aeronTransport(), node.aeronChannel(), node.config().integer("gateway.aeron.stream-id"),
-                                "aeron:udp?endpoint=127.0.0.1:0", IngestFrameLayout.MAX_FRAME_LENGTH, replies, 10_000)));
+                EndToEndBench aeron = new EndToEndBench(node, out).viaAeron();
                 result = aeron.gateway(rate, warmupSeconds, durationSeconds, false);
                 rows.add(new Row(mode, "gateway Aeron UDP", result, produceAck()));
             }

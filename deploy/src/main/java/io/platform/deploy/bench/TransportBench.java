@@ -8,6 +8,7 @@ import io.platform.network.FrameClient;
 import io.platform.network.FrameConnection;
 import io.platform.network.FrameHandler;
 import io.platform.network.aeron.AeronFrameClient;
+import io.platform.network.aeron.AeronFrameLayout;
 import io.platform.network.aeron.AeronFrameServer;
 import io.platform.network.aeron.AeronTransport;
 import io.platform.network.tcp.FramedTcpClient;
@@ -233,20 +234,14 @@ public final class TransportBench {
         AeronFrameServer server = new AeronFrameServer(aeron, serverChannel, 2101, 1 << 20, ECHO);
         try (Publication ping = aeron.aeron().addPublication(serverChannel, 2101);
              Subscription replies = aeron.aeron().addSubscription(replyChannel, 2102)) {
-            byte[] channel = replyChannel.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            // the HELLO of AeronFrameLayout: type 0x7f, the reply stream id (big-endian), the reply channel; marked by
-            // the reserved value of its frame header ("PLATHELO")
-            UnsafeBuffer hello = new UnsafeBuffer(new byte[5 + channel.length]);
-            hello.putByte(0, (byte) 0x7f);
-            hello.putInt(1, 2102, java.nio.ByteOrder.BIG_ENDIAN);
-            hello.putBytes(5, channel);
+            UnsafeBuffer hello = AeronFrameLayout.hello(2102, replyChannel);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!replies.isConnected()) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the platform server did not answer the raw client's HELLO");
                 }
                 if (ping.isConnected()) {
-                    ping.offer(hello, 0, hello.capacity(), (termBuffer, termOffset, frameLength) -> 0x504c415448454c4fL);
+                    ping.offer(hello, 0, hello.capacity(), AeronFrameLayout.MARK_HELLO);
                 }
                 Thread.sleep(5);
             }

@@ -136,8 +136,9 @@ public final class IngestPipeline {
         private int schemaId = -1;
         private StreamSchema schema;
         private WireRecordScanner scanner;
-        // the thread's scan scratch, looked up once per frame instead of once per event: a frame is ingested on one thread
-        private WireRecordScanner.Scan scratch;
+        // the thread's scan scratch, looked up once per frame instead of once per event: a frame is ingested on the thread
+        // that makes its WireBatch
+        private final WireRecordScanner.Scan scratch = WireRecordScanner.threadScratch();
 
         public WireBatch(String stream) {
             this.stream = stream;
@@ -197,9 +198,6 @@ public final class IngestPipeline {
         } else {
             WireRecordScanner.Scan scan;
             try {
-                if (batch.scratch == null) {
-                    batch.scratch = WireRecordScanner.threadScratch();
-                }
                 scan = batch.scanner.scan(bytes, offset + WireFormat.BODY_OFFSET, length - WireFormat.BODY_OFFSET, batch.scratch);
             } catch (InvalidEventException e) {
                 reject(stream, copy(bytes, offset, length), e.getMessage() + " (stream=" + stream + " schema id=" + schemaId + ")",

@@ -9,7 +9,6 @@ import io.netty.buffer.Unpooled;
 import io.platform.network.FrameClient;
 import io.platform.network.FrameConnection;
 import io.platform.network.FrameHandler;
-import java.nio.ByteOrder;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
@@ -55,12 +54,7 @@ public final class AeronFrameClient implements FrameClient {
         this.connection = new AeronConnection(publication, serverChannel + " stream " + streamId);
         this.frame = Unpooled.buffer(maxFrameLength, maxFrameLength);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        String resolved = resolvedChannel(responseChannel, deadline);
-        byte[] channelBytes = resolved.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        UnsafeBuffer hello = new UnsafeBuffer(new byte[AeronFrameLayout.CHANNEL_OFFSET + channelBytes.length]);
-        hello.putByte(0, AeronFrameLayout.HELLO);
-        hello.putInt(AeronFrameLayout.STREAM_ID_OFFSET, responseStream, ByteOrder.BIG_ENDIAN);
-        hello.putBytes(AeronFrameLayout.CHANNEL_OFFSET, channelBytes);
+        UnsafeBuffer hello = AeronFrameLayout.hello(responseStream, resolvedChannel(responseChannel, deadline));
         // the server answers on our response channel once it saw a HELLO: repeat until that stream connects
         while (!responses.isConnected()) {
             if (System.nanoTime() > deadline) {

@@ -7,14 +7,25 @@ package io.platform.network.aeron;
  * carry 0): so an application frame may start with any byte, 0x7f included. Every other message is an application
  * frame, passed to the handler whole (Aeron keeps message boundaries).
  */
-final class AeronFrameLayout {
+public final class AeronFrameLayout {
     static final byte HELLO = 0x7f;
     /** The reserved value of a HELLO's data frame header: "PLATHELO" in ASCII. */
     static final long HELLO_MARK = 0x504c415448454c4fL;
-    static final io.aeron.ReservedValueSupplier MARK_HELLO = (termBuffer, termOffset, frameLength) -> HELLO_MARK;
+    /** Offer a {@link #hello} with this, so its frame header carries {@link #HELLO_MARK}. */
+    public static final io.aeron.ReservedValueSupplier MARK_HELLO = (termBuffer, termOffset, frameLength) -> HELLO_MARK;
     static final int STREAM_ID_OFFSET = 1;
     static final int CHANNEL_OFFSET = 5;
 
     private AeronFrameLayout() {
+    }
+
+    /** A HELLO asking for replies on {@code responseStream} of {@code responseChannel} (a resolved channel, no port 0). */
+    public static org.agrona.concurrent.UnsafeBuffer hello(int responseStream, String responseChannel) {
+        byte[] channel = responseChannel.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        org.agrona.concurrent.UnsafeBuffer hello = new org.agrona.concurrent.UnsafeBuffer(new byte[CHANNEL_OFFSET + channel.length]);
+        hello.putByte(0, HELLO);
+        hello.putInt(STREAM_ID_OFFSET, responseStream, java.nio.ByteOrder.BIG_ENDIAN);
+        hello.putBytes(CHANNEL_OFFSET, channel);
+        return hello;
     }
 }
