@@ -5,13 +5,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +30,10 @@ import java.util.function.Consumer;
  *       two-way clock offset estimate is biased by half that difference on it.</li>
  *   <li>A dead path that answers again becomes live, but traffic stays where it is until its path dies (no flapping).</li>
  * </ul>
- * Thread-safe {@link #send}; a heartbeat thread and one receiver thread per path run in the background.
+ * Thread-safe {@link #send}; one background thread reads every path's socket, sends the heartbeats and judges the paths.
+ * It reads whatever has arrived before it judges: with a receiver thread per path, a receiver that the scheduler had
+ * not run yet (two busy cores) left answered heartbeats unread, and a healthy path was failed over for silence that was
+ * only on this host.
  */
 public final class MultipathLink implements AutoCloseable {
     /** The heartbeat loop waking this many intervals late counts as held up itself, not as silence on the paths. */
@@ -62,6 +66,7 @@ public final class MultipathLink implements AutoCloseable {
     private final long retransmitAfterNs;
     private final long asymmetryThresholdNs;
     private final Consumer<String> log;
+    private final Selector selector;
     private final Thread heartbeats;
     private volatile int active;
     private volatile long lastFailoverAtNs;
@@ -77,15 +82,19 @@ public final class MultipathLink implements AutoCloseable {
         this.retransmitAfterNs = TimeUnit.MILLISECONDS.toNanos(retransmitAfterMs);
         this.asymmetryThresholdNs = TimeUnit.MICROSECONDS.toNanos(asymmetryThresholdMicros);
         this.log = log;
-        for (int i = 0; i < routes.size(); i++) {
-            paths.add(new PathState(i, routes.get(i), heartbeatIntervalNs));
+        this.selector = Selector.open();
+        try {
+            for (int i = 0; i < routes.size(); i++) {
+                PathState path = new PathState(i, routes.get(i), heartbeatIntervalNs);
+                paths.add(path);
+                path.channel.configureBlocking(false);
+                path.channel.register(selector, SelectionKey.OP_READ, path);
+            }
+        } catch (IOException | RuntimeException e) {
+            closeSockets();
+            throw e;
         }
-        for (PathState path : paths) {
-            Thread receiver = new Thread(() -> receive(path), "path-receiver-" + path.id);
-            receiver.setDaemon(true);
-            receiver.start();
-        }
-        this.heartbeats = new Thread(this::heartbeatLoop, "path-heartbeats");
+        this.heartbeats = new Thread(this::heartbeatLoop, "path-link");
         heartbeats.setDaemon(true);
         heartbeats.start();
     }
@@ -137,9 +146,17 @@ public final class MultipathLink implements AutoCloseable {
     }
 
     private void heartbeatLoop() {
+        ByteBuffer in = ByteBuffer.allocate(PathLayout.HEARTBEAT_ACK_LENGTH + 16);
         long next = System.nanoTime();
         long previousRound = next;
         while (running) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                receiveUntil(in, wait);
+                continue;
+            }
+            // every answer already here is read before any path is judged, so silence means silence on the path
+            receiveAll(in);
             long now = System.nanoTime();
             if (now - previousRound > LOCAL_STALL_INTERVALS * heartbeatIntervalNs) {
                 // this thread missed rounds: the heartbeats it did not send cannot have been answered. Judging that
@@ -159,7 +176,60 @@ public final class MultipathLink implements AutoCloseable {
             }
             retransmitOverdue(now);
             next += heartbeatIntervalNs;
-            LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
+        }
+    }
+
+    /** Waits up to {@code waitNs} for datagrams and handles those that come. */
+    private void receiveUntil(ByteBuffer in, long waitNs) {
+        try {
+            if (selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNs))) == 0) {
+                return;
+            }
+            for (SelectionKey key : selector.selectedKeys()) {
+                receiveFrom((PathState) key.attachment(), in);
+            }
+            selector.selectedKeys().clear();
+        } catch (IOException | RuntimeException e) {
+            // a socket closed under us at close(); otherwise the next round tries again
+        }
+    }
+
+    private void receiveAll(ByteBuffer in) {
+        for (PathState path : paths) {
+            receiveFrom(path, in);
+        }
+    }
+
+    /** Handles every datagram queued on {@code path}'s socket. */
+    private void receiveFrom(PathState path, ByteBuffer in) {
+        try {
+            while (true) {
+                in.clear();
+                if (path.channel.receive(in) == null) {
+                    return;
+                }
+                long receivedAt = EpochClock.nowNs();
+                long arrivalNanoTime = System.nanoTime();
+                in.flip();
+                if (in.remaining() < PathLayout.DATA_ACK_LENGTH) {
+                    continue;
+                }
+                byte type = in.get();
+                in.getInt();
+                long seq = in.getLong();
+                if (type == PathLayout.DATA_ACK) {
+                    if (unacked.remove(seq) != null) {
+                        acked.incrementAndGet();
+                    }
+                } else if (type == PathLayout.HEARTBEAT_ACK && in.remaining() >= 24) {
+                    long sentNs = in.getLong();
+                    long peerReceivedNs = in.getLong();
+                    long peerSentNs = in.getLong();
+                    path.heard(arrivalNanoTime, receivedAt - sentNs, peerReceivedNs - sentNs, receivedAt - peerSentNs);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a downed link or a closed socket: the silence that follows is what the detector judges
         }
     }
 
@@ -192,45 +262,34 @@ public final class MultipathLink implements AutoCloseable {
         }
     }
 
-    private void receive(PathState path) {
-        ByteBuffer in = ByteBuffer.allocate(PathLayout.HEARTBEAT_ACK_LENGTH + 16);
-        while (running) {
-            try {
-                in.clear();
-                path.channel.receive(in);
-                long receivedAt = EpochClock.nowNs();
-                long arrivalNanoTime = System.nanoTime();
-                in.flip();
-                byte type = in.get();
-                in.getInt();
-                long seq = in.getLong();
-                if (type == PathLayout.DATA_ACK) {
-                    if (unacked.remove(seq) != null) {
-                        acked.incrementAndGet();
-                    }
-                } else if (type == PathLayout.HEARTBEAT_ACK) {
-                    long sentNs = in.getLong();
-                    long peerReceivedNs = in.getLong();
-                    long peerSentNs = in.getLong();
-                    path.heard(arrivalNanoTime, receivedAt - sentNs, peerReceivedNs - sentNs, receivedAt - peerSentNs);
-                }
-            } catch (IOException | RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-            }
-        }
-    }
-
     @Override
     public void close() throws IOException {
         running = false;
+        selector.wakeup();
+        try {
+            heartbeats.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeSockets();
+    }
+
+    private void closeSockets() {
         for (PathState path : paths) {
-            path.channel.close();
+            try {
+                path.channel.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            // closing anyway
         }
     }
 
-    /** One path: its socket, detector and delay window. Heard on its receiver thread, judged on the heartbeat thread. */
+    /** One path: its socket, detector and delay window. Heard and judged on the link's thread; data sent from any thread. */
     private final class PathState {
         final int id;
         final Route route;
