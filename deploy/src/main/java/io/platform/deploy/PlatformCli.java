@@ -1145,9 +1145,17 @@ public final class PlatformCli implements Runnable {
             @Option(names = "--idle", defaultValue = "backoff", description = "Aeron idle strategy: backoff, yielding, busy-spin (default ${DEFAULT-VALUE})")
             String idle;
 
+            @Option(names = "--isolated", defaultValue = "0", description = "instead: only the Aeron rows, raw against the API, each run in a JVM of its own, this many rounds per side (ABBA), pooled (default off)")
+            int isolatedRounds;
+
             @Override
             public Integer call() throws Exception {
-                new io.platform.deploy.bench.TransportBench(System.out, warmup, iterations).run(idle);
+                var bench = new io.platform.deploy.bench.TransportBench(System.out, warmup, iterations);
+                if (isolatedRounds > 0) {
+                    bench.runIsolated(idle, isolatedRounds);
+                } else {
+                    bench.run(idle);
+                }
                 return 0;
             }
         }

@@ -66,20 +66,13 @@ public final class TransportBench {
                 Histogram apiUdp = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
                 for (int round = 0; round < 4; round++) {
                     boolean raw = round == 0 || round == 3;
+                    int stream = 2001 + 2 * round;
                     if (raw) {
-                        rawIpc.add(rawAeron(aeron, "aeron:ipc", "aeron:ipc", size));
-                        rawUdp.add(rawAeron(aeron, "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort(), "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort(), size));
+                        rawIpc.add(measure(aeron, Side.RAW_IPC, size, stream));
+                        rawUdp.add(measure(aeron, Side.RAW_UDP, size, stream + 1));
                     } else {
-                        int stream = 2001 + 2 * round;
-                        apiIpc.add(api(size, echo -> {
-                            AeronFrameServer server = new AeronFrameServer(aeron, "aeron:ipc", stream, 1 << 20, ECHO);
-                            return new Endpoint(server::close, replies -> AeronFrameClient.connectPolled(aeron, "aeron:ipc", stream, "aeron:ipc", 1 << 20, replies, 10_000));
-                        }));
-                        String serverUdp = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
-                        apiUdp.add(api(size, echo -> {
-                            AeronFrameServer server = new AeronFrameServer(aeron, serverUdp, stream + 1, 1 << 20, ECHO);
-                            return new Endpoint(server::close, replies -> AeronFrameClient.connectPolled(aeron, serverUdp, stream + 1, "aeron:udp?endpoint=127.0.0.1:0", 1 << 20, replies, 10_000));
-                        }));
+                        apiIpc.add(measure(aeron, Side.API_IPC, size, stream));
+                        apiUdp.add(measure(aeron, Side.API_UDP, size, stream + 1));
                     }
                 }
                 report("raw Aeron IPC", size, rawIpc);
@@ -91,6 +84,118 @@ public final class TransportBench {
                 out.printf("   API/raw p99: Aeron IPC %.2f, Aeron UDP %.2f%n", ratio(apiIpc, rawIpc), ratio(apiUdp, rawUdp));
             }
         }
+    }
+
+    /** The Aeron rows {@link #runIsolated} compares: each side is one kind of endpoint pair, raw or through the API. */
+    enum Side {
+        RAW_IPC("raw Aeron IPC"), API_IPC("platform API over Aeron IPC"), RAW_UDP("raw Aeron UDP loopback"), API_UDP("platform API over Aeron UDP");
+
+        final String label;
+
+        Side(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * Raw Aeron against the API with every run in a JVM of its own, rounds alternating ABBA, each side's runs pooled.
+     * Why: in one process the runs share a media driver, a heap and a JIT history, and the order of the runs moves their
+     * tails by more than the 10% in question; a fresh process per run gives each side the same start. Prints the pooled
+     * rows, each round's p99 and in how many pairs the API's p99 was the higher.
+     */
+    public void runIsolated(String idleStrategy, int rounds) throws Exception {
+        out.printf("transport bench, isolated: each run in its own JVM, %d rounds per side (ABBA), %d warm-up + %d measured round trips per run, idle strategy %s%n%n",
+                rounds, warmup, iterations, idleStrategy);
+        for (int size : new int[] {32, 1024}) {
+            for (Side[] pair : new Side[][] {{Side.RAW_IPC, Side.API_IPC}, {Side.RAW_UDP, Side.API_UDP}}) {
+                Histogram raw = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+                Histogram api = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+                long[] rawP99 = new long[rounds];
+                long[] apiP99 = new long[rounds];
+                for (int round = 0; round < rounds; round++) {
+                    boolean rawFirst = round % 4 == 0 || round % 4 == 3;
+                    for (int k = 0; k < 2; k++) {
+                        Side side = (k == 0) == rawFirst ? pair[0] : pair[1];
+                        Histogram run = inChildJvm(side, size, idleStrategy);
+                        (side == pair[0] ? raw : api).add(run);
+                        (side == pair[0] ? rawP99 : apiP99)[round] = run.getValueAtPercentile(99);
+                    }
+                    out.printf("   %s %d B round %d: p99 raw %.1f us, API %.1f us%n", pair[0] == Side.RAW_IPC ? "IPC" : "UDP", size, round + 1,
+                            rawP99[round] / 1e3, apiP99[round] / 1e3);
+                }
+                out.printf("%-32s %6s %10s %10s %10s %10s %12s%n", "transport (pooled)", "bytes", "p50 us", "p99 us", "p999 us", "max us", "msgs/s");
+                report(pair[0].label, size, raw);
+                report(pair[1].label, size, api);
+                int apiHigher = 0;
+                for (int round = 0; round < rounds; round++) {
+                    apiHigher += apiP99[round] > rawP99[round] ? 1 : 0;
+                }
+                out.printf("   API/raw pooled p99 %.2f, p50 %.2f; API p99 higher in %d of %d rounds%n%n", ratio(api, raw),
+                        api.getValueAtPercentile(50) / (double) Math.max(1, raw.getValueAtPercentile(50)), apiHigher, rounds);
+            }
+        }
+    }
+
+    /** Runs one side in a fresh JVM (this one's java and options) and reads back its histogram. */
+    private Histogram inChildJvm(Side side, int size, String idleStrategy) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), TransportBench.class.getName(),
+                side.name(), String.valueOf(size), String.valueOf(warmup), String.valueOf(iterations), idleStrategy));
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String encoded = null;
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                if (line.startsWith(HISTOGRAM_LINE)) {
+                    encoded = line.substring(HISTOGRAM_LINE.length());
+                }
+            }
+        }
+        if (!child.waitFor(5, TimeUnit.MINUTES) || child.exitValue() != 0 || encoded == null) {
+            child.destroyForcibly();
+            throw new IllegalStateException("the " + side.label + " run in a child JVM failed (exit " + (child.isAlive() ? "none" : child.exitValue()) + ")");
+        }
+        return Histogram.decodeFromCompressedByteBuffer(java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(encoded)), 0);
+    }
+
+    private static final String HISTOGRAM_LINE = "histogram ";
+
+    /** A child of {@link #runIsolated}: {@code side size warmup iterations idleStrategy}; prints its histogram, base64. */
+    public static void main(String[] args) throws Exception {
+        Side side = Side.valueOf(args[0]);
+        int size = Integer.parseInt(args[1]);
+        TransportBench bench = new TransportBench(System.err, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+        Histogram histogram;
+        try (AeronTransport aeron = AeronTransport.launch(args[4])) {
+            histogram = bench.measure(aeron, side, size, 2001);
+        }
+        java.nio.ByteBuffer encoded = java.nio.ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
+        histogram.encodeIntoCompressedByteBuffer(encoded);
+        encoded.flip();
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        System.out.println(HISTOGRAM_LINE + java.util.Base64.getEncoder().encodeToString(bytes));
+        System.exit(0);
+    }
+
+    /** Ping-pong over one side's endpoints, made afresh; {@code stream} keeps the API's server streams apart between runs. */
+    private Histogram measure(AeronTransport aeron, Side side, int size, int stream) throws Exception {
+        return switch (side) {
+            case RAW_IPC -> rawAeron(aeron, "aeron:ipc", "aeron:ipc", size);
+            case RAW_UDP -> rawAeron(aeron, "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort(), "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort(), size);
+            case API_IPC -> api(size, echo -> {
+                AeronFrameServer server = new AeronFrameServer(aeron, "aeron:ipc", stream, 1 << 20, ECHO);
+                return new Endpoint(server::close, replies -> AeronFrameClient.connectPolled(aeron, "aeron:ipc", stream, "aeron:ipc", 1 << 20, replies, 10_000));
+            });
+            case API_UDP -> {
+                String serverUdp = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+                yield api(size, echo -> {
+                    AeronFrameServer server = new AeronFrameServer(aeron, serverUdp, stream, 1 << 20, ECHO);
+                    return new Endpoint(server::close, replies -> AeronFrameClient.connectPolled(aeron, serverUdp, stream, "aeron:udp?endpoint=127.0.0.1:0", 1 << 20, replies, 10_000));
+                });
+            }
+        };
     }
 
     private static double ratio(Histogram api, Histogram raw) {
@@ -120,14 +225,16 @@ public final class TransportBench {
         Endpoint endpoint = factory.open(ECHO);
         try (FrameClient client = endpoint.client().open((connection, frame) -> received.incrementAndGet())) {
             FrameConnection connection = client.connection();
-            for (int i = 0; i < warmup + iterations; i++) {
+            WarmUp warm = new WarmUp(warmup);
+            for (int i = 0, measured = 0; measured < iterations; i++) {
                 long start = System.nanoTime();
                 ByteBuf frame = connection.alloc().buffer(size);
                 frame.writeLong(i).writeZero(size - 8);
                 connection.send(frame);
                 await(client, received, i + 1);
-                if (i >= warmup) {
+                if (warm.done(i)) {
                     histogram.recordValue(System.nanoTime() - start);
+                    measured++;
                 }
             }
         } finally {
@@ -176,13 +283,15 @@ public final class TransportBench {
                 DataInputStream in = new DataInputStream(socket.getInputStream());
                 DataOutputStream o = new DataOutputStream(socket.getOutputStream());
                 byte[] buffer = new byte[size];
-                for (int i = 0; i < warmup + iterations; i++) {
+                WarmUp warm = new WarmUp(warmup);
+                for (int i = 0, measured = 0; measured < iterations; i++) {
                     long start = System.nanoTime();
                     o.write(buffer);
                     o.flush();
                     in.readFully(buffer);
-                    if (i >= warmup) {
+                    if (warm.done(i)) {
                         histogram.recordValue(System.nanoTime() - start);
+                        measured++;
                     }
                 }
             }
@@ -260,7 +369,8 @@ public final class TransportBench {
         UnsafeBuffer message = new UnsafeBuffer(new byte[size]);
         long[] received = {0};
         FragmentAssembler counter = new FragmentAssembler((buffer, offset, length, header) -> received[0]++);
-        for (int i = 0; i < warmup + iterations; i++) {
+        WarmUp warm = new WarmUp(warmup);
+        for (int i = 0, measured = 0; measured < iterations; i++) {
             long start = System.nanoTime();
             message.putLong(0, i, java.nio.ByteOrder.BIG_ENDIAN);
             while (ping.offer(message, 0, size) < 0) {
@@ -273,9 +383,46 @@ public final class TransportBench {
                     spins = 0;
                 }
             }
-            if (i >= warmup) {
+            if (warm.done(i)) {
                 histogram.recordValue(System.nanoTime() - start);
+                measured++;
             }
+        }
+    }
+
+    /**
+     * The end of a run's warm-up: at least the requested round trips, and then until the JIT compilers have been idle
+     * for {@link #QUIET_NS} (at most {@link #MAX_NS}). On two cores a C1/C2 compiler thread still at work takes a core
+     * from the ping or the pong: a scheduler trace of a 1 KiB IPC run after 5,000 round trips showed the compilers
+     * running 1.1 s of the 1.4 s and the API's p99 at 3x the raw path's, whose smaller code had finished compiling.
+     */
+    static final class WarmUp {
+        static final long QUIET_NS = TimeUnit.MILLISECONDS.toNanos(500);
+        static final long MAX_NS = TimeUnit.SECONDS.toNanos(30);
+        private final java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        private final int minimum;
+        private final long startNs = System.nanoTime();
+        private long compiledMs = -1;
+        private long quietSinceNs;
+        private boolean done;
+
+        WarmUp(int minimum) {
+            this.minimum = minimum;
+        }
+
+        /** Whether round trip {@code i} is past the warm-up; checks the JIT once per 256 round trips. */
+        boolean done(int i) {
+            if (done || i < minimum || (i & 255) != 0) {
+                return done;
+            }
+            long now = System.nanoTime();
+            long compiled = jit == null || !jit.isCompilationTimeMonitoringSupported() ? 0 : jit.getTotalCompilationTime();
+            if (compiled != compiledMs) {
+                compiledMs = compiled;
+                quietSinceNs = now;
+            }
+            done = now - quietSinceNs >= QUIET_NS || now - startNs >= MAX_NS;
+            return done;
         }
     }
 
