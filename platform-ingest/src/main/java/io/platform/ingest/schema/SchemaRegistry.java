@@ -20,10 +20,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * stream names another, the Confluent default). Registering a schema identical to the latest returns the existing
  * version, so registration is idempotent. Ids are global and increase; ids below
  * {@link #FIRST_USER_ID} are reserved for platform records.
- * Thread-safe; registrations are serialized (one writer per cluster; see docs/architecture.md).
+ * Thread-safe. Registrations in one registry are serialized; registries of several gateways on one cluster may race
+ * for the same next id or version, and the {@code _schemas} log decides: each registry waits until its catalog has
+ * read its own record back and, if an earlier record took the id or version (see {@link SchemaCatalog}), registers
+ * again from the catalog as it now stands.
  */
 public final class SchemaRegistry {
     public static final int FIRST_USER_ID = 100;
+    /** Registrations lost to other registries before one gives up: each loss means another registry made progress. */
+    static final int MAX_ATTEMPTS = 20;
 
     private final SchemaCatalog catalog;
     private final Producer<byte[], byte[]> producer;
@@ -105,6 +110,22 @@ public final class SchemaRegistry {
                 throw new IncompatibleSchemaException("malformed Avro schema for stream=" + stream + ": " + e.getMessage());
             }
         }
+        for (int attempt = 1; ; attempt++) {
+            StreamSchema registered = registerOnce(stream, format, schema, proto, timeField, keyFields, compatibility, partitions, replication, durability);
+            if (registered != null) {
+                return registered;
+            }
+            if (attempt == MAX_ATTEMPTS) {
+                throw new IllegalStateException("schema for stream=" + stream + " lost " + MAX_ATTEMPTS
+                        + " times in a row to registrations by other gateways; try again");
+            }
+        }
+    }
+
+    /** One attempt: the next version and id as the catalog stands, written to the log; null if an earlier record took them. */
+    private StreamSchema registerOnce(String stream, StreamSchema.Format format, Schema schema, ProtoSchema proto, String timeField,
+                                      List<String> keyFields, String compatibility, int partitions, short replication,
+                                      StreamTopics.Durability durability) throws IncompatibleSchemaException {
         StreamSchema latest = catalog.latest(stream);
         Compatibility rule = compatibility != null ? Compatibility.parse(compatibility)
                 : Compatibility.parse(latest != null ? latest.compatibility() : StreamSchema.DEFAULT_COMPATIBILITY);
@@ -143,17 +164,30 @@ public final class SchemaRegistry {
         }
         topics.ensureStreamTopics(stream, aggregateView, partitions > 0 ? partitions : topics.defaultPartitions(),
                 replication > 0 ? replication : topics.defaultReplication(), durability);
-        byte[] key = (stream + "/" + version).getBytes(StandardCharsets.UTF_8);
+        // the id in the key: a losing record for the same version must not replace the winner when the topic is compacted
+        byte[] key = (stream + "/" + version + "/" + id).getBytes(StandardCharsets.UTF_8);
+        long offset;
         try {
-            producer.send(new ProducerRecord<>(TopicNames.SCHEMAS, key, defined.toJson().getBytes(StandardCharsets.UTF_8)))
-                    .get(30, TimeUnit.SECONDS);
+            offset = producer.send(new ProducerRecord<>(TopicNames.SCHEMAS, key, defined.toJson().getBytes(StandardCharsets.UTF_8)))
+                    .get(30, TimeUnit.SECONDS).offset();
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot persist schema stream=" + stream + " to topic=" + TopicNames.SCHEMAS + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted persisting schema", e);
         }
-        catalog.apply(defined);
+        if (catalog.followsTopic()) {
+            if (!catalog.awaitApplied(offset, 30_000)) {
+                throw new IllegalStateException("schema stream=" + stream + " was written to topic=" + TopicNames.SCHEMAS
+                        + " but not read back within 30 s: is the schema catalog's reader running?");
+            }
+        } else {
+            catalog.apply(defined);
+        }
+        StreamSchema applied = catalog.byId(id);
+        if (applied == null || applied.version() != version || !applied.stream().equals(stream)) {
+            return null;
+        }
         AuditLog.record("schema.register", stream, "version=" + version + " id=" + id + " format=" + format + " compatibility=" + rule.name());
         return defined;
     }

@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * Every registered stream schema, read from the compacted {@code _schemas} topic and kept current by a background
  * reader, so each service sees the ids the registry assigned. Lookups are lock-free reads of concurrent maps; a lookup
  * of an id not yet seen may wait a bounded time for the reader to catch up. Thread-safe.
+ * <p>
+ * <b>The log decides.</b> Several gateways may register at once against one cluster, each choosing the next id from
+ * what it has read. A record is applied only if its id and its stream version are both free, or already hold exactly
+ * it; otherwise an earlier record in the log took them and this one is ignored. The topic has one partition, so every
+ * reader applies the records in the same order and reaches the same catalog; a registry that finds its own record
+ * ignored registers again (see {@code SchemaRegistry}).
  */
 public final class SchemaCatalog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaCatalog.class);
@@ -93,8 +99,8 @@ public final class SchemaCatalog implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() != null) {
-                        apply(StreamSchema.fromJson(new String(record.value(), StandardCharsets.UTF_8)));
+                    if (record.value() != null && !apply(StreamSchema.fromJson(new String(record.value(), StandardCharsets.UTF_8)))) {
+                        LOG.info("schema record at offset {} lost to an earlier registration of its id or version; ignored", record.offset());
                     }
                 }
                 readOffset = consumer.position(partition);
@@ -123,8 +129,17 @@ public final class SchemaCatalog implements AutoCloseable {
         }
     }
 
-    /** Adds a schema the local registry has just written, so the writer sees it before the topic round trip. */
-    public void apply(StreamSchema schema) {
+    /**
+     * Adds a schema: read from the topic, or held by a tool or test on a {@link #detached} catalog. False, and nothing
+     * changes, when its id or its stream's version already holds another schema (an earlier registration won).
+     */
+    public synchronized boolean apply(StreamSchema schema) {
+        StreamSchema sameId = byId.get(schema.id());
+        TreeMap<Integer, StreamSchema> known = byStream.get(schema.stream());
+        StreamSchema sameVersion = known == null ? null : known.get(schema.version());
+        if (sameId != null || sameVersion != null) {
+            return sameId != null && sameVersion != null && sameId.id() == sameVersion.id() && sameId.toJson().equals(schema.toJson());
+        }
         byId.put(schema.id(), schema);
         boolean newStream = !byStream.containsKey(schema.stream());
         byStream.computeIfAbsent(schema.stream(), s -> new TreeMap<>());
@@ -141,6 +156,20 @@ public final class SchemaCatalog implements AutoCloseable {
                 streamListeners.forEach(listener -> listener.accept(schema.stream()));
             }
         }
+        return true;
+    }
+
+    /** Whether a reader follows the topic (false for a {@link #detached} catalog). */
+    public boolean followsTopic() {
+        return reader != null;
+    }
+
+    /**
+     * Waits until the reader has applied the topic up to and including {@code offset}; false when {@code timeoutMs}
+     * passed first. How a registry learns whether its own record won.
+     */
+    public boolean awaitApplied(long offset, long timeoutMs) {
+        return awaitOffset(offset + 1, timeoutMs);
     }
 
     private boolean awaitOffset(long offset, long timeoutMs) {
