@@ -75,12 +75,19 @@ final class AeronConnection implements FrameConnection {
     /** One {@code Publication.offer}: its result code becomes the answer, nothing is retried. */
     @Override
     public Offer offer(ByteBuf frame) {
+        int length = frame.readableBytes();
+        Offer offer = offerOnce(publication, frame);
+        if (offer == Offer.SENT && flow != null) {
+            flow.frameOut(length);
+        }
+        return offer;
+    }
+
+    /** One offer of {@code frame}'s readable bytes; the frame is released when SENT and kept otherwise. */
+    static Offer offerOnce(Publication publication, ByteBuf frame) {
         UnsafeBuffer buffer = wrap(frame);
         long result = publication.offer(buffer, 0, buffer.capacity());
         if (result > 0) {
-            if (flow != null) {
-                flow.frameOut(buffer.capacity());
-            }
             frame.release();
             return Offer.SENT;
         }

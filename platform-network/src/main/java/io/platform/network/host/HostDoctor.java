@@ -46,6 +46,7 @@ public final class HostDoctor {
         if (!peerMtus.isEmpty()) {
             findings.add(mtuConsistency(mtus, peerMtus));
         }
+        findings.add(multicast(interfaceFlags()));
         findings.add(socketBuffer("net.core.rmem_max", read("proc/sys/net/core/rmem_max")));
         findings.add(socketBuffer("net.core.wmem_max", read("proc/sys/net/core/wmem_max")));
         findings.add(congestionControl(read("proc/sys/net/ipv4/tcp_congestion_control"), read("proc/sys/net/ipv4/tcp_available_congestion_control")));
@@ -64,6 +65,48 @@ public final class HostDoctor {
             case ROCE -> new HostFinding("rdma", HostFinding.Level.WARN, decision.explanation(),
                     "make every switch hop lossless for RoCE v2 (PFC on the RDMA priority, or ECN with DCQCN), or stay on Aeron UDP");
         };
+    }
+
+    /** IFF_UP and IFF_MULTICAST of {@code /sys/class/net/<if>/flags}. */
+    private static final int IFF_UP = 0x1;
+    private static final int IFF_MULTICAST = 0x1000;
+
+    /**
+     * Which interfaces can carry a multicast fan-out ({@code io.platform.network.aeron.FanOut}); without one, fan-out
+     * runs as MDC, a unicast copy per subscriber from the publisher's host.
+     */
+    static HostFinding multicast(Map<String, Integer> flags) {
+        List<String> capable = new ArrayList<>();
+        flags.forEach((name, value) -> {
+            if ((value & IFF_UP) != 0 && (value & IFF_MULTICAST) != 0) {
+                capable.add(name);
+            }
+        });
+        if (capable.isEmpty()) {
+            return new HostFinding("multicast", HostFinding.Level.OK, "no up interface is flagged MULTICAST: fan-out runs as MDC (a unicast copy per subscriber)",
+                    "for one-to-many traffic across many subscribers on a LAN that routes multicast, use an interface with the MULTICAST flag");
+        }
+        return new HostFinding("multicast", HostFinding.Level.OK, "flagged on " + String.join(", ", capable)
+                + ": fan-out in mode auto uses multicast on these (if the switches forward it; else set mdc)", "");
+    }
+
+    Map<String, Integer> interfaceFlags() {
+        Map<String, Integer> flags = new TreeMap<>();
+        Path net = root.resolve("sys/class/net");
+        if (!Files.isDirectory(net)) {
+            return flags;
+        }
+        try (Stream<Path> interfaces = Files.list(net)) {
+            interfaces.forEach(dir -> {
+                String value = read(root.relativize(dir.resolve("flags")).toString());
+                if (value != null && value.trim().matches("0x[0-9a-fA-F]+")) {
+                    flags.put(dir.getFileName().toString(), Integer.parseInt(value.trim().substring(2), 16));
+                }
+            });
+        } catch (IOException e) {
+            // unreadable: reported as no interface flagged
+        }
+        return flags;
     }
 
     Map<String, Integer> interfaceMtus() {

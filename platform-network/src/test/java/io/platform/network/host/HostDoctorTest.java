@@ -25,6 +25,8 @@ class HostDoctorTest {
     void reportsEachFindingWithAdviceFromAFakeHost() throws Exception {
         write("sys/class/net/eth0/mtu", "1500");
         write("sys/class/net/lo/mtu", "65536");
+        write("sys/class/net/eth0/flags", "0x1003");
+        write("sys/class/net/lo/flags", "0x9");
         write("proc/sys/net/core/rmem_max", "212992");
         write("proc/sys/net/core/wmem_max", "33554432");
         write("proc/sys/net/ipv4/tcp_congestion_control", "cubic");
@@ -46,6 +48,14 @@ class HostDoctorTest {
         assertEquals(HostFinding.Level.OK, byCheck.get("clock sync").level());
         assertEquals(HostFinding.Level.WARN, byCheck.get("transparent hugepages").level());
         assertEquals(HostFinding.Level.WARN, byCheck.get("vm.swappiness").level());
+        assertEquals("flagged on eth0", byCheck.get("multicast").observed().substring(0, "flagged on eth0".length()),
+                "eth0 (UP|BROADCAST|MULTICAST) can carry multicast, lo (UP|LOOPBACK) cannot");
+    }
+
+    @Test
+    void withoutAMulticastInterfaceFanOutIsSaidToRunAsMdc() {
+        HostFinding finding = HostDoctor.multicast(Map.of("lo", 0x9, "eth1", 0x1002));
+        assertTrue(finding.observed().contains("fan-out runs as MDC"), "lo lacks the flag and eth1 is down: " + finding.observed());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.platform.network.path;
 
+import static io.platform.network.Commands.must;
+import static io.platform.network.Commands.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -29,19 +31,6 @@ class MultipathNetnsTest {
     private final int octet = 200 + ThreadLocalRandom.current().nextInt(50);
     private final List<String> log = new CopyOnWriteArrayList<>();
     private Process peer;
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getInputStream().readAllBytes();
-        return process.waitFor(20, TimeUnit.SECONDS) ? process.exitValue() : -1;
-    }
-
-    private static void must(String... command) throws IOException, InterruptedException {
-        int exit = run(command);
-        if (exit != 0) {
-            throw new IllegalStateException("command failed (" + exit + "): " + String.join(" ", command));
-        }
-    }
 
     private boolean namespacesAvailable() {
         try {
