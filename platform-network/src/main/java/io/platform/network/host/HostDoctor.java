@@ -91,41 +91,32 @@ public final class HostDoctor {
     }
 
     Map<String, Integer> interfaceFlags() {
-        Map<String, Integer> flags = new TreeMap<>();
-        Path net = root.resolve("sys/class/net");
-        if (!Files.isDirectory(net)) {
-            return flags;
-        }
-        try (Stream<Path> interfaces = Files.list(net)) {
-            interfaces.forEach(dir -> {
-                String value = read(root.relativize(dir.resolve("flags")).toString());
-                if (value != null && value.trim().matches("0x[0-9a-fA-F]+")) {
-                    flags.put(dir.getFileName().toString(), Integer.parseInt(value.trim().substring(2), 16));
-                }
-            });
-        } catch (IOException e) {
-            // unreadable: reported as no interface flagged
-        }
-        return flags;
+        return perInterface("flags", value -> value.matches("0x[0-9a-fA-F]+") ? Integer.parseInt(value.substring(2), 16) : null);
     }
 
     Map<String, Integer> interfaceMtus() {
-        Map<String, Integer> mtus = new TreeMap<>();
+        return perInterface("mtu", value -> value.matches("\\d+") ? Integer.parseInt(value) : null);
+    }
+
+    /** One value per interface from {@code /sys/class/net/<if>/<file>}; interfaces whose value does not parse are left out. */
+    private Map<String, Integer> perInterface(String file, java.util.function.Function<String, Integer> parse) {
+        Map<String, Integer> values = new TreeMap<>();
         Path net = root.resolve("sys/class/net");
         if (!Files.isDirectory(net)) {
-            return mtus;
+            return values;
         }
         try (Stream<Path> interfaces = Files.list(net)) {
             interfaces.forEach(dir -> {
-                String mtu = read(root.relativize(dir.resolve("mtu")).toString());
-                if (mtu != null && mtu.matches("\\d+")) {
-                    mtus.put(dir.getFileName().toString(), Integer.parseInt(mtu));
+                String value = read(root.relativize(dir.resolve(file)).toString());
+                Integer parsed = value == null ? null : parse.apply(value.trim());
+                if (parsed != null) {
+                    values.put(dir.getFileName().toString(), parsed);
                 }
             });
         } catch (IOException e) {
-            // unreadable: no interface findings
+            // unreadable: no findings per interface
         }
-        return mtus;
+        return values;
     }
 
     static HostFinding mtu(String name, int mtu) {
