@@ -14,8 +14,8 @@ import io.platform.network.FrameConnection;
 import io.platform.network.FrameHandler;
 import io.platform.network.flow.FlowSampler;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,8 +120,11 @@ final class FramePipeline {
      * either taken by the running drain or schedules the next one; none waits for an unrelated later send.
      */
     static final class ChannelConnection implements FrameConnection {
+        /** Frames waiting for the event loop; a sender finding it full waits (back-pressure), the loop drains first. */
+        static final int QUEUE_CAPACITY = 1 << 16;
         private final Channel channel;
-        private final Queue<ByteBuf> queued = new ConcurrentLinkedQueue<>();
+        // an array queue: a linked queue allocated a node per frame sent
+        private final Queue<ByteBuf> queued = new ManyToOneConcurrentArrayQueue<>(QUEUE_CAPACITY);
         private final AtomicBoolean drainScheduled = new AtomicBoolean();
         private final Runnable drain;
 
@@ -143,7 +146,16 @@ final class FramePipeline {
 
         @Override
         public void send(ByteBuf frame) {
-            queued.add(frame);
+            while (!queued.offer(frame)) {
+                if (channel.eventLoop().inEventLoop()) {
+                    drain.run();
+                } else if (!channel.isActive()) {
+                    frame.release();
+                    return;
+                } else {
+                    Thread.yield();
+                }
+            }
             if (drainScheduled.compareAndSet(false, true)) {
                 channel.eventLoop().execute(drain);
             }
