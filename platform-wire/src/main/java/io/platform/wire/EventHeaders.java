@@ -41,6 +41,13 @@ public final class EventHeaders {
         return times;
     }
 
+    /** Fresh record headers holding the {@link #TIMES} header, for a record about to be produced (more may be added). */
+    public static org.apache.kafka.common.header.internals.RecordHeaders withTimes(long sendTimeNs, long eventTimeMs) {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(TIMES, times(sendTimeNs, eventTimeMs));
+        return headers;
+    }
+
     /**
      * Reads one long of the {@link #TIMES} header.
      *

@@ -99,8 +99,7 @@ public final class AggregationBench {
                 for (long seq = firstSeq; seq < firstSeq + count; seq++) {
                     long sentSeq = seq;
                     long sendTimeNs = l.intendedSendTimeNs(seq);
-                    RecordHeaders headers = new RecordHeaders();
-                    headers.add(EventHeaders.TIMES, EventHeaders.times(sendTimeNs, sendTimeNs / 1_000_000L));
+                    RecordHeaders headers = EventHeaders.withTimes(sendTimeNs, sendTimeNs / 1_000_000L);
                     producer.send(new ProducerRecord<>(topic, null, null, events.series(seq).getBytes(StandardCharsets.UTF_8),
                             events.encode(seq, sendTimeNs / 1_000_000L), headers), (metadata, error) -> l.acked(sentSeq, 1, error == null));
                 }

@@ -226,11 +226,7 @@ public final class EndToEndBench {
                 for (long seq = firstSeq; seq < firstSeq + count; seq++) {
                     long acked = seq;
                     long sendTimeNs = l.intendedSendTimeNs(seq);
-                    RecordHeaders headers = null;
-                    if (withHeader) {
-                        headers = new RecordHeaders();
-                        headers.add(EventHeaders.TIMES, EventHeaders.times(sendTimeNs, sendTimeNs / 1_000_000L));
-                    }
+                    RecordHeaders headers = withHeader ? EventHeaders.withTimes(sendTimeNs, sendTimeNs / 1_000_000L) : null;
                     producer.send(new ProducerRecord<>(TopicNames.ingest(SensorEvents.STREAM), null, null, events.series(seq).getBytes(StandardCharsets.UTF_8),
                             events.encode(seq, sendTimeNs / 1_000_000L), headers), (metadata, error) -> l.acked(acked, 1, error == null));
                 }

@@ -64,7 +64,7 @@ public final class PlatformNode implements AutoCloseable {
 
     static {
         // Netty's leak detector samples one buffer in 128 with a stack trace: ~35 bytes of garbage per frame on each
-        // event loop of the TCP path (TcpZeroAllocationTest). A node runs without it unless the operator asks for it with
+        // event loop of the TCP path (ZeroAllocationTest). A node runs without it unless the operator asks for it with
         // -Dio.netty.leakDetection.level; tests keep Netty's default, so a leak still shows up there.
         if (System.getProperty("io.netty.leakDetection.level") == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
             io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);

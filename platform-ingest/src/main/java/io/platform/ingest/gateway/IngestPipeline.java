@@ -221,8 +221,7 @@ public final class IngestPipeline {
     /** @param sentAt {@link System#nanoTime()} now (the caller has just read it), from which produce_ack is timed */
     private void produce(StreamSchema schema, byte[] seriesKey, long eventTimeMs, byte[] value, long sendTimeNs, byte[] traceparent,
                          OutcomeListener listener, long sentAt) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(EventHeaders.TIMES, EventHeaders.times(sendTimeNs > 0 ? sendTimeNs : EpochClock.nowNs(), eventTimeMs));
+        RecordHeaders headers = EventHeaders.withTimes(sendTimeNs > 0 ? sendTimeNs : EpochClock.nowNs(), eventTimeMs);
         if (traceparent != null) {
             headers.add(Tracing.TRACEPARENT, traceparent);
         }

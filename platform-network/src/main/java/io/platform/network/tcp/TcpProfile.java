@@ -74,7 +74,7 @@ public enum TcpProfile {
     private void forEachOption(Setter setter) {
         setter.set(ChannelOption.TCP_NODELAY, true);
         // Netty 4.2's default (adaptive) allocator allocated ~27 bytes of garbage per frame on each side's event loop
-        // here; the pooled allocator recycles its buffer objects (TcpZeroAllocationTest)
+        // here; the pooled allocator recycles its buffer objects (ZeroAllocationTest)
         setter.set(ChannelOption.ALLOCATOR, io.netty.buffer.PooledByteBufAllocator.DEFAULT);
         if (this == LOW_LATENCY) {
             return;
