@@ -228,15 +228,19 @@ public final class TransportBench {
             WarmUp warm = new WarmUp(warmup);
             // one buffer for the run, retained before each send (send releases it), as the raw ping reuses its own
             ByteBuf frame = connection.alloc().buffer(size).writeZero(size);
-            for (int i = 0, measured = 0; measured < iterations; i++) {
-                long start = System.nanoTime();
-                frame.setLong(0, i);
-                connection.send(frame.retain());
-                await(client, received, i + 1);
-                if (warm.done(i)) {
-                    histogram.recordValue(System.nanoTime() - start);
-                    measured++;
+            try {
+                for (int i = 0, measured = 0; measured < iterations; i++) {
+                    long start = System.nanoTime();
+                    frame.setLong(0, i);
+                    connection.send(frame.retain());
+                    await(client, received, i + 1);
+                    if (warm.done(i)) {
+                        histogram.recordValue(System.nanoTime() - start);
+                        measured++;
+                    }
                 }
+            } finally {
+                frame.release();
             }
         } finally {
             endpoint.server().close();

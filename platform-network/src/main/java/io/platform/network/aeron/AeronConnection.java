@@ -94,6 +94,20 @@ final class AeronConnection implements FrameConnection {
         return result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION ? Offer.BACK_PRESSURED : Offer.NOT_CONNECTED;
     }
 
+    /**
+     * Copies a received message into the receiver's reused heap {@code frame}, ready to hand on; false (nothing copied)
+     * when it is longer than the frame's capacity, the configured maximum frame length.
+     */
+    static boolean copyInto(ByteBuf frame, org.agrona.DirectBuffer buffer, int offset, int length) {
+        if (length > frame.capacity()) {
+            return false;
+        }
+        frame.clear();
+        buffer.getBytes(offset, frame.array(), 0, length);
+        frame.writerIndex(length);
+        return true;
+    }
+
     /** This thread's wrapper over the frame's readable bytes: no copy for heap frames (the platform's allocator). */
     private static UnsafeBuffer wrap(ByteBuf frame) {
         UnsafeBuffer buffer = WRAPPER.get();

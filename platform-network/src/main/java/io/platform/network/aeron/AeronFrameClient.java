@@ -67,13 +67,9 @@ public final class AeronFrameClient implements FrameClient {
             Thread.sleep(5);
         }
         this.assembled = new FragmentAssembler((DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header header) -> {
-            if (length > frame.capacity()) {
-                return;
+            if (AeronConnection.copyInto(frame, buffer, offset, length)) {
+                handler.onFrame(connection, frame);
             }
-            frame.clear();
-            buffer.getBytes(offset, frame.array(), 0, length);
-            frame.writerIndex(length);
-            handler.onFrame(connection, frame);
         });
         if (pollerThread) {
             this.poller = new Thread(() -> {

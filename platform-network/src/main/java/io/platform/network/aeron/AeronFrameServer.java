@@ -83,15 +83,12 @@ public final class AeronFrameServer implements AutoCloseable {
             }
             return;
         }
-        if (connection == null || length > frame.capacity()) {
+        if (connection == null || !AeronConnection.copyInto(frame, buffer, offset, length)) {
             return;
         }
         if (connection.flow() != null) {
             connection.flow().frameIn(length);
         }
-        frame.clear();
-        buffer.getBytes(offset, frame.array(), 0, length);
-        frame.writerIndex(length);
         handler.onFrame(connection, frame);
     }
 

@@ -126,13 +126,9 @@ public final class FanOut {
             this.subscription = transport.aeron().addSubscription(channels.subscription(), streamId);
             ByteBuf frame = io.netty.buffer.Unpooled.buffer(maxFrameLength, maxFrameLength);
             FragmentAssembler assembled = new FragmentAssembler((buffer, offset, length, header) -> {
-                if (length > frame.capacity()) {
-                    return;
+                if (AeronConnection.copyInto(frame, buffer, offset, length)) {
+                    onFrame.accept(frame);
                 }
-                frame.clear();
-                buffer.getBytes(offset, frame.array(), 0, length);
-                frame.writerIndex(length);
-                onFrame.accept(frame);
             });
             this.poller = new Thread(() -> {
                 IdleStrategy idle = transport.newIdleStrategy();

@@ -221,7 +221,7 @@ public final class MultipathLink implements AutoCloseable {
                     if (unacked.remove(seq) != null) {
                         acked.incrementAndGet();
                     }
-                } else if (type == PathLayout.HEARTBEAT_ACK && in.remaining() >= 24) {
+                } else if (type == PathLayout.HEARTBEAT_ACK && in.remaining() >= PathLayout.HEARTBEAT_ACK_LENGTH - PathLayout.DATA_ACK_LENGTH) {
                     long sentNs = in.getLong();
                     long peerReceivedNs = in.getLong();
                     long peerSentNs = in.getLong();
@@ -241,8 +241,7 @@ public final class MultipathLink implements AutoCloseable {
                 lastFailoverAtNs = now;
                 int resent = 0;
                 for (Map.Entry<Long, Pending> pending : unacked.entrySet()) {
-                    candidate.sendData(pending.getKey(), pending.getValue().payload());
-                    unacked.replace(pending.getKey(), pending.getValue(), new Pending(pending.getValue().payload(), now));
+                    resend(candidate, pending, now);
                     resent++;
                 }
                 log.accept(String.format("path %d (%s) dead after %.0f ms without heartbeats (phi %.1f); traffic moved to path %d (%s), %d unacknowledged messages sent again",
@@ -256,10 +255,15 @@ public final class MultipathLink implements AutoCloseable {
         PathState current = paths.get(active);
         for (Map.Entry<Long, Pending> pending : unacked.entrySet()) {
             if (now - pending.getValue().sentNs() > retransmitAfterNs) {
-                current.sendData(pending.getKey(), pending.getValue().payload());
-                unacked.replace(pending.getKey(), pending.getValue(), new Pending(pending.getValue().payload(), now));
+                resend(current, pending, now);
             }
         }
+    }
+
+    /** Sends an unacknowledged message again on {@code path}, its retransmit clock restarted at {@code now}. */
+    private void resend(PathState path, Map.Entry<Long, Pending> pending, long now) {
+        path.sendData(pending.getKey(), pending.getValue().payload());
+        unacked.replace(pending.getKey(), pending.getValue(), new Pending(pending.getValue().payload(), now));
     }
 
     @Override
