@@ -396,8 +396,12 @@ public final class PlatformNode implements AutoCloseable {
                 }
             }
             aeronTransport = AeronTransport.launch(config.get("aeron.idle-strategy"),
-                    "platform-aeron-" + Integer.toHexString(config.dataDir().toString().hashCode()));
+                    io.platform.network.aeron.StaleDriverDirectories.PREFIX + Integer.toHexString(config.dataDir().toString().hashCode()));
             started.push(aeronTransport);
+            for (io.platform.network.aeron.DriverCounter counter : io.platform.network.aeron.DriverCounter.values()) {
+                io.micrometer.core.instrument.FunctionCounter.builder(counter.metricName(), aeronTransport, t -> t.read(counter))
+                        .description(counter.description()).register(LatencyMetrics.global().registry());
+            }
             AeronFrameServer aeronServer = new AeronFrameServer(aeronTransport, aeronChannel, config.integer("gateway.aeron.stream-id"),
                     IngestFrameLayout.MAX_FRAME_LENGTH, new BinaryIngestHandler(pipeline, budget));
             started.push(aeronServer);

@@ -113,6 +113,8 @@ class PlatformNodeEndToEndTest {
         String metrics = NodeHarness.get(NodeHarness.gateway(node) + "/metrics").body();
         assertTrue(metrics.contains("platform_dlq_events_total{reason=\"wrong_type\",stage=\"validate\"}")
                 && metrics.contains("platform_dlq_events_total{reason=\"malformed_json\",stage=\"decode\"}"), "dead letters counted by reason class");
+        assertTrue(metrics.contains("platform_aeron_sender_flow_control_limits_total") && metrics.contains("platform_aeron_naks_sent_total"),
+                "the Aeron driver's counters are on the same endpoint");
     }
 
     @Test

@@ -18,9 +18,11 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * Thread-safe.
  */
 public final class AeronTransport implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AeronTransport.class);
     private final MediaDriver driver;
     private final Aeron aeron;
     private final String idleStrategy;
+    private boolean closed;
 
     private AeronTransport(MediaDriver driver, Aeron aeron, String idleStrategy) {
         this.driver = driver;
@@ -29,12 +31,13 @@ public final class AeronTransport implements AutoCloseable {
     }
 
     /**
-     * Launches a driver with its files in a fresh directory (under /dev/shm when the host has it).
+     * Launches a driver with its files in a fresh directory (under /dev/shm when the host has it). First removes the
+     * directories of drivers whose processes died without closing them ({@link StaleDriverDirectories}).
      *
      * @param idleStrategy {@code backoff}, {@code yielding} or {@code busy-spin}
      */
     public static AeronTransport launch(String idleStrategy) {
-        return launch(idleStrategy, "platform-aeron-" + UUID.randomUUID());
+        return launch(idleStrategy, StaleDriverDirectories.PREFIX + UUID.randomUUID());
     }
 
     /**
@@ -44,6 +47,11 @@ public final class AeronTransport implements AutoCloseable {
     public static AeronTransport launch(String idleStrategy, String directoryName) {
         Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
         String dir = base.resolve(directoryName).toString();
+        StaleDriverDirectories.Sweep swept = StaleDriverDirectories.sweep(base, base.resolve(directoryName));
+        if (!swept.removed().isEmpty()) {
+            LOG.info("aeron: removed {} driver directories under {} left by processes that died without closing them ({} MB freed)",
+                    swept.removed().size(), base, swept.freedBytes() >> 20);
+        }
         MediaDriver.Context context = new MediaDriver.Context()
                 .aeronDirectoryName(dir)
                 .dirDeleteOnStart(true)
@@ -77,12 +85,25 @@ public final class AeronTransport implements AutoCloseable {
         };
     }
 
+    /**
+     * The current value of one of the driver's counters; 0 once closed. Locked against {@link #close}: the counters are
+     * in a mapped file that closing unmaps, and a read of unmapped memory would crash the JVM, not throw. Meant for
+     * metric scrapes, not hot paths.
+     */
+    public synchronized long read(DriverCounter counter) {
+        return closed ? 0 : aeron.countersReader().getCounterValue(counter.counterId());
+    }
+
     public Aeron aeron() {
         return aeron;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         aeron.close();
         driver.close();
     }
