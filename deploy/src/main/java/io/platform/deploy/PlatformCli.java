@@ -1142,10 +1142,11 @@ public final class PlatformCli implements Runnable {
             @Option(names = "--warmup", defaultValue = "5000", description = "unmeasured round trips first (default ${DEFAULT-VALUE})")
             int warmup;
 
-            @Option(names = "--idle", defaultValue = "backoff", description = "Aeron idle strategy: backoff, yielding, busy-spin (default ${DEFAULT-VALUE})")
+            @Option(names = "--idle", defaultValue = "backoff", description = "Aeron idle strategy of the pollers and of the shared media driver: backoff, yielding, busy-spin (default ${DEFAULT-VALUE})")
             String idle;
 
-            @Option(names = "--isolated", defaultValue = "0", description = "instead: only the Aeron rows, raw against the API, each run in a JVM of its own, this many rounds per side (ABBA), pooled (default off)")
+            @Option(names = "--isolated", defaultValue = "0", description = "instead: only the Aeron rows, raw against the API, each run in a JVM of its own with its own media driver"
+                    + " (asleep for IPC runs, which do not pass through it, as a node's aeron.driver.idle-strategy=auto), this many rounds per side (ABBA), pooled (default off)")
             int isolatedRounds;
 
             @Override

@@ -95,6 +95,11 @@ public final class TransportBench {
         Side(String label) {
             this.label = label;
         }
+
+        /** The media driver's idle strategy for this side's run, by the rule a node applies to its own channels. */
+        String driverIdle(String idleStrategy) {
+            return AeronTransport.driverIdleFor(idleStrategy, this == RAW_IPC || this == API_IPC ? "aeron:ipc" : "aeron:udp");
+        }
     }
 
     /**
@@ -104,8 +109,9 @@ public final class TransportBench {
      * rows, each round's p99 and in how many pairs the API's p99 was the higher.
      */
     public void runIsolated(String idleStrategy, int rounds) throws Exception {
-        out.printf("transport bench, isolated: each run in its own JVM, %d rounds per side (ABBA), %d warm-up + %d measured round trips per run, idle strategy %s%n%n",
-                rounds, warmup, iterations, idleStrategy);
+        out.printf("transport bench, isolated: each run in its own JVM, %d rounds per side (ABBA), %d warm-up + %d measured round trips per run, idle strategy %s"
+                + " (the media driver: %s for IPC, which it is not on the path of; %s for UDP, as a node's aeron.driver.idle-strategy=auto)%n%n",
+                rounds, warmup, iterations, idleStrategy, Side.RAW_IPC.driverIdle(idleStrategy), Side.RAW_UDP.driverIdle(idleStrategy));
         for (int size : new int[] {32, 1024}) {
             for (Side[] pair : new Side[][] {{Side.RAW_IPC, Side.API_IPC}, {Side.RAW_UDP, Side.API_UDP}}) {
                 Histogram raw = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
@@ -167,7 +173,8 @@ public final class TransportBench {
         int size = Integer.parseInt(args[1]);
         TransportBench bench = new TransportBench(System.err, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
         Histogram histogram;
-        try (AeronTransport aeron = AeronTransport.launch(args[4])) {
+        try (AeronTransport aeron = AeronTransport.launch(args[4], side.driverIdle(args[4]),
+                io.platform.network.aeron.StaleDriverDirectories.PREFIX + java.util.UUID.randomUUID())) {
             histogram = bench.measure(aeron, side, size, 2001);
         }
         java.nio.ByteBuffer encoded = java.nio.ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());

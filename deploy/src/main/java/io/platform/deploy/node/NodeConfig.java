@@ -32,7 +32,9 @@ public final class NodeConfig {
         define("gateway.aeron.channel", "aeron:udp?endpoint=127.0.0.1:40123", "Aeron channel the gateway subscribes to (aeron:ipc for same-host clients; port 0 = any free port; empty disables)");
         define("gateway.aeron.stream-id", "1001", "Aeron stream id of the gateway's channel");
         define("gateway.rdma.enabled", "false", "look for RDMA (InfiniBand/RoCE) at start; without devices or the verbs shim the gateway logs why and stays on Aeron UDP");
-        define("aeron.idle-strategy", "backoff", "idle strategy of the Aeron driver and pollers: backoff, yielding or busy-spin (isolated cores only)");
+        define("aeron.idle-strategy", "backoff", "idle strategy of the Aeron pollers (and of the driver over UDP): backoff, yielding or busy-spin (isolated cores only)");
+        define("aeron.driver.idle-strategy", "auto", "idle strategy of the Aeron media driver: auto (sleeping when gateway.aeron.channel is aeron:ipc, "
+                + "which needs no driver on the data path; aeron.idle-strategy otherwise), sleeping, backoff, yielding or busy-spin");
         define("stream.partitions", "2", "partitions of each new ingest.<stream> topic: ingest parallelism");
         define("stream.replication", "1", "replication factor of new topics (1 on a single broker)");
         define("aggregation.window", "10s", "tumbling window of the built-in aggregation, e.g. 10s, 1m");
@@ -257,6 +259,10 @@ public final class NodeConfig {
         }
         if (!java.util.Set.of("backoff", "yielding", "busy-spin").contains(get("aeron.idle-strategy"))) {
             throw new ConfigException("aeron.idle-strategy=" + get("aeron.idle-strategy") + " is not an idle strategy: use backoff, yielding or busy-spin");
+        }
+        if (!java.util.Set.of("auto", "sleeping", "backoff", "yielding", "busy-spin").contains(get("aeron.driver.idle-strategy"))) {
+            throw new ConfigException("aeron.driver.idle-strategy=" + get("aeron.driver.idle-strategy")
+                    + " is not a driver idle strategy: use auto, sleeping, backoff, yielding or busy-spin");
         }
         String aeron = get("gateway.aeron.channel");
         if (!aeron.isEmpty() && !aeron.startsWith("aeron:udp?endpoint=") && !aeron.equals("aeron:ipc")) {

@@ -395,7 +395,9 @@ public final class PlatformNode implements AutoCloseable {
                     System.err.println("gateway: this build has no verbs data path yet; the gateway stays on Aeron UDP " + aeronChannel);
                 }
             }
+            String driverIdle = config.get("aeron.driver.idle-strategy");
             aeronTransport = AeronTransport.launch(config.get("aeron.idle-strategy"),
+                    driverIdle.equals("auto") ? AeronTransport.driverIdleFor(config.get("aeron.idle-strategy"), aeronChannel) : driverIdle,
                     io.platform.network.aeron.StaleDriverDirectories.PREFIX + Integer.toHexString(config.dataDir().toString().hashCode()));
             started.push(aeronTransport);
             for (io.platform.network.aeron.DriverCounter counter : io.platform.network.aeron.DriverCounter.values()) {

@@ -51,6 +51,8 @@ class NodeConfigTest {
         assertTrue(memtable.getMessage().contains("storage.write-buffer=4kb is too small"), memtable.getMessage());
         ConfigException timers = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("flink.rocksdb.timers", "disk").build());
         assertTrue(timers.getMessage().contains("use rocksdb or heap"), timers.getMessage());
+        ConfigException driver = assertThrows(ConfigException.class, () -> NodeConfig.builder().set("aeron.driver.idle-strategy", "spin").build());
+        assertTrue(driver.getMessage().startsWith("aeron.driver.idle-strategy=spin") && driver.getMessage().contains("auto, sleeping"), driver.getMessage());
     }
 
     @Test

@@ -55,14 +55,21 @@ final class AeronConnection implements FrameConnection {
     public void send(ByteBuf frame) {
         try {
             UnsafeBuffer buffer = wrap(frame);
-            long deadline = System.nanoTime() + MAX_BACK_PRESSURE_NS;
+            // the clock is read only once an offer was refused: a message that goes at once (nearly all) costs no nanoTime
+            long deadline = 0;
             while (true) {
                 long result = publication.offer(buffer, 0, buffer.capacity());
                 if (result > 0 && flow != null) {
                     flow.frameOut(buffer.capacity());
                 }
                 if (result > 0 || result == Publication.NOT_CONNECTED || result == Publication.CLOSED
-                        || result == Publication.MAX_POSITION_EXCEEDED || System.nanoTime() > deadline) {
+                        || result == Publication.MAX_POSITION_EXCEEDED) {
+                    return;
+                }
+                long now = System.nanoTime();
+                if (deadline == 0) {
+                    deadline = now + MAX_BACK_PRESSURE_NS;
+                } else if (now > deadline) {
                     return;
                 }
                 Thread.onSpinWait();

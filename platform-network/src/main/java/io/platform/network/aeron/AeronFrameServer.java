@@ -32,8 +32,9 @@ public final class AeronFrameServer implements AutoCloseable {
     private final String channel;
     private volatile boolean running = true;
     private int currentSession;
-    // the image being polled, read by onMessage on the same poller thread
+    // the image being polled and its connection (null until its HELLO), read by onMessage on the same poller thread
     private Image currentImage;
+    private AeronConnection currentConnection;
 
     public AeronFrameServer(AeronTransport transport, String channel, int streamId, int maxFrameLength, FrameHandler handler) {
         this.transport = transport;
@@ -65,6 +66,7 @@ public final class AeronFrameServer implements AutoCloseable {
                 }
                 currentSession = image.sessionId();
                 currentImage = image;
+                currentConnection = connection;
                 work += image.poll(assembled, 64);
             }
             idle.idle(work);
@@ -72,14 +74,17 @@ public final class AeronFrameServer implements AutoCloseable {
     }
 
     private void onMessage(DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header header) {
-        AeronConnection connection = connections.get(currentSession);
+        AeronConnection connection = currentConnection;
         if (header.reservedValue() == AeronFrameLayout.HELLO_MARK) {
             if (connection == null && length > AeronFrameLayout.CHANNEL_OFFSET) {
                 int responseStream = buffer.getInt(offset + AeronFrameLayout.STREAM_ID_OFFSET, java.nio.ByteOrder.BIG_ENDIAN);
                 String channel = buffer.getStringWithoutLengthUtf8(offset + AeronFrameLayout.CHANNEL_OFFSET, length - AeronFrameLayout.CHANNEL_OFFSET);
                 Publication reply = transport.aeron().addPublication(channel, responseStream);
                 FlowSampler.Flow flow = FlowSampler.global().open("aeron", this.channel + " stream " + subscription.streamId(), currentImage.sourceIdentity());
-                updateConnections(map -> map.put(currentSession, new AeronConnection(reply, channel + " stream " + responseStream, flow)));
+                AeronConnection opened = new AeronConnection(reply, channel + " stream " + responseStream, flow);
+                updateConnections(map -> map.put(currentSession, opened));
+                // frames after the HELLO in the same poll belong to the new connection
+                currentConnection = opened;
             }
             return;
         }

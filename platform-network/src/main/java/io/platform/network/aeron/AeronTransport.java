@@ -9,12 +9,21 @@ import java.util.UUID;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
 /**
  * An embedded Aeron media driver and a client of it. The driver runs its conductor, sender and receiver on one
- * shared thread with the configured idle strategy: on a machine with few cores busy-spinning threads starve
- * everything else, so {@code backoff} is the default and {@code busy-spin} is for pinned, isolated cores.
+ * shared thread; the pollers that read subscriptions use the configured idle strategy: on a machine with few cores
+ * busy-spinning threads starve everything else, so {@code backoff} is the default and {@code busy-spin} is for
+ * pinned, isolated cores.
+ *
+ * <p>The driver's own idle strategy is chosen apart ({@link #driverIdleFor}): over UDP every message passes through
+ * the driver's sender and receiver, so it idles as the pollers do; over IPC publisher and subscriber share the log
+ * buffer directly and the driver only does housekeeping, so it sleeps ({@value #SLEEPING}, 1 ms) and leaves the cores
+ * to them. Measured on 2 cores: a yielding driver competing with an IPC ping and pong made each run land at random in
+ * a fast mode (ping and pong on a core each, p50 0.7 µs) or a slow one (sharing a core, p50 ~5 µs, p99 ~10 µs); asleep,
+ * every run was fast (p99 0.8–5.9 µs; docs/benchmarks.md).
  * Thread-safe.
  */
 public final class AeronTransport implements AutoCloseable {
@@ -30,21 +39,30 @@ public final class AeronTransport implements AutoCloseable {
         this.idleStrategy = idleStrategy;
     }
 
+    /** The driver idle strategy that sleeps 1 ms when there is no work: for drivers not on the data path (IPC only). */
+    public static final String SLEEPING = "sleeping";
+
     /**
-     * Launches a driver with its files in a fresh directory (under /dev/shm when the host has it). First removes the
-     * directories of drivers whose processes died without closing them ({@link StaleDriverDirectories}).
+     * Launches a driver with its files in a fresh directory (under /dev/shm when the host has it), idling as the
+     * pollers do. First removes the directories of drivers whose processes died without closing them
+     * ({@link StaleDriverDirectories}).
      *
      * @param idleStrategy {@code backoff}, {@code yielding} or {@code busy-spin}
      */
     public static AeronTransport launch(String idleStrategy) {
-        return launch(idleStrategy, StaleDriverDirectories.PREFIX + UUID.randomUUID());
+        return launch(idleStrategy, idleStrategy, StaleDriverDirectories.PREFIX + UUID.randomUUID());
     }
 
     /**
-     * As {@link #launch(String)} with a fixed directory name: a node passes one derived from its data dir, so a restart
-     * after kill -9 reuses (and first clears) the directory the killed driver left behind instead of leaking it.
+     * As {@link #launch(String)} with the driver's own idle strategy and a fixed directory name: a node passes one
+     * derived from its data dir, so a restart after kill -9 reuses (and first clears) the directory the killed driver
+     * left behind instead of leaking it.
+     *
+     * @param driverIdleStrategy a poller strategy or {@value #SLEEPING}; see {@link #driverIdleFor}
      */
-    public static AeronTransport launch(String idleStrategy, String directoryName) {
+    public static AeronTransport launch(String idleStrategy, String driverIdleStrategy, String directoryName) {
+        idle(idleStrategy); // an unknown name fails here, before a driver starts
+        IdleStrategy driverIdle = SLEEPING.equals(driverIdleStrategy) ? new SleepingMillisIdleStrategy(1) : idle(driverIdleStrategy);
         Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
         String dir = base.resolve(directoryName).toString();
         StaleDriverDirectories.Sweep swept = StaleDriverDirectories.sweep(base, base.resolve(directoryName));
@@ -57,7 +75,7 @@ public final class AeronTransport implements AutoCloseable {
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true)
                 .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(idle(idleStrategy))
+                .sharedIdleStrategy(driverIdle)
                 .termBufferSparseFile(true)
                 .publicationTermBufferLength(4 << 20)
                 .ipcTermBufferLength(4 << 20);
@@ -69,6 +87,19 @@ public final class AeronTransport implements AutoCloseable {
             driver.close();
             throw e;
         }
+    }
+
+    /**
+     * The driver's idle strategy when its transport carries only {@code channels}: {@value #SLEEPING} when every one is
+     * IPC (the driver is then off the data path), otherwise the pollers' {@code idleStrategy}.
+     */
+    public static String driverIdleFor(String idleStrategy, String... channels) {
+        for (String channel : channels) {
+            if (!channel.startsWith("aeron:ipc")) {
+                return idleStrategy;
+            }
+        }
+        return channels.length == 0 ? idleStrategy : SLEEPING;
     }
 
     /** A new idle strategy of the configured kind, for one polling thread. */
