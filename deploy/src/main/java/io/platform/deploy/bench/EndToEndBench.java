@@ -68,10 +68,14 @@ public final class EndToEndBench {
         return this;
     }
 
-    /** Sends the gateway runs over the node's Aeron UDP channel, replies on a free port; the node must have the channel. */
+    /**
+     * Sends the gateway runs over the node's Aeron channel, replies on a free UDP port (or over IPC when the node's
+     * channel is IPC: its driver then sleeps, being off the path); the node must have the channel.
+     */
     public EndToEndBench viaAeron() {
-        return via("Aeron UDP", () -> GatewayClient.connect(replies -> io.platform.network.aeron.AeronFrameClient.connect(node.aeronTransport(),
-                node.aeronChannel(), node.config().integer("gateway.aeron.stream-id"), "aeron:udp?endpoint=127.0.0.1:0",
+        boolean ipc = node.aeronChannel().startsWith("aeron:ipc");
+        return via(ipc ? "Aeron IPC" : "Aeron UDP", () -> GatewayClient.connect(replies -> io.platform.network.aeron.AeronFrameClient.connect(node.aeronTransport(),
+                node.aeronChannel(), node.config().integer("gateway.aeron.stream-id"), ipc ? "aeron:ipc" : "aeron:udp?endpoint=127.0.0.1:0",
                 IngestFrameLayout.MAX_FRAME_LENGTH, replies, 10_000)));
     }
 

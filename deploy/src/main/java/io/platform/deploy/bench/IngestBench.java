@@ -45,10 +45,11 @@ public final class IngestBench {
             rows.add(new Row(mode, "gateway TCP", result, produceAck()));
 
             if (node.aeronChannel() != null) {
-                out.printf("-- %s: gateway Aeron UDP%n", mode);
+                String aeronPath = node.aeronChannel().startsWith("aeron:ipc") ? "gateway Aeron IPC" : "gateway Aeron UDP";
+                out.printf("-- %s: %s%n", mode, aeronPath);
                 EndToEndBench aeron = new EndToEndBench(node, out).viaAeron();
                 result = aeron.gateway(rate, warmupSeconds, durationSeconds, false);
-                rows.add(new Row(mode, "gateway Aeron UDP", result, produceAck()));
+                rows.add(new Row(mode, aeronPath, result, produceAck()));
             }
 
             out.printf("-- %s: gateway HTTP%n", mode);
