@@ -27,6 +27,8 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * Thread-safe.
  */
 public final class AeronTransport implements AutoCloseable {
+    /** The driver idle strategy that sleeps 1 ms when there is no work: for drivers not on the data path (IPC only). */
+    public static final String SLEEPING = "sleeping";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AeronTransport.class);
     private final MediaDriver driver;
     private final Aeron aeron;
@@ -38,9 +40,6 @@ public final class AeronTransport implements AutoCloseable {
         this.aeron = aeron;
         this.idleStrategy = idleStrategy;
     }
-
-    /** The driver idle strategy that sleeps 1 ms when there is no work: for drivers not on the data path (IPC only). */
-    public static final String SLEEPING = "sleeping";
 
     /**
      * Launches a driver with its files in a fresh directory (under /dev/shm when the host has it), idling as the
