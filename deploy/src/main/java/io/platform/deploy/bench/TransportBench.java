@@ -48,41 +48,51 @@ public final class TransportBench {
     }
 
     public void run(String idleStrategy) throws Exception {
-        out.printf("transport bench: ping-pong RTT, %d warm-up + %d measured round trips per row, idle strategy %s%n%n", warmup, iterations, idleStrategy);
+        out.printf("transport bench: ping-pong RTT, %d warm-up + %d measured round trips per row, idle strategy %s (each Aeron run on its own"
+                + " media driver: asleep for IPC, %s for UDP, as a node's aeron.driver.idle-strategy=auto)%n%n", warmup, iterations, idleStrategy,
+                Side.RAW_UDP.driverIdle(idleStrategy));
         out.printf("%-32s %6s %10s %10s %10s %10s %12s%n", "transport", "bytes", "p50 us", "p99 us", "p999 us", "max us", "msgs/s");
-        try (AeronTransport aeron = AeronTransport.launch(idleStrategy)) {
-            for (int size : new int[] {32, 1024}) {
-                Histogram rawTcp = rawSocket(size);
-                report("raw blocking socket TCP", size, rawTcp);
-                report("platform API over Netty TCP", size, api(size, echo -> {
-                    FramedTcpServer server = FramedTcpServer.bind("127.0.0.1", 0, 1, 1 << 20, ECHO);
-                    return new Endpoint(server::close, replies -> FramedTcpClient.connect("127.0.0.1", server.port(), 1 << 20, replies));
-                }));
-                // raw and API in ABBA order, each side's two runs pooled: a run after another leaves the shared media
-                // driver with lingering publications (its duty cycle walks them), so a fixed order favours the first
-                Histogram rawIpc = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-                Histogram apiIpc = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-                Histogram rawUdp = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-                Histogram apiUdp = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-                for (int round = 0; round < 4; round++) {
-                    boolean raw = round == 0 || round == 3;
-                    int stream = 2001 + 2 * round;
-                    if (raw) {
-                        rawIpc.add(measure(aeron, Side.RAW_IPC, size, stream));
-                        rawUdp.add(measure(aeron, Side.RAW_UDP, size, stream + 1));
-                    } else {
-                        apiIpc.add(measure(aeron, Side.API_IPC, size, stream));
-                        apiUdp.add(measure(aeron, Side.API_UDP, size, stream + 1));
-                    }
+        for (int size : new int[] {32, 1024}) {
+            Histogram rawTcp = rawSocket(size);
+            report("raw blocking socket TCP", size, rawTcp);
+            report("platform API over Netty TCP", size, api(size, echo -> {
+                FramedTcpServer server = FramedTcpServer.bind("127.0.0.1", 0, 1, 1 << 20, ECHO);
+                return new Endpoint(server::close, replies -> FramedTcpClient.connect("127.0.0.1", server.port(), 1 << 20, replies));
+            }));
+            // raw and API in ABBA order, each side's two runs pooled; each run on a media driver of its own, idling
+            // as a node's would for that channel (asleep for IPC), so no run inherits another's publications
+            Histogram rawIpc = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            Histogram apiIpc = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            Histogram rawUdp = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            Histogram apiUdp = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            for (int round = 0; round < 4; round++) {
+                boolean raw = round == 0 || round == 3;
+                int stream = 2001 + 2 * round;
+                if (raw) {
+                    rawIpc.add(measureOnOwnDriver(Side.RAW_IPC, size, stream, idleStrategy));
+                    rawUdp.add(measureOnOwnDriver(Side.RAW_UDP, size, stream + 1, idleStrategy));
+                } else {
+                    apiIpc.add(measureOnOwnDriver(Side.API_IPC, size, stream, idleStrategy));
+                    apiUdp.add(measureOnOwnDriver(Side.API_UDP, size, stream + 1, idleStrategy));
                 }
-                report("raw Aeron IPC", size, rawIpc);
-                report("platform API over Aeron IPC", size, apiIpc);
-                report("raw Aeron UDP loopback", size, rawUdp);
-                report("platform API over Aeron UDP", size, apiUdp);
-                // which side of the API costs: a raw client (offer, poll) against the platform's server
-                report("raw client, platform server UDP", size, rawClientPlatformServer(aeron, size));
-                out.printf("   API/raw p99: Aeron IPC %.2f, Aeron UDP %.2f%n", ratio(apiIpc, rawIpc), ratio(apiUdp, rawUdp));
             }
+            report("raw Aeron IPC", size, rawIpc);
+            report("platform API over Aeron IPC", size, apiIpc);
+            report("raw Aeron UDP loopback", size, rawUdp);
+            report("platform API over Aeron UDP", size, apiUdp);
+            // which side of the API costs: a raw client (offer, poll) against the platform's server
+            try (AeronTransport aeron = AeronTransport.launch(idleStrategy)) {
+                report("raw client, platform server UDP", size, rawClientPlatformServer(aeron, size));
+            }
+            out.printf("   API/raw p99: Aeron IPC %.2f, Aeron UDP %.2f%n", ratio(apiIpc, rawIpc), ratio(apiUdp, rawUdp));
+        }
+    }
+
+    /** {@link #measure} on a media driver launched for the run, idling by the node's rule for the side's channel. */
+    private Histogram measureOnOwnDriver(Side side, int size, int stream, String idleStrategy) throws Exception {
+        try (AeronTransport aeron = AeronTransport.launch(idleStrategy, side.driverIdle(idleStrategy),
+                io.platform.network.aeron.StaleDriverDirectories.PREFIX + java.util.UUID.randomUUID())) {
+            return measure(aeron, side, size, stream);
         }
     }
 
@@ -172,11 +182,7 @@ public final class TransportBench {
         Side side = Side.valueOf(args[0]);
         int size = Integer.parseInt(args[1]);
         TransportBench bench = new TransportBench(System.err, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
-        Histogram histogram;
-        try (AeronTransport aeron = AeronTransport.launch(args[4], side.driverIdle(args[4]),
-                io.platform.network.aeron.StaleDriverDirectories.PREFIX + java.util.UUID.randomUUID())) {
-            histogram = bench.measure(aeron, side, size, 2001);
-        }
+        Histogram histogram = bench.measureOnOwnDriver(side, size, 2001, args[4]);
         java.nio.ByteBuffer encoded = java.nio.ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
         histogram.encodeIntoCompressedByteBuffer(encoded);
         encoded.flip();
