@@ -16,15 +16,16 @@ import org.agrona.IoUtil;
 /**
  * Finds and removes the media driver directories that processes killed without a shutdown left behind. A driver
  * deletes its directory when it closes; after kill -9, an OOM kill or a test timeout the directory stays, and under
- * /dev/shm it is RAM: each holds the driver's command-and-control file and the log buffers of every publication that
- * was open (megabytes to hundreds of megabytes). A day of benches and kill -9 tests on the development machine left 52 of them, 424 MB.
+ * /dev/shm it is RAM: each holds the driver's command-and-control file and the log buffers of every publication
+ * that was open (megabytes to hundreds of megabytes). A day of benches and kill -9 tests on the development machine
+ * left 52 of them, 424 MB.
  *
- * <p>A directory is stale when the process named in its {@code cnc.dat} is gone and the driver's heartbeat in it has
- * stopped for longer than the driver timeout: both, because a process in another PID namespace sharing /dev/shm looks
- * gone from here while its heartbeat still ticks. One whose {@code cnc.dat} is missing
- * or not yet marked ready belongs to a driver still starting, or to one that died while starting: it is left alone
- * until it has not changed for {@link #UNREADY_GRACE_MS}. A live process, even a stopped or paused one, keeps its
- * directory. Only directories whose name starts with the platform's prefix are ever considered.
+ * <p>A directory is stale when the process named in its {@code cnc.dat} is gone and the driver's heartbeat in it
+ * has stopped for longer than the driver timeout: both, because a process in another PID namespace sharing /dev/shm
+ * looks gone from here while its heartbeat still ticks. One whose {@code cnc.dat} is missing or not yet marked
+ * ready belongs to a driver still starting, or to one that died while starting: it is left alone until it has not
+ * changed for {@link #UNREADY_GRACE_MS}. A live process, even a stopped or paused one, keeps its directory. Only
+ * directories whose name starts with the platform's prefix are ever considered.
  */
 public final class StaleDriverDirectories {
     /** The name prefix of every directory the platform's drivers create. */
@@ -41,7 +42,7 @@ public final class StaleDriverDirectories {
     public record Removed(Path directory, long pid) {
     }
 
-    /** What a sweep removed, and the space its file system had free before and after (for tmpfs, RAM given back). */
+    /** What a sweep removed, and the free space its file system gained (for tmpfs: RAM given back). */
     public record Sweep(List<Removed> removed, long freedBytes) {
     }
 
