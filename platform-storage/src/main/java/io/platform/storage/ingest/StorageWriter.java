@@ -195,8 +195,9 @@ public final class StorageWriter implements AutoCloseable {
                     budget.admit(batch.bytes(), 1);
                 }
                 store.commit(batch);
-                traceCommit(records, start);
+                // the moment the rows became queryable: spans end here, not when the tracing code below gets to run
                 long nowNs = EpochClock.nowNs();
+                traceCommit(records, start, nowNs);
                 commitLatency.recordNanos(System.nanoTime() - start);
                 for (int i = 0; i < raw; i++) {
                     if (sendTimes[i] > 0) {
@@ -222,7 +223,7 @@ public final class StorageWriter implements AutoCloseable {
      * A {@code store.commit} span under each traced batch this commit contained (at most 16 per commit), from the
      * poll to the commit, so a trace shows when its events became queryable.
      */
-    private void traceCommit(ConsumerRecords<byte[], byte[]> records, long startNanos) {
+    private void traceCommit(ConsumerRecords<byte[], byte[]> records, long startNanos, long committedEpochNanos) {
         Map<String, io.opentelemetry.api.trace.SpanContext> parents = null;
         for (ConsumerRecord<byte[], byte[]> record : records) {
             org.apache.kafka.common.header.Header header = record.headers().lastHeader(Tracing.TRACEPARENT);
@@ -246,7 +247,8 @@ public final class StorageWriter implements AutoCloseable {
         for (io.opentelemetry.api.trace.SpanContext parent : parents.values()) {
             Tracing.global().tracer().spanBuilder("store.commit").setParent(Tracing.contextOf(parent))
                     .setStartTimestamp(startEpochNanos, java.util.concurrent.TimeUnit.NANOSECONDS)
-                    .setAttribute(Tracing.EVENTS, (long) records.count()).startSpan().end();
+                    .setAttribute(Tracing.EVENTS, (long) records.count()).startSpan()
+                    .end(committedEpochNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 
