@@ -86,6 +86,11 @@ public final class EndToEndBench {
         return this;
     }
 
+    /** The transport the gateway runs go over, as reports name it: TCP, Aeron UDP, Aeron IPC, ... */
+    public String transport() {
+        return transport;
+    }
+
     /** Hands each gateway run's load to {@code watcher} before it starts, e.g. to switch A/B variants during the run. */
     public EndToEndBench watching(java.util.function.Consumer<OpenLoopLoad> watcher) {
         this.loadWatcher = watcher;

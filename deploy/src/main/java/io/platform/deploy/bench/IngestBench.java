@@ -45,9 +45,9 @@ public final class IngestBench {
             rows.add(new Row(mode, "gateway TCP", result, produceAck()));
 
             if (node.aeronChannel() != null) {
-                String aeronPath = node.aeronChannel().startsWith("aeron:ipc") ? "gateway Aeron IPC" : "gateway Aeron UDP";
-                out.printf("-- %s: %s%n", mode, aeronPath);
                 EndToEndBench aeron = new EndToEndBench(node, out).viaAeron();
+                String aeronPath = "gateway " + aeron.transport();
+                out.printf("-- %s: %s%n", mode, aeronPath);
                 result = aeron.gateway(rate, warmupSeconds, durationSeconds, false);
                 rows.add(new Row(mode, aeronPath, result, produceAck()));
             }
