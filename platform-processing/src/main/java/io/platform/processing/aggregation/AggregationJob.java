@@ -60,9 +60,8 @@ public final class AggregationJob {
                 .build();
         Duration outOfOrderness = settings.outOfOrderness();
         Duration idleness = settings.idleness();
-        WatermarkStrategy<KeyedEvent> watermarks = WatermarkStrategy
-                .<KeyedEvent>forGenerator(context -> new IdleAwareWatermarks<>(outOfOrderness, idleness))
-                .withTimestampAssigner((event, previous) -> event.eventTimeMs);
+        WatermarkStrategy<KeyedEvent> watermarks = new IdleAwareWatermarkStrategy<>((event, kafkaTimestamp) -> event.eventTimeMs,
+                outOfOrderness, idleness);
         String view = settings.view();
         KafkaSink<WindowAggregate> sink = KafkaSink.<WindowAggregate>builder()
                 .setBootstrapServers(settings.bootstrapServers())

@@ -1,6 +1,6 @@
 package io.platform.processing.jobs;
 
-import io.platform.processing.aggregation.IdleAwareWatermarks;
+import io.platform.processing.aggregation.IdleAwareWatermarkStrategy;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
 import java.time.Duration;
@@ -106,9 +106,9 @@ public final class JobContext {
                 .build();
         Duration tolerance = outOfOrderness;
         Duration idle = idleness;
-        WatermarkStrategy<Row> watermarks = WatermarkStrategy.<Row>forGenerator(context -> new IdleAwareWatermarks<>(tolerance, idle))
-                .withTimestampAssigner(new EventTime(Arrays.asList(StreamRows.typeOf(schema).getFieldNames()).indexOf(schema.timeField()),
-                        schema.timeInMicros()));
+        WatermarkStrategy<Row> watermarks = new IdleAwareWatermarkStrategy<>(
+                new EventTime(Arrays.asList(StreamRows.typeOf(schema).getFieldNames()).indexOf(schema.timeField()), schema.timeInMicros()),
+                tolerance, idle);
         // fixed operator ids: a later start of the same job maps the source's offsets from its checkpoints
         DataStream<Row> rows = env.fromSource(RateControlledSource.of(source, sourceRateControl), watermarks, "stream:" + stream)
                 .uid("source-" + stream);
@@ -160,9 +160,9 @@ public final class JobContext {
         }
 
         @Override
-        public long extractTimestamp(Row row, long previous) {
+        public long extractTimestamp(Row row, long kafkaTimestamp) {
             Object value = row.getField(position);
-            long time = value == null ? previous : ((Number) value).longValue();
+            long time = value == null ? kafkaTimestamp : ((Number) value).longValue();
             return micros && value != null ? time / 1000 : time;
         }
     }
