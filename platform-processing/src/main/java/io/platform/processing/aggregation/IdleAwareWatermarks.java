@@ -1,6 +1,7 @@
 package io.platform.processing.aggregation;
 
 import java.time.Duration;
+import io.platform.processing.sources.SourceProgress;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -14,10 +15,11 @@ import org.apache.flink.util.clock.RelativeClock;
  * partition after a long silence, with a time older than the advanced watermark, is late for its window.
  * A partition that never had an event is marked idle so it holds nothing back.
  *
- * <p>Silence counts only once the subtask has read up to the present, that is, no backlog record for the idleness
- * timeout ({@link SourceProgress}): while it reads a backlog (after a restart, or when it falls behind) a silent
- * partition is one whose records are not handed out yet, so it keeps holding the watermark back, and one already
- * marked idle becomes active again. Time is Flink's input activity clock, which stops while the downstream
+ * <p>Silence counts only while the subtask is level with Kafka ({@link SourceProgress}): its reader drained what was
+ * fetched at two periodic emits in a row, and it read no backlog record for the idleness timeout. Otherwise (a burst
+ * being handed out, a backlog after a restart, a job fallen behind) a silent partition is one whose records are not
+ * handed out yet, so it keeps holding the watermark back, and one already marked idle becomes active again. The cost:
+ * a subtask that never drains (saturated for good) closes no window on a partition without events. Time is Flink's input activity clock, which stops while the downstream
  * back-pressures the source: a source that may not emit is not silent. The clock is read once per periodic emit, never
  * per event. Made by {@link IdleAwareWatermarkStrategy}; used by the aggregation jobs and by submitted jobs' stream
  * sources. Not thread-safe (one per split).
@@ -33,6 +35,7 @@ public final class IdleAwareWatermarks<T> implements WatermarkGenerator<T> {
     private long backlogSeen;
     private long lastBacklogMs = Long.MIN_VALUE;
     private long lastWatermarkMs = Long.MIN_VALUE;
+    private int drainedEmits;
     private boolean markedIdle;
 
     /** @param activity the split's input activity clock (stops while back-pressured) */
@@ -64,8 +67,10 @@ public final class IdleAwareWatermarks<T> implements WatermarkGenerator<T> {
             lastBacklogMs = nowMs;
         }
         long silentMs = nowMs - lastEventMs;
-        boolean caughtUp = lastBacklogMs == Long.MIN_VALUE || nowMs - lastBacklogMs >= idlenessMs;
-        boolean idle = silentMs >= idlenessMs && caughtUp;
+        // two in a row: one drained poll may fall between two fetches of the same burst
+        drainedEmits = progress.drained() ? drainedEmits + 1 : 0;
+        boolean level = drainedEmits >= 2 && (lastBacklogMs == Long.MIN_VALUE || nowMs - lastBacklogMs >= idlenessMs);
+        boolean idle = silentMs >= idlenessMs && level;
         if (maxTimestampMs == Long.MIN_VALUE) {
             if (idle && !markedIdle) {
                 output.markIdle();

@@ -12,8 +12,10 @@ import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * A source whose readers fetch at a rate that follows the downstream by AIMD ({@link RateControlledReader}). Splits,
- * enumerator and checkpoints are the wrapped source's, unchanged, so a job's state is compatible with or without it.
+ * The platform jobs' Kafka source: readers that report to their task's {@link SourceProgress} whether they drained
+ * what was fetched (the watermarks' idleness needs it), and, with AIMD settings, fetch at a rate that follows the
+ * downstream ({@link RateControlledReader}). Splits, enumerator and checkpoints are the wrapped source's, unchanged,
+ * so a job's state is compatible with or without it.
  */
 public final class RateControlledSource<T, S extends SourceSplit, E> implements Source<T, S, E>, ResultTypeQueryable<T> {
     private final Source<T, S, E> delegate;
@@ -24,9 +26,9 @@ public final class RateControlledSource<T, S extends SourceSplit, E> implements 
         this.settings = settings;
     }
 
-    /** {@code source} with AIMD rate control when {@code settings} is not null, else {@code source} itself. */
+    /** {@code source} with progress reports, and with AIMD rate control when {@code settings} is not null. */
     public static <T, S extends SourceSplit, E> Source<T, S, E> of(Source<T, S, E> source, AimdRate.Settings settings) {
-        return settings == null ? source : new RateControlledSource<>(source, settings);
+        return new RateControlledSource<>(source, settings);
     }
 
     @Override
@@ -36,7 +38,8 @@ public final class RateControlledSource<T, S extends SourceSplit, E> implements 
 
     @Override
     public SourceReader<T, S> createReader(SourceReaderContext context) throws Exception {
-        return new RateControlledReader<>(delegate.createReader(context), new AimdRate(settings), context.metricGroup());
+        SourceReader<T, S> reporting = new ProgressReportingReader<>(delegate.createReader(context));
+        return settings == null ? reporting : new RateControlledReader<>(reporting, new AimdRate(settings), context.metricGroup());
     }
 
     @Override

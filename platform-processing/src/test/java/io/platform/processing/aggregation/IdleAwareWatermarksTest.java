@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkOutputMultiplexer;
+import io.platform.processing.sources.SourceProgress;
 import org.apache.flink.util.clock.ManualClock;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class IdleAwareWatermarksTest {
     private final ManualClock wall = new ManualClock(1_700_000_000_000L * 1_000_000);
     /** Flink's input activity clock, which stops while the source is back-pressured. */
     private final ManualClock activity = new ManualClock();
-    private final SourceProgress progress = new SourceProgress(IDLENESS.toMillis());
+    private final SourceProgress progress = new SourceProgress();
     private final List<Long> combined = new ArrayList<>();
     private final WatermarkOutputMultiplexer splits = new WatermarkOutputMultiplexer(new WatermarkOutput() {
         @Override
@@ -59,6 +60,19 @@ class IdleAwareWatermarksTest {
         read("p1", second, 10_000, 11_000, nowMs() - 8_000);
         passPeriods(1);
         assertEquals(List.of(10_999L - 100 - 1), combined);
+    }
+
+    @Test
+    void anIdlePartitionHoldsTheWatermarkWhileABurstIsHandedOut() {
+        // a quiet start: both partitions idle
+        passPeriods(8);
+        // a burst, all fresh: 4 s of event time on the first partition handed out before the second's records
+        handOut("p0", first, 10_000, 14_000, nowMs() - 5);
+        passPeriods(1);
+        assertEquals(List.of(), combined, "the reader still has records to hand out: the silent partition holds the watermark");
+        read("p1", second, 10_000, 14_000, nowMs() - 5);
+        passPeriods(1);
+        assertEquals(List.of(13_999L - 100 - 1), combined, "none of the second partition's events came late");
     }
 
     @Test
@@ -125,10 +139,20 @@ class IdleAwareWatermarksTest {
         return new IdleAwareWatermarks<>(OUT_OF_ORDERNESS, IDLENESS, progress, activity);
     }
 
-    /** Events with event times {@code from..to-1}, produced at {@code logTimeMs}: what the assigner and the split's generator see. */
+    /**
+     * Events with event times {@code from..to-1}, produced at {@code logTimeMs}, handed out by the reader: what the
+     * assigner and the split's generator see. The reader has drained what it fetched afterwards.
+     */
     private void read(String split, IdleAwareWatermarks<Long> generator, long from, long to, long logTimeMs) {
+        handOut(split, generator, from, to, logTimeMs);
+        progress.onPoll(true);
+    }
+
+    /** As {@link #read}, but the reader has more fetched records to hand out afterwards (a burst). */
+    private void handOut(String split, IdleAwareWatermarks<Long> generator, long from, long to, long logTimeMs) {
         for (long eventTime = from; eventTime < to; eventTime++) {
-            progress.onRecord(logTimeMs, nowMs());
+            progress.onPoll(false);
+            progress.onRecord(logTimeMs, nowMs(), IDLENESS.toMillis());
             generator.onEvent(eventTime, eventTime, splits.getImmediateOutput(split));
         }
     }
