@@ -106,6 +106,20 @@ public final class StageLatency {
     }
 
     /**
+     * Records {@code count} events that took the same time, such as the events of one Kafka record; negative values count
+     * as zero. Thread-safe, lock-free; one histogram update whatever the count.
+     */
+    public void recordNanos(long nanos, long count) {
+        if (!recording || count <= 0) {
+            return;
+        }
+        recorder.recordValueWithCount(Math.min(Math.max(nanos, 0L), MAX_TRACKABLE_NS), count);
+        if (!recordedSinceDrain) {
+            recordedSinceDrain = true;
+        }
+    }
+
+    /**
      * Runs the merge, percentile and copy code of the histograms in a tight loop until the JIT's optimizing compiler
      * takes it, before a busy node has filled its compile queue. Why: on a saturated 2-core host the one C2 compiler
      * thread is backlogged for minutes with the broker's and Flink's hot code; {@code AbstractHistogram.add}, called only

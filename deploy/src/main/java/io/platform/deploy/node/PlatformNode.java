@@ -2,6 +2,7 @@ package io.platform.deploy.node;
 
 import ch.qos.logback.classic.Level;
 import io.platform.deploy.kafka.EmbeddedKafkaBroker;
+import io.platform.ingest.dlq.DeadLetterPublisher;
 import io.platform.ingest.dlq.DeadLetterTopic;
 import io.platform.ingest.gateway.BinaryIngestHandler;
 import io.platform.ingest.gateway.ConfluentRegistryApi;
@@ -162,7 +163,7 @@ public final class PlatformNode implements AutoCloseable {
         Duration window = config.duration("aggregation.window");
         String view = AggregationSettings.viewName(window);
         registry = new SchemaRegistry(catalog, producer, topics, view);
-        pipeline = new IngestPipeline(catalog, producer);
+        pipeline = new IngestPipeline(catalog, producer, new DeadLetterPublisher(producer), config.bool("gateway.pack-batches"));
         if (allServices) {
             startProcessingStorageAndQuery(dataDir, host, window, view);
         }

@@ -106,6 +106,25 @@ final class NodeHarness {
         }
     }
 
+    /** Reads {@code topic} from the beginning until {@code expected} records came or 20 s passed. */
+    static java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic, int expected) {
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("group.id", "test-" + System.nanoTime());
+        props.put("auto.offset.reset", "earliest");
+        props.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records = new java.util.ArrayList<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props)) {
+            consumer.subscribe(java.util.List.of(topic));
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (records.size() < expected && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
     static String queryFirstLine(PlatformNode node, String sql) {
         try {
             String body = post(query(node) + "/v1/query", sql).body();

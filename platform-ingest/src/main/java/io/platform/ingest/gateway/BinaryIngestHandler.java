@@ -108,14 +108,19 @@ public final class BinaryIngestHandler implements FrameHandler {
         byte[] traceparent = Tracing.traceparent(span);
         BatchAck ack = new BatchAck(connection, correlationId, count, budget, span);
         IngestPipeline.WireBatch lookups = pipeline.new WireBatch(stream);
-        position = countOffset + 4;
+        // the events out of Netty's buffer in one copy; each is then read in place (and copied once more only into
+        // its own record, or into the packed record of its partition)
+        int eventsStart = countOffset + 4;
+        byte[] events = new byte[length - eventsStart];
+        frame.getBytes(base + eventsStart, events);
+        position = 0;
         for (int i = 0; i < count; i++) {
-            int valueLength = frame.getInt(base + position);
-            byte[] value = new byte[valueLength];
-            frame.getBytes(base + position + 4, value);
+            int valueLength = ((events[position] & 0xff) << 24) | ((events[position + 1] & 0xff) << 16)
+                    | ((events[position + 2] & 0xff) << 8) | (events[position + 3] & 0xff);
+            pipeline.ingestWire(lookups, events, position + 4, valueLength, sendTimeNs, traceparent, ack);
             position += 4 + valueLength;
-            pipeline.ingestWire(lookups, value, 0, valueLength, sendTimeNs, traceparent, ack);
         }
+        lookups.finish();
     }
 
     /** Counts the outcomes of one batch and answers once the last event's outcome is known. Thread-safe. */
@@ -148,15 +153,20 @@ public final class BinaryIngestHandler implements FrameHandler {
 
         @Override
         public void onOutcome(IngestOutcome outcome) {
+            onOutcomes(outcome, 1);
+        }
+
+        @Override
+        public void onOutcomes(IngestOutcome outcome, int events) {
             switch (outcome.status()) {
-                case ACCEPTED -> accepted.incrementAndGet();
-                case REJECTED -> rejected.incrementAndGet();
-                case FAILED -> failed.incrementAndGet();
+                case ACCEPTED -> accepted.addAndGet(events);
+                case REJECTED -> rejected.addAndGet(events);
+                case FAILED -> failed.addAndGet(events);
             }
             if (outcome.reason() != null && firstReason == null) {
                 firstReason = outcome.reason();
             }
-            if (remaining.decrementAndGet() == 0) {
+            if (remaining.addAndGet(-events) == 0) {
                 if (budget != null) {
                     budget.release(count);
                 }

@@ -9,6 +9,7 @@ import io.platform.observability.StageLatency;
 import io.platform.observability.tracing.Tracing;
 import io.platform.wire.EpochClock;
 import io.platform.wire.EventHeaders;
+import io.platform.wire.PackedEvents;
 import io.platform.wire.TopicNames;
 import io.platform.wire.WireFormat;
 import io.platform.wire.schema.SchemaCatalog;
@@ -35,6 +36,7 @@ public final class IngestPipeline {
     private final SchemaCatalog catalog;
     private final Producer<byte[], byte[]> producer;
     private final DeadLetterPublisher deadLetters;
+    private final boolean packBatches;
     private final AvroCodec codec = new AvroCodec();
     private final Map<Integer, WireRecordScanner> scanners = new ConcurrentHashMap<>();
     private final StageLatency validateLatency = LatencyMetrics.global().stage(Stage.VALIDATE);
@@ -45,14 +47,20 @@ public final class IngestPipeline {
     private final Counter failedEvents = LatencyMetrics.global().registry().counter("platform.ingest.events", "outcome", "failed");
 
     public IngestPipeline(SchemaCatalog catalog, Producer<byte[], byte[]> producer) {
-        this(catalog, producer, new DeadLetterPublisher(producer));
+        this(catalog, producer, new DeadLetterPublisher(producer), false);
     }
 
-    /** A pipeline whose refused events go through {@code deadLetters} (e.g. marked as failed replays). */
-    public IngestPipeline(SchemaCatalog catalog, Producer<byte[], byte[]> producer, DeadLetterPublisher deadLetters) {
+    /**
+     * A pipeline whose refused events go through {@code deadLetters} (e.g. marked as failed replays).
+     *
+     * @param packBatches write the valid events of each batch frame as one record per partition ({@link PackedEvents})
+     *                    instead of one record per event
+     */
+    public IngestPipeline(SchemaCatalog catalog, Producer<byte[], byte[]> producer, DeadLetterPublisher deadLetters, boolean packBatches) {
         this.catalog = catalog;
         this.producer = producer;
         this.deadLetters = deadLetters;
+        this.packBatches = packBatches;
     }
 
     public SchemaCatalog catalog() {
@@ -98,6 +106,13 @@ public final class IngestPipeline {
     /** Receives the outcome of one event on a Kafka or I/O thread; must not block. */
     public interface OutcomeListener {
         void onOutcome(IngestOutcome outcome);
+
+        /** The same outcome for {@code count} events (those of one packed record); a batch's listener counts them at once. */
+        default void onOutcomes(IngestOutcome outcome, int count) {
+            for (int i = 0; i < count; i++) {
+                onOutcome(outcome);
+            }
+        }
     }
 
     /**
@@ -122,7 +137,8 @@ public final class IngestPipeline {
     /** As above, carrying the batch's trace context ({@code traceparent}, null when unsampled) in the record headers. */
     public void ingestWire(String stream, byte[] bytes, int offset, int length, long sendTimeNs, byte[] traceparent,
                            OutcomeListener listener) {
-        ingestWire(new WireBatch(stream), bytes, offset, length, sendTimeNs, traceparent, listener);
+        // one event: a record of its own, packed or not
+        ingestWire(new WireBatch(stream, false), bytes, offset, length, sendTimeNs, traceparent, listener);
     }
 
     /**
@@ -140,9 +156,48 @@ public final class IngestPipeline {
         // that makes its WireBatch
         private final WireRecordScanner.Scan scratch = WireRecordScanner.threadScratch();
 
+        private final boolean packs;
+        /** Per partition, the packed record being filled; null until the first event is packed. */
+        private Packer[] packers;
+
+        /** The lookups of a batch frame, whose valid events are packed when the pipeline packs batches. */
         public WireBatch(String stream) {
+            this(stream, packBatches);
+        }
+
+        private WireBatch(String stream, boolean packs) {
             this.stream = stream;
             this.latest = catalog.latest(stream);
+            this.packs = packs;
+        }
+
+        /**
+         * Sends what the frame's events left packed (one record per partition); the caller calls it once after the
+         * frame's last event. Does nothing when nothing was packed.
+         */
+        public void finish() {
+            if (packers != null) {
+                for (Packer packer : packers) {
+                    if (packer != null && packer.writer.count() > 0) {
+                        sendPacked(packer);
+                    }
+                }
+            }
+        }
+
+        private void pack(byte[] seriesKey, long eventTimeMs, byte[] bytes, int offset, int length, long sendTimeNs, byte[] traceparent,
+                          OutcomeListener listener) {
+            if (packers == null) {
+                packers = new Packer[producer.partitionsFor(schema.ingestTopic()).size()];
+            }
+            int partition = PackedEvents.partitionOf(seriesKey, packers.length);
+            Packer packer = packers[partition];
+            if (packer == null) {
+                packer = packers[partition] = new Packer(schema.ingestTopic(), partition, sendTimeNs, traceparent);
+            } else if (packer.writer.count() == PackedEvents.MAX_ENTRIES || packer.writer.length() + length > MAX_PACKED_BYTES) {
+                sendPacked(packer);
+            }
+            packer.add(seriesKey, eventTimeMs, bytes, offset, length, listener);
         }
 
         /** Resolves {@code id}; false when it is not a schema of this stream. */
@@ -209,7 +264,90 @@ public final class IngestPipeline {
         }
         long validated = System.nanoTime();
         validateLatency.recordNanos(validated - start);
+        if (batch.packs) {
+            batch.pack(seriesKey, eventTimeMs, bytes, offset, length, sendTimeNs, traceparent, listener);
+            return;
+        }
         produce(batch.schema, seriesKey, eventTimeMs, copy(bytes, offset, length), sendTimeNs, traceparent, listener, validated);
+    }
+
+    /** A packed record grows to this many bytes at most (under the producer's 1 MiB request limit, a few per request). */
+    static final int MAX_PACKED_BYTES = 256 * 1024;
+
+    /** The events of one frame bound for one partition, and who to tell when Kafka acknowledges them. One per frame and partition. */
+    private static final class Packer {
+        final String topic;
+        final int partition;
+        final long sendTimeNs;
+        final byte[] traceparent;
+        final PackedEvents.Writer writer = new PackedEvents.Writer();
+        long minEventTimeMs = Long.MAX_VALUE;
+        // runs of events with the same listener: a batch frame has one listener for all its events
+        OutcomeListener[] listeners = new OutcomeListener[1];
+        int[] runLengths = new int[1];
+        int runs;
+
+        Packer(String topic, int partition, long sendTimeNs, byte[] traceparent) {
+            this.topic = topic;
+            this.partition = partition;
+            this.sendTimeNs = sendTimeNs;
+            this.traceparent = traceparent;
+        }
+
+        void add(byte[] seriesKey, long eventTimeMs, byte[] bytes, int offset, int length, OutcomeListener listener) {
+            writer.add(seriesKey, eventTimeMs, bytes, offset, length);
+            minEventTimeMs = Math.min(minEventTimeMs, eventTimeMs);
+            if (runs > 0 && listeners[runs - 1] == listener) {
+                runLengths[runs - 1]++;
+                return;
+            }
+            if (runs == listeners.length) {
+                listeners = java.util.Arrays.copyOf(listeners, runs * 2);
+                runLengths = java.util.Arrays.copyOf(runLengths, runs * 2);
+            }
+            listeners[runs] = listener;
+            runLengths[runs++] = 1;
+        }
+    }
+
+    /**
+     * Produces a packer's events as one record to its partition, and starts it over. The record carries the frame's
+     * times header (send time, and the earliest event time: what tells storage the gateway validated it) and trace.
+     */
+    private void sendPacked(Packer packer) {
+        int events = packer.writer.count();
+        OutcomeListener[] listeners = java.util.Arrays.copyOf(packer.listeners, packer.runs);
+        int[] runLengths = java.util.Arrays.copyOf(packer.runLengths, packer.runs);
+        RecordHeaders headers = EventHeaders.withTimes(packer.sendTimeNs > 0 ? packer.sendTimeNs : EpochClock.nowNs(), packer.minEventTimeMs);
+        if (packer.traceparent != null) {
+            headers.add(Tracing.TRACEPARENT, packer.traceparent);
+        }
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(packer.topic, packer.partition, null, null, packer.writer.toBytes(), headers);
+        packer.writer.reset();
+        packer.minEventTimeMs = Long.MAX_VALUE;
+        packer.runs = 0;
+        long sentAt = System.nanoTime();
+        try {
+            producer.send(record, (metadata, error) -> {
+                IngestOutcome outcome;
+                if (error != null) {
+                    failedEvents.increment(events);
+                    outcome = IngestOutcome.failed("Kafka did not acknowledge: " + error.getMessage() + "; retry later");
+                } else {
+                    produceAckLatency.recordNanos(System.nanoTime() - sentAt, events);
+                    acceptedEvents.increment(events);
+                    outcome = IngestOutcome.ACCEPTED;
+                }
+                for (int i = 0; i < listeners.length; i++) {
+                    listeners[i].onOutcomes(outcome, runLengths[i]);
+                }
+            });
+        } catch (RuntimeException e) {
+            IngestOutcome failed = IngestOutcome.failed("Kafka producer refused the events: " + e.getMessage() + "; retry later");
+            for (int i = 0; i < listeners.length; i++) {
+                listeners[i].onOutcomes(failed, runLengths[i]);
+            }
+        }
     }
 
     /** The message for an event addressed to a stream that has no schema. */

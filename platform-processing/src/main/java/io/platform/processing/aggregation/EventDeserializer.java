@@ -5,6 +5,7 @@ import io.platform.observability.Stage;
 import io.platform.observability.tracing.Tracing;
 import io.platform.processing.SharedCatalogs;
 import io.platform.wire.EventHeaders;
+import io.platform.wire.PackedEvents;
 import io.platform.wire.TopicNames;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
@@ -52,6 +53,37 @@ final class EventDeserializer implements KafkaRecordDeserializationSchema<KeyedE
         if (value == null) {
             return;
         }
+        String stream = TopicNames.streamOf(record.topic());
+        long headerTime = EventHeaders.readTime(record.headers(), EventHeaders.EVENT_TIME_OFFSET, Long.MIN_VALUE);
+        int events = 1;
+        if (PackedEvents.isPacked(value)) {
+            // many events in one record (the gateway's packed batches); storage dead-letters one that does not hold together
+            String malformation = PackedEvents.malformation(value);
+            if (malformation != null) {
+                LOG.warn("skipping malformed packed record topic={} offset={} reason={}", record.topic(), record.offset(), malformation);
+                return;
+            }
+            PackedEvents.Cursor entries = new PackedEvents.Cursor(value);
+            events = entries.count();
+            while (entries.next()) {
+                // the times header says the gateway validated the record and its entries' times are the events' own
+                emit(record, stream, entries.value(), entries.series(), headerTime != Long.MIN_VALUE ? entries.eventTimeMs() : Long.MIN_VALUE, out);
+            }
+        } else {
+            emit(record, stream, value, record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), headerTime, out);
+        }
+        LatencyMetrics.global().stage(Stage.PROCESS).recordNanos((System.currentTimeMillis() - record.timestamp()) * 1_000_000L, events);
+        continueTrace(record, stream);
+    }
+
+    /**
+     * Decodes one wire-format event and hands it on.
+     *
+     * @param series the event's series, or null to take it from the decoded event
+     * @param eventTimeMs the event's time, or {@link Long#MIN_VALUE} to take it from the decoded event
+     */
+    private void emit(ConsumerRecord<byte[], byte[]> record, String stream, byte[] value, String series, long eventTimeMs,
+                      Collector<KeyedEvent> out) {
         GenericRecord decoded;
         try {
             decoded = records.decodeOrExplain(value, null);
@@ -62,10 +94,9 @@ final class EventDeserializer implements KafkaRecordDeserializationSchema<KeyedE
         }
         StreamSchema schema = records.lastWriter();
         KeyedEvent event = new KeyedEvent();
-        event.stream = TopicNames.streamOf(record.topic());
-        event.series = record.key() == null ? schema.seriesKey(decoded) : new String(record.key(), StandardCharsets.UTF_8);
-        long headerTime = EventHeaders.readTime(record.headers(), EventHeaders.EVENT_TIME_OFFSET, Long.MIN_VALUE);
-        event.eventTimeMs = headerTime != Long.MIN_VALUE ? headerTime : schema.eventTimeMs(decoded);
+        event.stream = stream;
+        event.series = series == null ? schema.seriesKey(decoded) : series;
+        event.eventTimeMs = eventTimeMs != Long.MIN_VALUE ? eventTimeMs : schema.eventTimeMs(decoded);
         List<String> numeric = schema.numericFields();
         event.fields = numeric.toArray(new String[0]);
         event.values = new double[event.fields.length];
@@ -73,8 +104,6 @@ final class EventDeserializer implements KafkaRecordDeserializationSchema<KeyedE
             Object v = decoded.get(event.fields[i]);
             event.values[i] = v == null ? Double.NaN : ((Number) v).doubleValue();
         }
-        LatencyMetrics.global().recordNanos(Stage.PROCESS, (System.currentTimeMillis() - record.timestamp()) * 1_000_000L);
-        continueTrace(record, event.stream);
         out.collect(event);
     }
 

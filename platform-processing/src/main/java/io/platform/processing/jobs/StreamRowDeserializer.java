@@ -1,6 +1,7 @@
 package io.platform.processing.jobs;
 
 import io.platform.processing.SharedCatalogs;
+import io.platform.wire.PackedEvents;
 import io.platform.wire.schema.StreamSchema;
 import io.platform.wire.schema.WireRecordDecoder;
 import java.util.LinkedHashMap;
@@ -49,6 +50,23 @@ final class StreamRowDeserializer implements KafkaRecordDeserializationSchema<Ro
         if (value == null) {
             return;
         }
+        if (!PackedEvents.isPacked(value)) {
+            emit(record, value, out);
+            return;
+        }
+        // the gateway's packed batches: one record, many events; storage dead-letters one that does not hold together
+        String malformation = PackedEvents.malformation(value);
+        if (malformation != null) {
+            LOG.warn("skipping malformed packed record topic={} offset={} reason={}", record.topic(), record.offset(), malformation);
+            return;
+        }
+        PackedEvents.Cursor entries = new PackedEvents.Cursor(value);
+        while (entries.next()) {
+            emit(record, entries.value(), out);
+        }
+    }
+
+    private void emit(ConsumerRecord<byte[], byte[]> record, byte[] value, Collector<Row> out) {
         GenericRecord decoded = decoder.decode(value);
         if (decoded == null) {
             LOG.warn("skipping a record that is not framed, names a schema id unknown after 10 s, or does not decode: topic={} offset={}",

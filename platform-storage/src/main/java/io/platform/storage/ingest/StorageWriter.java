@@ -8,6 +8,7 @@ import io.platform.storage.StoreBatch;
 import io.platform.storage.TimeSeriesStore;
 import io.platform.wire.EpochClock;
 import io.platform.wire.EventHeaders;
+import io.platform.wire.PackedEvents;
 import io.platform.wire.TopicNames;
 import io.platform.wire.aggregate.WindowAggregate;
 import io.platform.wire.schema.SchemaCatalog;
@@ -175,6 +176,7 @@ public final class StorageWriter implements AutoCloseable {
                 nextOffsets.clear();
                 changedStreams.clear();
                 long[] sendTimes = new long[records.count()];
+                int[] eventCounts = new int[records.count()];
                 int raw = 0;
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     String topic = record.topic();
@@ -186,8 +188,12 @@ public final class StorageWriter implements AutoCloseable {
                     changedStreams.add(stream);
                     if (topic.startsWith(TopicNames.AGG_PREFIX)) {
                         putAggregate(batch, record);
-                    } else if (putRaw(batch, stream, record)) {
-                        sendTimes[raw++] = EventHeaders.readTime(record.headers(), EventHeaders.SEND_TIME_OFFSET, 0);
+                    } else {
+                        int events = PackedEvents.isPacked(record.value()) ? putPacked(batch, stream, record) : putRaw(batch, stream, record) ? 1 : 0;
+                        if (events > 0) {
+                            eventCounts[raw] = events;
+                            sendTimes[raw++] = EventHeaders.readTime(record.headers(), EventHeaders.SEND_TIME_OFFSET, 0);
+                        }
                     }
                 }
                 nextOffsets.forEach((tp, next) -> batch.putOffset(tp.topic(), tp.partition(), next));
@@ -201,7 +207,7 @@ public final class StorageWriter implements AutoCloseable {
                 commitLatency.recordNanos(System.nanoTime() - start);
                 for (int i = 0; i < raw; i++) {
                     if (sendTimes[i] > 0) {
-                        endToEndLatency.recordNanos(nowNs - sendTimes[i]);
+                        endToEndLatency.recordNanos(nowNs - sendTimes[i], eventCounts[i]);
                     }
                 }
                 for (Consumer<Collection<String>> listener : commitListeners) {
@@ -278,6 +284,40 @@ public final class StorageWriter implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Stores the events of a packed record ({@link PackedEvents}), each under a key of its own (the entry's index beside
+     * the partition). The gateway validated them when the record carries its times header; otherwise (written to
+     * Kafka some other way) each is validated here and one that does not fit is dead-lettered alone. A record that
+     * does not hold together is dead-lettered whole. Returns the events stored.
+     */
+    private int putPacked(StoreBatch batch, String stream, ConsumerRecord<byte[], byte[]> record) {
+        String malformation = PackedEvents.malformation(record.value());
+        if (malformation != null) {
+            // checked before storing any entry: the whole record is in the dead letter, to be mended and replayed whole
+            deadLetter(stream, record, record.value(), "malformed packed record: " + malformation);
+            return 0;
+        }
+        boolean validated = EventHeaders.readTime(record.headers(), EventHeaders.EVENT_TIME_OFFSET, Long.MIN_VALUE) != Long.MIN_VALUE;
+        int stored = 0;
+        PackedEvents.Cursor entries = new PackedEvents.Cursor(record.value());
+        while (entries.next()) {
+            byte[] value = entries.value();
+            long eventTimeMs = entries.eventTimeMs();
+            if (!validated) {
+                String[] reason = {null};
+                eventTimeMs = decodeEventTime(stream, value, reason);
+                if (reason[0] != null) {
+                    deadLetter(stream, record, value, "entry " + entries.index() + " of a packed record: " + reason[0]);
+                    continue;
+                }
+            }
+            batch.putRaw(stream, entries.series(), eventTimeMs, PackedEvents.rowPartitionField(record.partition(), entries.index()),
+                    record.offset(), value);
+            stored++;
+        }
+        return stored;
+    }
+
     /** The event time of a wire-format value of {@code stream}, or sets {@code reason[0]} when it is not one. */
     private long decodeEventTime(String stream, byte[] value, String[] reason) {
         try {
@@ -294,6 +334,11 @@ public final class StorageWriter implements AutoCloseable {
      * record's offset is committed with the next batch, so the dead letter must be durable first.
      */
     private void deadLetter(String stream, ConsumerRecord<byte[], byte[]> record, String reason) {
+        deadLetter(stream, record, record.value(), reason);
+    }
+
+    /** As above, for {@code value}: the record's or one entry's of a packed record. */
+    private void deadLetter(String stream, ConsumerRecord<byte[], byte[]> record, byte[] value, String reason) {
         org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
         headers.add(EventHeaders.DLQ_REASON, (reason + " (produced to " + record.topic() + " partition " + record.partition()
                 + " offset " + record.offset() + " without the gateway)").getBytes(StandardCharsets.UTF_8));
@@ -302,7 +347,7 @@ public final class StorageWriter implements AutoCloseable {
         headers.add(EventHeaders.DLQ_CONTENT_TYPE, "application/vnd.platform.wire".getBytes(StandardCharsets.UTF_8));
         try {
             deadLetters.send(new org.apache.kafka.clients.producer.ProducerRecord<>(TopicNames.deadLetter(stream), null, null,
-                    record.key(), record.value(), headers)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    record.key(), value, headers)).get(30, java.util.concurrent.TimeUnit.SECONDS);
             LatencyMetrics.global().count("platform.dlq.events", 1, "stage", "storage", "reason", io.platform.wire.DeadLetterReasons.classify(reason));
         } catch (Exception e) {
             throw new IllegalStateException("cannot dead-letter record topic=" + record.topic() + " offset=" + record.offset()
