@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
  * setting:   "setting/" | name UTF-8                                      (value: the setting's own bytes)
  * </pre>
  * The Kafka partition and offset make a raw key unique per record, so replaying a partition rewrites the same keys:
- * storage writes are idempotent.
+ * storage writes are idempotent. For an entry of a packed record ({@link io.platform.wire.PackedEvents}) the partition
+ * field carries the entry's index in its high 15 bits ({@code PackedEvents.rowPartitionField}), so the entries of
+ * one record (which share partition and offset, and may share series and time) keep keys of their own.
  */
 final class KeyLayout {
     static final int TIME_LENGTH = 8;

@@ -29,6 +29,11 @@ public final class Tracing implements AutoCloseable {
     public static final String TRACEPARENT = "traceparent";
     public static final AttributeKey<String> STREAM = AttributeKey.stringKey("platform.stream");
     public static final AttributeKey<Long> EVENTS = AttributeKey.longKey("platform.events");
+    /**
+     * On a {@code store.commit} span: how long the storage write took, ending at the span's end. The rows became
+     * visible somewhere in that interval, so a reader may have found them up to this long before the span ended.
+     */
+    public static final AttributeKey<Long> WRITE_NANOS = AttributeKey.longKey("platform.write_ns");
 
     private static volatile Tracing global = new Tracing(OpenTelemetry.noop(), null);
 

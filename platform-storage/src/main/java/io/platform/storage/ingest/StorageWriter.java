@@ -200,10 +200,12 @@ public final class StorageWriter implements AutoCloseable {
                 if (budget != null) {
                     budget.admit(batch.bytes(), 1);
                 }
+                long writeStartNs = EpochClock.nowNs();
                 store.commit(batch);
-                // the moment the rows became queryable: spans end here, not when the tracing code below gets to run
+                // the rows became queryable between these two reads: spans end here, not when the tracing code below
+                // gets to run, and say how long the write took (the thread may lose its core right after the write)
                 long nowNs = EpochClock.nowNs();
-                traceCommit(records, start, nowNs);
+                traceCommit(records, start, nowNs, nowNs - writeStartNs);
                 commitLatency.recordNanos(System.nanoTime() - start);
                 for (int i = 0; i < raw; i++) {
                     if (sendTimes[i] > 0) {
@@ -229,7 +231,7 @@ public final class StorageWriter implements AutoCloseable {
      * A {@code store.commit} span under each traced batch this commit contained (at most 16 per commit), from the
      * poll to the commit, so a trace shows when its events became queryable.
      */
-    private void traceCommit(ConsumerRecords<byte[], byte[]> records, long startNanos, long committedEpochNanos) {
+    private void traceCommit(ConsumerRecords<byte[], byte[]> records, long startNanos, long committedEpochNanos, long writeNanos) {
         Map<String, io.opentelemetry.api.trace.SpanContext> parents = null;
         for (ConsumerRecord<byte[], byte[]> record : records) {
             org.apache.kafka.common.header.Header header = record.headers().lastHeader(Tracing.TRACEPARENT);
@@ -253,7 +255,7 @@ public final class StorageWriter implements AutoCloseable {
         for (io.opentelemetry.api.trace.SpanContext parent : parents.values()) {
             Tracing.global().tracer().spanBuilder("store.commit").setParent(Tracing.contextOf(parent))
                     .setStartTimestamp(startEpochNanos, java.util.concurrent.TimeUnit.NANOSECONDS)
-                    .setAttribute(Tracing.EVENTS, (long) records.count()).startSpan()
+                    .setAttribute(Tracing.EVENTS, (long) records.count()).setAttribute(Tracing.WRITE_NANOS, writeNanos).startSpan()
                     .end(committedEpochNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
