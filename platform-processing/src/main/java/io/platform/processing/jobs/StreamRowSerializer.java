@@ -12,6 +12,11 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import java.util.Optional;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.types.Row;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,7 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * schema's id and keyed by its series, into {@code ingest.<stream>}. Storage then validates and stores it like any
  * event, so a job's output is queryable and can feed further jobs.
  */
-final class StreamRowSerializer implements KafkaRecordSerializationSchema<Row> {
+final class StreamRowSerializer implements KafkaRecordSerializationSchema<Row>, KafkaDatasetFacetProvider {
     private final String stream;
     private final String topic;
     private final int schemaId;
@@ -42,6 +47,12 @@ final class StreamRowSerializer implements KafkaRecordSerializationSchema<Row> {
         this.schemaId = target.id();
         this.schemaRecord = target.toJson();
         this.declaredNames = declaredNames == null ? null : List.copyOf(declaredNames);
+    }
+
+    /** The one topic this writes to: the Kafka sink's POOLING transactions list the open transactions on it at restore. */
+    @Override
+    public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+        return Optional.of(new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topic))));
     }
 
     @Override
