@@ -98,11 +98,7 @@ public final class StageLatency {
         if (every > 1 && ThreadLocalRandom.current().nextInt(every) != 0) {
             return;
         }
-        long value = Math.min(Math.max(nanos, 0L), MAX_TRACKABLE_NS);
-        recorder.recordValueWithCount(value, every);
-        if (!recordedSinceDrain) {
-            recordedSinceDrain = true;
-        }
+        record(nanos, every);
     }
 
     /**
@@ -113,6 +109,10 @@ public final class StageLatency {
         if (!recording || count <= 0) {
             return;
         }
+        record(nanos, count);
+    }
+
+    private void record(long nanos, long count) {
         recorder.recordValueWithCount(Math.min(Math.max(nanos, 0L), MAX_TRACKABLE_NS), count);
         if (!recordedSinceDrain) {
             recordedSinceDrain = true;

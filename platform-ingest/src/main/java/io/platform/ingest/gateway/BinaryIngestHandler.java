@@ -115,8 +115,7 @@ public final class BinaryIngestHandler implements FrameHandler {
         frame.getBytes(base + eventsStart, events);
         position = 0;
         for (int i = 0; i < count; i++) {
-            int valueLength = ((events[position] & 0xff) << 24) | ((events[position + 1] & 0xff) << 16)
-                    | ((events[position + 2] & 0xff) << 8) | (events[position + 3] & 0xff);
+            int valueLength = frame.getInt(base + eventsStart + position);
             pipeline.ingestWire(lookups, events, position + 4, valueLength, sendTimeNs, traceparent, ack);
             position += 4 + valueLength;
         }

@@ -177,11 +177,7 @@ public final class IngestPipeline {
          */
         public void finish() {
             if (packers != null) {
-                for (Packer packer : packers) {
-                    if (packer != null && packer.writer.count() > 0) {
-                        sendPacked(packer);
-                    }
-                }
+                sendFilled(packers);
             }
         }
 
@@ -233,13 +229,18 @@ public final class IngestPipeline {
             packers = new Packer[partitions];
             byTopic.put(topic, packers);
         }
-        for (Packer leftover : packers) {
-            // a frame that ended in an exception before finish(): its events still go out, with their own listeners
-            if (leftover != null && leftover.writer.count() > 0) {
-                sendPacked(leftover);
+        // left filled by a frame that ended in an exception before finish(): its events still go out, with their own listeners
+        sendFilled(packers);
+        return packers;
+    }
+
+    /** Sends every packer that holds events. */
+    private void sendFilled(Packer[] packers) {
+        for (Packer packer : packers) {
+            if (packer != null && packer.writer.count() > 0) {
+                sendPacked(packer);
             }
         }
-        return packers;
     }
 
     /** Ingests one wire-format event of a frame whose lookups {@code batch} holds. */
@@ -348,10 +349,7 @@ public final class IngestPipeline {
         int events = packer.writer.count();
         OutcomeListener[] listeners = java.util.Arrays.copyOf(packer.listeners, packer.runs);
         int[] runLengths = java.util.Arrays.copyOf(packer.runLengths, packer.runs);
-        RecordHeaders headers = EventHeaders.withTimes(packer.sendTimeNs > 0 ? packer.sendTimeNs : EpochClock.nowNs(), packer.minEventTimeMs);
-        if (packer.traceparent != null) {
-            headers.add(Tracing.TRACEPARENT, packer.traceparent);
-        }
+        RecordHeaders headers = headers(packer.sendTimeNs, packer.minEventTimeMs, packer.traceparent);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(packer.topic, packer.partition, null, null, packer.writer.toBytes(), headers);
         packer.writer.reset();
         packer.minEventTimeMs = Long.MAX_VALUE;
@@ -381,6 +379,18 @@ public final class IngestPipeline {
         }
     }
 
+    /**
+     * The headers of a gateway record, single or packed: the times header (send time, now when the client sent none;
+     * event time) that tells storage the gateway validated it, and the batch's trace context when sampled.
+     */
+    private static RecordHeaders headers(long sendTimeNs, long eventTimeMs, byte[] traceparent) {
+        RecordHeaders headers = EventHeaders.withTimes(sendTimeNs > 0 ? sendTimeNs : EpochClock.nowNs(), eventTimeMs);
+        if (traceparent != null) {
+            headers.add(Tracing.TRACEPARENT, traceparent);
+        }
+        return headers;
+    }
+
     /** The message for an event addressed to a stream that has no schema. */
     public static String unknownStream(String stream) {
         return "unknown stream=" + stream + ": register its schema first with POST /v1/schemas/" + stream
@@ -390,10 +400,7 @@ public final class IngestPipeline {
     /** @param sentAt {@link System#nanoTime()} now (the caller has just read it), from which produce_ack is timed */
     private void produce(StreamSchema schema, byte[] seriesKey, long eventTimeMs, byte[] value, long sendTimeNs, byte[] traceparent,
                          OutcomeListener listener, long sentAt) {
-        RecordHeaders headers = EventHeaders.withTimes(sendTimeNs > 0 ? sendTimeNs : EpochClock.nowNs(), eventTimeMs);
-        if (traceparent != null) {
-            headers.add(Tracing.TRACEPARENT, traceparent);
-        }
+        RecordHeaders headers = headers(sendTimeNs, eventTimeMs, traceparent);
         try {
             producer.send(new ProducerRecord<>(schema.ingestTopic(), null, null, seriesKey, value, headers), (metadata, error) -> {
                 if (error != null) {

@@ -1,7 +1,7 @@
 package io.platform.processing.aggregation;
 
-import java.time.Duration;
 import io.platform.processing.sources.SourceProgress;
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -19,10 +19,10 @@ import org.apache.flink.util.clock.RelativeClock;
  * fetched at two periodic emits in a row, and it read no backlog record for the idleness timeout. Otherwise (a burst
  * being handed out, a backlog after a restart, a job fallen behind) a silent partition is one whose records are not
  * handed out yet, so it keeps holding the watermark back, and one already marked idle becomes active again. The cost:
- * a subtask that never drains (saturated for good) closes no window on a partition without events. Time is Flink's input activity clock, which stops while the downstream
- * back-pressures the source: a source that may not emit is not silent. The clock is read once per periodic emit, never
- * per event. Made by {@link IdleAwareWatermarkStrategy}; used by the aggregation jobs and by submitted jobs' stream
- * sources. Not thread-safe (one per split).
+ * a subtask that never drains (saturated for good) closes no window on a partition without events. Time is Flink's
+ * input activity clock, which stops while the downstream back-pressures the source: a source that may not emit is not
+ * silent. The clock is read once per periodic emit, never per event. Made by {@link IdleAwareWatermarkStrategy}; used
+ * by the aggregation jobs and by submitted jobs' stream sources. Not thread-safe (one per split).
  */
 public final class IdleAwareWatermarks<T> implements WatermarkGenerator<T> {
     private final long outOfOrdernessMs;

@@ -1,13 +1,10 @@
 package io.platform.processing.sources;
 
-import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.source.ReaderOutput;
-import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.core.io.InputStatus;
@@ -25,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * tokens are back, so the split fetcher's queue fills and Kafka fetching pauses. Two clock reads per record; no
  * allocation per record. Used by the task's thread only, except the wake-up timer.
  */
-final class RateControlledReader<T, S extends SourceSplit> implements SourceReader<T, S> {
+final class RateControlledReader<T, S extends SourceSplit> extends ForwardingSourceReader<T, S> {
     private static final Logger LOG = LoggerFactory.getLogger(RateControlledReader.class);
     /** A gap between calls longer than this is waiting on the downstream, not the mailbox's own work between records. */
     static final long STALL_NANOS = 50_000;
@@ -37,7 +34,6 @@ final class RateControlledReader<T, S extends SourceSplit> implements SourceRead
         return thread;
     });
 
-    private final SourceReader<T, S> delegate;
     private final AimdRate rate;
     private final long intervalNanos;
     private double limit = Double.POSITIVE_INFINITY;
@@ -54,7 +50,7 @@ final class RateControlledReader<T, S extends SourceSplit> implements SourceRead
     private volatile double lastBackPressuredRatio;
 
     RateControlledReader(SourceReader<T, S> delegate, AimdRate rate, MetricGroup metrics) {
-        this.delegate = delegate;
+        super(delegate);
         this.rate = rate;
         this.intervalNanos = rate.settings().intervalNanos();
         // -1 while unlimited; the gauges are read by Flink's reporters (and the platform's /metrics) when scraped
@@ -131,50 +127,5 @@ final class RateControlledReader<T, S extends SourceSplit> implements SourceRead
             waitingForTokens = null;
         }
         return delegate.isAvailable();
-    }
-
-    @Override
-    public void start() {
-        delegate.start();
-    }
-
-    @Override
-    public List<S> snapshotState(long checkpointId) {
-        return delegate.snapshotState(checkpointId);
-    }
-
-    @Override
-    public void addSplits(List<S> splits) {
-        delegate.addSplits(splits);
-    }
-
-    @Override
-    public void notifyNoMoreSplits() {
-        delegate.notifyNoMoreSplits();
-    }
-
-    @Override
-    public void handleSourceEvents(SourceEvent event) {
-        delegate.handleSourceEvents(event);
-    }
-
-    @Override
-    public void pauseOrResumeSplits(Collection<String> splitsToPause, Collection<String> splitsToResume) {
-        delegate.pauseOrResumeSplits(splitsToPause, splitsToResume);
-    }
-
-    @Override
-    public void notifyCheckpointComplete(long checkpointId) throws Exception {
-        delegate.notifyCheckpointComplete(checkpointId);
-    }
-
-    @Override
-    public void notifyCheckpointAborted(long checkpointId) throws Exception {
-        delegate.notifyCheckpointAborted(checkpointId);
-    }
-
-    @Override
-    public void close() throws Exception {
-        delegate.close();
     }
 }
