@@ -279,21 +279,37 @@ public final class PlatformCli implements Runnable {
             @Option(names = "--key", description = "series-key fields, comma-separated (default: the string fields)")
             String keyFields;
 
+            @Option(names = "--compatibility", description = "rule for this and later versions: BACKWARD, FORWARD, FULL, NONE or their _TRANSITIVE forms (default: the stream's, BACKWARD for a new one)")
+            String compatibility;
+
+            @Option(names = "--partitions", description = "partitions of the stream's topics, when the stream is new (default: stream.partitions)")
+            Integer partitions;
+
+            @Option(names = "--replication", description = "replication factor of the stream's topics, when the stream is new (default: stream.replication)")
+            Integer replication;
+
+            @Option(names = "--durability", description = "sync (fsync before ack) or async (page cache), when the stream is new (default: async)")
+            String durability;
+
+            @Option(names = "--pack", description = "true: the gateway writes a batch frame as one Kafka record per partition; false: one per event, what"
+                    + " Confluent-framed tools read; default: the node's gateway.pack-batches (default: the stream's current choice)")
+            String pack;
+
             @Option(names = "--gateway", defaultValue = "http://127.0.0.1:8080", description = "gateway URL (default ${DEFAULT-VALUE})")
             String gateway;
 
             @Override
             public Integer call() throws Exception {
                 StringBuilder query = new StringBuilder();
-                if (timeField != null) {
-                    query.append("time=").append(URLEncoder.encode(timeField, StandardCharsets.UTF_8));
-                }
-                if (keyFields != null) {
-                    query.append(query.length() > 0 ? "&" : "").append("key=").append(URLEncoder.encode(keyFields, StandardCharsets.UTF_8));
-                }
                 String type = schemaType != null ? schemaType : schemaFile.toString().endsWith(".proto") ? "PROTOBUF" : null;
-                if (type != null) {
-                    query.append(query.length() > 0 ? "&" : "").append("schemaType=").append(URLEncoder.encode(type, StandardCharsets.UTF_8));
+                String[][] parameters = {{"time", timeField}, {"key", keyFields}, {"schemaType", type}, {"compatibility", compatibility},
+                        {"partitions", partitions == null ? null : partitions.toString()},
+                        {"replication", replication == null ? null : replication.toString()}, {"durability", durability}, {"pack", pack}};
+                for (String[] parameter : parameters) {
+                    if (parameter[1] != null) {
+                        query.append(query.length() > 0 ? "&" : "").append(parameter[0]).append('=')
+                                .append(URLEncoder.encode(parameter[1], StandardCharsets.UTF_8));
+                    }
                 }
                 String url = gateway + "/v1/schemas/" + stream + (query.length() > 0 ? "?" + query : "");
                 return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(url))

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code gateway.pack-batches=true}: a batch frame becomes one Kafka record per partition, and every reader of the
  * stream (storage, the stream's aggregation, a materialized view's SQL job) sees the same events as from one record
- * per event: none lost, none merged, each series on the partition Kafka's partitioner gives it.
+ * per event: none lost, none merged, each series on the partition Kafka's partitioner gives it. A stream registered
+ * with {@code ?pack=false} keeps one record per event on such a node.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PackedBatchesTest {
@@ -160,6 +161,51 @@ class PackedBatchesTest {
         assertTrue(reasons.contains("malformed packed record"), reasons);
         assertTrue(deadLetters.stream().anyMatch(r -> Arrays.equals(undecodable, r.value())), "the bad entry's own bytes are its dead letter");
         assertTrue(deadLetters.stream().anyMatch(r -> Arrays.equals(cut, r.value())), "a record that does not hold together goes whole");
+    }
+
+    @Test
+    void aStreamRegisteredWithPackFalseKeepsOneRecordPerEventOnAPackingNode() throws Exception {
+        String schemas = NodeHarness.gateway(node) + "/v1/schemas/plain";
+        var refused = NodeHarness.post(schemas + "?pack=maybe", NodeHarness.READINGS_SCHEMA);
+        assertEquals(422, refused.statusCode());
+        assertTrue(refused.body().contains("pack must be true") && refused.body().contains("'maybe'"), refused.body());
+
+        var unpacked = JSON.readTree(NodeHarness.post(schemas + "?pack=false", NodeHarness.READINGS_SCHEMA).body());
+        assertEquals("UNPACKED", unpacked.get("batchPacking").asText());
+        var again = JSON.readTree(NodeHarness.post(schemas, NodeHarness.READINGS_SCHEMA).body());
+        assertEquals(1, again.get("version").asInt(), "the same schema without pack= is the same version: the stream keeps its choice");
+        assertEquals("UNPACKED", JSON.readTree(NodeHarness.get(schemas).body()).get("batchPacking").asText());
+        int schemaId = unpacked.get("id").asInt();
+        sendFrame("plain", schemaId, 20);
+        List<ConsumerRecord<byte[], byte[]>> records = NodeHarness.readAll(node.bootstrapServers(), TopicNames.ingest("plain"), 20);
+        assertEquals(20, records.size(), "a record per event");
+        records.forEach(record -> assertEquals(0, record.value()[0], "Confluent's framing: magic 0, what its deserializers read"));
+
+        // choosing again is a new version; from then on the node's packing applies
+        var nodeDefault = JSON.readTree(NodeHarness.post(schemas + "?pack=default", NodeHarness.READINGS_SCHEMA).body());
+        assertEquals(2, nodeDefault.get("version").asInt());
+        assertEquals("NODE_DEFAULT", nodeDefault.get("batchPacking").asText());
+        sendFrame("plain", schemaId, 20);
+        List<ConsumerRecord<byte[], byte[]>> after = NodeHarness.readAll(node.bootstrapServers(), TopicNames.ingest("plain"), 21);
+        assertTrue(after.size() >= 21 && after.size() <= 22, "the second frame packed into a record per partition: " + after.size());
+        // (the consumer hands out the two partitions' records in no set order)
+        assertEquals(20, after.stream().filter(record -> !PackedEvents.isPacked(record.value())).count());
+        assertEquals(20, after.stream().filter(record -> PackedEvents.isPacked(record.value()))
+                .mapToInt(record -> new PackedEvents.Cursor(record.value()).count()).sum());
+        NodeHarness.await("both frames stored", Duration.ofSeconds(60), () ->
+                NodeHarness.queryFirstLine(node, "SELECT count(*) AS n FROM plain").equals("{\"n\":40}"));
+    }
+
+    private void sendFrame(String stream, int schemaId, int events) throws Exception {
+        byte[][] frame = new byte[events][];
+        for (int i = 0; i < events; i++) {
+            frame[i] = NodeHarness.wireEvent(schemaId, "d" + i, BASE + i, i);
+        }
+        try (GatewayClient client = GatewayClient.connect(node.host(), node.gatewayTcpPort())) {
+            var batchAck = NodeHarness.nextBatchAck(client);
+            client.sendBatch(stream, frame, events, 0, 7);
+            assertEquals("[7, " + events + ", 0, 0]", Arrays.toString(batchAck.get(30, TimeUnit.SECONDS)));
+        }
     }
 
     private String body(String sql) {

@@ -141,8 +141,15 @@ public final class GatewayHttpApi {
                     error(exchange, 422, e.getMessage());
                     return;
                 }
+                StreamSchema.BatchPacking packing;
+                try {
+                    packing = StreamSchema.BatchPacking.parse(query.get("pack"));
+                } catch (IllegalArgumentException e) {
+                    error(exchange, 422, e.getMessage());
+                    return;
+                }
                 StreamSchema registered = registry.register(stream, format, schemaText, query.get("time"), keys, query.get("compatibility"),
-                        partitions, replication, durability);
+                        partitions, replication, durability, packing);
                 respondJson(exchange, 200, describe(registered));
             } catch (IncompatibleSchemaException e) {
                 error(exchange, e.getMessage().startsWith("schema incompatible") ? 409 : 422, e.getMessage());
@@ -201,7 +208,8 @@ public final class GatewayHttpApi {
     private static ObjectNode describe(StreamSchema schema) {
         ObjectNode node = JSON.createObjectNode();
         node.put("stream", schema.stream()).put("id", schema.id()).put("version", schema.version())
-                .put("timeField", schema.timeField()).put("compatibility", schema.compatibility());
+                .put("timeField", schema.timeField()).put("compatibility", schema.compatibility())
+                .put("batchPacking", schema.batchPacking().name());
         ArrayNode keys = node.putArray("keyFields");
         schema.keyFields().forEach(keys::add);
         ArrayNode numeric = node.putArray("numericFields");

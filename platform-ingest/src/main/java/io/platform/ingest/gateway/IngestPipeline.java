@@ -54,7 +54,8 @@ public final class IngestPipeline {
      * A pipeline whose refused events go through {@code deadLetters} (e.g. marked as failed replays).
      *
      * @param packBatches write the valid events of each batch frame as one record per partition ({@link PackedEvents})
-     *                    instead of one record per event
+     *                    instead of one record per event, for streams that leave it to the node
+     *                    ({@link StreamSchema.BatchPacking#NODE_DEFAULT})
      */
     public IngestPipeline(SchemaCatalog catalog, Producer<byte[], byte[]> producer, DeadLetterPublisher deadLetters, boolean packBatches) {
         this.catalog = catalog;
@@ -160,15 +161,18 @@ public final class IngestPipeline {
         /** Per partition, the packed record being filled; null until the first event is packed. */
         private Packer[] packers;
 
-        /** The lookups of a batch frame, whose valid events are packed when the pipeline packs batches. */
+        /**
+         * The lookups of a batch frame, whose valid events are packed when the stream's latest schema says so, or
+         * leaves it to the node and the node packs batches.
+         */
         public WireBatch(String stream) {
-            this(stream, packBatches);
+            this(stream, true);
         }
 
-        private WireBatch(String stream, boolean packs) {
+        private WireBatch(String stream, boolean batchFrame) {
             this.stream = stream;
             this.latest = catalog.latest(stream);
-            this.packs = packs;
+            this.packs = batchFrame && latest != null && latest.batchPacking().packs(packBatches);
         }
 
         /**

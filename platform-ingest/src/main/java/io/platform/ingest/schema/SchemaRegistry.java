@@ -84,9 +84,21 @@ public final class SchemaRegistry {
      * {@link StreamSchema.Format#PROTOBUF} (see {@link ProtoSchema} for what a stream's message may hold). A stream
      * keeps the format of its first version.
      */
+    public StreamSchema register(String stream, StreamSchema.Format format, String schemaText, String timeField,
+                                 List<String> keyFields, String compatibility, int partitions, short replication,
+                                 StreamTopics.Durability durability) throws IncompatibleSchemaException {
+        return register(stream, format, schemaText, timeField, keyFields, compatibility, partitions, replication, durability, null);
+    }
+
+    /**
+     * As above, also choosing how the gateway writes the stream's batch frames ({@link StreamSchema.BatchPacking}; null
+     * keeps the stream's current choice, the node's default for a new stream). A version that changes only the
+     * packing is a new version, as one that changes only the compatibility rule is.
+     */
     public synchronized StreamSchema register(String stream, StreamSchema.Format format, String schemaText, String timeField,
                                               List<String> keyFields, String compatibility, int partitions, short replication,
-                                              StreamTopics.Durability durability) throws IncompatibleSchemaException {
+                                              StreamTopics.Durability durability, StreamSchema.BatchPacking packing)
+            throws IncompatibleSchemaException {
         if (partitions < 0 || partitions > 10_000 || replication < 0 || replication > 16) {
             throw new IncompatibleSchemaException("partitions must be 1..10000 and replication 1..16 (0 or absent: the node's defaults)");
         }
@@ -111,7 +123,8 @@ public final class SchemaRegistry {
             }
         }
         for (int attempt = 1; ; attempt++) {
-            StreamSchema registered = registerOnce(stream, format, schema, proto, timeField, keyFields, compatibility, partitions, replication, durability);
+            StreamSchema registered = registerOnce(stream, format, schema, proto, timeField, keyFields, compatibility, partitions, replication,
+                    durability, packing);
             if (registered != null) {
                 return registered;
             }
@@ -125,17 +138,20 @@ public final class SchemaRegistry {
     /** One attempt: the next version and id as the catalog stands, written to the log; null if an earlier record took them. */
     private StreamSchema registerOnce(String stream, StreamSchema.Format format, Schema schema, ProtoSchema proto, String timeField,
                                       List<String> keyFields, String compatibility, int partitions, short replication,
-                                      StreamTopics.Durability durability) throws IncompatibleSchemaException {
+                                      StreamTopics.Durability durability, StreamSchema.BatchPacking requestedPacking)
+            throws IncompatibleSchemaException {
         StreamSchema latest = catalog.latest(stream);
         Compatibility rule = compatibility != null ? Compatibility.parse(compatibility)
                 : Compatibility.parse(latest != null ? latest.compatibility() : StreamSchema.DEFAULT_COMPATIBILITY);
+        StreamSchema.BatchPacking packing = requestedPacking != null ? requestedPacking
+                : latest != null ? latest.batchPacking() : StreamSchema.BatchPacking.NODE_DEFAULT;
         if (latest != null) {
             if (latest.format() != format) {
                 throw new IncompatibleSchemaException("schema incompatible stream=" + stream + " is declared in " + latest.format() + ": register its next version in "
                         + latest.format() + " too (a stream's records keep one encoding), or use a new stream");
             }
             boolean same = proto != null ? latest.source().equals(proto.source()) : latest.schema().equals(schema);
-            if (same && rule.name().equals(latest.compatibility())) {
+            if (same && rule.name().equals(latest.compatibility()) && packing == latest.batchPacking()) {
                 return latest;
             }
             String violation = rule.violation(schema, catalog.versions(stream));
@@ -159,6 +175,7 @@ public final class SchemaRegistry {
         try {
             defined = proto != null ? StreamSchema.defineProtobuf(stream, version, id, proto, timeField, keyFields, rule.name())
                     : StreamSchema.define(stream, version, id, schema, timeField, keyFields, rule.name());
+            defined = defined.withBatchPacking(packing);
         } catch (IllegalArgumentException e) {
             throw new IncompatibleSchemaException(e.getMessage());
         }
@@ -188,7 +205,8 @@ public final class SchemaRegistry {
         if (applied == null || applied.version() != version || !applied.stream().equals(stream)) {
             return null;
         }
-        AuditLog.record("schema.register", stream, "version=" + version + " id=" + id + " format=" + format + " compatibility=" + rule.name());
+        AuditLog.record("schema.register", stream, "version=" + version + " id=" + id + " format=" + format + " compatibility=" + rule.name()
+                + " batchPacking=" + packing);
         return defined;
     }
 

@@ -1,6 +1,7 @@
 package io.platform.ingest.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.platform.ingest.dlq.DeadLetterPublisher;
@@ -76,6 +77,42 @@ class PackedIngestTest {
         assertEquals(1, new PackedEvents.Cursor(kafka.history().get(1).value()).count());
         assertTrue(kafka.history().get(0).value().length <= IngestPipeline.MAX_PACKED_BYTES);
         assertEquals(3, outcomes.accepted.get());
+    }
+
+    @Test
+    void aStreamsOwnChoiceOverridesTheNodesEitherWay() throws IOException {
+        // the node packs, the stream's latest version says one record per event (for Confluent-framed readers)
+        MockProducer<byte[], byte[]> unpackedKafka = new MockProducer<>(cluster(), true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        SchemaCatalog unpackedCatalog = catalog();
+        unpackedCatalog.apply(StreamSchema.define("s", 2, 102, SCHEMA, "ts", List.of("device")).withBatchPacking(StreamSchema.BatchPacking.UNPACKED));
+        sendFrame(new IngestPipeline(unpackedCatalog, unpackedKafka, new DeadLetterPublisher(unpackedKafka), true), 10);
+        assertEquals(10, unpackedKafka.history().size(), "a record per event");
+        unpackedKafka.history().forEach(record -> assertFalse(PackedEvents.isPacked(record.value())));
+
+        // the node does not pack, the stream asks for it
+        MockProducer<byte[], byte[]> packedKafka = new MockProducer<>(cluster(), true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        SchemaCatalog packedCatalog = catalog();
+        packedCatalog.apply(StreamSchema.define("s", 2, 102, SCHEMA, "ts", List.of("device")).withBatchPacking(StreamSchema.BatchPacking.PACKED));
+        sendFrame(new IngestPipeline(packedCatalog, packedKafka, new DeadLetterPublisher(packedKafka), false), 10);
+        assertTrue(packedKafka.history().size() <= 2, "a record per partition: " + packedKafka.history().size());
+        packedKafka.history().forEach(record -> assertTrue(PackedEvents.isPacked(record.value())));
+
+        // a stream that leaves it to the node follows the node
+        MockProducer<byte[], byte[]> plainKafka = new MockProducer<>(cluster(), true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        sendFrame(new IngestPipeline(catalog(), plainKafka, new DeadLetterPublisher(plainKafka), false), 10);
+        assertEquals(10, plainKafka.history().size());
+    }
+
+    /** One batch frame of {@code events} events of version 1 (a stream's packing is its latest version's). */
+    private static void sendFrame(IngestPipeline pipeline, int events) throws IOException {
+        Counting outcomes = new Counting();
+        IngestPipeline.WireBatch frame = pipeline.new WireBatch("s");
+        for (int i = 0; i < events; i++) {
+            byte[] event = event("d" + i, i, "x");
+            pipeline.ingestWire(frame, event, 0, event.length, 0, null, outcomes);
+        }
+        frame.finish();
+        assertEquals(events, outcomes.accepted.get());
     }
 
     private static final class Counting implements IngestPipeline.OutcomeListener {

@@ -36,6 +36,7 @@ public final class StreamSchema {
     private final String ingestTopic;
     private final String compatibility;
     private final ProtobufRecordCodec protobuf;
+    private final BatchPacking batchPacking;
 
     /** How a stream's records are encoded on the wire; named as Confluent's registry names schema types. */
     public enum Format {
@@ -55,9 +56,46 @@ public final class StreamSchema {
         }
     }
 
+    /**
+     * Whether the gateway writes a batch frame's events of this stream as packed records ({@code io.platform.wire.PackedEvents},
+     * one Kafka record per partition and frame) or one record per event. Packing is what puts the gateway ahead of a
+     * plain producer; one record per event is what Confluent-framed tools read. A per-stream choice over the node's
+     * {@code gateway.pack-batches}, set at registration and kept by later versions unless they set it again.
+     */
+    public enum BatchPacking {
+        /** As the node's {@code gateway.pack-batches} says. */
+        NODE_DEFAULT,
+        PACKED,
+        UNPACKED;
+
+        /** The choice named by a registration's {@code pack} parameter: true, false, or absent (null: keep the stream's). */
+        public static BatchPacking parse(String pack) {
+            if (pack == null) {
+                return null;
+            }
+            switch (pack.trim().toLowerCase(Locale.ROOT)) {
+                case "true":
+                    return PACKED;
+                case "false":
+                    return UNPACKED;
+                case "default":
+                    return NODE_DEFAULT;
+                default:
+                    throw new IllegalArgumentException("pack must be true (a record per partition and batch frame), false (a record per event,"
+                            + " what Confluent-framed tools read) or default (the node's gateway.pack-batches), got '" + pack + "'");
+            }
+        }
+
+        /** Whether batch frames of the stream are packed on a node whose {@code gateway.pack-batches} is {@code nodeDefault}. */
+        public boolean packs(boolean nodeDefault) {
+            return this == NODE_DEFAULT ? nodeDefault : this == PACKED;
+        }
+    }
+
     private StreamSchema(String stream, int version, int id, Schema schema, String timeField, List<String> keyFields, String compatibility,
-                         ProtoSchema proto) {
+                         ProtoSchema proto, BatchPacking batchPacking) {
         this.compatibility = compatibility;
+        this.batchPacking = batchPacking;
         this.protobuf = proto == null ? null : new ProtobufRecordCodec(id, proto);
         this.stream = stream;
         this.version = version;
@@ -133,7 +171,7 @@ public final class StreamSchema {
                 keyFields.add(key);
             }
         }
-        return new StreamSchema(stream, version, id, schema, timeField, keyFields, compatibility, proto);
+        return new StreamSchema(stream, version, id, schema, timeField, keyFields, compatibility, proto, BatchPacking.NODE_DEFAULT);
     }
 
     private static String inferTimeField(Schema schema) {
@@ -241,6 +279,17 @@ public final class StreamSchema {
         return compatibility;
     }
 
+    /** How the gateway writes this stream's batch frames to Kafka. */
+    public BatchPacking batchPacking() {
+        return batchPacking;
+    }
+
+    /** This version with another {@link BatchPacking}. */
+    public StreamSchema withBatchPacking(BatchPacking packing) {
+        return packing == batchPacking ? this : new StreamSchema(stream, version, id, schema, timeField, keyFields, compatibility,
+                protobuf == null ? null : protobuf.proto(), packing);
+    }
+
     public String timeField() {
         return timeField;
     }
@@ -270,6 +319,9 @@ public final class StreamSchema {
         node.put("timeField", timeField);
         node.putPOJO("keyFields", keyFields);
         node.put("compatibility", compatibility);
+        if (batchPacking != BatchPacking.NODE_DEFAULT) {
+            node.put("batchPacking", batchPacking.name());
+        }
         return node.toString();
     }
 
@@ -279,13 +331,16 @@ public final class StreamSchema {
             List<String> keys = new ArrayList<>();
             node.get("keyFields").forEach(k -> keys.add(k.asText()));
             String compatibility = node.has("compatibility") ? node.get("compatibility").asText() : DEFAULT_COMPATIBILITY;
+            // absent in records written before streams chose their packing
+            BatchPacking packing = node.has("batchPacking") ? BatchPacking.valueOf(node.get("batchPacking").asText()) : BatchPacking.NODE_DEFAULT;
             if (node.has("schemaType") && Format.parse(node.get("schemaType").asText()) == Format.PROTOBUF) {
                 return defineProtobuf(node.get("stream").asText(), node.get("version").asInt(), node.get("id").asInt(),
-                        ProtoSchema.parse(node.get("schema").asText()), node.get("timeField").asText(), keys, compatibility);
+                        ProtoSchema.parse(node.get("schema").asText()), node.get("timeField").asText(), keys, compatibility)
+                        .withBatchPacking(packing);
             }
             Schema schema = new Schema.Parser().parse(node.get("schema").asText());
             return define(node.get("stream").asText(), node.get("version").asInt(), node.get("id").asInt(), schema,
-                    node.get("timeField").asText(), keys, compatibility);
+                    node.get("timeField").asText(), keys, compatibility).withBatchPacking(packing);
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("unreadable schema record: " + e.getMessage(), e);
         }

@@ -1,6 +1,8 @@
 package io.platform.wire.schema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,5 +63,28 @@ class StreamSchemaTest {
         StreamSchema back = StreamSchema.fromJson(schema.toJson());
         assertEquals(schema.toString(), back.toString());
         assertEquals(schema.schema(), back.schema());
+    }
+
+    @Test
+    void aStreamsBatchPackingTravelsInItsRecordAndOlderRecordsLeaveItToTheNode() {
+        StreamSchema schema = StreamSchema.define("r", 3, 123, READING, "ts", List.of("device"));
+        assertEquals(StreamSchema.BatchPacking.NODE_DEFAULT, schema.batchPacking());
+        assertFalse(schema.toJson().contains("batchPacking"), "a record written before streams chose reads the same: " + schema.toJson());
+        StreamSchema unpacked = schema.withBatchPacking(StreamSchema.BatchPacking.UNPACKED);
+        assertEquals(StreamSchema.BatchPacking.UNPACKED, StreamSchema.fromJson(unpacked.toJson()).batchPacking());
+        assertEquals(schema.toString(), unpacked.toString(), "only the packing differs");
+        assertEquals(StreamSchema.BatchPacking.NODE_DEFAULT, schema.batchPacking(), "immutable");
+    }
+
+    @Test
+    void packParameterNamesItsChoicesWhenItIsNoneOfThem() {
+        assertEquals(StreamSchema.BatchPacking.PACKED, StreamSchema.BatchPacking.parse("true"));
+        assertEquals(StreamSchema.BatchPacking.UNPACKED, StreamSchema.BatchPacking.parse("FALSE"));
+        assertEquals(StreamSchema.BatchPacking.NODE_DEFAULT, StreamSchema.BatchPacking.parse("default"));
+        assertNull(StreamSchema.BatchPacking.parse(null), "absent: the stream keeps its choice");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StreamSchema.BatchPacking.parse("yes"));
+        assertTrue(e.getMessage().contains("pack must be true") && e.getMessage().contains("'yes'"), e.getMessage());
+        assertTrue(StreamSchema.BatchPacking.NODE_DEFAULT.packs(true) && !StreamSchema.BatchPacking.NODE_DEFAULT.packs(false));
+        assertTrue(StreamSchema.BatchPacking.PACKED.packs(false) && !StreamSchema.BatchPacking.UNPACKED.packs(true));
     }
 }
