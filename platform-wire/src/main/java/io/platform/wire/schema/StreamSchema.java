@@ -57,7 +57,7 @@ public final class StreamSchema {
     }
 
     /**
-     * Whether the gateway writes a batch frame's events of this stream as packed records ({@code io.platform.wire.PackedEvents},
+     * Whether the gateway writes a batch frame's events of this stream as packed records ({@link io.platform.wire.PackedEvents},
      * one Kafka record per partition and frame) or one record per event. Packing is what puts the gateway ahead of a
      * plain producer; one record per event is what Confluent-framed tools read. A per-stream choice over the node's
      * {@code gateway.pack-batches}, set at registration and kept by later versions unless they set it again.
