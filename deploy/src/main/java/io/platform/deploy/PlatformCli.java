@@ -42,24 +42,61 @@ public final class PlatformCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        if (code != 0 || !(args.length > 0 && (args[0].equals("up") || args[0].equals("demo")))) {
+            System.exit(code);
+        }
+    }
+
+    /** The CLI with its error handling: a config error names the key (exit 2), an unreachable service says what to start. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new PlatformCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException) {
                 commandLine.getErr().println("config error: " + e.getMessage());
                 return 2;
             }
+            if (causedBy(e, java.net.ConnectException.class)) {
+                // the HTTP client's ConnectException has no message: say what could not be reached and what to do
+                String endpoint = endpointOption(parseResult);
+                commandLine.getErr().println("error: cannot connect" + (endpoint == null ? "" : " to " + endpoint)
+                        + ": is a node running there? Start one with 'bin/platform up'" + (endpoint == null ? "" : ", or point "
+                        + endpoint.substring(0, endpoint.indexOf(' ')) + " at yours"));
+                return 1;
+            }
             commandLine.getErr().println("error: " + e.getMessage());
             return 1;
         });
-        int code = cli.execute(args);
-        if (code != 0 || !(args.length > 0 && (args[0].equals("up") || args[0].equals("demo")))) {
-            System.exit(code);
-        }
+        return cli;
     }
 
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The service address the command that ran was given, e.g. "--gateway http://127.0.0.1:8080"; null when it has none. */
+    private static String endpointOption(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult command = parseResult;
+        while (command.hasSubcommand()) {
+            command = command.subcommand();
+        }
+        for (String name : new String[] {"--gateway", "--url"}) {
+            CommandLine.Model.OptionSpec option = command.commandSpec().findOption(name);
+            if (option != null && option.getValue() != null) {
+                return name + " " + option.getValue();
+            }
+        }
+        return null;
     }
 
     /** A command that only groups subcommands: run alone, it prints its usage. */
@@ -317,15 +354,51 @@ public final class PlatformCli implements Runnable {
             }
         }
 
-        @Command(name = "list", mixinStandardHelpOptions = true, description = "List registered streams and their latest schema.")
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List registered streams and their latest schema:"
+                + " a table (stream, version, id, format, time field, series key, compatibility, batch packing), or --json.")
         static final class ListSchemas implements Callable<Integer> {
             @Option(names = "--gateway", defaultValue = "http://127.0.0.1:8080", description = "gateway URL (default ${DEFAULT-VALUE})")
             String gateway;
 
+            @Option(names = "--json", description = "print the gateway's JSON (with each schema's text) instead of the table")
+            boolean json;
+
             @Override
             public Integer call() throws Exception {
-                return printResponse(HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/schemas")).GET().build(),
-                        HttpResponse.BodyHandlers.ofString()));
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/schemas")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (json || response.statusCode() != 200) {
+                    return printResponse(response);
+                }
+                System.out.print(table(response.body()));
+                return 0;
+            }
+
+            /** The streams of {@code GET /v1/schemas} as aligned columns, one stream per line. */
+            static String table(String schemasJson) throws IOException {
+                List<String[]> rows = new ArrayList<>();
+                rows.add(new String[] {"STREAM", "VERSION", "ID", "FORMAT", "TIME", "KEY", "COMPATIBILITY", "PACKING"});
+                for (com.fasterxml.jackson.databind.JsonNode schema : new com.fasterxml.jackson.databind.ObjectMapper().readTree(schemasJson)) {
+                    List<String> keys = new ArrayList<>();
+                    schema.path("keyFields").forEach(key -> keys.add(key.asText()));
+                    rows.add(new String[] {schema.path("stream").asText(), schema.path("version").asText(), schema.path("id").asText(),
+                            schema.path("schemaType").asText("AVRO"), schema.path("timeField").asText(), String.join(",", keys),
+                            schema.path("compatibility").asText(), schema.path("batchPacking").asText("NODE_DEFAULT")});
+                }
+                int[] widths = new int[rows.get(0).length];
+                for (String[] row : rows) {
+                    for (int i = 0; i < row.length; i++) {
+                        widths[i] = Math.max(widths[i], row[i].length());
+                    }
+                }
+                StringBuilder out = new StringBuilder();
+                for (String[] row : rows) {
+                    for (int i = 0; i < row.length; i++) {
+                        out.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
+                    }
+                    out.append('\n');
+                }
+                return out.toString();
             }
         }
     }
