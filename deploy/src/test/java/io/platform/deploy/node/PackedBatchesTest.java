@@ -196,6 +196,30 @@ class PackedBatchesTest {
                 NodeHarness.queryFirstLine(node, "SELECT count(*) AS n FROM plain").equals("{\"n\":40}"));
     }
 
+    @Test
+    void anHttpRequestIsPackedLikeAFrameAndItsBadLineIsDeadLetteredAlone() throws Exception {
+        assertEquals(200, NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/viahttp", NodeHarness.READINGS_SCHEMA).statusCode());
+        StringBuilder ndjson = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            ndjson.append("{\"device\":\"d").append(i % 6).append("\",\"ts\":").append(BASE + i).append(",\"temperature\":").append(i)
+                    .append("}\n");
+        }
+        ndjson.append("{\"device\":\"d1\",\"ts\":\"not a time\",\"temperature\":1}\n");
+        var answer = NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/viahttp/events", ndjson.toString());
+        assertEquals(207, answer.statusCode(), answer.body());
+        var counts = JSON.readTree(answer.body());
+        assertEquals(30, counts.get("accepted").asInt());
+        assertEquals(1, counts.get("rejected").asInt());
+        assertEquals(30, counts.get("errors").get(0).get("index").asInt(), "the bad line is named by its index");
+
+        List<ConsumerRecord<byte[], byte[]>> records = NodeHarness.readAll(node.bootstrapServers(), TopicNames.ingest("viahttp"), 2);
+        assertTrue(records.size() <= 2, "a record per partition, not per event: " + records.size());
+        assertEquals(30, records.stream().mapToInt(record -> new PackedEvents.Cursor(record.value()).count()).sum());
+        assertEquals(1, NodeHarness.readAll(node.bootstrapServers(), TopicNames.deadLetter("viahttp"), 1).size());
+        NodeHarness.await("every good line stored", Duration.ofSeconds(60), () ->
+                NodeHarness.queryFirstLine(node, "SELECT count(*) AS n FROM viahttp").equals("{\"n\":30}"));
+    }
+
     private void sendFrame(String stream, int schemaId, int events) throws Exception {
         byte[][] frame = new byte[events][];
         for (int i = 0; i < events; i++) {

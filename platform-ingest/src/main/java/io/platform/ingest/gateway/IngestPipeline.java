@@ -92,6 +92,31 @@ public final class IngestPipeline {
         return done;
     }
 
+    /**
+     * As above for one event of a request whose lookups {@code batch} holds (null: a request of one event): packed with
+     * the request's other events when the stream packs batches (the caller calls {@link WireBatch#finish} after the
+     * request's last event).
+     */
+    public CompletableFuture<IngestOutcome> ingestJson(WireBatch batch, StreamSchema schema, JsonNode json, byte[] originalBytes,
+                                                       long sendTimeNs, byte[] traceparent) {
+        if (batch == null || !batch.packs || !batch.use(schema.id())) {
+            return ingestJson(schema, json, originalBytes, sendTimeNs, traceparent);
+        }
+        long start = System.nanoTime();
+        GenericRecord record;
+        try {
+            record = JsonRecordDecoder.decode(json, schema.schema());
+        } catch (InvalidEventException e) {
+            return reject(schema.stream(), originalBytes, e.getMessage(), DeadLetterPublisher.STAGE_VALIDATE, JSON_CONTENT);
+        }
+        byte[] value = schema.protobuf() != null ? schema.protobuf().encode(record) : codec.encode(schema, record);
+        validateLatency.recordNanos(System.nanoTime() - start);
+        CompletableFuture<IngestOutcome> done = new CompletableFuture<>();
+        batch.pack(schema.seriesKey(record).getBytes(StandardCharsets.UTF_8), schema.eventTimeMs(record), value, 0, value.length,
+                sendTimeNs, traceparent, done::complete);
+        return done;
+    }
+
     /** Records the transport stage of a frame (one per frame, not per event of a batch); 0 means "not stamped". */
     public void recordTransport(long sendTimeNs) {
         if (sendTimeNs > 0) {

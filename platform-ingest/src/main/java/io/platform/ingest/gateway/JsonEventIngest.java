@@ -81,6 +81,9 @@ public final class JsonEventIngest {
 
     private Answer ingestEvents(String stream, StreamSchema schema, List<byte[]> events, long sendTimeNs, byte[] traceparent) {
         List<CompletableFuture<IngestOutcome>> outcomes = new ArrayList<>();
+        // a request of several events is a batch: packed when the stream packs batches; one event alone is a record of its
+        // own, as on the binary paths
+        IngestPipeline.WireBatch batch = events.size() > 1 ? pipeline.new WireBatch(stream) : null;
         for (byte[] event : events) {
             JsonNode json;
             try {
@@ -92,7 +95,10 @@ public final class JsonEventIngest {
                 outcomes.add(pipeline.rejectUnparseable(stream, event, "unreadable JSON: " + e.getMessage()));
                 continue;
             }
-            outcomes.add(pipeline.ingestJson(schema, json, event, sendTimeNs, traceparent));
+            outcomes.add(pipeline.ingestJson(batch, schema, json, event, sendTimeNs, traceparent));
+        }
+        if (batch != null) {
+            batch.finish();
         }
         int accepted = 0;
         int rejected = 0;
