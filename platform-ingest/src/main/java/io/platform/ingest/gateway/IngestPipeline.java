@@ -76,6 +76,16 @@ public final class IngestPipeline {
     /** As above, carrying the batch's trace context ({@code traceparent}, null when unsampled) in the record headers. */
     public CompletableFuture<IngestOutcome> ingestJson(StreamSchema schema, JsonNode json, byte[] originalBytes, long sendTimeNs,
                                                        byte[] traceparent) {
+        return ingestJson(null, schema, json, originalBytes, sendTimeNs, traceparent);
+    }
+
+    /**
+     * As above for one event of a request whose lookups {@code batch} holds (null: a request of one event): packed with
+     * the request's other events when the stream packs batches (the caller calls {@link WireBatch#finish} after the
+     * request's last event).
+     */
+    public CompletableFuture<IngestOutcome> ingestJson(WireBatch batch, StreamSchema schema, JsonNode json, byte[] originalBytes,
+                                                       long sendTimeNs, byte[] traceparent) {
         long start = System.nanoTime();
         GenericRecord record;
         try {
@@ -86,34 +96,14 @@ public final class IngestPipeline {
         byte[] value = schema.protobuf() != null ? schema.protobuf().encode(record) : codec.encode(schema, record);
         long validated = System.nanoTime();
         validateLatency.recordNanos(validated - start);
+        byte[] seriesKey = schema.seriesKey(record).getBytes(StandardCharsets.UTF_8);
+        long eventTimeMs = schema.eventTimeMs(record);
         CompletableFuture<IngestOutcome> done = new CompletableFuture<>();
-        produce(schema, schema.seriesKey(record).getBytes(StandardCharsets.UTF_8), schema.eventTimeMs(record), value, sendTimeNs,
-                traceparent, done::complete, validated);
-        return done;
-    }
-
-    /**
-     * As above for one event of a request whose lookups {@code batch} holds (null: a request of one event): packed with
-     * the request's other events when the stream packs batches (the caller calls {@link WireBatch#finish} after the
-     * request's last event).
-     */
-    public CompletableFuture<IngestOutcome> ingestJson(WireBatch batch, StreamSchema schema, JsonNode json, byte[] originalBytes,
-                                                       long sendTimeNs, byte[] traceparent) {
-        if (batch == null || !batch.packs || !batch.use(schema.id())) {
-            return ingestJson(schema, json, originalBytes, sendTimeNs, traceparent);
+        if (batch != null && batch.packs && batch.use(schema.id())) {
+            batch.pack(seriesKey, eventTimeMs, value, 0, value.length, sendTimeNs, traceparent, done::complete);
+        } else {
+            produce(schema, seriesKey, eventTimeMs, value, sendTimeNs, traceparent, done::complete, validated);
         }
-        long start = System.nanoTime();
-        GenericRecord record;
-        try {
-            record = JsonRecordDecoder.decode(json, schema.schema());
-        } catch (InvalidEventException e) {
-            return reject(schema.stream(), originalBytes, e.getMessage(), DeadLetterPublisher.STAGE_VALIDATE, JSON_CONTENT);
-        }
-        byte[] value = schema.protobuf() != null ? schema.protobuf().encode(record) : codec.encode(schema, record);
-        validateLatency.recordNanos(System.nanoTime() - start);
-        CompletableFuture<IngestOutcome> done = new CompletableFuture<>();
-        batch.pack(schema.seriesKey(record).getBytes(StandardCharsets.UTF_8), schema.eventTimeMs(record), value, 0, value.length,
-                sendTimeNs, traceparent, done::complete);
         return done;
     }
 
