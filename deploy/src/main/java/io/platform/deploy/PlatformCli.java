@@ -328,8 +328,9 @@ public final class PlatformCli implements Runnable {
             @Option(names = "--durability", description = "sync (fsync before ack) or async (page cache), when the stream is new (default: async)")
             String durability;
 
-            @Option(names = "--pack", description = "true: the gateway writes a batch frame as one Kafka record per partition; false: one per event, what"
-                    + " Confluent-framed tools read; default: the node's gateway.pack-batches (default: the stream's current choice)")
+            @Option(names = "--pack", description = "true: the gateway writes a batch (frame or HTTP request) as one Kafka record per partition;"
+                    + " false: one record per event, what Confluent-framed tools read; default: as the node's gateway.pack-batches says."
+                    + " Omitted: the stream keeps its choice (a new stream: default)")
             String pack;
 
             @Option(names = "--gateway", defaultValue = "http://127.0.0.1:8080", description = "gateway URL (default ${DEFAULT-VALUE})")

@@ -30,7 +30,7 @@ public final class NodeConfig {
         define("gateway.tls.enabled", "false", "TLS 1.3 on the gateway's binary TCP (mutual) and HTTP (HTTPS) listeners; certificates under <data.dir>/tls");
         define("gateway.tls.http-client-auth", "require", "with gateway.tls.enabled: require (HTTPS clients need a certificate from 'platform tls issue-client') or none (server certificate only, e.g. for browsers)");
         define("gateway.aeron.channel", "aeron:udp?endpoint=127.0.0.1:40123", "Aeron channel the gateway subscribes to (aeron:ipc for same-host clients; port 0 = any free port; empty disables)");
-        define("gateway.pack-batches", "false", "write each batch frame (TCP, Aeron) as one Kafka record per partition instead of one per event: "
+        define("gateway.pack-batches", "false", "write each batch frame (TCP, Aeron) and multi-event HTTP request as one Kafka record per partition instead of one per event: "
                 + "2.4-3x the ingest throughput of a plain producer here, but ingest.<stream> then holds records Confluent's deserializers cannot read (see docs/operations.md); "
                 + "a stream registered with ?pack=true|false chooses for itself");
         define("gateway.aeron.stream-id", "1001", "Aeron stream id of the gateway's channel");

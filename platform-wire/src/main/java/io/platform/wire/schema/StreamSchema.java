@@ -57,9 +57,10 @@ public final class StreamSchema {
     }
 
     /**
-     * Whether the gateway writes a batch frame's events of this stream as packed records ({@link io.platform.wire.PackedEvents},
-     * one Kafka record per partition and frame) or one record per event. Packing is what puts the gateway ahead of a
-     * plain producer; one record per event is what Confluent-framed tools read. A per-stream choice over the node's
+     * Whether the gateway writes the events of a batch of this stream (a TCP/Aeron frame, an HTTP request of several
+     * events) as packed records ({@link io.platform.wire.PackedEvents}, one Kafka record per partition and batch) or one
+     * record per event. Packing is what puts the gateway ahead of a plain producer; one record per event is what
+     * Confluent-framed tools read. A per-stream choice over the node's
      * {@code gateway.pack-batches}, set at registration and kept by later versions unless they set it again.
      */
     public enum BatchPacking {
@@ -81,12 +82,12 @@ public final class StreamSchema {
                 case "default":
                     return NODE_DEFAULT;
                 default:
-                    throw new IllegalArgumentException("pack must be true (a record per partition and batch frame), false (a record per event,"
+                    throw new IllegalArgumentException("pack must be true (a record per partition and batch), false (a record per event,"
                             + " what Confluent-framed tools read) or default (the node's gateway.pack-batches), got '" + pack + "'");
             }
         }
 
-        /** Whether batch frames of the stream are packed on a node whose {@code gateway.pack-batches} is {@code nodeDefault}. */
+        /** Whether batches of the stream are packed on a node whose {@code gateway.pack-batches} is {@code nodeDefault}. */
         public boolean packs(boolean nodeDefault) {
             return this == NODE_DEFAULT ? nodeDefault : this == PACKED;
         }
@@ -279,7 +280,7 @@ public final class StreamSchema {
         return compatibility;
     }
 
-    /** How the gateway writes this stream's batch frames to Kafka. */
+    /** How the gateway writes this stream's batches to Kafka. */
     public BatchPacking batchPacking() {
         return batchPacking;
     }
