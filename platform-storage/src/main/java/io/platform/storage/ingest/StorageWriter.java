@@ -270,19 +270,27 @@ public final class StorageWriter implements AutoCloseable {
     }
 
     private boolean putRaw(StoreBatch batch, String stream, ConsumerRecord<byte[], byte[]> record) {
-        byte[] value = record.value();
         String series = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
         long eventTimeMs = EventHeaders.readTime(record.headers(), EventHeaders.EVENT_TIME_OFFSET, Long.MIN_VALUE);
+        return putEvent(batch, stream, record, -1, series, eventTimeMs, record.partition(), record.value());
+    }
+
+    /**
+     * Stores one event of {@code record}: the record's own ({@code entry} -1) or entry {@code entry} of a packed one.
+     * {@code eventTimeMs} is {@link Long#MIN_VALUE} when the gateway did not validate the event (the record was
+     * produced straight to Kafka): it is validated here, and dead-lettered alone when it does not fit. False then.
+     */
+    private boolean putEvent(StoreBatch batch, String stream, ConsumerRecord<byte[], byte[]> record, int entry, String series,
+                             long eventTimeMs, int partitionField, byte[] value) {
         if (eventTimeMs == Long.MIN_VALUE) {
-            // produced straight to Kafka, not through the gateway: validate here, dead-letter what does not fit
             String[] reason = {null};
             eventTimeMs = decodeEventTime(stream, value, reason);
             if (reason[0] != null) {
-                deadLetter(stream, record, reason[0]);
+                deadLetter(stream, record, value, entry < 0 ? reason[0] : "entry " + entry + " of a packed record: " + reason[0]);
                 return false;
             }
         }
-        batch.putRaw(stream, series, eventTimeMs, record.partition(), record.offset(), value);
+        batch.putRaw(stream, series, eventTimeMs, partitionField, record.offset(), value);
         return true;
     }
 
@@ -303,19 +311,10 @@ public final class StorageWriter implements AutoCloseable {
         int stored = 0;
         PackedEvents.Cursor entries = new PackedEvents.Cursor(record.value());
         while (entries.next()) {
-            byte[] value = entries.value();
-            long eventTimeMs = entries.eventTimeMs();
-            if (!validated) {
-                String[] reason = {null};
-                eventTimeMs = decodeEventTime(stream, value, reason);
-                if (reason[0] != null) {
-                    deadLetter(stream, record, value, "entry " + entries.index() + " of a packed record: " + reason[0]);
-                    continue;
-                }
+            if (putEvent(batch, stream, record, entries.index(), entries.series(), validated ? entries.eventTimeMs() : Long.MIN_VALUE,
+                    PackedEvents.rowPartitionField(record.partition(), entries.index()), entries.value())) {
+                stored++;
             }
-            batch.putRaw(stream, entries.series(), eventTimeMs, PackedEvents.rowPartitionField(record.partition(), entries.index()),
-                    record.offset(), value);
-            stored++;
         }
         return stored;
     }
@@ -333,13 +332,9 @@ public final class StorageWriter implements AutoCloseable {
 
     /**
      * Sends a record storage cannot take to the stream's dead-letter topic and waits for Kafka's acknowledgement: the
-     * record's offset is committed with the next batch, so the dead letter must be durable first.
+     * record's offset is committed with the next batch, so the dead letter must be durable first. {@code value} is the
+     * record's, or one entry's of a packed record.
      */
-    private void deadLetter(String stream, ConsumerRecord<byte[], byte[]> record, String reason) {
-        deadLetter(stream, record, record.value(), reason);
-    }
-
-    /** As above, for {@code value}: the record's or one entry's of a packed record. */
     private void deadLetter(String stream, ConsumerRecord<byte[], byte[]> record, byte[] value, String reason) {
         org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
         headers.add(EventHeaders.DLQ_REASON, (reason + " (produced to " + record.topic() + " partition " + record.partition()
