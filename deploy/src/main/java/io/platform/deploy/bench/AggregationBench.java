@@ -1,6 +1,6 @@
 package io.platform.deploy.bench;
 
-import io.platform.deploy.node.AggregationJobs;
+import io.platform.deploy.processing.AggregationJobs;
 import io.platform.deploy.node.NodeConfig;
 import io.platform.deploy.node.PlatformNode;
 import io.platform.wire.schema.StreamSchema;

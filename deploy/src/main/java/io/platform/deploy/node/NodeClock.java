@@ -3,10 +3,13 @@ package io.platform.deploy.node;
 import io.micrometer.core.instrument.Gauge;
 import io.platform.network.clock.ClockSync;
 import io.platform.network.clock.TimeServer;
-import io.platform.observability.LatencyMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.platform.deploy.service.Service;
 import io.platform.wire.EpochClock;
 import java.io.IOException;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's clock duties: answer peers' time requests ({@code clock.server.port}) and keep this process's event stamps
@@ -16,52 +19,66 @@ import java.time.Duration;
  * {@code platform_clock_drift_ppm}). Software timestamps: good to tens of microseconds on a LAN; hardware clocks
  * (linuxptp on PTP-capable NICs) are what real clusters run underneath (docs/architecture.md).
  */
-final class NodeClock implements AutoCloseable {
-    private final TimeServer server;
-    private final ClockSync sync;
-    private final Thread syncing;
+final class NodeClock implements Service {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeClock.class);
+    private static final int EXCHANGES_PER_ROUND = 8;
+
+    private final String host;
+    private final String serverPort;
+    private final String reference;
+    private final Duration interval;
+    private final MeterRegistry registry;
+    private TimeServer server;
+    private ClockSync sync;
+    private Thread syncing;
     private volatile long pathDelayNs;
     private volatile boolean running = true;
 
-    private NodeClock(TimeServer server, ClockSync sync, Duration interval) {
-        this.server = server;
-        this.sync = sync;
-        if (sync != null) {
-            var registry = LatencyMetrics.global().registry();
-            Gauge.builder("platform.clock.offset_seconds", () -> EpochClock.correctionNs() / 1e9)
-                    .description("reference clock minus local clock, added to every event stamp").register(registry);
-            Gauge.builder("platform.clock.path_delay_seconds", () -> pathDelayNs / 1e9).register(registry);
-            Gauge.builder("platform.clock.drift_ppm", sync, ClockSync::driftPpm).register(registry);
-            this.syncing = new Thread(() -> loop(interval), "clock-sync");
-            syncing.setDaemon(true);
-            syncing.start();
-        } else {
-            this.syncing = null;
+    /** Reads {@code clock.server.port}, {@code clock.reference} and {@code clock.sync.interval}; errors name the key. */
+    NodeClock(NodeConfig config, MeterRegistry registry) {
+        this.host = config.get("bind.host");
+        this.serverPort = config.get("clock.server.port");
+        this.reference = config.get("clock.reference");
+        this.interval = config.duration("clock.sync.interval");
+        this.registry = registry;
+        if (!serverPort.isEmpty()) {
+            parsePort("clock.server.port", serverPort);
+        }
+        if (!reference.isEmpty() && reference.lastIndexOf(':') <= 0) {
+            throw new ConfigException("clock.reference=" + reference + " is not host:port, e.g. clock.reference=10.0.0.1:7123");
         }
     }
 
-    static NodeClock start(NodeConfig config, String host) throws IOException {
-        TimeServer server = null;
-        String port = config.get("clock.server.port");
-        if (!port.isEmpty()) {
-            server = new TimeServer(host, parsePort("clock.server.port", port), EpochClock::nowNs);
+    @Override
+    public String name() {
+        return "clock";
+    }
+
+    @Override
+    public void start() throws IOException {
+        if (!serverPort.isEmpty()) {
+            server = new TimeServer(host, parsePort("clock.server.port", serverPort), EpochClock::nowNs);
         }
-        ClockSync sync = null;
-        String reference = config.get("clock.reference");
-        if (!reference.isEmpty()) {
-            int colon = reference.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new ConfigException("clock.reference=" + reference + " is not host:port, e.g. clock.reference=10.0.0.1:7123");
-            }
-            sync = new ClockSync(reference.substring(0, colon), parsePort("clock.reference", reference.substring(colon + 1)), EpochClock::rawNowNs);
-            try {
-                // before the gateway stamps anything: a first round now, so stamps are corrected from the start
-                EpochClock.setCorrectionNs(sync.round(8).offsetNs());
-            } catch (IOException e) {
-                System.err.println("clock: no answer from clock.reference=" + reference + " (" + e.getMessage() + "); stamping with the local clock until it answers");
-            }
+        if (reference.isEmpty()) {
+            return;
         }
-        return new NodeClock(server, sync, config.duration("clock.sync.interval"));
+        int colon = reference.lastIndexOf(':');
+        sync = new ClockSync(reference.substring(0, colon), parsePort("clock.reference", reference.substring(colon + 1)),
+                EpochClock::rawNowNs);
+        try {
+            // before the gateway stamps anything: a first round now, so stamps are corrected from the start
+            EpochClock.setCorrectionNs(sync.round(EXCHANGES_PER_ROUND).offsetNs());
+        } catch (IOException e) {
+            LOG.warn("clock reference not answering reference={} error={} action='stamping with the local clock until it answers'",
+                    reference, e.getMessage());
+        }
+        Gauge.builder("platform.clock.offset_seconds", () -> EpochClock.correctionNs() / 1e9)
+                .description("reference clock minus local clock, added to every event stamp").register(registry);
+        Gauge.builder("platform.clock.path_delay_seconds", () -> pathDelayNs / 1e9).register(registry);
+        Gauge.builder("platform.clock.drift_ppm", sync, ClockSync::driftPpm).register(registry);
+        syncing = new Thread(this::loop, "clock-sync");
+        syncing.setDaemon(true);
+        syncing.start();
     }
 
     private static int parsePort(String key, String value) {
@@ -76,11 +93,11 @@ final class NodeClock implements AutoCloseable {
         throw new ConfigException(key + "=" + value + " has no valid port: use 0 to 65535");
     }
 
-    private void loop(Duration interval) {
+    private void loop() {
         while (running) {
             try {
                 Thread.sleep(interval.toMillis());
-                ClockSync.Estimate estimate = sync.round(8);
+                ClockSync.Estimate estimate = sync.round(EXCHANGES_PER_ROUND);
                 pathDelayNs = estimate.delayNs();
                 EpochClock.setCorrectionNs(estimate.offsetNs());
             } catch (InterruptedException e) {
@@ -97,7 +114,7 @@ final class NodeClock implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         running = false;
         if (syncing != null) {
             syncing.interrupt();
@@ -107,7 +124,11 @@ final class NodeClock implements AutoCloseable {
             EpochClock.setCorrectionNs(0);
         }
         if (server != null) {
-            server.close();
+            try {
+                server.close();
+            } catch (IOException e) {
+                LOG.warn("time server close failed error={}", e.toString());
+            }
         }
     }
 }

@@ -73,6 +73,8 @@ public final class NodeConfig {
         define("storage.rows.compaction", "level", "compaction style of the warm tier's raw rows: level (fewer files per read) or universal (less write amplification); see docs/operations.md");
         define("storage.hot.memory", "256mb", "heap for decoded column blocks of sealed partitions (the hot tier): repeated scans of them skip decoding; 0 = decode every time");
         define("query.flight.port", "8815", "Arrow Flight SQL port of the query service, for JDBC/ADBC clients (jdbc:arrow-flight-sql://host:8815/?useEncryption=false); 0 = any free port, off = none");
+        define("query.concurrency", "auto", "queries that run at once; auto = 2 per core (a scan uses one core, a second hides another's I/O waits)");
+        define("query.queue", "auto", "queries that wait for a slot, up to query.timeout, before 503; auto = 16 per core");
         define("query.timeout", "30s", "longest a query may run");
         define("query.max-rows", "2000000", "rows a query may hold in memory: GROUP BY groups, ORDER BY rows without a small LIMIT, a join's build side; beyond it the query stops with the reason");
         define("query.tls.enabled", "false", "the query HTTP listener as HTTPS with mutual TLS: clients need a certificate from platform tls issue-client, whose name is the user for query.*-per-user");
@@ -200,6 +202,11 @@ public final class NodeConfig {
             throw new ConfigException("flink.rocksdb.timers=" + get("flink.rocksdb.timers") + " is not a place for timers: use rocksdb or heap");
         }
         duration("query.timeout");
+        for (String key : new String[] {"query.concurrency", "query.queue"}) {
+            if (!get(key).equals("auto") && integer(key) < 1) {
+                throw new ConfigException(key + "=" + get(key) + " must be auto or at least 1");
+            }
+        }
         if (integer("query.max-rows") < 1) {
             throw new ConfigException("query.max-rows=" + get("query.max-rows") + " leaves no room for a result: use at least 1, e.g. 2000000");
         }

@@ -1,5 +1,5 @@
 /**
- * The platform node: configuration, and the all-in-one process that starts Kafka (embedded or external), the ingest
- * gateway, storage, the Flink aggregation job and the query service against one data directory.
+ * The node: its configuration ({@code NodeConfig}, every key with its default and meaning), the data-dir lock, and
+ * {@code PlatformNode}, which runs the services of its role in order. Holds no service's logic.
  */
 package io.platform.deploy.node;

@@ -1,5 +1,6 @@
 package io.platform.deploy.node;
 
+import io.platform.deploy.processing.AggregationJobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,11 +1,13 @@
 package io.platform.observability.dashboard;
 
 import io.platform.observability.http.ServiceHttpServer;
+import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /** Serves {@code /dashboard} (the page) and {@code /v1/stats} (the last minutes of per-second figures). */
 public final class DashboardRoutes {
@@ -16,8 +18,14 @@ public final class DashboardRoutes {
 
     private static final io.platform.observability.profiling.FlameGraphProfiler PROFILER = new io.platform.observability.profiling.FlameGraphProfiler();
 
+    /** Mounts {@code /dashboard}, {@code /v1/stats}, {@code /v1/diagnose} and {@code /v1/profile} on {@code server}. */
     public static void install(ServiceHttpServer server, StatsSampler sampler) {
-        server.route("/v1/diagnose", exchange -> {
+        install(server::route, sampler);
+    }
+
+    /** Hands each route (path prefix and handler) to {@code route}, for a caller that mounts them itself. */
+    public static void install(BiConsumer<String, HttpHandler> route, StatsSampler sampler) {
+        route.accept("/v1/diagnose", exchange -> {
             long now = System.currentTimeMillis();
             long from = now - 300_000;
             long to = now;
@@ -54,7 +62,7 @@ public final class DashboardRoutes {
             }
             ServiceHttpServer.respond(exchange, 200, "application/json", out.append("]}").toString());
         });
-        server.route("/v1/profile", exchange -> {
+        route.accept("/v1/profile", exchange -> {
             String query = exchange.getRequestURI().getQuery();
             int seconds = 10;
             if (query != null && query.startsWith("seconds=")) {
@@ -77,8 +85,8 @@ public final class DashboardRoutes {
                 ServiceHttpServer.respond(exchange, 503, "application/json", "{\"error\":\"interrupted\"}");
             }
         });
-        server.route("/dashboard", exchange -> ServiceHttpServer.respond(exchange, 200, "text/html; charset=utf-8", PAGE));
-        server.route("/v1/stats", exchange -> {
+        route.accept("/dashboard", exchange -> ServiceHttpServer.respond(exchange, 200, "text/html; charset=utf-8", PAGE));
+        route.accept("/v1/stats", exchange -> {
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             ServiceHttpServer.respond(exchange, 200, "application/json", sampler.historyJson());
         });

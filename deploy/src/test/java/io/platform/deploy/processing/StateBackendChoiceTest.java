@@ -1,4 +1,4 @@
-package io.platform.deploy.node;
+package io.platform.deploy.processing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.platform.deploy.node;
+package io.platform.deploy.processing;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package io.platform.deploy.node;
+package io.platform.deploy.processing;
 
+import io.platform.deploy.node.NodeConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,7 +27,7 @@ import org.apache.flink.table.types.logical.LogicalType;
  * field, the string columns the series key), registers it and submits {@code INSERT INTO <name> <query>}. The view is
  * then queried like any stream, rows arriving as the job's windows close; dropping it stops the job and keeps the rows.
  */
-final class MaterializedViews {
+public final class MaterializedViews {
     static final Pattern CREATE = Pattern.compile("(?is)^\\s*CREATE\\s+MATERIALIZED\\s+VIEW\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+AS\\s+(.+?)\\s*;?\\s*$");
     static final Pattern DROP = Pattern.compile("(?is)^\\s*DROP\\s+MATERIALIZED\\s+VIEW\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*;?\\s*$");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,7 +61,7 @@ final class MaterializedViews {
      * @return a JSON line: the view, its stream's time field, series key and columns, and its job
      * @throws IllegalArgumentException why not: a taken name, a query that does not plan, a column a stream cannot hold
      */
-    String create(String statement) throws Exception {
+    public String create(String statement) throws Exception {
         Matcher create = CREATE.matcher(statement);
         if (!create.matches()) {
             throw new IllegalArgumentException("use CREATE MATERIALIZED VIEW <name> AS SELECT ...");
@@ -107,7 +108,7 @@ final class MaterializedViews {
     }
 
     /** Stops the job of the view a {@code DROP MATERIALIZED VIEW} statement names; its rows stay queryable as a stream. */
-    String drop(String statement) throws Exception {
+    public String drop(String statement) throws Exception {
         Matcher drop = DROP.matcher(statement);
         if (!drop.matches()) {
             throw new IllegalArgumentException("use DROP MATERIALIZED VIEW <name>");

@@ -1,5 +1,6 @@
-package io.platform.deploy.node;
+package io.platform.deploy.processing;
 
+import io.platform.deploy.node.ConfigException;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import io.platform.processing.metrics.JobProfile;

@@ -1,9 +1,9 @@
-package io.platform.deploy.node;
+package io.platform.deploy.processing;
 
+import io.platform.deploy.node.NodeConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.platform.observability.http.ServiceHttpServer;
 import io.platform.observability.logging.AuditLog;
 import io.platform.processing.jobs.JarJobs;
 import io.platform.processing.jobs.JobContext;
@@ -171,7 +171,7 @@ public final class SubmittedJobs {
         try {
             return flink.cluster().status(id);
         } catch (Exception e) {
-            return "UNKNOWN (" + e.getClass().getSimpleName() + ")";
+            return "UNKNOWN (" + e.getMessage() + ")";
         }
     }
 
@@ -184,10 +184,9 @@ public final class SubmittedJobs {
             kind = "unknown";
         }
         String restored = restoredFrom.get(name);
-        return "{\"job\":" + ServiceHttpServer.jsonString(name) + ",\"kind\":\"" + kind + "\",\"id\":" + (id == null ? "null" : "\"" + id + "\"")
-                + ",\"name\":" + ServiceHttpServer.jsonString(JOB_NAME_PREFIX + name) + ",\"status\":" + ServiceHttpServer.jsonString(status(name))
-                + ",\"cluster\":" + ServiceHttpServer.jsonString(flink.cluster().describe())
-                + ",\"restoredFrom\":" + (restored == null ? "null" : ServiceHttpServer.jsonString(restored.replace("\\", "/"))) + "}";
+        return JSON.createObjectNode().put("job", name).put("kind", kind).put("id", id == null ? null : id.toString())
+                .put("name", JOB_NAME_PREFIX + name).put("status", status(name)).put("cluster", flink.cluster().describe())
+                .put("restoredFrom", restored == null ? null : restored.replace("\\", "/")).toString();
     }
 
     private JobID idOf(String name) {

@@ -1,7 +1,10 @@
-package io.platform.deploy.node;
+package io.platform.deploy.processing;
 
+import io.platform.deploy.node.NodeConfig;
 import io.platform.observability.logging.AuditLog;
-import io.platform.observability.http.ServiceHttpServer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.platform.processing.metrics.FlinkMetricsBridge;
 import io.platform.processing.metrics.JobProfile;
 import io.platform.processing.aggregation.AggregationJob;
@@ -33,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 public final class AggregationJobs implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(AggregationJobs.class);
     private static final int SLOTS = 32;
     private static final int MANAGED_MEMORY_PER_SLOT_MB = 16;
@@ -327,22 +331,27 @@ public final class AggregationJobs implements AutoCloseable {
     static String profileOf(JobProfile.Figures figures, String labelKey, String label) {
         List<JobProfile.Task> tasks = figures.tasks();
         JobProfile.Task bottleneck = JobProfile.bottleneck(tasks);
-        StringBuilder out = new StringBuilder("{\"").append(labelKey).append("\":").append(ServiceHttpServer.jsonString(label)).append(",\"tasks\":[");
-        for (int i = 0; i < tasks.size(); i++) {
-            JobProfile.Task t = tasks.get(i);
-            out.append(i > 0 ? "," : "").append("{\"task\":").append(ServiceHttpServer.jsonString(t.name()))
-                    .append(String.format(java.util.Locale.ROOT, ",\"busyMsPerSecond\":%.0f,\"backPressuredMsPerSecond\":%.0f,\"idleMsPerSecond\":%.0f"
-                                    + ",\"recordsInPerSecond\":%.1f,\"recordsOutPerSecond\":%.1f,\"busyMicrosPerRecord\":%s"
-                                    + ",\"stateBytes\":%d,\"stateKeys\":%d}", t.busyMsPerSecond(), t.backPressuredMsPerSecond(),
-                            t.idleMsPerSecond(), t.recordsInPerSecond(), t.recordsOutPerSecond(),
-                            Double.isNaN(t.busyMicrosPerRecord()) ? "null" : String.format(java.util.Locale.ROOT, "%.2f", t.busyMicrosPerRecord()),
-                            t.stateBytes(), t.stateKeys()));
+        ObjectNode profile = JSON.createObjectNode().put(labelKey, label);
+        ArrayNode taskArray = profile.putArray("tasks");
+        for (JobProfile.Task t : tasks) {
+            ObjectNode task = taskArray.addObject().put("task", t.name())
+                    .put("busyMsPerSecond", Math.round(t.busyMsPerSecond()))
+                    .put("backPressuredMsPerSecond", Math.round(t.backPressuredMsPerSecond()))
+                    .put("idleMsPerSecond", Math.round(t.idleMsPerSecond()))
+                    .put("recordsInPerSecond", Math.round(t.recordsInPerSecond() * 10) / 10.0)
+                    .put("recordsOutPerSecond", Math.round(t.recordsOutPerSecond() * 10) / 10.0);
+            if (Double.isNaN(t.busyMicrosPerRecord())) {
+                task.putNull("busyMicrosPerRecord");
+            } else {
+                task.put("busyMicrosPerRecord", Math.round(t.busyMicrosPerRecord() * 100) / 100.0);
+            }
+            task.put("stateBytes", t.stateBytes()).put("stateKeys", t.stateKeys());
         }
-        out.append("],\"bottleneck\":").append(bottleneck == null ? "null" : ServiceHttpServer.jsonString(bottleneck.name()))
-                .append(",\"lastCheckpointMs\":").append(figures.lastCheckpointMs())
-                .append(",\"lastCheckpointBytes\":").append(figures.lastCheckpointBytes())
-                .append(",\"completedCheckpoints\":").append(figures.completedCheckpoints());
-        return out.append('}').toString();
+        profile.put("bottleneck", bottleneck == null ? null : bottleneck.name())
+                .put("lastCheckpointMs", figures.lastCheckpointMs())
+                .put("lastCheckpointBytes", figures.lastCheckpointBytes())
+                .put("completedCheckpoints", figures.completedCheckpoints());
+        return profile.toString();
     }
 
     /** The Flink job name of {@code stream}'s aggregation job. */
@@ -367,20 +376,18 @@ public final class AggregationJobs implements AutoCloseable {
             try {
                 status = cluster.status(job.getValue());
             } catch (Exception e) {
-                status = "UNKNOWN (" + e.getClass().getSimpleName() + ")";
+                status = "UNKNOWN (" + e.getMessage() + ")";
             }
             String restored;
             synchronized (this) {
                 restored = restoredFrom.get(job.getKey());
             }
-            out.append("{\"stream\":\"").append(job.getKey()).append("\",\"kind\":\"aggregation\",\"job\":\"").append(job.getValue())
-                    .append("\",\"name\":\"").append(AggregationJob.JOB_NAME).append('-').append(job.getKey())
-                    .append("\",\"status\":\"").append(status).append("\",\"restoredFrom\":")
-                    .append(restored == null ? "null" : "\"" + restored.replace("\\", "/") + "\"").append("}\n");
+            out.append(JSON.createObjectNode().put("stream", job.getKey()).put("kind", "aggregation")
+                    .put("job", job.getValue().toString()).put("name", jobName(job.getKey())).put("status", status)
+                    .put("restoredFrom", restored == null ? null : restored.replace("\\", "/"))).append('\n');
         }
         return out.toString();
     }
-
 
     @Override
     public synchronized void close() throws Exception {

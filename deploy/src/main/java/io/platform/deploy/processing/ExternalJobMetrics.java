@@ -1,4 +1,4 @@
-package io.platform.deploy.node;
+package io.platform.deploy.processing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,7 @@
-package io.platform.deploy.node;
+package io.platform.deploy.gateway;
 
+import io.platform.deploy.node.ConfigException;
+import io.platform.deploy.node.NodeConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.platform.ingest.agent.FileTailAgent;
