@@ -75,7 +75,8 @@ public final class GatewayService implements Service {
                 IngestFrameLayout.MAX_FRAME_LENGTH, new BinaryIngestHandler(pipeline, budget), tls));
         http = started.add(new ServiceHttpServer("gateway", config.host(), config.httpPort(), config.httpWorkers(), () -> true,
                 tls == null ? null : ((JdkSslContext) tls).context(), config.httpClientAuth()));
-        new GatewayHttpApi(kafka.registry(), pipeline, new DeadLetterTopic(kafka.bootstrapServers(), kafka.catalog()), budget).install(http);
+        new GatewayHttpApi(kafka.registry(), pipeline, new DeadLetterTopic(kafka.bootstrapServers(), kafka.catalog()), budget)
+                .install(http);
         new ConfluentRegistryApi(kafka.registry()).install(http);
         http.start();
         if (config.connectorsFile() != null) {

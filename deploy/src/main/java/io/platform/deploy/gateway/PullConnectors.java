@@ -1,9 +1,9 @@
 package io.platform.deploy.gateway;
 
-import io.platform.deploy.node.ConfigException;
-import io.platform.deploy.node.NodeConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.platform.deploy.node.ConfigException;
+import io.platform.deploy.node.NodeConfig;
 import io.platform.ingest.agent.FileTailAgent;
 import io.platform.ingest.gateway.JsonEventIngest;
 import io.platform.ingest.pull.HttpPollConnector;
@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The pull connectors of a gateway node, read from the JSON file named by {@code connectors.file}: an array of
@@ -55,7 +56,7 @@ final class PullConnectors implements AutoCloseable {
             }
             String stream = field(spec, "stream", file, name);
             String type = field(spec, "type", file, name);
-            java.util.function.Consumer<String> log = message -> System.err.println("connector " + name + ": " + message);
+            Consumer<String> log = message -> System.err.println("connector " + name + ": " + message);
             LocalIngestSink sink = new LocalIngestSink(ingest, catalog, stream, log);
             switch (type) {
                 case "http" -> {
@@ -77,7 +78,8 @@ final class PullConnectors implements AutoCloseable {
                             spec.path("lingerMs").asLong(50), log);
                     connectors.launch(name, tail, tail::run);
                 }
-                default -> throw new ConfigException("connector '" + name + "' in " + file + ": type '" + type + "' is unknown: use http or file");
+                default -> throw new ConfigException("connector '" + name + "' in " + file + ": type '" + type + "' is unknown: use http "
+                        + "or file");
             }
         }
         return connectors;

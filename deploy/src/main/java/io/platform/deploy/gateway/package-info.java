@@ -1,2 +1,5 @@
-/** The gateway service: HTTP, TCP and Aeron ingest listeners and pull connectors. Must not depend on storage, processing or query services. */
+/**
+ * The gateway service: HTTP, TCP and Aeron ingest listeners and pull connectors. Must not depend on storage,
+ * processing or query services.
+ */
 package io.platform.deploy.gateway;

@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
@@ -29,13 +32,13 @@ import org.apache.kafka.server.common.MetadataVersion;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String CONTROLLER_PORT_FILE = "controller.port";
 
-    private final java.util.List<KafkaRaftServer> servers;
-    private final java.util.List<Boolean> running;
+    private final List<KafkaRaftServer> servers;
+    private final List<Boolean> running;
     private final String bootstrapServers;
 
-    private EmbeddedKafkaBroker(java.util.List<KafkaRaftServer> servers, String bootstrapServers) {
+    private EmbeddedKafkaBroker(List<KafkaRaftServer> servers, String bootstrapServers) {
         this.servers = servers;
-        this.running = new java.util.ArrayList<>(java.util.Collections.nCopies(servers.size(), true));
+        this.running = new ArrayList<>(Collections.nCopies(servers.size(), true));
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -53,7 +56,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        return ready(new EmbeddedKafkaBroker(java.util.List.of(server), host + ":" + brokerPort), readyTimeout);
+        return ready(new EmbeddedKafkaBroker(List.of(server), host + ":" + brokerPort), readyTimeout);
     }
 
     /**
@@ -73,14 +76,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             bootstrap.append(i == 0 ? "" : ",").append(host).append(':').append(brokerPorts[i]);
         }
         String clusterId = Uuid.randomUuid().toString();
-        java.util.List<KafkaRaftServer> servers = new java.util.ArrayList<>();
+        List<KafkaRaftServer> servers = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             Path logDir = Files.createDirectories(dir.resolve("node-" + (i + 1)));
             format(logDir, i + 1, clusterId);
-            servers.add(new KafkaRaftServer(nodeConfig(i + 1, voters.toString(), host, brokerPorts[i], controllerPorts[i], logDir, nodes), Time.SYSTEM));
+            servers.add(new KafkaRaftServer(nodeConfig(i + 1, voters.toString(), host, brokerPorts[i], controllerPorts[i], logDir,
+                    nodes), Time.SYSTEM));
         }
         // a controller waits for a quorum while it starts: start them together
-        java.util.List<Thread> starting = new java.util.ArrayList<>();
+        List<Thread> starting = new ArrayList<>();
         for (KafkaRaftServer server : servers) {
             Thread thread = new Thread(server::startup, "kafka-node-start");
             thread.start();
@@ -107,7 +111,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return cluster;
     }
 
-    private static KafkaConfig nodeConfig(int nodeId, String voters, String host, int brokerPort, int controllerPort, Path logDir, int nodes) {
+    private static KafkaConfig nodeConfig(int nodeId, String voters, String host, int brokerPort, int controllerPort, Path logDir,
+            int nodes) {
         String replicas = Integer.toString(Math.min(3, nodes));
         String minInSync = Integer.toString(Math.min(2, nodes));
         Properties props = new Properties();
@@ -200,7 +205,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     }
                 } catch (Exception e) {
                     if (System.nanoTime() > deadline) {
-                        throw new IOException("embedded Kafka not ready after " + timeout.toSeconds() + " s at " + bootstrapServers + ": " + e, e);
+                        throw new IOException("embedded Kafka not ready after " + timeout.toSeconds() + " s at " + bootstrapServers
+                                + ": " + e, e);
                     }
                 }
                 try {
@@ -231,7 +237,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        java.util.List<Thread> stopping = new java.util.ArrayList<>();
+        List<Thread> stopping = new ArrayList<>();
         for (int i = 0; i < servers.size(); i++) {
             int nodeId = i + 1;
             Thread thread = new Thread(() -> stopNode(nodeId), "kafka-node-stop");

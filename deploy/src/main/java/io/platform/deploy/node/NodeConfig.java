@@ -1,14 +1,24 @@
 package io.platform.deploy.node;
 
+import io.platform.processing.sources.AimdRate;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every setting of a node, with its default. Read from a properties file and {@code key=value} overrides; unknown
@@ -27,77 +37,122 @@ public final class NodeConfig {
         define("gateway.http.port", "8080", "ingest gateway HTTP port (0 = any free port)");
         define("gateway.tcp.port", "7070", "ingest gateway binary TCP port (0 = any free port)");
         define("query.http.port", "8081", "query service HTTP port (0 = any free port)");
-        define("gateway.tls.enabled", "false", "TLS 1.3 on the gateway's binary TCP (mutual) and HTTP (HTTPS) listeners; certificates under <data.dir>/tls");
-        define("gateway.tls.http-client-auth", "require", "with gateway.tls.enabled: require (HTTPS clients need a certificate from 'platform tls issue-client') or none (server certificate only, e.g. for browsers)");
-        define("gateway.aeron.channel", "aeron:udp?endpoint=127.0.0.1:40123", "Aeron channel the gateway subscribes to (aeron:ipc for same-host clients; port 0 = any free port; empty disables)");
-        define("gateway.pack-batches", "false", "write each batch frame (TCP, Aeron) and multi-event HTTP request as one Kafka record per partition instead of one per event: "
-                + "2.4-3x the ingest throughput of a plain producer here, but ingest.<stream> then holds records Confluent's deserializers cannot read (see docs/operations.md); "
+        define("gateway.tls.enabled", "false", "TLS 1.3 on the gateway's binary TCP (mutual) and HTTP (HTTPS) listeners; certificates "
+                + "under <data.dir>/tls");
+        define("gateway.tls.http-client-auth", "require", "with gateway.tls.enabled: require (HTTPS clients need a certificate from "
+                + "'platform tls issue-client') or none (server certificate only, e.g. for browsers)");
+        define("gateway.aeron.channel", "aeron:udp?endpoint=127.0.0.1:40123", "Aeron channel the gateway subscribes to (aeron:ipc for "
+                + "same-host clients; port 0 = any free port; empty disables)");
+        define("gateway.pack-batches", "false", "write each batch frame (TCP, Aeron) and multi-event HTTP request as one Kafka record per "
+                + "partition instead of one per event: "
+                + "2.4-3x the ingest throughput of a plain producer here, but ingest.<stream> then holds records Confluent's "
+                + "deserializers cannot read (see docs/operations.md); "
                 + "a stream registered with ?pack=true|false chooses for itself");
         define("gateway.aeron.stream-id", "1001", "Aeron stream id of the gateway's channel");
-        define("gateway.rdma.enabled", "false", "look for RDMA (InfiniBand/RoCE) at start; without devices or the verbs shim the gateway logs why and stays on Aeron UDP");
-        define("aeron.idle-strategy", "backoff", "idle strategy of the Aeron pollers (and of the driver over UDP): backoff, yielding or busy-spin (isolated cores only)");
-        define("aeron.driver.idle-strategy", "auto", "idle strategy of the Aeron media driver: auto (sleeping when gateway.aeron.channel is aeron:ipc, "
+        define("gateway.rdma.enabled", "false", "look for RDMA (InfiniBand/RoCE) at start; without devices or the verbs shim the gateway "
+                + "logs why and stays on Aeron UDP");
+        define("aeron.idle-strategy", "backoff", "idle strategy of the Aeron pollers (and of the driver over UDP): backoff, yielding or "
+                + "busy-spin (isolated cores only)");
+        define("aeron.driver.idle-strategy", "auto", "idle strategy of the Aeron media driver: auto (sleeping when gateway.aeron.channel "
+                + "is aeron:ipc, "
                 + "which needs no driver on the data path; aeron.idle-strategy otherwise), sleeping, backoff, yielding or busy-spin");
         define("stream.partitions", "2", "partitions of each new ingest.<stream> topic: ingest parallelism");
         define("stream.replication", "1", "replication factor of new topics (1 on a single broker)");
         define("aggregation.window", "10s", "tumbling window of the built-in aggregation, e.g. 10s, 1m");
         define("aggregation.out-of-orderness", "2s", "how late an event may be and still count in its window");
         define("aggregation.idleness", "5s", "after this long a silent partition stops holding back windows");
-        define("aggregation.pre-aggregate", "true", "fold events per series and window before the shuffle (two-phase aggregation); false only to measure it");
-        define("flink.network.debloat-target", "off", "Flink buffer debloating on the embedded cluster: network buffers sized to hold about this long of throughput (e.g. 100ms), so data queued before a slow operator stays short; off: Flink's fixed 32 KiB buffers (see docs/operations.md)");
-        define("flink.source.rate-control", "off", "aimd: the jobs' Kafka sources lower their fetch rate when the downstream back-pressures them and raise it when it clears (AIMD); off: Flink's credit-based flow control alone (see docs/operations.md)");
-        define("aggregation.salting", "false", "spread hot series over the window subtasks by a salt sized from observed key frequencies, merged in a second window stage; for parallelism > 1 when one series dominates and pre-aggregation cannot fold it (see docs/operations.md)");
+        define("aggregation.pre-aggregate", "true", "fold events per series and window before the shuffle (two-phase aggregation); false "
+                + "only to measure it");
+        define("flink.network.debloat-target", "off", "Flink buffer debloating on the embedded cluster: network buffers sized to hold "
+                + "about this long of throughput (e.g. 100ms), so data queued before a slow operator stays short; off: Flink's fixed 32 "
+                + "KiB buffers (see docs/operations.md)");
+        define("flink.source.rate-control", "off", "aimd: the jobs' Kafka sources lower their fetch rate when the downstream "
+                + "back-pressures them and raise it when it clears (AIMD); off: Flink's credit-based flow control alone (see "
+                + "docs/operations.md)");
+        define("aggregation.salting", "false", "spread hot series over the window subtasks by a salt sized from observed key frequencies, "
+                + "merged in a second window stage; for parallelism > 1 when one series dominates and pre-aggregation cannot fold it (see "
+                + "docs/operations.md)");
         define("flink.parallelism", "1", "parallelism of the aggregation job");
         define("flink.checkpoint.interval", "5s", "checkpoint interval of the aggregation job (unless flink.checkpoint.rpo is set)");
-        define("flink.checkpoint.rpo", "", "target recovery point, e.g. 10s: interval and min pause are then planned from it, flink.checkpoint.state-size and the write bandwidth; empty = use flink.checkpoint.interval");
+        define("flink.checkpoint.rpo", "", "target recovery point, e.g. 10s: interval and min pause are then planned from it, "
+                + "flink.checkpoint.state-size and the write bandwidth; empty = use flink.checkpoint.interval");
         define("flink.checkpoint.state-size", "64mb", "checkpointed state expected per job, for planning from flink.checkpoint.rpo");
-        define("flink.checkpoint.write-bandwidth", "auto", "bytes/s the checkpoint directory takes durably, e.g. 200mb; auto = measured once per data dir (32 MiB written and synced)");
-        define("flink.checkpoint.unaligned", "true", "switch a checkpoint to unaligned when barriers wait over 1 s for alignment (under backpressure), so checkpoints still complete");
-        define("flink.state.backend", "rocksdb", "state backend of the aggregation jobs: rocksdb, hashmap, or auto (hashmap when flink.checkpoint.state-size fits a quarter of a slot's heap); a job keeps the backend of its checkpoints");
-        define("flink.rocksdb.memory-per-slot", "auto", "RocksDB block cache and write buffers of each job slot (off-heap), e.g. 256mb; auto = a quarter of the memory the heap leaves on the host, over the slots, within 16mb..512mb");
+        define("flink.checkpoint.write-bandwidth", "auto", "bytes/s the checkpoint directory takes durably, e.g. 200mb; auto = measured "
+                + "once per data dir (32 MiB written and synced)");
+        define("flink.checkpoint.unaligned", "true", "switch a checkpoint to unaligned when barriers wait over 1 s for alignment (under "
+                + "backpressure), so checkpoints still complete");
+        define("flink.state.backend", "rocksdb", "state backend of the aggregation jobs: rocksdb, hashmap, or auto (hashmap when "
+                + "flink.checkpoint.state-size fits a quarter of a slot's heap); a job keeps the backend of its checkpoints");
+        define("flink.rocksdb.memory-per-slot", "auto", "RocksDB block cache and write buffers of each job slot (off-heap), e.g. 256mb; "
+                + "auto = a quarter of the memory the heap leaves on the host, over the slots, within 16mb..512mb");
         define("flink.rocksdb.timers", "rocksdb", "where RocksDB-state jobs keep their window timers: rocksdb or heap");
-        define("flink.jobmanager", "", "REST address (host:port) of an external Flink cluster to run the jobs on, e.g. flink-jm:8081; empty = the MiniCluster inside the node. The cluster needs the platform's jars in its lib/ and a checkpoint directory it shares with the node");
+        define("flink.jobmanager", "", "REST address (host:port) of an external Flink cluster to run the jobs on, e.g. flink-jm:8081; "
+                + "empty = the MiniCluster inside the node. The cluster needs the platform's jars in its lib/ and a checkpoint directory "
+                + "it shares with the node");
         define("storage.sync", "false", "fsync every storage commit (power-loss safe) instead of relying on the OS");
-        define("storage.bulk-streams", "", "streams stored under an I/O budget by writers of their own, as stream:MiB/s pairs, e.g. history:16,export:8 (backfills that must not slow other streams)");
-        define("storage.seal.after", "2h", "a time partition's raw rows are sealed into a columnar segment (queries read it column block by column block, vectorized) this long after the partition ends; off = keep every row in RocksDB");
+        define("storage.bulk-streams", "", "streams stored under an I/O budget by writers of their own, as stream:MiB/s pairs, e.g. "
+                + "history:16,export:8 (backfills that must not slow other streams)");
+        define("storage.seal.after", "2h", "a time partition's raw rows are sealed into a columnar segment (queries read it column block "
+                + "by column block, vectorized) this long after the partition ends; off = keep every row in RocksDB");
         define("storage.seal.partition", "1h", "width of a sealed time partition");
         define("storage.seal.check", "60s", "how often the node looks for partitions to seal and segments to move to the cold tier");
-        define("storage.cold.dirs", "", "comma-separated directories (other disks or mounts: NFS, CephFS, Lustre) of the erasure-coded cold tier, one shard each; empty = no cold tier");
-        define("storage.cold.shards", "6+3", "data+parity shards of the cold tier (k+m): up to m of its directories may be lost; k+m must equal the number of storage.cold.dirs");
-        define("storage.cold.after", "7d", "a sealed partition moves to the cold tier this long after it ends, unless read within storage.cold.idle");
-        define("storage.cold.after-per-stream", "", "per-stream overrides of storage.cold.after as stream:duration pairs, e.g. probe:1d,history:2h (off = never)");
+        define("storage.cold.dirs", "", "comma-separated directories (other disks or mounts: NFS, CephFS, Lustre) of the erasure-coded "
+                + "cold tier, one shard each; empty = no cold tier");
+        define("storage.cold.shards", "6+3", "data+parity shards of the cold tier (k+m): up to m of its directories may be lost; k+m must "
+                + "equal the number of storage.cold.dirs");
+        define("storage.cold.after", "7d", "a sealed partition moves to the cold tier this long after it ends, unless read within "
+                + "storage.cold.idle");
+        define("storage.cold.after-per-stream", "", "per-stream overrides of storage.cold.after as stream:duration pairs, e.g. "
+                + "probe:1d,history:2h (off = never)");
         define("storage.cold.idle", "1h", "a partition read within this long stays on the local disk (access heat)");
         define("storage.cold.cache", "1gb", "local disk for read-through copies of cold segments");
-        define("storage.block-cache", "512mb", "RocksDB block cache shared by the warm tier's column families (reads; off-heap): size it toward the hot set of recent series-hours");
-        define("storage.write-buffer", "64mb", "RocksDB memtable size per column family: larger means fewer flushes and less write amplification");
-        define("storage.rows.compaction", "level", "compaction style of the warm tier's raw rows: level (fewer files per read) or universal (less write amplification); see docs/operations.md");
-        define("storage.hot.memory", "256mb", "heap for decoded column blocks of sealed partitions (the hot tier): repeated scans of them skip decoding; 0 = decode every time");
-        define("query.flight.port", "8815", "Arrow Flight SQL port of the query service, for JDBC/ADBC clients (jdbc:arrow-flight-sql://host:8815/?useEncryption=false); 0 = any free port, off = none");
-        define("query.concurrency", "auto", "queries that run at once; auto = 2 per core (a scan uses one core, a second hides another's I/O waits)");
+        define("storage.block-cache", "512mb", "RocksDB block cache shared by the warm tier's column families (reads; off-heap): size it "
+                + "toward the hot set of recent series-hours");
+        define("storage.write-buffer", "64mb", "RocksDB memtable size per column family: larger means fewer flushes and less write "
+                + "amplification");
+        define("storage.rows.compaction", "level", "compaction style of the warm tier's raw rows: level (fewer files per read) or "
+                + "universal (less write amplification); see docs/operations.md");
+        define("storage.hot.memory", "256mb", "heap for decoded column blocks of sealed partitions (the hot tier): repeated scans of them "
+                + "skip decoding; 0 = decode every time");
+        define("query.flight.port", "8815", "Arrow Flight SQL port of the query service, for JDBC/ADBC clients "
+                + "(jdbc:arrow-flight-sql://host:8815/?useEncryption=false); 0 = any free port, off = none");
+        define("query.concurrency", "auto", "queries that run at once; auto = 2 per core (a scan uses one core, a second hides another's "
+                + "I/O waits)");
         define("query.queue", "auto", "queries that wait for a slot, up to query.timeout, before 503; auto = 16 per core");
         define("query.timeout", "30s", "longest a query may run");
-        define("query.max-rows", "2000000", "rows a query may hold in memory: GROUP BY groups, ORDER BY rows without a small LIMIT, a join's build side; beyond it the query stops with the reason");
-        define("query.tls.enabled", "false", "the query HTTP listener as HTTPS with mutual TLS: clients need a certificate from platform tls issue-client, whose name is the user for query.*-per-user");
-        define("query.timeout-per-user", "", "per-user overrides of query.timeout as user:duration pairs, e.g. dashboards:2s,analyst:10m (users are client certificate names: needs query.tls.enabled)");
-        define("query.max-rows-per-user", "", "per-user overrides of query.max-rows as user:rows pairs, e.g. dashboards:10000,analyst:20000000 (needs query.tls.enabled)");
+        define("query.max-rows", "2000000", "rows a query may hold in memory: GROUP BY groups, ORDER BY rows without a small LIMIT, a "
+                + "join's build side; beyond it the query stops with the reason");
+        define("query.tls.enabled", "false", "the query HTTP listener as HTTPS with mutual TLS: clients need a certificate from platform "
+                + "tls issue-client, whose name is the user for query.*-per-user");
+        define("query.timeout-per-user", "", "per-user overrides of query.timeout as user:duration pairs, e.g. dashboards:2s,analyst:10m "
+                + "(users are client certificate names: needs query.tls.enabled)");
+        define("query.max-rows-per-user", "", "per-user overrides of query.max-rows as user:rows pairs, e.g. "
+                + "dashboards:10000,analyst:20000000 (needs query.tls.enabled)");
         define("producer.linger.ms", "1", "Kafka producer linger of the gateway: batching against latency");
         define("probe.interval", "10s", "how often a synthetic event is sent through the whole path and queried back");
         define("probe.enabled", "true", "run the synthetic probe (needs node.role=all)");
         define("tracing.otlp-endpoint", "", "OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces; empty turns tracing off");
         define("tracing.sample-ratio", "0.01", "share of event batches traced (0 to 1)");
-        define("clock.server.port", "", "UDP port on which this node answers two-way time requests from peers (0 = any free port; empty = off)");
-        define("clock.reference", "", "host:port of a peer's clock.server.port: this node's event stamps are corrected to that clock; empty = local clock");
+        define("clock.server.port", "", "UDP port on which this node answers two-way time requests from peers (0 = any free port; empty = "
+                + "off)");
+        define("clock.reference", "", "host:port of a peer's clock.server.port: this node's event stamps are corrected to that clock; "
+                + "empty = local clock");
         define("clock.sync.interval", "10s", "how often the offset to clock.reference is measured");
-        define("connectors.file", "", "JSON file of pull connectors the gateway runs (file tail, HTTP poller); see docs/operations.md; empty: none");
-        define("flows.sampling-rate", "64", "per-flow traffic counters of the platform's own TCP and Aeron connections sample one frame in this many (1 = every frame, 0 = off); GET /v1/flows");
+        define("connectors.file", "", "JSON file of pull connectors the gateway runs (file tail, HTTP poller); see docs/operations.md; "
+                + "empty: none");
+        define("flows.sampling-rate", "64", "per-flow traffic counters of the platform's own TCP and Aeron connections sample one frame "
+                + "in this many (1 = every frame, 0 = off); GET /v1/flows");
         define("log.dir", "", "directory of the JSON log files, one per class and hour; empty = <data.dir>/logs");
-        define("log.file.level", "info", "lowest level written to the JSON log files: debug, info or warn (debug also makes Kafka and Flink log more: for investigations)");
+        define("log.file.level", "info", "lowest level written to the JSON log files: debug, info or warn (debug also makes Kafka and "
+                + "Flink log more: for investigations)");
         define("log.retention.debug", "1d", "how long debug log files are kept");
         define("log.retention.info", "7d", "how long info log files are kept");
         define("log.retention.warn", "30d", "how long warn and error log files are kept");
         define("log.retention.audit", "365d", "how long audit log files (schema, job, replay and access changes) are kept");
-        define("tracing.tail.slow", "", "tail-based sampling: also export every trace whose local root took at least this long (e.g. 50ms) or failed; empty = head sampling only");
-        define("gateway.max-in-flight-events", "500000", "events the gateway holds awaiting Kafka; beyond it HTTP answers 429, TCP stops reading");
+        define("tracing.tail.slow", "", "tail-based sampling: also export every trace whose local root took at least this long (e.g. "
+                + "50ms) or failed; empty = head sampling only");
+        define("gateway.max-in-flight-events", "500000", "events the gateway holds awaiting Kafka; beyond it HTTP answers 429, TCP stops "
+                + "reading");
     }
 
     private static void define(String key, String defaultValue, String help) {
@@ -127,7 +182,8 @@ public final class NodeConfig {
             try (Reader reader = Files.newBufferedReader(file)) {
                 props.load(reader);
             } catch (IOException e) {
-                throw new ConfigException("cannot read config file " + file + ": " + e.getMessage() + "; pass an existing file with --config");
+                throw new ConfigException("cannot read config file " + file + ": " + e.getMessage() + "; pass an existing file with "
+                        + "--config");
             }
             props.forEach((k, v) -> set(k.toString().trim(), v.toString().trim()));
             return this;
@@ -199,7 +255,8 @@ public final class NodeConfig {
             bytes("flink.rocksdb.memory-per-slot");
         }
         if (!get("flink.rocksdb.timers").equals("rocksdb") && !get("flink.rocksdb.timers").equals("heap")) {
-            throw new ConfigException("flink.rocksdb.timers=" + get("flink.rocksdb.timers") + " is not a place for timers: use rocksdb or heap");
+            throw new ConfigException("flink.rocksdb.timers=" + get("flink.rocksdb.timers") + " is not a place for timers: use rocksdb or "
+                    + "heap");
         }
         duration("query.timeout");
         for (String key : new String[] {"query.concurrency", "query.queue"}) {
@@ -208,7 +265,8 @@ public final class NodeConfig {
             }
         }
         if (integer("query.max-rows") < 1) {
-            throw new ConfigException("query.max-rows=" + get("query.max-rows") + " leaves no room for a result: use at least 1, e.g. 2000000");
+            throw new ConfigException("query.max-rows=" + get("query.max-rows") + " leaves no room for a result: use at least 1, e.g. "
+                    + "2000000");
         }
         if (!get("storage.seal.after").equals("off")) {
             duration("storage.seal.after");
@@ -219,7 +277,8 @@ public final class NodeConfig {
             throw new ConfigException("storage.write-buffer=" + get("storage.write-buffer") + " is too small: use at least 1mb, e.g. 64mb");
         }
         if (!get("storage.rows.compaction").equals("level") && !get("storage.rows.compaction").equals("universal")) {
-            throw new ConfigException("storage.rows.compaction=" + get("storage.rows.compaction") + " is not a compaction style: use level or universal");
+            throw new ConfigException("storage.rows.compaction=" + get("storage.rows.compaction") + " is not a compaction style: use "
+                    + "level or universal");
         }
         coldDirs();
         coldAfterByStream();
@@ -234,7 +293,8 @@ public final class NodeConfig {
         bytes("storage.cold.cache");
         duration("storage.seal.check");
         if (duration("storage.seal.partition").toMillis() < 1000) {
-            throw new ConfigException("storage.seal.partition=" + get("storage.seal.partition") + " is too narrow: use at least 1s, e.g. 1h");
+            throw new ConfigException("storage.seal.partition=" + get("storage.seal.partition") + " is too narrow: use at least 1s, e.g. "
+                    + "1h");
         }
         duration("probe.interval");
         if (integer("flows.sampling-rate") < 0) {
@@ -243,7 +303,7 @@ public final class NodeConfig {
         for (String logClass : new String[] {"debug", "info", "warn", "audit"}) {
             duration("log.retention." + logClass);
         }
-        if (!java.util.Set.of("debug", "info", "warn").contains(get("log.file.level"))) {
+        if (!Set.of("debug", "info", "warn").contains(get("log.file.level"))) {
             throw new ConfigException("log.file.level=" + get("log.file.level") + " is not a level: use debug, info or warn");
         }
         bool("probe.enabled");
@@ -268,16 +328,18 @@ public final class NodeConfig {
         if (!get("node.role").equals("all") && !get("node.role").equals("ingest")) {
             throw new ConfigException("node.role=" + get("node.role") + " is not a role: use all or ingest");
         }
-        if (!java.util.Set.of("backoff", "yielding", "busy-spin").contains(get("aeron.idle-strategy"))) {
-            throw new ConfigException("aeron.idle-strategy=" + get("aeron.idle-strategy") + " is not an idle strategy: use backoff, yielding or busy-spin");
+        if (!Set.of("backoff", "yielding", "busy-spin").contains(get("aeron.idle-strategy"))) {
+            throw new ConfigException("aeron.idle-strategy=" + get("aeron.idle-strategy") + " is not an idle strategy: use backoff, "
+                    + "yielding or busy-spin");
         }
-        if (!java.util.Set.of("auto", "sleeping", "backoff", "yielding", "busy-spin").contains(get("aeron.driver.idle-strategy"))) {
+        if (!Set.of("auto", "sleeping", "backoff", "yielding", "busy-spin").contains(get("aeron.driver.idle-strategy"))) {
             throw new ConfigException("aeron.driver.idle-strategy=" + get("aeron.driver.idle-strategy")
                     + " is not a driver idle strategy: use auto, sleeping, backoff, yielding or busy-spin");
         }
         String aeron = get("gateway.aeron.channel");
         if (!aeron.isEmpty() && !aeron.startsWith("aeron:udp?endpoint=") && !aeron.equals("aeron:ipc")) {
-            throw new ConfigException("gateway.aeron.channel=" + aeron + " is not supported: use aeron:udp?endpoint=<host>:<port>, aeron:ipc, or empty");
+            throw new ConfigException("gateway.aeron.channel=" + aeron + " is not supported: use aeron:udp?endpoint=<host>:<port>, "
+                    + "aeron:ipc, or empty");
         }
         String backend = get("flink.state.backend");
         if (!backend.equals("rocksdb") && !backend.equals("hashmap") && !backend.equals("auto")) {
@@ -320,7 +382,7 @@ public final class NodeConfig {
     }
 
     private static long parseBytes(String value, String given, String example) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(b|kb|mb|gb|tb)?").matcher(value.toLowerCase(java.util.Locale.ROOT));
+        Matcher m = Pattern.compile("(\\d+)(b|kb|mb|gb|tb)?").matcher(value.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new ConfigException(given + " is not a size: use a number with kb, mb or gb, e.g. " + example);
         }
@@ -335,39 +397,43 @@ public final class NodeConfig {
     }
 
     /** {@code storage.cold.dirs} as paths, checked against {@code storage.cold.shards}; empty when there is no cold tier. */
-    public java.util.List<java.nio.file.Path> coldDirs() {
+    public List<Path> coldDirs() {
         String value = get("storage.cold.dirs").trim();
         if (value.isEmpty()) {
-            return java.util.List.of();
+            return List.of();
         }
-        java.util.List<java.nio.file.Path> dirs = new java.util.ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
         for (String dir : value.split(",")) {
-            dirs.add(java.nio.file.Path.of(dir.trim()));
+            dirs.add(Path.of(dir.trim()));
         }
         int[] shards = coldShards();
         if (shards[0] + shards[1] != dirs.size()) {
-            throw new ConfigException("storage.cold.dirs has " + dirs.size() + " directories but storage.cold.shards=" + get("storage.cold.shards")
-                    + " needs " + (shards[0] + shards[1]) + ": list one directory per shard, or set storage.cold.shards=k+m with k+m=" + dirs.size());
+            throw new ConfigException("storage.cold.dirs has " + dirs.size() + " directories but storage.cold.shards="
+                    + get("storage.cold.shards")
+                    + " needs " + (shards[0] + shards[1]) + ": list one directory per shard, or set storage.cold.shards=k+m with k+m="
+                    + dirs.size());
         }
         return dirs;
     }
 
     /** {@code storage.cold.shards} as {k, m}. */
     public int[] coldShards() {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\+(\\d+)").matcher(get("storage.cold.shards").trim());
+        Matcher m = Pattern.compile("(\\d+)\\+(\\d+)").matcher(get("storage.cold.shards").trim());
         if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)) > 255) {
-            throw new ConfigException("storage.cold.shards=" + get("storage.cold.shards") + " is not data+parity shards: use k+m, e.g. storage.cold.shards=6+3");
+            throw new ConfigException("storage.cold.shards=" + get("storage.cold.shards") + " is not data+parity shards: use k+m, e.g. "
+                    + "storage.cold.shards=6+3");
         }
         return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
     }
 
     /** {@code query.timeout-per-user} as user to ms. */
-    public java.util.Map<String, Long> queryTimeoutMsByUser() {
-        return pairs("query.timeout-per-user", "name:value", "dashboards:2s", value -> parseDuration("query.timeout-per-user", value, "dashboards:2s").toMillis());
+    public Map<String, Long> queryTimeoutMsByUser() {
+        return pairs("query.timeout-per-user", "name:value", "dashboards:2s", value -> parseDuration("query.timeout-per-user", value,
+                "dashboards:2s").toMillis());
     }
 
     /** {@code query.max-rows-per-user} as user to rows. */
-    public java.util.Map<String, Long> queryMaxRowsByUser() {
+    public Map<String, Long> queryMaxRowsByUser() {
         return pairs("query.max-rows-per-user", "name:value", "dashboards:10000", value -> {
             try {
                 long rows = Long.parseLong(value);
@@ -386,8 +452,8 @@ public final class NodeConfig {
      * A {@code name:value,name:value} setting as a map, each value parsed by {@code parse}; errors name the key, the
      * {@code form} a pair must have and an {@code example} pair.
      */
-    private java.util.Map<String, Long> pairs(String key, String form, String example, java.util.function.Function<String, Long> parse) {
-        java.util.Map<String, Long> byName = new java.util.HashMap<>();
+    private Map<String, Long> pairs(String key, String form, String example, Function<String, Long> parse) {
+        Map<String, Long> byName = new HashMap<>();
         String value = get(key).trim();
         if (value.isEmpty()) {
             return byName;
@@ -403,7 +469,7 @@ public final class NodeConfig {
     }
 
     /** {@code storage.cold.after-per-stream} as stream to ms, -1 for off. */
-    public java.util.Map<String, Long> coldAfterByStream() {
+    public Map<String, Long> coldAfterByStream() {
         return pairs("storage.cold.after-per-stream", "stream:duration", "history:2h", value -> value.equals("off") ? -1L
                 : parseDuration("storage.cold.after-per-stream", value, "history:2h").toMillis());
     }
@@ -415,7 +481,7 @@ public final class NodeConfig {
 
     /** Parses {@code value} as a duration; the error names {@code key} and shows {@code example}. */
     public static Duration parseDuration(String key, String v, String example) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(v);
+        Matcher m = Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(v);
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
             throw new ConfigException(key + "=" + v + " is not a duration: use a positive number with ms, s, m or h, e.g. "
                     + key + "=" + example);
@@ -441,11 +507,11 @@ public final class NodeConfig {
     }
 
     public Map<String, String> asMap() {
-        return java.util.Collections.unmodifiableMap(values);
+        return Collections.unmodifiableMap(values);
     }
 
     /** The AIMD settings of the jobs' sources, or null when {@code flink.source.rate-control} is off. */
-    public io.platform.processing.sources.AimdRate.Settings sourceRateControl() {
+    public AimdRate.Settings sourceRateControl() {
         String mode = get("flink.source.rate-control");
         if (mode.equals("off")) {
             return null;
@@ -453,6 +519,6 @@ public final class NodeConfig {
         if (!mode.equals("aimd")) {
             throw new ConfigException("flink.source.rate-control=" + mode + " is not a rate control: use aimd or off");
         }
-        return io.platform.processing.sources.AimdRate.Settings.defaults();
+        return AimdRate.Settings.defaults();
     }
 }

@@ -2,10 +2,15 @@ package io.platform.deploy.node;
 
 import io.netty.handler.ssl.SslContext;
 import io.platform.network.tcp.TlsContexts;
+import io.platform.network.tcp.TlsHandshakes;
 import io.platform.security.tls.CertificateAuthority;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -35,7 +40,7 @@ public final class NodeTls {
             new SecureRandom().nextBytes(random);
             Files.writeString(passwordFile, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
             try {
-                Files.setPosixFilePermissions(passwordFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException e) {
                 // not POSIX
             }
@@ -60,7 +65,7 @@ public final class NodeTls {
 
     /** Issues a client certificate (PKCS12 protected by the node's TLS password) to {@code out}. */
     public void issueClient(String name, Duration validity, Path out) throws Exception {
-        try (java.io.OutputStream file = Files.newOutputStream(out)) {
+        try (OutputStream file = Files.newOutputStream(out)) {
             ca.issueClient(name, validity).keyStore(password).store(file, password);
         }
     }
@@ -71,18 +76,18 @@ public final class NodeTls {
     }
 
     /** A client that tells full from resumed handshakes, with a certificate issued by {@link #issueClient}. */
-    public io.platform.network.tcp.TlsHandshakes.Client handshakeClient(Path clientKeyStore) throws Exception {
-        return new io.platform.network.tcp.TlsHandshakes.Client(loadKeyStore(clientKeyStore), password, ca.trustStore());
+    public TlsHandshakes.Client handshakeClient(Path clientKeyStore) throws Exception {
+        return new TlsHandshakes.Client(loadKeyStore(clientKeyStore), password, ca.trustStore());
     }
 
     /** The node's authority as a trust store, for clients that verify the node's listeners. */
-    public java.security.KeyStore trustStore() throws Exception {
+    public KeyStore trustStore() throws Exception {
         return ca.trustStore();
     }
 
-    private java.security.KeyStore loadKeyStore(Path file) throws Exception {
-        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
-        try (java.io.InputStream in = Files.newInputStream(file)) {
+    private KeyStore loadKeyStore(Path file) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
             keys.load(in, password);
         }
         return keys;

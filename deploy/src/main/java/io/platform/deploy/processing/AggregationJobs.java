@@ -1,22 +1,25 @@
 package io.platform.deploy.processing;
 
-import io.platform.deploy.node.NodeConfig;
-import io.platform.observability.logging.AuditLog;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.platform.processing.metrics.FlinkMetricsBridge;
-import io.platform.processing.metrics.JobProfile;
+import io.platform.deploy.node.NodeConfig;
+import io.platform.observability.logging.AuditLog;
 import io.platform.processing.aggregation.AggregationJob;
 import io.platform.processing.aggregation.AggregationSettings;
 import io.platform.processing.checkpoints.CheckpointPlan;
 import io.platform.processing.checkpoints.WriteBandwidth;
+import io.platform.processing.metrics.FlinkMetricsBridge;
+import io.platform.processing.metrics.JobProfile;
 import io.platform.processing.state.SlotMemory;
 import io.platform.processing.state.StateBackendRule;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -62,13 +65,15 @@ public final class AggregationJobs implements AutoCloseable {
         if (config.get("flink.rocksdb.memory-per-slot").equals("auto")) {
             long physical = SlotMemory.physicalBytes();
             this.rocksDbPerSlot = SlotMemory.rocksDbPerSlot(physical, Runtime.getRuntime().maxMemory(), SLOTS);
-            LOG.info("RocksDB state gets {} MiB off-heap per job slot (flink.rocksdb.memory-per-slot=auto: a quarter of the {} MiB the {} MiB heap"
+            LOG.info("RocksDB state gets {} MiB off-heap per job slot (flink.rocksdb.memory-per-slot=auto: a quarter of the {} MiB the {} "
+                    + "MiB heap"
                     + " leaves on this host, over {} slots)", rocksDbPerSlot >> 20, (physical - Runtime.getRuntime().maxMemory()) >> 20,
                     Runtime.getRuntime().maxMemory() >> 20, SLOTS);
         } else {
             this.rocksDbPerSlot = config.bytes("flink.rocksdb.memory-per-slot");
         }
-        String clusterDefault = config.get("flink.state.backend").equals(StateBackendRule.AUTO) ? StateBackendRule.ROCKSDB : config.get("flink.state.backend");
+        String clusterDefault = config.get("flink.state.backend").equals(StateBackendRule.AUTO) ? StateBackendRule.ROCKSDB
+                : config.get("flink.state.backend");
         Configuration conf = baseConfiguration(flinkDir.resolve("checkpoints"), clusterDefault);
         conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(SLOTS));
         // operators of SQL jobs (window aggregates, joins) buffer in managed memory; the MiniCluster's default of 128 MiB
@@ -83,7 +88,8 @@ public final class AggregationJobs implements AutoCloseable {
             // Flink resizes network buffers every 200 ms to hold about this long of each channel's throughput: when a
             // downstream slows, the data queued in front of it shrinks with it instead of staying at full buffers
             conf.setString("taskmanager.network.memory.buffer-debloat.enabled", "true");
-            conf.setString("taskmanager.network.memory.buffer-debloat.target", config.duration("flink.network.debloat-target").toMillis() + " ms");
+            conf.setString("taskmanager.network.memory.buffer-debloat.target", config.duration("flink.network.debloat-target").toMillis()
+                    + " ms");
         }
         String external = config.get("flink.jobmanager");
         this.cluster = external.isEmpty() ? FlinkCluster.embedded(conf, SLOTS) : FlinkCluster.external(external);
@@ -108,7 +114,7 @@ public final class AggregationJobs implements AutoCloseable {
         // RocksDB a few MiB, and it would flush its memtables constantly
         conf.setString("state.backend.rocksdb.memory.fixed-per-slot", (rocksDbPerSlot >> 20) + "mb");
         // window timers (one per key and window) on the heap: in RocksDB each would be another get and put per key
-        conf.setString("state.backend.rocksdb.timer-service.factory", config.get("flink.rocksdb.timers").toUpperCase(java.util.Locale.ROOT));
+        conf.setString("state.backend.rocksdb.timer-service.factory", config.get("flink.rocksdb.timers").toUpperCase(Locale.ROOT));
         if (checkpointPlan == null) {
             conf.setString("execution.checkpointing.interval", config.duration("flink.checkpoint.interval").toMillis() + " ms");
         } else {
@@ -164,7 +170,7 @@ public final class AggregationJobs implements AutoCloseable {
      *
      * @param restore the savepoint or checkpoint the run restores from, if any
      */
-    String stateBackendOf(String job, Path checkpoints, boolean fresh, Optional<Path> restore) throws java.io.IOException {
+    String stateBackendOf(String job, Path checkpoints, boolean fresh, Optional<Path> restore) throws IOException {
         long declared = config.bytes("flink.checkpoint.state-size");
         long observed = restore.isPresent() ? FlinkRuntime.sizeOf(restore.get()) : 0;
         long expected = expectedStateBytes(declared, observed);
@@ -172,10 +178,12 @@ public final class AggregationJobs implements AutoCloseable {
         String configured = config.get("flink.state.backend");
         String chosen = StateBackendRule.choose(configured, expected, heapPerSlot);
         String kept = keptBackend(checkpoints, chosen, fresh);
-        String sizes = "declared " + (declared >> 20) + " MiB, observed " + (observed >> 20) + " MiB in " + restore.map(Path::toString).orElse("nothing yet");
+        String sizes = "declared " + (declared >> 20) + " MiB, observed " + (observed >> 20) + " MiB in " + restore.map(Path::toString)
+                .orElse("nothing yet");
         if (!kept.equals(chosen)) {
             LOG.warn("{} keeps state backend {} (its checkpoints were written with it) instead of {} ({}; {}); to switch, take a savepoint"
-                    + " ('platform job savepoint ...') and start from it", job, kept, chosen, StateBackendRule.reason(configured, expected, heapPerSlot), sizes);
+                    + " ('platform job savepoint ...') and start from it", job, kept, chosen, StateBackendRule.reason(configured,
+                    expected, heapPerSlot), sizes);
         } else {
             LOG.info("{} runs on state backend {} ({}; {})", job, kept, StateBackendRule.reason(configured, expected, heapPerSlot), sizes);
         }
@@ -195,7 +203,7 @@ public final class AggregationJobs implements AutoCloseable {
      * The backend recorded in {@code checkpoints}, unless {@code fresh} (no checkpoint to restore, or a savepoint): then
      * {@code chosen}, which is recorded for the next start.
      */
-    static String keptBackend(Path checkpoints, String chosen, boolean fresh) throws java.io.IOException {
+    static String keptBackend(Path checkpoints, String chosen, boolean fresh) throws IOException {
         Path recorded = checkpoints.resolve(BACKEND_FILE);
         if (!fresh && Files.exists(recorded)) {
             return Files.readString(recorded).trim();
@@ -207,7 +215,8 @@ public final class AggregationJobs implements AutoCloseable {
     /** The aggregation settings a node's config gives, reading and writing over {@code bootstrapServers}. */
     public static AggregationSettings settings(NodeConfig config, String bootstrapServers) {
         Duration window = config.duration("aggregation.window");
-        return new AggregationSettings(bootstrapServers, window, AggregationSettings.viewName(window), config.duration("aggregation.out-of-orderness"),
+        return new AggregationSettings(bootstrapServers, window, AggregationSettings.viewName(window),
+                config.duration("aggregation.out-of-orderness"),
                 config.duration("aggregation.idleness"), config.bool("aggregation.pre-aggregate"), config.bool("aggregation.salting"),
                 config.sourceRateControl());
     }
@@ -227,7 +236,8 @@ public final class AggregationJobs implements AutoCloseable {
                 LOG.info("aggregation of stream={} not started: the node is stopping", stream);
                 return;
             }
-            LOG.error("cannot start the aggregation of stream={}: {}; its raw events are still stored and queryable", stream, e.toString(), e);
+            LOG.error("cannot start the aggregation of stream={}: {}; its raw events are still stored and queryable", stream,
+                    e.toString(), e);
         }
     }
 
@@ -260,7 +270,8 @@ public final class AggregationJobs implements AutoCloseable {
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(jobName(stream));
         if (savepoint != null && !Files.exists(latest.get().resolve("_metadata"))) {
-            throw new IllegalArgumentException("no savepoint at " + savepoint + " (no _metadata file): give a path printed by 'platform job savepoint'");
+            throw new IllegalArgumentException("no savepoint at " + savepoint + " (no _metadata file): give a path printed by 'platform "
+                    + "job savepoint'");
         }
         if (latest.isPresent()) {
             graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(latest.get().toUri().toString(), true));
@@ -279,7 +290,7 @@ public final class AggregationJobs implements AutoCloseable {
         JobID id = jobOf(stream);
         Path target = Files.createDirectories(flinkDir.resolve("savepoints").resolve(stream));
         String location = cluster.savepoint(id, target.toUri());
-        String path = Path.of(java.net.URI.create(location)).toString();
+        String path = Path.of(URI.create(location)).toString();
         AuditLog.record("job.savepoint", stream, "job=" + id + " savepoint=" + path);
         return path;
     }
@@ -321,7 +332,8 @@ public final class AggregationJobs implements AutoCloseable {
 
     /**
      * {@code stream}'s job profile as JSON: per task busy, back-pressured and idle ms per second, records per second in
-     * and out, busy microseconds per record, RocksDB state bytes and keys, the bottleneck task by {@link JobProfile}'s rule, and the last checkpoint's duration and size.
+     * and out, busy microseconds per record, RocksDB state bytes and keys, the bottleneck task by {@link JobProfile}'s
+     * rule, and the last checkpoint's duration and size.
      */
     String profile(String stream) throws Exception {
         return profileOf(cluster.profile(jobOf(stream), jobName(stream)), "stream", stream);

@@ -22,7 +22,8 @@ import org.apache.flink.api.common.JobID;
 final class ExternalJobMetrics {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final String TASK_METRICS = "busyTimeMsPerSecond,backPressuredTimeMsPerSecond,idleTimeMsPerSecond,numRecordsInPerSecond,numRecordsOutPerSecond";
+    private static final String TASK_METRICS = "busyTimeMsPerSecond,backPressuredTimeMsPerSecond,idleTimeMsPerSecond,"
+            + "numRecordsInPerSecond,numRecordsOutPerSecond";
 
     private ExternalJobMetrics() {
     }
@@ -32,7 +33,8 @@ final class ExternalJobMetrics {
         List<JobProfile.Task> tasks = new ArrayList<>();
         for (JsonNode vertex : job.path("vertices")) {
             double[] figures = new double[5];
-            for (JsonNode metric : get(restUrl + "/jobs/" + id + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics?get=" + TASK_METRICS)) {
+            for (JsonNode metric : get(restUrl + "/jobs/" + id + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics?get="
+                    + TASK_METRICS)) {
                 String name = metric.path("id").asText();
                 // times are per subtask (averaged, as the bridge does); rates add up over the subtasks
                 boolean time = name.endsWith("TimeMsPerSecond");

@@ -88,7 +88,8 @@ interface FlinkCluster extends AutoCloseable {
     static FlinkCluster external(String hostAndPort) throws Exception {
         int colon = hostAndPort.lastIndexOf(':');
         if (colon <= 0 || colon == hostAndPort.length() - 1) {
-            throw new ConfigException("flink.jobmanager=" + hostAndPort + " is not host:port: give the JobManager's REST address, e.g. flink-jm:8081");
+            throw new ConfigException("flink.jobmanager=" + hostAndPort + " is not host:port: give the JobManager's REST address, e.g. "
+                    + "flink-jm:8081");
         }
         Configuration conf = new Configuration();
         conf.setString("rest.address", hostAndPort.substring(0, colon));

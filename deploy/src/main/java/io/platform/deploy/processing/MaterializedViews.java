@@ -28,7 +28,8 @@ import org.apache.flink.table.types.logical.LogicalType;
  * then queried like any stream, rows arriving as the job's windows close; dropping it stops the job and keeps the rows.
  */
 public final class MaterializedViews {
-    static final Pattern CREATE = Pattern.compile("(?is)^\\s*CREATE\\s+MATERIALIZED\\s+VIEW\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+AS\\s+(.+?)\\s*;?\\s*$");
+    static final Pattern CREATE = Pattern.compile(
+            "(?is)^\\s*CREATE\\s+MATERIALIZED\\s+VIEW\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+AS\\s+(.+?)\\s*;?\\s*$");
     static final Pattern DROP = Pattern.compile("(?is)^\\s*DROP\\s+MATERIALIZED\\s+VIEW\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*;?\\s*$");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -76,14 +77,16 @@ public final class MaterializedViews {
             }
         }
         if (registry == null) {
-            throw new IllegalArgumentException("this node does not register schemas (node.role without ingest): create the view on a node that does");
+            throw new IllegalArgumentException("this node does not register schemas (node.role without ingest): create the view on a node "
+                    + "that does");
         }
         if (catalog.streams().contains(name)) {
             throw new IllegalArgumentException("'" + name + "' names a stream already: pick another name for the view");
         }
         if (queries.tables().containsKey(name)) {
             // a rollup or a stream's window view: queries would no longer know which one the name means
-            throw new IllegalArgumentException("'" + name + "' names a view already: pick another name, or DROP MATERIALIZED VIEW " + name + " first");
+            throw new IllegalArgumentException("'" + name + "' names a view already: pick another name, or DROP MATERIALIZED VIEW "
+                    + name + " first");
         }
         JobContext planning = new JobContext(StreamExecutionEnvironment.getExecutionEnvironment(), jobOf(name), bootstrapServers, catalog,
                 config.duration("aggregation.out-of-orderness"), config.duration("aggregation.idleness"));
@@ -94,8 +97,10 @@ public final class MaterializedViews {
         try {
             jobs.submit(jobOf(name), new SubmittedJobs.Definition(insert, null, null), null);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("stream '" + name + "' was registered for the view, but its job was refused: " + e.getMessage()
-                    + "; fix the cause and submit it with: platform job submit " + jobOf(name) + " --sql <file holding " + insert.replaceAll("\\s+", " ") + ">", e);
+            throw new IllegalArgumentException("stream '" + name + "' was registered for the view, but its job was refused: "
+                    + e.getMessage()
+                    + "; fix the cause and submit it with: platform job submit " + jobOf(name) + " --sql <file holding "
+                    + insert.replaceAll("\\s+", " ") + ">", e);
         }
         ObjectNode answer = JSON.createObjectNode();
         answer.put("view", name);

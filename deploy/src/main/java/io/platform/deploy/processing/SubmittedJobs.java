@@ -1,17 +1,21 @@
 package io.platform.deploy.processing;
 
-import io.platform.deploy.node.NodeConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.platform.deploy.node.NodeConfig;
 import io.platform.observability.logging.AuditLog;
 import io.platform.processing.jobs.JarJobs;
 import io.platform.processing.jobs.JobContext;
 import io.platform.processing.jobs.SqlJob;
 import io.platform.wire.schema.SchemaCatalog;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -46,7 +50,8 @@ public final class SubmittedJobs {
     private final Map<String, JobID> running = new TreeMap<>();
     private final Map<String, String> restoredFrom = new TreeMap<>();
 
-    SubmittedJobs(AggregationJobs flink, SchemaCatalog catalog, NodeConfig config, Path flinkDir, String bootstrapServers) throws IOException {
+    SubmittedJobs(AggregationJobs flink, SchemaCatalog catalog, NodeConfig config, Path flinkDir,
+            String bootstrapServers) throws IOException {
         this.flink = flink;
         this.catalog = catalog;
         this.config = config;
@@ -73,7 +78,8 @@ public final class SubmittedJobs {
                 try {
                     start(name, readDefinition(dir), null);
                 } catch (Exception e) {
-                    LOG.error("cannot start submitted job={} again: {}; cancel it ('platform job cancel {}') or fix the cause and restart", name, e.toString(), name, e);
+                    LOG.error("cannot start submitted job={} again: {}; cancel it ('platform job cancel {}') or fix the cause and "
+                            + "restart", name, e.toString(), name, e);
                 }
             }
         } catch (IOException e) {
@@ -96,7 +102,8 @@ public final class SubmittedJobs {
             throw new IllegalArgumentException("job name '" + name + "' must be 1-64 of a-z, 0-9, _ and -, starting with a letter");
         }
         if (has(name)) {
-            throw new IllegalArgumentException("a job named '" + name + "' runs already: cancel it first ('platform job cancel " + name + "') or pick another name");
+            throw new IllegalArgumentException("a job named '" + name + "' runs already: cancel it first ('platform job cancel " + name
+                    + "') or pick another name");
         }
         if (catalog.streams().contains(name)) {
             throw new IllegalArgumentException("'" + name + "' names a stream (and its aggregation job): pick another job name");
@@ -123,7 +130,7 @@ public final class SubmittedJobs {
     synchronized String savepoint(String name) throws Exception {
         JobID id = idOf(name);
         Path target = Files.createDirectories(savepointsDir.resolve("job-" + name));
-        String path = Path.of(java.net.URI.create(flink.cluster().savepoint(id, target.toUri()))).toString();
+        String path = Path.of(URI.create(flink.cluster().savepoint(id, target.toUri()))).toString();
         AuditLog.record("job.savepoint", name, "job=" + id + " savepoint=" + path);
         return path;
     }
@@ -202,7 +209,8 @@ public final class SubmittedJobs {
         Path dir = jobsDir.resolve(name);
         Path checkpoints = Files.createDirectories(dir.resolve("checkpoints"));
         if (savepoint != null && !Files.exists(Path.of(savepoint).resolve("_metadata"))) {
-            throw new IllegalArgumentException("no savepoint at " + savepoint + " (no _metadata file): give a path printed by 'platform job savepoint'");
+            throw new IllegalArgumentException("no savepoint at " + savepoint + " (no _metadata file): give a path printed by 'platform "
+                    + "job savepoint'");
         }
         Optional<Path> restore = savepoint != null ? Optional.of(Path.of(savepoint)) : FlinkRuntime.latestCheckpoint(checkpoints);
         String backend = flink.stateBackendOf("job=" + name, checkpoints, savepoint != null || restore.isEmpty(), restore);
@@ -226,7 +234,8 @@ public final class SubmittedJobs {
                 loaded.classLoader().close();
             }
             if (graph.getStreamNodes().isEmpty()) {
-                throw new IllegalArgumentException("job class " + loaded.job().getClass().getName() + " defined no operators: read a stream with"
+                throw new IllegalArgumentException("job class " + loaded.job().getClass().getName() + " defined no operators: read a "
+                        + "stream with"
                         + " context.stream(...) and write with context.toStream(...)");
             }
             // the cluster loads the job's classes from the jar (child-first), beside the platform's on its class path
@@ -252,10 +261,10 @@ public final class SubmittedJobs {
                 json.put("class", definition.jobClass());
             }
         }
-        json.put("submittedAt", java.time.Instant.now().toString());
+        json.put("submittedAt", Instant.now().toString());
         Path tmp = dir.resolve("job.json.tmp");
         Files.writeString(tmp, json.toString());
-        Files.move(tmp, dir.resolve("job.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, dir.resolve("job.json"), StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static Definition readDefinition(Path dir) throws IOException {
@@ -271,7 +280,7 @@ public final class SubmittedJobs {
             return;
         }
         try (Stream<Path> files = Files.walk(path)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }

@@ -117,7 +117,8 @@ public final class SyntheticProbe implements Service {
                 Thread.sleep(5);
             }
             timedOut.increment();
-            LOG.warn("synthetic probe id={} not queryable after {} ms: check Kafka, the storage writer and /metrics", id, TIMEOUT.toMillis());
+            LOG.warn("synthetic probe id={} not queryable after {} ms: check Kafka, the storage writer and /metrics", id,
+                    TIMEOUT.toMillis());
             span.setStatus(StatusCode.ERROR, "not queryable in time");
         } catch (Exception e) {
             failed.increment();
