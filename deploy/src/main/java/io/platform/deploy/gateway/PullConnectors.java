@@ -18,6 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pull connectors of a gateway node, read from the JSON file named by {@code connectors.file}: an array of
@@ -29,6 +31,7 @@ import java.util.function.Consumer;
  * {@code <data.dir>/connectors}. Mistakes in the file are config errors naming the connector, the field and the fix.
  */
 final class PullConnectors implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PullConnectors.class);
     private final List<AutoCloseable> running = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
@@ -56,7 +59,8 @@ final class PullConnectors implements AutoCloseable {
             }
             String stream = field(spec, "stream", file, name);
             String type = field(spec, "type", file, name);
-            Consumer<String> log = message -> System.err.println("connector " + name + ": " + message);
+            // what a connector reports is something an operator acts on: a failed poll, a missing schema, a truncated file
+            Consumer<String> log = message -> LOG.warn("connector name={} message='{}'", name, message);
             LocalIngestSink sink = new LocalIngestSink(ingest, catalog, stream, log);
             switch (type) {
                 case "http" -> {
@@ -106,7 +110,7 @@ final class PullConnectors implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
-                System.err.println("connector " + name + " stopped: " + e);
+                LOG.warn("connector stopped name={} error={} action='fix the cause and restart the node'", name, e.toString(), e);
             }
         }, "connector-" + name);
         thread.setDaemon(true);

@@ -120,13 +120,14 @@ public final class MaterializedViews {
         }
         String name = drop.group(1);
         if (queries.dropRollup(name)) {
-            return "{\"view\":\"" + name + "\",\"dropped\":true,\"kind\":\"rollup\"}";
+            return JSON.createObjectNode().put("view", name).put("dropped", true).put("kind", "rollup").toString();
         }
         if (!jobs.has(jobOf(name))) {
             throw new IllegalArgumentException("no materialized view named '" + name + "' is maintained (no job " + jobOf(name) + ")");
         }
         jobs.cancel(jobOf(name));
-        return "{\"view\":\"" + name + "\",\"dropped\":true,\"rows\":\"kept: SELECT ... FROM " + name + " still answers\"}";
+        return JSON.createObjectNode().put("view", name).put("dropped", true)
+                .put("rows", "kept: SELECT ... FROM " + name + " still answers").toString();
     }
 
     /**
