@@ -11,6 +11,7 @@ import io.platform.deploy.query.QueryConfig;
 import io.platform.deploy.query.QueryService;
 import io.platform.deploy.service.HttpRoute;
 import io.platform.deploy.service.Service;
+import io.platform.deploy.service.ServiceGroup;
 import io.platform.deploy.storage.StorageConfig;
 import io.platform.deploy.storage.StorageService;
 import io.platform.deploy.telemetry.DashboardService;
@@ -20,11 +21,11 @@ import io.platform.deploy.telemetry.TelemetryService;
 import io.platform.ingest.schema.SchemaRegistry;
 import io.platform.network.aeron.AeronTransport;
 import io.platform.observability.LatencyMetrics;
-import io.platform.observability.http.ServiceHttpServer;
 import io.platform.query.exec.QueryEngine;
 import io.platform.wire.schema.SchemaCatalog;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -52,7 +53,7 @@ public final class PlatformNode implements AutoCloseable {
 
     private final NodeConfig config;
     private final List<Service> services = new ArrayList<>();
-    private final List<Service> started = new ArrayList<>();
+    private final ServiceGroup group;
     private final DataDirLock lock;
     private final NodeClock clock;
     private final KafkaService kafka;
@@ -78,6 +79,7 @@ public final class PlatformNode implements AutoCloseable {
         probe = allServices && config.bool("probe.enabled")
                 ? add(new SyntheticProbe(kafka, gateway, query, config.duration("probe.interval"), registry)) : null;
         add(new DashboardService(gateway, storage, processing, probe, registry));
+        group = new ServiceGroup(services);
     }
 
     private <S extends Service> S add(S service) {
@@ -106,23 +108,13 @@ public final class PlatformNode implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
-        for (Service service : services) {
-            started.add(service);
-            service.start();
+        Map<HttpRoute.Listener, ServiceGroup.RouteTarget> listeners = new EnumMap<>(HttpRoute.Listener.class);
+        listeners.put(HttpRoute.Listener.GATEWAY, (path, handler) -> gateway.http().route(path, handler));
+        if (query != null) {
+            listeners.put(HttpRoute.Listener.QUERY, (path, handler) -> query.http().route(path, handler));
         }
-        for (Service service : services) {
-            for (HttpRoute route : service.routes()) {
-                mount(route, HttpRoute.Listener.GATEWAY, gateway.http());
-                mount(route, HttpRoute.Listener.QUERY, query == null ? null : query.http());
-            }
-        }
-        LOG.info("node started role={} services={}", config.get("node.role"), started.stream().map(Service::name).toList());
-    }
-
-    private static void mount(HttpRoute route, HttpRoute.Listener kind, ServiceHttpServer listener) {
-        if (listener != null && route.mountsOn(kind)) {
-            listener.route(route.path(), route.handler());
-        }
+        group.start(listeners);
+        LOG.info("node started role={} services={}", config.get("node.role"), group.names());
     }
 
     /** The producer settings of the gateway, for benchmarks that compare a plain producer like for like. */
@@ -205,10 +197,7 @@ public final class PlatformNode implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
-        started.clear();
+        group.close();
         lock.close();
     }
 }
