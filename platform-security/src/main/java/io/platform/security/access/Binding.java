@@ -1,0 +1,32 @@
+package io.platform.security.access;
+
+import java.util.List;
+
+/**
+ * One grant of a policy: a principal (a client certificate's name, or {@code *} for every authenticated client) has
+ * a role on some streams. A stream pattern is a name, {@code *} for every stream, or a prefix ending in {@code *}
+ * ({@code sensors.*}).
+ *
+ * @param principal who
+ * @param role      what they may do
+ * @param streams   where; empty for node-wide roles such as admin, which apply everywhere
+ */
+public record Binding(String principal, Role role, List<String> streams) {
+    public Binding {
+        streams = List.copyOf(streams);
+    }
+
+    /** True when this binding covers {@code stream} (any stream for a binding with no streams or with {@code *}). */
+    public boolean covers(String stream) {
+        if (streams.isEmpty()) {
+            return true;
+        }
+        for (String pattern : streams) {
+            if (pattern.equals(Resource.NODE) || pattern.equals(stream)
+                    || pattern.endsWith("*") && stream.startsWith(pattern.substring(0, pattern.length() - 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
