@@ -5,6 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.EnumMap;
 import java.util.Map;
@@ -24,7 +28,7 @@ public final class LatencyMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<Stage, StageLatency> stages = new EnumMap<>(Stage.class);
-    private final java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "metrics-ticker");
         t.setDaemon(true);
         return t;
@@ -80,7 +84,7 @@ public final class LatencyMetrics {
     /** CPU time the 100-ms ticker thread has used since start, in seconds (0 where the JVM cannot tell). */
     public double tickerCpuSeconds() {
         long id = tickerThreadId;
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         if (id < 0 || !threads.isThreadCpuTimeSupported()) {
             return 0;
         }

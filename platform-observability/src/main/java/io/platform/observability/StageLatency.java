@@ -1,5 +1,6 @@
 package io.platform.observability;
 
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.AbstractHistogram;
@@ -208,7 +209,7 @@ public final class StageLatency {
     public synchronized AbstractHistogram window(int slotCount) {
         int n = Math.max(1, Math.min(slotCount, SLOTS));
         if (windowsComputedAtTick != ticks) {
-            java.util.Arrays.fill(windows, null);
+            Arrays.fill(windows, null);
             windowsComputedAtTick = ticks;
         }
         AbstractHistogram merged = windows[n];

@@ -1,11 +1,13 @@
 package io.platform.ingest.agent;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -119,7 +121,7 @@ public final class FileTailAgent implements AutoCloseable {
                 // an incomplete last line waits for its newline
                 line.write(buffer, start, read - start);
             }
-        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+        } catch (NoSuchFileException | FileNotFoundException e) {
             return offset;
         }
         return position;

@@ -1,5 +1,7 @@
 package io.platform.ingest.client;
 
+import io.platform.wire.EpochClock;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -113,7 +115,7 @@ public final class AdaptiveBatcher implements AutoCloseable {
                 self[0].onAck(correlationId, rejected == 0 && failed == 0);
             }
         });
-        self[0] = new AdaptiveBatcher(settings, (first, values, n) -> client.sendBatch(stream, values, n, io.platform.wire.EpochClock.nowNs(), first), listener);
+        self[0] = new AdaptiveBatcher(settings, (first, values, n) -> client.sendBatch(stream, values, n, EpochClock.nowNs(), first), listener);
         return self[0];
     }
 
@@ -210,7 +212,7 @@ public final class AdaptiveBatcher implements AutoCloseable {
         count = 0;
         // the sink encodes the values into a frame before returning, so the array can be reused
         sink.send(firstSeq, values, n);
-        java.util.Arrays.fill(values, 0, n, null);
+        Arrays.fill(values, 0, n, null);
         return true;
     }
 

@@ -1,6 +1,7 @@
 package io.platform.ingest.client;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.ssl.SslContext;
 import io.platform.network.FrameClient;
 import io.platform.network.FrameConnection;
 import io.platform.network.FrameHandler;
@@ -67,7 +68,7 @@ public final class GatewayClient implements AutoCloseable {
     }
 
     /** Connects over the binary TCP protocol with mutual TLS (a client context from the node's authority). */
-    public static GatewayClient connect(String host, int port, io.netty.handler.ssl.SslContext tls) throws InterruptedException {
+    public static GatewayClient connect(String host, int port, SslContext tls) throws InterruptedException {
         return new GatewayClient(replies -> FramedTcpClient.connect(host, port, IngestFrameLayout.MAX_FRAME_LENGTH, replies, tls));
     }
 

@@ -2,6 +2,8 @@ package io.platform.ingest.gateway;
 
 import io.netty.buffer.ByteBuf;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.platform.network.FrameConnection;
 import io.platform.observability.tracing.Tracing;
 import io.platform.network.FrameHandler;
@@ -93,12 +95,12 @@ public final class BinaryIngestHandler implements FrameHandler {
         }
         pipeline.recordTransport(sendTimeNs);
         budget.acquire(count, connection);
-        io.opentelemetry.api.trace.SpanBuilder builder = Tracing.global().tracer().spanBuilder("ingest.tcp.batch")
+        SpanBuilder builder = Tracing.global().tracer().spanBuilder("ingest.tcp.batch")
                 .setAttribute(Tracing.STREAM, stream).setAttribute(Tracing.EVENTS, (long) count);
         if (traced) {
             byte[] clientTrace = new byte[IngestFrameLayout.TRACEPARENT_LENGTH];
             frame.getBytes(base + traceOffset, clientTrace);
-            io.opentelemetry.api.trace.SpanContext parent = Tracing.parentOf(clientTrace);
+            SpanContext parent = Tracing.parentOf(clientTrace);
             if (parent != null) {
                 // a malformed traceparent only loses the link; the events are ingested all the same
                 builder.setParent(Tracing.contextOf(parent));

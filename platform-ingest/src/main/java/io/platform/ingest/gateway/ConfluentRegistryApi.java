@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.avro.Schema;
 
 /**
  * The Confluent Schema Registry REST API over the platform's registry, so Kafka tooling configured with
@@ -164,7 +165,7 @@ public final class ConfluentRegistryApi {
             JsonNode body = JSON.readTree(body(exchange));
             boolean protobuf = StreamSchema.Format.parse(body.path("schemaType").asText(null)) == StreamSchema.Format.PROTOBUF;
             ProtoSchema proto = protobuf ? ProtoSchema.parse(body.get("schema").asText()) : null;
-            org.apache.avro.Schema candidate = protobuf ? proto.avroSchema() : new org.apache.avro.Schema.Parser().parse(body.get("schema").asText());
+            Schema candidate = protobuf ? proto.avroSchema() : new Schema.Parser().parse(body.get("schema").asText());
             Compatibility rule = Compatibility.parse(against.compatibility());
             List<StreamSchema> checked = versions.subList(0, versions.indexOf(against) + 1);
             String violation = against.format() != (protobuf ? StreamSchema.Format.PROTOBUF : StreamSchema.Format.AVRO)

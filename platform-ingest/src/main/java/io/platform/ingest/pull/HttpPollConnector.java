@@ -3,6 +3,7 @@ package io.platform.ingest.pull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
+import io.platform.ingest.agent.DurableFiles;
 import io.platform.ingest.agent.NdjsonSink;
 import io.platform.ingest.gateway.JsonEventIngest;
 import io.platform.observability.LatencyMetrics;
@@ -10,6 +11,7 @@ import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -96,9 +98,9 @@ public final class HttpPollConnector implements AutoCloseable {
         if (etag != null) {
             state.setProperty("etag", etag);
         }
-        java.io.StringWriter text = new java.io.StringWriter();
+        StringWriter text = new StringWriter();
         state.store(text, "http poll connector " + name + ": " + url);
-        io.platform.ingest.agent.DurableFiles.replace(stateFile, text.toString().getBytes(StandardCharsets.UTF_8));
+        DurableFiles.replace(stateFile, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     public void run() throws InterruptedException {

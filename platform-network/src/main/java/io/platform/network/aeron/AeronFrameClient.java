@@ -4,6 +4,7 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.platform.network.FrameClient;
@@ -66,7 +67,7 @@ public final class AeronFrameClient implements FrameClient {
             }
             Thread.sleep(5);
         }
-        this.assembled = new FragmentAssembler((DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header header) -> {
+        this.assembled = new FragmentAssembler((DirectBuffer buffer, int offset, int length, Header header) -> {
             if (AeronConnection.copyInto(frame, buffer, offset, length)) {
                 handler.onFrame(connection, frame);
             }

@@ -1,13 +1,18 @@
 package io.platform.network.host;
 
+import io.platform.network.rdma.RdmaSelection;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -53,12 +58,12 @@ public final class HostDoctor {
         findings.add(clockSync(runningProcesses(), hasPtpClock()));
         findings.add(transparentHugePages(read("sys/kernel/mm/transparent_hugepage/enabled")));
         findings.add(swappiness(read("proc/sys/vm/swappiness")));
-        findings.add(rdma(io.platform.network.rdma.RdmaSelection.decide(io.platform.network.rdma.RdmaSelection.scan(root),
-                io.platform.network.rdma.RdmaSelection.nativeShimLoadable(), "Aeron UDP")));
+        findings.add(rdma(RdmaSelection.decide(RdmaSelection.scan(root),
+                RdmaSelection.nativeShimLoadable(), "Aeron UDP")));
         return findings;
     }
 
-    static HostFinding rdma(io.platform.network.rdma.RdmaSelection.Decision decision) {
+    static HostFinding rdma(RdmaSelection.Decision decision) {
         return switch (decision.fabric()) {
             case NONE -> new HostFinding("rdma", HostFinding.Level.OK, "no device: Aeron UDP is the fast path between hosts", "");
             case INFINIBAND -> new HostFinding("rdma", HostFinding.Level.OK, decision.explanation(), "");
@@ -99,7 +104,7 @@ public final class HostDoctor {
     }
 
     /** One value per interface from {@code /sys/class/net/<if>/<file>}; interfaces whose value does not parse are left out. */
-    private Map<String, Integer> perInterface(String file, java.util.function.Function<String, Integer> parse) {
+    private Map<String, Integer> perInterface(String file, Function<String, Integer> parse) {
         Map<String, Integer> values = new TreeMap<>();
         Path net = root.resolve("sys/class/net");
         if (!Files.isDirectory(net)) {
@@ -210,7 +215,7 @@ public final class HostDoctor {
     }
 
     private Set<String> runningProcesses() {
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         Path proc = root.resolve("proc");
         if (!Files.isDirectory(proc)) {
             return names;
@@ -242,8 +247,8 @@ public final class HostDoctor {
 
     private String read(String relative) {
         // a stream, not Files.readString: procfs reports sizes that make the sized read return a truncated value
-        try (java.io.InputStream in = Files.newInputStream(root.resolve(relative))) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        try (InputStream in = Files.newInputStream(root.resolve(relative))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
             return null;
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The peer side of a {@link MultipathLink}: answers heartbeats and acknowledges data on whichever path they arrive,
@@ -80,7 +81,7 @@ public final class PathResponder implements AutoCloseable {
                     long sendingNs = EpochClock.nowNs();
                     long hold = replyHoldNs[index];
                     if (hold > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(hold);
+                        LockSupport.parkNanos(hold);
                     }
                     out.put(PathLayout.HEARTBEAT_ACK).putInt(path).putLong(seq).putLong(sentNs).putLong(receivedNs).putLong(sendingNs).flip();
                     channel.send(out, from);

@@ -1,10 +1,12 @@
 package io.platform.observability.dashboard;
 
 import io.platform.observability.http.ServiceHttpServer;
+import io.platform.observability.profiling.FlameGraphProfiler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 /** Serves {@code /dashboard} (the page) and {@code /v1/stats} (the last minutes of per-second figures). */
@@ -14,7 +16,7 @@ public final class DashboardRoutes {
     private DashboardRoutes() {
     }
 
-    private static final io.platform.observability.profiling.FlameGraphProfiler PROFILER = new io.platform.observability.profiling.FlameGraphProfiler();
+    private static final FlameGraphProfiler PROFILER = new FlameGraphProfiler();
 
     public static void install(ServiceHttpServer server, StatsSampler sampler) {
         server.route("/v1/diagnose", exchange -> {
@@ -69,8 +71,8 @@ public final class DashboardRoutes {
                 return;
             }
             try {
-                var folded = PROFILER.sample(java.time.Duration.ofSeconds(seconds), java.time.Duration.ofMillis(10));
-                ServiceHttpServer.respond(exchange, 200, "image/svg+xml", io.platform.observability.profiling.FlameGraphProfiler.svg(folded,
+                var folded = PROFILER.sample(Duration.ofSeconds(seconds), Duration.ofMillis(10));
+                ServiceHttpServer.respond(exchange, 200, "image/svg+xml", FlameGraphProfiler.svg(folded,
                         "CPU flame graph, " + seconds + " s of JFR samples"));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -2,6 +2,7 @@ package io.platform.observability.dashboard;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,7 +32,7 @@ public final class Diagnosis {
             return findings;
         }
         double medianP99 = median(window.stream().mapToDouble(s -> p99(s, "end_to_end")).toArray());
-        Map<String, Double> stageMedians = new java.util.HashMap<>();
+        Map<String, Double> stageMedians = new HashMap<>();
         for (String stage : List.of("produce_ack", "process", "store_commit", "transport")) {
             stageMedians.put(stage, median(window.stream().mapToDouble(s -> p99(s, stage)).toArray()));
         }

@@ -10,7 +10,10 @@ import io.platform.observability.LatencyMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -130,8 +133,8 @@ public final class ServiceHttpServer implements AutoCloseable {
     }
 
     /** The request's query parameters, decoded; a parameter given twice keeps its last value. */
-    public static java.util.Map<String, String> queryParams(HttpExchange exchange) {
-        java.util.Map<String, String> params = new java.util.HashMap<>();
+    public static Map<String, String> queryParams(HttpExchange exchange) {
+        Map<String, String> params = new HashMap<>();
         String raw = exchange.getRequestURI().getRawQuery();
         if (raw == null) {
             return params;
@@ -139,8 +142,8 @@ public final class ServiceHttpServer implements AutoCloseable {
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
-                params.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
         return params;

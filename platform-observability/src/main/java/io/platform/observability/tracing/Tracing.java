@@ -18,6 +18,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The process's tracer. {@link #global()} is a no-op until {@link #startOtlp} or {@link #install} replaces it, so code
@@ -134,7 +135,7 @@ public final class Tracing implements AutoCloseable {
     @Override
     public void close() {
         if (provider != null) {
-            provider.shutdown().join(5, java.util.concurrent.TimeUnit.SECONDS);
+            provider.shutdown().join(5, TimeUnit.SECONDS);
         }
         if (global == this) {
             global = new Tracing(OpenTelemetry.noop(), null);

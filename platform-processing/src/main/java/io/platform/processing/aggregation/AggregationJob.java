@@ -1,5 +1,6 @@
 package io.platform.processing.aggregation;
 
+import io.platform.processing.SharedCatalogs;
 import io.platform.wire.EventHeaders;
 import io.platform.wire.TopicNames;
 import io.platform.wire.aggregate.WindowAggregate;
@@ -23,6 +24,7 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Defines and starts the windowed aggregation on a Flink environment (a MiniCluster in the all-in-one node, or a
@@ -154,7 +156,7 @@ public final class AggregationJob {
         json.append("}}");
         String reason = "late for its window: event time " + event.eventTimeMs + " ms is behind the stream's watermark by more than"
                 + " aggregation.out-of-orderness=" + toleranceMs + " ms; it is stored raw but not in the aggregates";
-        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        RecordHeaders headers = new RecordHeaders();
         headers.add(EventHeaders.DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.DLQ_STAGE, "process".getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.DLQ_TIME_MS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
@@ -169,7 +171,7 @@ public final class AggregationJob {
      * an in-JVM MiniCluster; a remote cluster's task managers release theirs when they stop.
      */
     public static void releaseSharedResources() {
-        io.platform.processing.SharedCatalogs.closeAll();
+        SharedCatalogs.closeAll();
     }
 
     static final class AggregationKey implements KeySelector<PartialAggregate, String> {

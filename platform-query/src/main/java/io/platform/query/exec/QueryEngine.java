@@ -1,5 +1,9 @@
 package io.platform.query.exec;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
 import io.platform.observability.tracing.Tracing;
@@ -23,12 +27,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Plans and runs queries. Planning resolves the table and columns and turns time-range and series-key predicates
@@ -129,9 +138,9 @@ public final class QueryEngine {
      * Parses and plans {@code sql}; errors carry the position of the problem. {@code EXPLAIN <query>} answers the plan;
      * {@code EXPLAIN ANALYZE <query>} runs it and answers the plan with rows scanned, matched, returned and the time.
      */
-    private static final io.opentelemetry.api.common.AttributeKey<String> QUERY_TEXT = io.opentelemetry.api.common.AttributeKey.stringKey("db.query.text");
-    private static final io.opentelemetry.api.common.AttributeKey<String> QUERY_TABLE = io.opentelemetry.api.common.AttributeKey.stringKey("db.collection.name");
-    private static final io.opentelemetry.api.common.AttributeKey<Long> ROWS_SCANNED = io.opentelemetry.api.common.AttributeKey.longKey("platform.rows_scanned");
+    private static final AttributeKey<String> QUERY_TEXT = AttributeKey.stringKey("db.query.text");
+    private static final AttributeKey<String> QUERY_TABLE = AttributeKey.stringKey("db.collection.name");
+    private static final AttributeKey<Long> ROWS_SCANNED = AttributeKey.longKey("platform.rows_scanned");
 
     public PreparedQuery prepare(String sql) throws SqlException {
         return prepare(sql, limits);
@@ -141,7 +150,7 @@ public final class QueryEngine {
     public PreparedQuery prepare(String sql, QueryLimits queryLimits) throws SqlException {
         Mode mode = Mode.RUN;
         String body = sql;
-        java.util.regex.Matcher explain = java.util.regex.Pattern.compile("(?is)^\\s*explain\\s+(analyze\\s+)?(.*)$").matcher(sql);
+        Matcher explain = Pattern.compile("(?is)^\\s*explain\\s+(analyze\\s+)?(.*)$").matcher(sql);
         if (explain.matches()) {
             mode = explain.group(1) != null ? Mode.EXPLAIN_ANALYZE : Mode.EXPLAIN;
             body = explain.group(2);
@@ -213,7 +222,7 @@ public final class QueryEngine {
 
     /** Every table a query can name: each stream's raw events, and its window aggregates as {@code <stream>_<view>}. */
     public Map<String, Boolean> tables() {
-        Map<String, Boolean> tables = new java.util.TreeMap<>();
+        Map<String, Boolean> tables = new TreeMap<>();
         for (String stream : catalog.streams()) {
             tables.put(stream, false);
             tables.put(stream + "_" + aggregateView, true);
@@ -263,7 +272,7 @@ public final class QueryEngine {
         // lower-case names to table columns: bare and qualified by the table's alias; in a join, qualified always
         // and bare where only one side has the name
         private final Map<String, Integer> columnIndex = new HashMap<>();
-        private final java.util.Set<String> ambiguousColumns = new java.util.HashSet<>();
+        private final Set<String> ambiguousColumns = new HashSet<>();
         private final List<SelectStatement.SelectItem> items = new ArrayList<>();
         private final List<Filter> filters = new ArrayList<>();
         private long fromMs = Long.MIN_VALUE;
@@ -728,10 +737,10 @@ public final class QueryEngine {
         public void run(RowSink sink) throws SqlException, IOException {
             long start = System.nanoTime();
             // a child of whatever is current: the HTTP request's traceparent, or a synthetic probe's own trace
-            io.opentelemetry.api.trace.Span span = Tracing.global().tracer().spanBuilder("query")
+            Span span = Tracing.global().tracer().spanBuilder("query")
                     .setAttribute(QUERY_TEXT, cacheKey.length() > 200 ? cacheKey.substring(0, 200) : cacheKey)
                     .setAttribute(QUERY_TABLE, statement.table()).startSpan();
-            try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
+            try (Scope ignored = span.makeCurrent()) {
                 switch (mode) {
                     case EXPLAIN -> {
                         sink.columns(List.of("plan"));
@@ -761,7 +770,7 @@ public final class QueryEngine {
                     default -> runCached(sink, start);
                 }
             } catch (SqlException | IOException | RuntimeException e) {
-                span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.getMessage() == null ? e.toString() : e.getMessage());
+                span.setStatus(StatusCode.ERROR, e.getMessage() == null ? e.toString() : e.getMessage());
                 throw e;
             } finally {
                 span.setAttribute(ROWS_SCANNED, rowsScanned);

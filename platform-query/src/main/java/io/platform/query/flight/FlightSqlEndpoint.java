@@ -2,6 +2,7 @@ package io.platform.query.flight;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
 import io.platform.query.exec.AdmissionControl;
 import io.platform.query.exec.QueryEngine;
 import io.platform.query.exec.RowSink;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
@@ -183,7 +185,7 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
     }
 
     /** What a client fetches: one endpoint whose ticket is {@code command}, served by the matching getStream method. */
-    private static FlightInfo info(Schema schema, FlightDescriptor descriptor, com.google.protobuf.Message command, long rows) {
+    private static FlightInfo info(Schema schema, FlightDescriptor descriptor, Message command, long rows) {
         return new FlightInfo(schema, descriptor, List.of(new FlightEndpoint(new Ticket(Any.pack(command).toByteArray()))), -1, rows);
     }
 
@@ -199,7 +201,7 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
 
     @Override
     public void getStreamTables(FlightSql.CommandGetTables request, CallContext context, ServerStreamListener listener) {
-        java.util.regex.Pattern like = request.hasTableNameFilterPattern() ? likePattern(request.getTableNameFilterPattern()) : null;
+        Pattern like = request.hasTableNameFilterPattern() ? likePattern(request.getTableNameFilterPattern()) : null;
         List<String> types = request.getTableTypesList();
         List<Object[]> tables = new ArrayList<>();
         engine.tables().forEach((name, aggregate) -> {
@@ -222,12 +224,12 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
     }
 
     /** SQL LIKE ({@code %} any run, {@code _} one character) as a regular expression. */
-    private static java.util.regex.Pattern likePattern(String like) {
+    private static Pattern likePattern(String like) {
         StringBuilder regex = new StringBuilder();
         for (char c : like.toCharArray()) {
-            regex.append(c == '%' ? ".*" : c == '_' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+            regex.append(c == '%' ? ".*" : c == '_' ? "." : Pattern.quote(String.valueOf(c)));
         }
-        return java.util.regex.Pattern.compile(regex.toString(), java.util.regex.Pattern.CASE_INSENSITIVE);
+        return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE);
     }
 
     private ByteString hold(Held held) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -89,11 +91,11 @@ public final class QueryRouter {
             sql = new String(body, StandardCharsets.UTF_8);
         } else {
             String raw = exchange.getRequestURI().getRawQuery();
-            sql = raw != null && raw.startsWith("sql=") ? java.net.URLDecoder.decode(raw.substring(4), StandardCharsets.UTF_8) : "";
+            sql = raw != null && raw.startsWith("sql=") ? URLDecoder.decode(raw.substring(4), StandardCharsets.UTF_8) : "";
             body = sql.getBytes(StandardCharsets.UTF_8);
         }
         Route route = classify(sql);
-        LatencyMetrics.global().registry().counter("platform.query.routed", "route", route.name().toLowerCase(java.util.Locale.ROOT)).increment();
+        LatencyMetrics.global().registry().counter("platform.query.routed", "route", route.name().toLowerCase(Locale.ROOT)).increment();
         List<String> refused = new ArrayList<>();
         for (URI node : candidates(route)) {
             HttpResponse<InputStream> response;
@@ -113,7 +115,7 @@ public final class QueryRouter {
             }
             exchange.getResponseHeaders().set("Content-Type", response.headers().firstValue("Content-Type").orElse("application/x-ndjson"));
             response.headers().firstValue("Retry-After").ifPresent(v -> exchange.getResponseHeaders().set("Retry-After", v));
-            exchange.getResponseHeaders().set("X-Platform-Route", route.name().toLowerCase(java.util.Locale.ROOT));
+            exchange.getResponseHeaders().set("X-Platform-Route", route.name().toLowerCase(Locale.ROOT));
             exchange.getResponseHeaders().set("X-Platform-Node", node.toString());
             exchange.sendResponseHeaders(response.statusCode(), 0);
             try (InputStream in = response.body(); OutputStream out = exchange.getResponseBody()) {
@@ -127,6 +129,6 @@ public final class QueryRouter {
             return;
         }
         ServiceHttpServer.respond(exchange, 502, "application/json", "{\"error\":" + ServiceHttpServer.jsonString(
-                "no query node answered the " + route.name().toLowerCase(java.util.Locale.ROOT) + " query: " + refused) + "}");
+                "no query node answered the " + route.name().toLowerCase(Locale.ROOT) + " query: " + refused) + "}");
     }
 }

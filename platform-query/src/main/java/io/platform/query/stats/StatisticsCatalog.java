@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.util.Utf8;
 
@@ -207,7 +208,7 @@ public final class StatisticsCatalog implements AutoCloseable {
             sketch.addLong(((Number) value).longValue());
         } else if (value instanceof Double || value instanceof Float) {
             sketch.addDouble(((Number) value).doubleValue());
-        } else if (value instanceof Utf8 || value instanceof CharSequence || value instanceof org.apache.avro.generic.GenericEnumSymbol<?>) {
+        } else if (value instanceof Utf8 || value instanceof CharSequence || value instanceof GenericEnumSymbol<?>) {
             sketch.addString(value.toString());
         }
     }

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.avro.JsonProperties;
 import org.apache.avro.Schema;
 
@@ -302,7 +303,7 @@ public final class ProtoSchema {
                             throw error("'" + type + "' fields are not supported: a stream's row holds one value per field");
                         }
                         if (!SCALARS.containsKey(type)) {
-                            throw error("field type '" + type + "' is not supported: use a scalar type (" + String.join(" ", new java.util.TreeSet<>(SCALARS.keySet())) + ")");
+                            throw error("field type '" + type + "' is not supported: use a scalar type (" + String.join(" ", new TreeSet<>(SCALARS.keySet())) + ")");
                         }
                         String name = identifier(take());
                         expect("=");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.platform.wire.TopicNames;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -342,7 +343,7 @@ public final class StreamSchema {
             Schema schema = new Schema.Parser().parse(node.get("schema").asText());
             return define(node.get("stream").asText(), node.get("version").asInt(), node.get("id").asInt(), schema,
                     node.get("timeField").asText(), keys, compatibility).withBatchPacking(packing);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("unreadable schema record: " + e.getMessage(), e);
         }
     }
