@@ -1,5 +1,8 @@
 package io.platform.processing.aggregation;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.platform.processing.SharedCatalogs;
 import io.platform.wire.EventHeaders;
 import io.platform.wire.TopicNames;
@@ -139,6 +142,18 @@ public final class AggregationJob {
         return lateDeadLetter(summary, toleranceMs);
     }
 
+    /** Writes the JSON of late events' dead letters; these are rare (late events only), not per event. */
+    private static final ObjectMapper DEAD_LETTER_JSON = new ObjectMapper();
+
+    private static byte[] writeJson(ObjectNode json) {
+        try {
+            return DEAD_LETTER_JSON.writeValueAsBytes(json);
+        } catch (JsonProcessingException e) {
+            // a tree of strings and numbers always serializes
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static final OutputTag<PartialAggregate> LATE = new OutputTag<>("late-events", TypeInformation.of(PartialAggregate.class));
 
     /**
@@ -146,14 +161,19 @@ public final class AggregationJob {
      * the reason and stage {@code process}, and marked not replayable.
      */
     static ProducerRecord<byte[], byte[]> lateDeadLetter(KeyedEvent event, long toleranceMs) {
-        StringBuilder json = new StringBuilder("{\"stream\":\"").append(event.stream).append("\",\"series\":\"")
-                .append(event.series.replace("\\", "\\\\").replace("\"", "\\\"").replace("\u001f", "|"))
-                .append("\",\"eventTimeMs\":").append(event.eventTimeMs).append(",\"fields\":{");
+        ObjectNode json = DEAD_LETTER_JSON.createObjectNode()
+                .put("stream", event.stream)
+                .put("series", event.series.replace("\u001f", "|"))
+                .put("eventTimeMs", event.eventTimeMs);
+        ObjectNode fields = json.putObject("fields");
         for (int i = 0; i < event.fields.length; i++) {
             double v = event.values[i];
-            json.append(i > 0 ? "," : "").append('"').append(event.fields[i]).append("\":").append(Double.isFinite(v) ? String.valueOf(v) : "null");
+            if (Double.isFinite(v)) {
+                fields.put(event.fields[i], v);
+            } else {
+                fields.putNull(event.fields[i]);
+            }
         }
-        json.append("}}");
         String reason = "late for its window: event time " + event.eventTimeMs + " ms is behind the stream's watermark by more than"
                 + " aggregation.out-of-orderness=" + toleranceMs + " ms; it is stored raw but not in the aggregates";
         RecordHeaders headers = new RecordHeaders();
@@ -163,7 +183,7 @@ public final class AggregationJob {
         headers.add(EventHeaders.DLQ_CONTENT_TYPE, "application/json".getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.DLQ_REPLAYABLE, "false".getBytes(StandardCharsets.UTF_8));
         return new ProducerRecord<>(TopicNames.deadLetter(event.stream), null, null, event.series.getBytes(StandardCharsets.UTF_8),
-                json.toString().getBytes(StandardCharsets.UTF_8), headers);
+                writeJson(json), headers);
     }
 
     /**

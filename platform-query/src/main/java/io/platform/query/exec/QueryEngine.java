@@ -1,5 +1,7 @@
 package io.platform.query.exec;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -122,9 +124,15 @@ public final class QueryEngine {
         }
         RollupDefinition definition = RollupShape.define(name, select, statement, stream);
         kept.create(definition);
-        return "{\"view\":\"" + name + "\",\"kind\":\"rollup\",\"stream\":\"" + stream.stream() + "\",\"bucket_ms\":" + definition.widthMs()
-                + ",\"fields\":\"" + String.join(",", definition.fields()) + "\",\"state\":\"" + kept.state(name)
-                + "\",\"kept_by\":\"storage, in the same write as the rows\"}";
+        ObjectNode view = JsonNodeFactory.instance.objectNode()
+                .put("view", name)
+                .put("kind", "rollup")
+                .put("stream", stream.stream())
+                .put("bucket_ms", definition.widthMs())
+                .put("fields", String.join(",", definition.fields()))
+                .put("state", kept.state(name))
+                .put("kept_by", "storage, in the same write as the rows");
+        return view.toString();
     }
 
     /** Drops a rollup; false when there is none of that name. */

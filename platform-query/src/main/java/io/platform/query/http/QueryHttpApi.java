@@ -163,14 +163,14 @@ public final class QueryHttpApi {
             try {
                 prepared.run(new NdjsonSink(out, arrived));
             } catch (SqlException e) {
-                out.write(("{\"error\":" + ServiceHttpServer.jsonString(e.getMessage()) + "}\n").getBytes(StandardCharsets.UTF_8));
+                out.write(JSON.writeValueAsBytes(ServiceHttpServer.error(e.getMessage())));
+                out.write('\n');
             }
         }
     }
 
     private static void error(HttpExchange exchange, int status, String message, int position) throws IOException {
-        ServiceHttpServer.respond(exchange, status, "application/json",
-                "{\"error\":" + ServiceHttpServer.jsonString(message) + ",\"position\":" + position + "}");
+        ServiceHttpServer.respondJson(exchange, status, ServiceHttpServer.error(message).put("position", position));
     }
 
     /**

@@ -128,7 +128,7 @@ public final class QueryRouter {
             }
             return;
         }
-        ServiceHttpServer.respond(exchange, 502, "application/json", "{\"error\":" + ServiceHttpServer.jsonString(
-                "no query node answered the " + route.name().toLowerCase(Locale.ROOT) + " query: " + refused) + "}");
+        ServiceHttpServer.respondJson(exchange, 502, ServiceHttpServer.error(
+                "no query node answered the " + route.name().toLowerCase(Locale.ROOT) + " query: " + refused));
     }
 }
