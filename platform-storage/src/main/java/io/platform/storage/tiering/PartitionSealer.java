@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Seals time partitions: the raw rows of {@code [start, start + partitionMs)}, once the partition ended more than
@@ -39,7 +41,7 @@ public final class PartitionSealer {
     /** The segment column holding each row's series key, by which blocks are skipped for one-series queries. */
     public static final String SERIES_COLUMN = "__series";
     static final int BLOCK_ROWS = 4096;
-    private static final System.Logger LOG = System.getLogger(PartitionSealer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionSealer.class);
 
     private final TimeSeriesStore store;
     private final SchemaCatalog catalog;
@@ -125,7 +127,7 @@ public final class PartitionSealer {
                 String reason = "field '" + field.name() + "' is " + field.schema().getType().getName()
                         + " (segments hold long, int, double, float, string and enum fields without nulls)";
                 if (!reason.equals(unsealable.put(stream, reason))) {
-                    LOG.log(System.Logger.Level.INFO, "stream " + stream + " stays in the row store: " + reason);
+                    LOG.info("stream stays in the row store stream={} reason={}", stream, reason);
                 }
                 return reason;
             }
@@ -162,7 +164,8 @@ public final class PartitionSealer {
                     }
                     if (columns.writer.rows() == 0 || columns.missing != null) {
                         if (columns.missing != null) {
-                            LOG.log(System.Logger.Level.WARNING, "partition " + stream + " [" + fromMs + "," + toMs + ") stays in the row store: " + columns.missing);
+                            LOG.warn("partition stays in the row store stream={} fromMs={} toMs={} reason={}",
+                                    stream, fromMs, toMs, columns.missing);
                         }
                         return null;
                     }
