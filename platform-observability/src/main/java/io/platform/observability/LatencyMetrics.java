@@ -54,7 +54,8 @@ public final class LatencyMetrics {
                         .register(registry);
                 for (Map.Entry<String, Integer> window : WINDOWS.entrySet()) {
                     // merged 100-ms slots: a recent view that a since-start percentile hides after a while
-                    Gauge.builder("platform.stage.latency.window.ms", latency, l -> l.window(window.getValue()).getValueAtPercentile(q * 100) / 1e6)
+                    Gauge.builder("platform.stage.latency.window.ms", latency, l ->
+                            l.window(window.getValue()).getValueAtPercentile(q * 100) / 1e6)
                             .description("latency percentile over the last window, merged from 100-ms HdrHistogram slots")
                             .tag("stage", stage.metricName())
                             .tag("window", window.getKey())
@@ -125,7 +126,8 @@ public final class LatencyMetrics {
 
     /** One line per stage with count and p50/p99/p999/max in milliseconds, for consoles. */
     public String summary() {
-        StringBuilder out = new StringBuilder(String.format("%-12s %10s %9s %9s %9s %9s%n", "stage", "count", "p50 ms", "p99 ms", "p999 ms", "max ms"));
+        StringBuilder out =
+                new StringBuilder(String.format("%-12s %10s %9s %9s %9s %9s%n", "stage", "count", "p50 ms", "p99 ms", "p999 ms", "max ms"));
         for (Stage stage : Stage.values()) {
             Histogram h = stages.get(stage).snapshot();
             out.append(formatRow(stage.metricName(), h));

@@ -291,7 +291,8 @@ public final class TimeSeriesStore implements AutoCloseable {
         byte[] start = KeyLayout.settingKey(prefix);
         Map<String, byte[]> found = new TreeMap<>();
         scan(manifest, start, start, key -> 0, (key, value, time) -> {
-            found.put(new String(key, KeyLayout.SETTING_TAG.length, key.length - KeyLayout.SETTING_TAG.length, StandardCharsets.UTF_8), value);
+            found.put(new String(key, KeyLayout.SETTING_TAG.length, key.length - KeyLayout.SETTING_TAG.length,
+                    StandardCharsets.UTF_8), value);
             return true;
         });
         return found;
@@ -328,7 +329,8 @@ public final class TimeSeriesStore implements AutoCloseable {
             return;
         }
         scan(snapshot, raw, streamPrefix, streamPrefix, key -> KeyLayout.time(key, KeyLayout.seriesEnd(key, seriesLengthOffset)),
-                (key, value, time) -> time < fromMs || time >= toMs || visitor.visit(KeyLayout.series(key, seriesLengthOffset), time, value));
+                (key, value, time) -> time < fromMs || time >= toMs
+                        || visitor.visit(KeyLayout.series(key, seriesLengthOffset), time, value));
     }
 
     /**
@@ -472,7 +474,8 @@ public final class TimeSeriesStore implements AutoCloseable {
     private double sstBytesPerRow() throws RocksDBException {
         long sstBytes = db.getLongProperty(raw, "rocksdb.total-sst-files-size");
         long keys = db.getLongProperty(raw, "rocksdb.estimate-num-keys");
-        long inMemory = db.getLongProperty(raw, "rocksdb.num-entries-active-mem-table") + db.getLongProperty(raw, "rocksdb.num-entries-imm-mem-tables");
+        long inMemory = db.getLongProperty(raw, "rocksdb.num-entries-active-mem-table")
+                + db.getLongProperty(raw, "rocksdb.num-entries-imm-mem-tables");
         long inFiles = keys - inMemory;
         return sstBytes == 0 || inFiles <= 0 ? 0 : (double) sstBytes / inFiles;
     }
@@ -549,7 +552,8 @@ public final class TimeSeriesStore implements AutoCloseable {
             }
             return partition;
         } catch (RocksDBException e) {
-            throw new StorageException("seal of " + stream + " [" + fromMs + "," + toMs + ") failed dir=" + directory + ": " + e.getMessage(), e);
+            throw new StorageException("seal of " + stream + " [" + fromMs + "," + toMs + ") failed dir=" + directory
+                    + ": " + e.getMessage(), e);
         } finally {
             sealingFromMs = Long.MAX_VALUE;
             sealingToMs = Long.MIN_VALUE;
@@ -589,7 +593,8 @@ public final class TimeSeriesStore implements AutoCloseable {
     }
 
     private void scan(Snapshot snapshot, ColumnFamilyHandle family, byte[] prefix, byte[] seek, TimeOf timeOf, Row row) {
-        try (ReadOptions read = new ReadOptions().setPrefixSameAsStart(false).setSnapshot(snapshot); RocksIterator it = db.newIterator(family, read)) {
+        try (ReadOptions read = new ReadOptions().setPrefixSameAsStart(false).setSnapshot(snapshot);
+             RocksIterator it = db.newIterator(family, read)) {
             for (it.seek(seek); it.isValid(); it.next()) {
                 byte[] key = it.key();
                 if (!KeyLayout.startsWith(key, prefix)) {

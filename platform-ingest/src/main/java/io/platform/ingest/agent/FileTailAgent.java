@@ -33,11 +33,13 @@ public final class FileTailAgent implements AutoCloseable {
     private long offset;
 
     public FileTailAgent(Path file, String stream, URI gateway, int maxBatchLines, long lingerMs, Consumer<String> log) throws IOException {
-        this(file, file.resolveSibling(file.getFileName() + ".platform-offset"), new GatewayForwarder(gateway, stream, log), maxBatchLines, lingerMs, log);
+        this(file, file.resolveSibling(file.getFileName() + ".platform-offset"), new GatewayForwarder(gateway, stream, log),
+                maxBatchLines, lingerMs, log);
     }
 
     /** Tails {@code file} into any sink, e.g. the ingest path of the node this runs in, keeping its offset in {@code offsetFile}. */
-    public FileTailAgent(Path file, Path offsetFile, NdjsonSink sink, int maxBatchLines, long lingerMs, Consumer<String> log) throws IOException {
+    public FileTailAgent(Path file, Path offsetFile, NdjsonSink sink, int maxBatchLines, long lingerMs,
+            Consumer<String> log) throws IOException {
         this.file = file;
         this.offsetFile = offsetFile;
         this.forwarder = sink;

@@ -155,7 +155,8 @@ public final class DeadLetterTopic {
                 .put("skippedParked", skipped);
     }
 
-    private static CompletableFuture<IngestOutcome> reingest(IngestPipeline pipeline, String stream, ConsumerRecord<byte[], byte[]> record) {
+    private static CompletableFuture<IngestOutcome> reingest(IngestPipeline pipeline, String stream,
+            ConsumerRecord<byte[], byte[]> record) {
         String contentType = orElse(header(record, EventHeaders.DLQ_CONTENT_TYPE), IngestPipeline.JSON_CONTENT);
         byte[] payload = record.value();
         if (!contentType.equals(IngestPipeline.JSON_CONTENT)) {

@@ -52,7 +52,8 @@ public final class ConfluentRegistryApi {
 
     static String streamOf(String subject) {
         String withoutSuffix = subject.endsWith("-value") ? subject.substring(0, subject.length() - "-value".length()) : subject;
-        return withoutSuffix.startsWith(TopicNames.INGEST_PREFIX) ? withoutSuffix.substring(TopicNames.INGEST_PREFIX.length()) : withoutSuffix;
+        return withoutSuffix.startsWith(TopicNames.INGEST_PREFIX)
+                ? withoutSuffix.substring(TopicNames.INGEST_PREFIX.length()) : withoutSuffix;
     }
 
     private void subjects(HttpExchange exchange) throws IOException {

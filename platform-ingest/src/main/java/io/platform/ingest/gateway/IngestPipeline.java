@@ -276,13 +276,15 @@ public final class IngestPipeline {
         }
         String framing = WireFormat.framingError(bytes, offset, length);
         if (framing != null) {
-            reject(stream, copy(bytes, offset, length), framing, DeadLetterPublisher.STAGE_DECODE, WIRE_CONTENT).thenAccept(listener::onOutcome);
+            reject(stream, copy(bytes, offset, length), framing, DeadLetterPublisher.STAGE_DECODE, WIRE_CONTENT)
+                    .thenAccept(listener::onOutcome);
             return;
         }
         int schemaId = WireFormat.schemaId(bytes, offset);
         if (!batch.use(schemaId)) {
             reject(stream, copy(bytes, offset, length), "schema id=" + schemaId + " is not a registered schema of stream=" + stream
-                    + " (latest id=" + batch.latest.id() + ")", DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT).thenAccept(listener::onOutcome);
+                    + " (latest id=" + batch.latest.id() + ")", DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT)
+                            .thenAccept(listener::onOutcome);
             return;
         }
         byte[] seriesKey;
@@ -372,7 +374,8 @@ public final class IngestPipeline {
         OutcomeListener[] listeners = Arrays.copyOf(packer.listeners, packer.runs);
         int[] runLengths = Arrays.copyOf(packer.runLengths, packer.runs);
         RecordHeaders headers = headers(packer.sendTimeNs, packer.minEventTimeMs, packer.traceparent);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(packer.topic, packer.partition, null, null, packer.writer.toBytes(), headers);
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(packer.topic, packer.partition, null, null, packer.writer.toBytes(), headers);
         packer.writer.reset();
         packer.minEventTimeMs = Long.MAX_VALUE;
         Arrays.fill(packer.listeners, 0, packer.runs, null);

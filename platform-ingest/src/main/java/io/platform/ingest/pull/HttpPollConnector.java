@@ -70,7 +70,8 @@ public final class HttpPollConnector implements AutoCloseable {
         this.log = log;
         var registry = LatencyMetrics.global().registry();
         this.polled = Counter.builder("platform.connector.polls").tag("connector", name).tag("outcome", "ok").register(registry);
-        this.unchanged = Counter.builder("platform.connector.polls").tag("connector", name).tag("outcome", "not_modified").register(registry);
+        this.unchanged = Counter.builder("platform.connector.polls").tag("connector", name)
+                .tag("outcome", "not_modified").register(registry);
         this.failedPolls = Counter.builder("platform.connector.polls").tag("connector", name).tag("outcome", "error").register(registry);
         this.taken = Counter.builder("platform.connector.events").tag("connector", name).tag("outcome", "delivered").register(registry);
         this.skipped = Counter.builder("platform.connector.events").tag("connector", name).tag("outcome", "seen_before").register(registry);
@@ -109,7 +110,8 @@ public final class HttpPollConnector implements AutoCloseable {
                 pollOnce();
             } catch (IOException e) {
                 failedPolls.increment();
-                log.accept("connector " + name + ": poll of " + url + " failed (" + e.getMessage() + "); next try in " + interval.toMillis() + " ms");
+                log.accept("connector " + name + ": poll of " + url + " failed (" + e.getMessage() + "); next try in "
+                        + interval.toMillis() + " ms");
             }
             Thread.sleep(interval.toMillis());
         }
@@ -121,7 +123,8 @@ public final class HttpPollConnector implements AutoCloseable {
         if (schema == null) {
             // without the schema the time field, and so the cursor, is unknown: fetching now could repeat events later
             if (!waitingLogged) {
-                log.accept("stream '" + stream + "' has no schema yet: polling starts once one is registered (POST /v1/schemas/" + stream + ")");
+                log.accept("stream '" + stream
+                        + "' has no schema yet: polling starts once one is registered (POST /v1/schemas/" + stream + ")");
                 waitingLogged = true;
             }
             return;

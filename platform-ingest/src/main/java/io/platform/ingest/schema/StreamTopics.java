@@ -67,10 +67,12 @@ public final class StreamTopics {
     public void ensureStreamTopics(String stream, String view, int streamPartitions, short streamReplication, Durability durability) {
         List<NewTopic> topics = new ArrayList<>();
         NewTopic ingest = new NewTopic(TopicNames.ingest(stream), streamPartitions, streamReplication)
-                .configs(withMinInSync(durability == Durability.SYNC ? Map.of(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, "1") : Map.of(), streamReplication));
+                .configs(withMinInSync(durability == Durability.SYNC
+                        ? Map.of(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, "1") : Map.of(), streamReplication));
         topics.add(ingest);
         topics.add(new NewTopic(TopicNames.deadLetter(stream), 1, streamReplication).configs(withMinInSync(Map.of(), streamReplication)));
-        topics.add(new NewTopic(TopicNames.aggregate(stream, view), streamPartitions, streamReplication).configs(withMinInSync(Map.of(), streamReplication)));
+        topics.add(new NewTopic(TopicNames.aggregate(stream, view), streamPartitions, streamReplication)
+                .configs(withMinInSync(Map.of(), streamReplication)));
         create(topics);
     }
 

@@ -60,7 +60,8 @@ public final class AeronFrameClient implements FrameClient {
         while (!responses.isConnected()) {
             if (System.nanoTime() > deadline) {
                 close();
-                throw new IllegalStateException("no Aeron server answered on " + serverChannel + " stream " + streamId + " within " + timeoutMs + " ms");
+                throw new IllegalStateException("no Aeron server answered on " + serverChannel + " stream " + streamId
+                        + " within " + timeoutMs + " ms");
             }
             if (publication.isConnected()) {
                 publication.offer(hello, 0, hello.capacity(), AeronFrameLayout.MARK_HELLO);

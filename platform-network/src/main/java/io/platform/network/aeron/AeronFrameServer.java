@@ -83,9 +83,11 @@ public final class AeronFrameServer implements AutoCloseable {
         if (header.reservedValue() == AeronFrameLayout.HELLO_MARK) {
             if (connection == null && length > AeronFrameLayout.CHANNEL_OFFSET) {
                 int responseStream = buffer.getInt(offset + AeronFrameLayout.STREAM_ID_OFFSET, ByteOrder.BIG_ENDIAN);
-                String channel = buffer.getStringWithoutLengthUtf8(offset + AeronFrameLayout.CHANNEL_OFFSET, length - AeronFrameLayout.CHANNEL_OFFSET);
+                String channel = buffer.getStringWithoutLengthUtf8(offset + AeronFrameLayout.CHANNEL_OFFSET,
+                        length - AeronFrameLayout.CHANNEL_OFFSET);
                 Publication reply = transport.aeron().addPublication(channel, responseStream);
-                FlowSampler.Flow flow = FlowSampler.global().open("aeron", this.channel + " stream " + subscription.streamId(), currentImage.sourceIdentity());
+                FlowSampler.Flow flow = FlowSampler.global()
+                        .open("aeron", this.channel + " stream " + subscription.streamId(), currentImage.sourceIdentity());
                 AeronConnection opened = new AeronConnection(reply, channel + " stream " + responseStream, flow);
                 updateConnections(map -> map.put(currentSession, opened));
                 // frames after the HELLO in the same poll belong to the new connection

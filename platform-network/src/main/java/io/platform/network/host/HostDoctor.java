@@ -54,7 +54,8 @@ public final class HostDoctor {
         findings.add(multicast(interfaceFlags()));
         findings.add(socketBuffer("net.core.rmem_max", read("proc/sys/net/core/rmem_max")));
         findings.add(socketBuffer("net.core.wmem_max", read("proc/sys/net/core/wmem_max")));
-        findings.add(congestionControl(read("proc/sys/net/ipv4/tcp_congestion_control"), read("proc/sys/net/ipv4/tcp_available_congestion_control")));
+        findings.add(congestionControl(read("proc/sys/net/ipv4/tcp_congestion_control"),
+                read("proc/sys/net/ipv4/tcp_available_congestion_control")));
         findings.add(clockSync(runningProcesses(), hasPtpClock()));
         findings.add(transparentHugePages(read("sys/kernel/mm/transparent_hugepage/enabled")));
         findings.add(swappiness(read("proc/sys/vm/swappiness")));
@@ -88,8 +89,10 @@ public final class HostDoctor {
             }
         });
         if (capable.isEmpty()) {
-            return new HostFinding("multicast", HostFinding.Level.OK, "no up interface is flagged MULTICAST: fan-out runs as MDC (a unicast copy per subscriber)",
-                    "for one-to-many traffic across many subscribers on a LAN that routes multicast, use an interface with the MULTICAST flag");
+            return new HostFinding("multicast", HostFinding.Level.OK,
+                    "no up interface is flagged MULTICAST: fan-out runs as MDC (a unicast copy per subscriber)",
+                    "for one-to-many traffic across many subscribers on a LAN that routes multicast, "
+                            + "use an interface with the MULTICAST flag");
         }
         return new HostFinding("multicast", HostFinding.Level.OK, "flagged on " + String.join(", ", capable)
                 + ": fan-out in mode auto uses multicast on these (if the switches forward it; else set mdc)", "");
@@ -166,7 +169,8 @@ public final class HostDoctor {
 
     static HostFinding congestionControl(String active, String available) {
         if (active == null) {
-            return new HostFinding("tcp congestion control", HostFinding.Level.WARN, "unreadable", "check with: sysctl net.ipv4.tcp_congestion_control");
+            return new HostFinding("tcp congestion control", HostFinding.Level.WARN, "unreadable",
+                    "check with: sysctl net.ipv4.tcp_congestion_control");
         }
         Set<String> choices = available == null ? Set.of() : Set.of(available.trim().split("\\s+"));
         if (active.equals("bbr")) {

@@ -83,7 +83,8 @@ public final class PathResponder implements AutoCloseable {
                     if (hold > 0) {
                         LockSupport.parkNanos(hold);
                     }
-                    out.put(PathLayout.HEARTBEAT_ACK).putInt(path).putLong(seq).putLong(sentNs).putLong(receivedNs).putLong(sendingNs).flip();
+                    out.put(PathLayout.HEARTBEAT_ACK).putInt(path).putLong(seq).putLong(sentNs).putLong(receivedNs)
+                            .putLong(sendingNs).flip();
                     channel.send(out, from);
                 } else if (type == PathLayout.DATA) {
                     synchronized (seen) {

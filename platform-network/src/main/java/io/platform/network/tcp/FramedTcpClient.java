@@ -57,7 +57,8 @@ public final class FramedTcpClient implements FrameClient {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             // host and port name the session to resume on the next connection to the same server
-                            FramePipeline.install(ch.pipeline(), maxFrameLength, handler, tls == null ? null : tls.newHandler(ch.alloc(), host, port));
+                            FramePipeline.install(ch.pipeline(), maxFrameLength, handler, tls == null ? null
+                                    : tls.newHandler(ch.alloc(), host, port));
                         }
                     })
                     .connect(host, port).sync().channel();
@@ -65,7 +66,8 @@ public final class FramedTcpClient implements FrameClient {
                 Future<Channel> handshake = channel.pipeline().get(SslHandler.class).handshakeFuture().await();
                 if (!handshake.isSuccess()) {
                     channel.close();
-                    throw new IllegalStateException("TLS handshake with " + host + ":" + port + " failed: " + handshake.cause(), handshake.cause());
+                    throw new IllegalStateException("TLS handshake with " + host + ":" + port + " failed: "
+                            + handshake.cause(), handshake.cause());
                 }
             }
             return new FramedTcpClient(group, channel);

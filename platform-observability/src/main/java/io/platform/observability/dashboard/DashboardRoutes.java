@@ -66,7 +66,8 @@ public final class DashboardRoutes {
                 }
             }
             if (seconds < 1 || seconds > 120) {
-                ServiceHttpServer.respondJson(exchange, 400, ServiceHttpServer.error("seconds must be 1..120, e.g. /v1/profile?seconds=10"));
+                ServiceHttpServer.respondJson(exchange, 400,
+                        ServiceHttpServer.error("seconds must be 1..120, e.g. /v1/profile?seconds=10"));
                 return;
             }
             try {

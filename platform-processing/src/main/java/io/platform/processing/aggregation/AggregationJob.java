@@ -84,7 +84,8 @@ public final class AggregationJob {
         // without pre-aggregation, every event a partial of its own (what it costs: docs/benchmarks.md)
         DataStream<PartialAggregate> partials = settings.preAggregate()
                 ? events.transform("pre-aggregate", TypeInformation.of(PartialAggregate.class),
-                        new LocalPreAggregator(settings.window().toMillis(), AggregationSettings.PRE_AGGREGATION_ENTRIES)).uid("pre-aggregate")
+                        new LocalPreAggregator(settings.window().toMillis(),
+                                AggregationSettings.PRE_AGGREGATION_ENTRIES)).uid("pre-aggregate")
                 : events.map(PartialAggregate::of).returns(PartialAggregate.class).name("one-event-partials").uid("one-event-partials");
         SingleOutputStreamOperator<WindowAggregate> aggregates;
         SingleOutputStreamOperator<?> lateSource;
@@ -117,7 +118,8 @@ public final class AggregationJob {
         long toleranceMs = outOfOrderness.toMillis();
         lateSource.getSideOutput(LATE).sinkTo(KafkaSink.<PartialAggregate>builder()
                 .setBootstrapServers(settings.bootstrapServers())
-                .setRecordSerializer((KafkaRecordSerializationSchema<PartialAggregate>) (late, context, timestamp) -> lateDeadLetter(late, toleranceMs))
+                .setRecordSerializer((KafkaRecordSerializationSchema<PartialAggregate>) (late, context, timestamp) ->
+                        lateDeadLetter(late, toleranceMs))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build()).name("late-events-dlq").uid("late-events-dlq");
     }

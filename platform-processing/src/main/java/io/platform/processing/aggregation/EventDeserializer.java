@@ -71,7 +71,8 @@ final class EventDeserializer implements KafkaRecordDeserializationSchema<KeyedE
             events = entries.count();
             while (entries.next()) {
                 // the times header says the gateway validated the record and its entries' times are the events' own
-                emit(record, stream, entries.value(), entries.series(), headerTime != Long.MIN_VALUE ? entries.eventTimeMs() : Long.MIN_VALUE, out);
+                emit(record, stream, entries.value(), entries.series(), headerTime != Long.MIN_VALUE
+                        ? entries.eventTimeMs() : Long.MIN_VALUE, out);
             }
         } else {
             emit(record, stream, value, record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), headerTime, out);

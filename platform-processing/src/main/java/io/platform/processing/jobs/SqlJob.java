@@ -64,8 +64,8 @@ public final class SqlJob {
         for (String statement : statements) {
             Matcher insert = INSERT.matcher(statement);
             if (!insert.matches()) {
-                throw new IllegalArgumentException("a job's statement must be INSERT INTO <stream> SELECT ... (its rows go into that stream), got: "
-                        + abbreviate(statement));
+                throw new IllegalArgumentException("a job's statement must be INSERT INTO <stream> SELECT ... "
+                        + "(its rows go into that stream), got: " + abbreviate(statement));
             }
             String target = unquote(insert.group(1));
             String query = insert.group(2);
@@ -185,13 +185,15 @@ public final class SqlJob {
     private static void checkCovers(List<String> columns, StreamSchema target) {
         List<String> missing = new ArrayList<>();
         for (Schema.Field field : target.schema().getFields()) {
-            boolean nullable = field.schema().getType() == Schema.Type.UNION && field.schema().getTypes().stream().anyMatch(t -> t.getType() == Schema.Type.NULL);
+            boolean nullable = field.schema().getType() == Schema.Type.UNION
+                    && field.schema().getTypes().stream().anyMatch(t -> t.getType() == Schema.Type.NULL);
             if (!columns.contains(field.name()) && !field.hasDefaultValue() && !nullable) {
                 missing.add(field.name());
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("the query's columns " + columns + " leave field(s) " + missing + " of stream '" + target.stream()
+            throw new IllegalArgumentException("the query's columns " + columns + " leave field(s) " + missing
+                    + " of stream '" + target.stream()
                     + "' empty, and its schema gives them no default: name them in the SELECT, e.g. window_start AS " + target.timeField());
         }
     }

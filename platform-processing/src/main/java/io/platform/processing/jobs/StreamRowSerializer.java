@@ -94,7 +94,8 @@ final class StreamRowSerializer implements KafkaRecordSerializationSchema<Row>, 
 
     private Map<String, Integer> declaredPositions() {
         if (declaredNames == null) {
-            throw new IllegalArgumentException("rows written to stream '" + stream + "' carry no field names: build them with Row.withNames()"
+            throw new IllegalArgumentException("rows written to stream '" + stream
+                    + "' carry no field names: build them with Row.withNames()"
                     + " or declare the stream's type (e.g. .returns(StreamRows.typeOf(context.schemaOf(\"" + stream + "\"))))");
         }
         return StreamRows.fieldPositions(declaredNames);

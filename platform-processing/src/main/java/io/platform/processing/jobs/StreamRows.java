@@ -103,7 +103,8 @@ public final class StreamRows {
         GenericData.Record record = new GenericData.Record(target);
         for (Schema.Field field : target.getFields()) {
             boolean present = names.contains(field.name());
-            Object value = !present ? null : positions == null ? row.getField(field.name()) : row.getField(positions.get(field.name()).intValue());
+            Object value = !present ? null : positions == null ? row.getField(field.name())
+                    : row.getField(positions.get(field.name()).intValue());
             if (value == null) {
                 record.put(field.pos(), !present && field.hasDefaultValue() ? GenericData.get().getDefaultValue(field) : null);
                 continue;
@@ -139,7 +140,8 @@ public final class StreamRows {
             case FLOAT:
             case DOUBLE:
                 if (!(value instanceof Number number)) {
-                    throw new IllegalArgumentException("field '" + field.name() + "' is " + type.getType().getName() + " in the stream's schema but the job gave "
+                    throw new IllegalArgumentException("field '" + field.name() + "' is " + type.getType().getName()
+                            + " in the stream's schema but the job gave "
                             + value.getClass().getSimpleName() + " '" + value + "'; cast it in the job (e.g. CAST(x AS DOUBLE))");
                 }
                 return switch (type.getType()) {
@@ -152,7 +154,8 @@ public final class StreamRows {
                 if (value instanceof Boolean) {
                     return value;
                 }
-                throw new IllegalArgumentException("field '" + field.name() + "' is boolean in the stream's schema but the job gave '" + value + "'");
+                throw new IllegalArgumentException("field '" + field.name()
+                        + "' is boolean in the stream's schema but the job gave '" + value + "'");
             case BYTES:
                 return ByteBuffer.wrap(value instanceof byte[] bytes ? bytes : value.toString().getBytes(StandardCharsets.UTF_8));
             default:

@@ -113,7 +113,8 @@ public final class FlinkMetricsBridge implements MetricReporter {
         String job = variables.get("<job_name>");
         String task = variables.get("<task_name>");
         String operator = variables.get("<operator_name>");
-        String operatorMetric = operator == null ? null : STATE_METRICS.containsKey(name) ? STATE_METRICS.get(name) : SOURCE_METRICS.get(name);
+        String operatorMetric = operator == null ? null : STATE_METRICS.containsKey(name) ? STATE_METRICS.get(name)
+                : SOURCE_METRICS.get(name);
         boolean kept = task != null ? (operator == null ? TASK_METRICS.contains(name) : operatorMetric != null)
                 : job != null && JOB_METRICS.contains(name);
         if (!kept) {
@@ -123,7 +124,8 @@ public final class FlinkMetricsBridge implements MetricReporter {
                 operator == null ? "" : operator, variables.getOrDefault("<column_family>", ""), name, metric);
         READINGS.put(metric, reading);
         MeterRegistry registry = LatencyMetrics.global().registry();
-        Gauge.Builder<Reading> gauge = Gauge.builder(operatorMetric != null ? operatorMetric : "platform.flink." + snakeCase(name), reading, Reading::value)
+        Gauge.Builder<Reading> gauge =
+                Gauge.builder(operatorMetric != null ? operatorMetric : "platform.flink." + snakeCase(name), reading, Reading::value)
                 .description("Flink metric " + name + ", read from Flink's own metric when scraped")
                 .tag("job", job).tag("task", reading.task()).tag("subtask", reading.subtask());
         if (operatorMetric != null) {

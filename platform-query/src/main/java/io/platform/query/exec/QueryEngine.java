@@ -73,7 +73,8 @@ public final class QueryEngine {
      * @param segments the store's sealed partitions, read column block by column block; null when nothing is sealed
      * @param cache results reused until their stream's data changes; null for none
      */
-    public QueryEngine(TimeSeriesStore store, SegmentTier segments, SchemaCatalog catalog, String aggregateView, QueryLimits limits, ResultCache cache) {
+    public QueryEngine(TimeSeriesStore store, SegmentTier segments, SchemaCatalog catalog, String aggregateView,
+            QueryLimits limits, ResultCache cache) {
         this.segments = segments;
         this.store = store;
         this.catalog = catalog;
@@ -117,7 +118,8 @@ public final class QueryEngine {
         SelectStatement statement = SqlParser.parse(select);
         StreamSchema stream = catalog.latest(statement.table());
         if (stream == null) {
-            throw new SqlException("unknown stream '" + statement.table() + "'; a rollup reads one stream of " + catalog.streams(), statement.tablePosition());
+            throw new SqlException("unknown stream '" + statement.table() + "'; a rollup reads one stream of " + catalog.streams(),
+                    statement.tablePosition());
         }
         if (tables().containsKey(name)) {
             throw new SqlException("'" + name + "' names a stream or view already: pick another name", 1);
@@ -526,7 +528,8 @@ public final class QueryEngine {
                             throw new SqlException(call.function() + "(*) is not defined; name a column", call.position());
                         }
                         // over a rollup's partials a row stands for many: count(*) adds up their row counts
-                        int rows = table instanceof RollupTable rollup && rollup.isPartials() ? table.columns().indexOf(RollupTable.ROWS) : -1;
+                        int rows = table instanceof RollupTable rollup && rollup.isPartials()
+                                ? table.columns().indexOf(RollupTable.ROWS) : -1;
                         aggInputs[i] = rows < 0 ? row -> Boolean.TRUE : row -> row[rows];
                     } else {
                         aggInputs[i] = compile(arg);
@@ -594,7 +597,8 @@ public final class QueryEngine {
         private int column(Expr.Column column) throws SqlException {
             Integer index = columnIndex.get(column.name().toLowerCase(Locale.ROOT));
             if (index == null && ambiguousColumns.contains(column.name().toLowerCase(Locale.ROOT))) {
-                throw new SqlException("column '" + column.name() + "' is in both tables: write " + statement.tableAlias() + "." + column.name()
+                throw new SqlException("column '" + column.name() + "' is in both tables: write "
+                        + statement.tableAlias() + "." + column.name()
                         + " or " + statement.join().alias() + "." + column.name(), column.position());
             }
             if (index == null) {
@@ -648,11 +652,13 @@ public final class QueryEngine {
             double selectivity = 1;
             for (Filter filter : filters) {
                 String name = table.columns().get(filter.column());
-                if (name.equals(table.timeColumn()) || (series != null && filter.operator().equals("=") && table.keyColumns().contains(name))) {
+                if (name.equals(table.timeColumn())
+                        || (series != null && filter.operator().equals("=") && table.keyColumns().contains(name))) {
                     continue;
                 }
                 ColumnStatistics column = stats.column(name);
-                selectivity *= column != null ? column.selectivity(filter.operator(), filter.value()) : filter.operator().equals("=") ? 0.1 : 1.0 / 3;
+                selectivity *= column != null ? column.selectivity(filter.operator(), filter.value())
+                        : filter.operator().equals("=") ? 0.1 : 1.0 / 3;
             }
             return Math.round(rows * selectivity);
         }
@@ -679,7 +685,8 @@ public final class QueryEngine {
                         return -1;
                     }
                     groups *= c.distinct();
-                } else if (e instanceof Expr.Call call && call.function().equals("time_bucket") && call.args().get(1) instanceof Expr.Column column) {
+                } else if (e instanceof Expr.Call call && call.function().equals("time_bucket")
+                        && call.args().get(1) instanceof Expr.Column column) {
                     ColumnStatistics c = stats.column(RollupShape.bare(column));
                     if (c == null || !(c.min() instanceof Number low) || !(c.max() instanceof Number high)) {
                         return -1;
@@ -709,11 +716,13 @@ public final class QueryEngine {
             String join = table instanceof JoinTable joined ? joined.describe(series, fromMs, toMs) + "; " : "";
             String rollup = table instanceof RollupTable r && r.isPartials() ? "rollup=" + r.definition().name() + " bucket_ms="
                     + r.definition().widthMs() + " (answers exactly from partials per series and bucket, not rows); " : "";
-            return join + rollup + "scan table=" + statement.table() + (estimated >= 0 ? " est_rows=" + estimated : "") + (series != null ? " series=" + series.replace(StreamSchema.SERIES_SEPARATOR, '|') + " (one seek)" : " all-series")
+            return join + rollup + "scan table=" + statement.table() + (estimated >= 0 ? " est_rows=" + estimated : "")
+                    + (series != null ? " series=" + series.replace(StreamSchema.SERIES_SEPARATOR, '|') + " (one seek)" : " all-series")
                     + " time=[" + (fromMs == Long.MIN_VALUE ? "-inf" : fromMs) + "," + (toMs == Long.MAX_VALUE ? "+inf" : toMs) + ")"
                     + " filters=" + filters.size() + estimate(" est_matched=", matched) + sealedPlan()
                     + (statement.aggregates() ? " hash-aggregate" + estimate(" est_groups=", estimatedGroups(matched)) : "")
-                    + (statement.orderBy().isEmpty() ? "" : " sort") + (statement.limit() == Long.MAX_VALUE ? "" : " limit=" + statement.limit());
+                    + (statement.orderBy().isEmpty() ? "" : " sort")
+                    + (statement.limit() == Long.MAX_VALUE ? "" : " limit=" + statement.limit());
         }
 
         private static String estimate(String label, long value) {
@@ -768,11 +777,13 @@ public final class QueryEngine {
                             }
                         }, start);
                         ColumnarSegment.ScanStats blocks = lastScan == null ? ColumnarSegment.ScanStats.NONE : lastScan.stats;
-                        sink.columns(List.of("plan", "rows_matched_estimated", "rows_estimated", "rows_scanned", "rows_matched", "rows_returned", "elapsed_ms",
+                        sink.columns(List.of("plan", "rows_matched_estimated", "rows_estimated", "rows_scanned", "rows_matched",
+                                "rows_returned", "elapsed_ms",
                                 "blocks_read", "blocks_skipped", "bytes_read", "bytes_skipped"));
                         long estimated = estimatedRows();
                         long matched = estimatedMatchedRows();
-                        sink.row(new Object[] {plan(estimated, matched), matched, estimated, rowsScanned, rowsMatched, returned[0], (System.nanoTime() - start) / 1e6,
+                        sink.row(new Object[] {plan(estimated, matched), matched, estimated, rowsScanned, rowsMatched, returned[0],
+                                (System.nanoTime() - start) / 1e6,
                                 (long) blocks.blocksRead(), (long) blocks.blocksSkipped(), blocks.bytesRead(), blocks.bytesSkipped()});
                     }
                     default -> runCached(sink, start);
@@ -1102,7 +1113,8 @@ public final class QueryEngine {
          * Folds the selected rows of a block into their groups: consecutive rows of one group (sealed rows are in
          * series then time order, so runs are long) are looked up once and added in one tight loop per aggregate.
          */
-        private boolean aggregateBatch(Map<List<Object>, Accumulator[]> groups, Table.ColumnBatch batch, int[] selection, int n) throws SqlException {
+        private boolean aggregateBatch(Map<List<Object>, Accumulator[]> groups, Table.ColumnBatch batch, int[] selection,
+                int n) throws SqlException {
             Object[] columns = batch.columns();
             int k = 0;
             while (k < n) {
@@ -1168,7 +1180,8 @@ public final class QueryEngine {
             Accumulator[] accs = groups.get(groupKey);
             if (accs == null) {
                 if (groups.size() >= limits.maxMaterializedRows()) {
-                    throw new SqlException("query has more than " + limits.maxMaterializedRows() + " groups: group by fewer or coarser keys", 1);
+                    throw new SqlException("query has more than " + limits.maxMaterializedRows()
+                            + " groups: group by fewer or coarser keys", 1);
                 }
                 int n = items.size();
                 accs = new Accumulator[n];
@@ -1190,7 +1203,8 @@ public final class QueryEngine {
             long expected = stats == null ? -1 : estimatedGroups(stats.rows());
             int capacity = expected < 0 ? 16 : (int) Math.min(1 << 16, Math.max(16, expected * 4 / 3 + 1));
             Map<List<Object>, Accumulator[]> groups = new LinkedHashMap<>(capacity);
-            MatchingBatch vectorized = aggColumn == null ? null : (batch, selection, count) -> aggregateBatch(groups, batch, selection, count);
+            MatchingBatch vectorized = aggColumn == null ? null : (batch, selection, count) ->
+                    aggregateBatch(groups, batch, selection, count);
             scanMatching(deadline, row -> {
                 Object[] key = new Object[groupFns.size()];
                 for (int g = 0; g < key.length; g++) {
@@ -1243,7 +1257,8 @@ public final class QueryEngine {
             }
             String label = e.label().toLowerCase(Locale.ROOT);
             for (int i = 0; i < items.size(); i++) {
-                if (items.get(i).name().toLowerCase(Locale.ROOT).equals(label) || items.get(i).expr().label().toLowerCase(Locale.ROOT).equals(label)) {
+                if (items.get(i).name().toLowerCase(Locale.ROOT).equals(label)
+                        || items.get(i).expr().label().toLowerCase(Locale.ROOT).equals(label)) {
                     return i;
                 }
             }

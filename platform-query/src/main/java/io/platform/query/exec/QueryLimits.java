@@ -20,6 +20,7 @@ public record QueryLimits(long timeoutMs, int maxMaterializedRows) {
         }
         long timeout = timeoutMsByUser.getOrDefault(user, timeoutMs);
         long rows = maxRowsByUser.getOrDefault(user, (long) maxMaterializedRows);
-        return timeout == timeoutMs && rows == maxMaterializedRows ? this : new QueryLimits(timeout, (int) Math.min(Integer.MAX_VALUE, rows));
+        return timeout == timeoutMs && rows == maxMaterializedRows ? this
+                : new QueryLimits(timeout, (int) Math.min(Integer.MAX_VALUE, rows));
     }
 }

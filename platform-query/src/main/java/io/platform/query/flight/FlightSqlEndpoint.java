@@ -92,7 +92,8 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
      *
      * @param maxRows the most rows one result may hold while it waits to be fetched
      */
-    public static FlightSqlEndpoint start(QueryEngine engine, AdmissionControl admission, int maxRows, String host, int port) throws IOException {
+    public static FlightSqlEndpoint start(QueryEngine engine, AdmissionControl admission, int maxRows, String host,
+            int port) throws IOException {
         return new FlightSqlEndpoint(engine, admission, maxRows, host, port);
     }
 
@@ -104,14 +105,16 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
     public FlightInfo getFlightInfoStatement(FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
         Held held = run(command.getQuery());
         ByteString handle = hold(held);
-        return info(held.schema(), descriptor, FlightSql.TicketStatementQuery.newBuilder().setStatementHandle(handle).build(), held.rows().size());
+        return info(held.schema(), descriptor,
+                FlightSql.TicketStatementQuery.newBuilder().setStatementHandle(handle).build(), held.rows().size());
     }
 
     @Override
     public void getStreamStatement(FlightSql.TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
         Held held = results.remove(ticket.getStatementHandle());
         if (held == null) {
-            listener.error(CallStatus.NOT_FOUND.withDescription("no result for this ticket: fetch a result once, within a minute of planning it")
+            listener.error(CallStatus.NOT_FOUND
+                    .withDescription("no result for this ticket: fetch a result once, within a minute of planning it")
                     .toRuntimeException());
             return;
         }
@@ -220,7 +223,8 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
 
     @Override
     public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
-        send(new Held(Schemas.GET_TABLE_TYPES_SCHEMA, List.of(new Object[] {TABLE}, new Object[] {VIEW}), System.currentTimeMillis()), listener);
+        send(new Held(Schemas.GET_TABLE_TYPES_SCHEMA, List.of(new Object[] {TABLE}, new Object[] {VIEW}),
+                System.currentTimeMillis()), listener);
     }
 
     /** SQL LIKE ({@code %} any run, {@code _} one character) as a regular expression. */
@@ -256,7 +260,8 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
             throw CallStatus.CANCELLED.withDescription("interrupted while waiting to run").toRuntimeException();
         }
         if (permit == null) {
-            throw CallStatus.UNAVAILABLE.withDescription("query service busy: all query slots are taken and the queue is full; retry shortly")
+            throw CallStatus.UNAVAILABLE
+                    .withDescription("query service busy: all query slots are taken and the queue is full; retry shortly")
                     .toRuntimeException();
         }
         List<String> names = new ArrayList<>();

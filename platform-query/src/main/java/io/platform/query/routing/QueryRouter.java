@@ -38,7 +38,8 @@ public final class QueryRouter {
     private final List<URI> lookupNodes;
     private final List<URI> scanNodes;
     private final AtomicInteger turn = new AtomicInteger();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .version(HttpClient.Version.HTTP_1_1).build();
 
     /**
      * @param planner plans queries to classify them; built over the schema catalog alone (no store is read)
@@ -100,7 +101,8 @@ public final class QueryRouter {
         for (URI node : candidates(route)) {
             HttpResponse<InputStream> response;
             try {
-                HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve("/v1/query")).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve("/v1/query"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
                 String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
                 if (traceparent != null) {
                     request.header("traceparent", traceparent);

@@ -108,7 +108,8 @@ public final class StatisticsCatalog implements AutoCloseable {
                 for (SealedPartition partition : view.sealed(stream, Long.MIN_VALUE, Long.MAX_VALUE)) {
                     String key = stream + "/" + partition.fromMs() + "/" + partition.file();
                     live.add(key);
-                    Map<String, ColumnSketch> partitionSketches = sealedSketches.computeIfAbsent(key, k -> sketchSealed(partition, columns));
+                    Map<String, ColumnSketch> partitionSketches =
+                            sealedSketches.computeIfAbsent(key, k -> sketchSealed(partition, columns));
                     for (Map.Entry<String, ColumnSketch> entry : partitionSketches.entrySet()) {
                         if (sketches.containsKey(entry.getKey())) {
                             sketches.get(entry.getKey()).add(entry.getValue());

@@ -95,7 +95,8 @@ public final class CertificateAuthority {
         for (int i = 0; i < hosts.length; i++) {
             names[i] = new GeneralName(hosts[i].matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, hosts[i]);
         }
-        return issue(commonName, Instant.now().minusSeconds(60), Instant.now().plus(validity), KeyPurposeId.id_kp_serverAuth, new GeneralNames(names));
+        return issue(commonName, Instant.now().minusSeconds(60), Instant.now().plus(validity), KeyPurposeId.id_kp_serverAuth,
+                new GeneralNames(names));
     }
 
     /** A key and certificate identifying a client (service or user) as {@code commonName}. */

@@ -46,7 +46,8 @@ public final class ColumnarSegment {
         private final Map<String, double[]> doubles;
         private final Map<String, String[]> strings;
 
-        Block(int rows, Supplier<long[]> timeDecoder, Map<String, long[]> longs, Map<String, double[]> doubles, Map<String, String[]> strings) {
+        Block(int rows, Supplier<long[]> timeDecoder, Map<String, long[]> longs, Map<String, double[]> doubles,
+                Map<String, String[]> strings) {
             this.rows = rows;
             this.timeDecoder = timeDecoder;
             this.longs = longs;
@@ -214,7 +215,8 @@ public final class ColumnarSegment {
      * @param doubles double columns by name, each with {@code times.length} values
      * @param strings string columns by name, each with {@code times.length} non-null values
      */
-    public static byte[] write(long[] times, Map<String, long[]> longs, Map<String, double[]> doubles, Map<String, String[]> strings, int blockRows) {
+    public static byte[] write(long[] times, Map<String, long[]> longs, Map<String, double[]> doubles,
+            Map<String, String[]> strings, int blockRows) {
         List<long[]> longColumns = new ArrayList<>(longs.values());
         List<double[]> doubleColumns = new ArrayList<>(doubles.values());
         List<String[]> stringColumns = new ArrayList<>(strings.values());
@@ -305,7 +307,8 @@ public final class ColumnarSegment {
                     stringMaxs[c] = readString(in);
                 }
             }
-            blocks.add(new BlockIndex(rows, minTime, maxTime, offsets, lengths, mins, maxs, longMins, longMaxs, stringMins, stringMaxs, blockBytes));
+            blocks.add(new BlockIndex(rows, minTime, maxTime, offsets, lengths, mins, maxs, longMins, longMaxs, stringMins,
+                    stringMaxs, blockBytes));
         }
         return new ColumnarSegment(whole, names, types, blocks, dataStart);
     }
@@ -341,8 +344,10 @@ public final class ColumnarSegment {
                 longMins[c] = Math.min(longMins[c], block.longMins[c]);
                 longMaxs[c] = Math.max(longMaxs[c], block.longMaxs[c]);
                 if (block.stringMins[c] != null) {
-                    stringMins[c] = stringMins[c] == null || block.stringMins[c].compareTo(stringMins[c]) < 0 ? block.stringMins[c] : stringMins[c];
-                    stringMaxs[c] = stringMaxs[c] == null || block.stringMaxs[c].compareTo(stringMaxs[c]) > 0 ? block.stringMaxs[c] : stringMaxs[c];
+                    stringMins[c] = stringMins[c] == null || block.stringMins[c].compareTo(stringMins[c]) < 0
+                            ? block.stringMins[c] : stringMins[c];
+                    stringMaxs[c] = stringMaxs[c] == null || block.stringMaxs[c].compareTo(stringMaxs[c]) > 0
+                            ? block.stringMaxs[c] : stringMaxs[c];
                 }
             }
         }

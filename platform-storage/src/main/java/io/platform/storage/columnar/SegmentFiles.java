@@ -30,7 +30,8 @@ public final class SegmentFiles {
 
     /** Writes an encoded segment to {@code file}, synced. */
     public static void write(Path file, byte[] segment) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        try (FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(segment);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

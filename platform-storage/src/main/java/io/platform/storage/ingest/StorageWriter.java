@@ -206,7 +206,8 @@ public final class StorageWriter implements AutoCloseable {
                     if (topic.startsWith(TopicNames.AGG_PREFIX)) {
                         putAggregate(batch, record);
                     } else {
-                        int events = PackedEvents.isPacked(record.value()) ? putPacked(batch, stream, record) : putRaw(batch, stream, record) ? 1 : 0;
+                        int events = PackedEvents.isPacked(record.value()) ? putPacked(batch, stream, record)
+                                : putRaw(batch, stream, record) ? 1 : 0;
                         if (events > 0) {
                             eventCounts[raw] = events;
                             sendTimes[raw++] = EventHeaders.readTime(record.headers(), EventHeaders.SEND_TIME_OFFSET, 0);

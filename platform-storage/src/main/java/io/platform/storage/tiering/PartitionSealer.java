@@ -156,7 +156,8 @@ public final class PartitionSealer {
         try {
             Files.createDirectories(dir);
             SealedPartition partition = store.seal(stream, fromMs, toMs, source -> {
-                try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                try (FileChannel channel =
+                        FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                     Columns columns = new Columns(latest, new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16));
                     source.accept(columns::add);
                     if (columns.failure != null) {

@@ -101,7 +101,8 @@ public final class SchemaCatalog implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.value() != null && !apply(StreamSchema.fromJson(new String(record.value(), StandardCharsets.UTF_8)))) {
-                        LOG.info("schema record at offset {} lost to an earlier registration of its id or version; ignored", record.offset());
+                        LOG.info("schema record at offset {} lost to an earlier registration of its id or version; ignored",
+                                record.offset());
                     }
                 }
                 readOffset = consumer.position(partition);
