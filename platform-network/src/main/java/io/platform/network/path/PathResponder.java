@@ -124,6 +124,10 @@ public final class PathResponder implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a responder as its own process (the peer in a network namespace): standard output is the protocol with the
+     * process that started it, {@code ready} once bound and the counts when its standard input closes, so it is not a log.
+     */
     public static void main(String[] args) throws Exception {
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (String arg : args) {
