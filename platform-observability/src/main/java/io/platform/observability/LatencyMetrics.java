@@ -5,6 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.EnumMap;
 import java.util.Map;
@@ -24,7 +28,7 @@ public final class LatencyMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<Stage, StageLatency> stages = new EnumMap<>(Stage.class);
-    private final java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "metrics-ticker");
         t.setDaemon(true);
         return t;
@@ -50,7 +54,8 @@ public final class LatencyMetrics {
                         .register(registry);
                 for (Map.Entry<String, Integer> window : WINDOWS.entrySet()) {
                     // merged 100-ms slots: a recent view that a since-start percentile hides after a while
-                    Gauge.builder("platform.stage.latency.window.ms", latency, l -> l.window(window.getValue()).getValueAtPercentile(q * 100) / 1e6)
+                    Gauge.builder("platform.stage.latency.window.ms", latency, l ->
+                            l.window(window.getValue()).getValueAtPercentile(q * 100) / 1e6)
                             .description("latency percentile over the last window, merged from 100-ms HdrHistogram slots")
                             .tag("stage", stage.metricName())
                             .tag("window", window.getKey())
@@ -80,7 +85,7 @@ public final class LatencyMetrics {
     /** CPU time the 100-ms ticker thread has used since start, in seconds (0 where the JVM cannot tell). */
     public double tickerCpuSeconds() {
         long id = tickerThreadId;
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         if (id < 0 || !threads.isThreadCpuTimeSupported()) {
             return 0;
         }
@@ -121,7 +126,8 @@ public final class LatencyMetrics {
 
     /** One line per stage with count and p50/p99/p999/max in milliseconds, for consoles. */
     public String summary() {
-        StringBuilder out = new StringBuilder(String.format("%-12s %10s %9s %9s %9s %9s%n", "stage", "count", "p50 ms", "p99 ms", "p999 ms", "max ms"));
+        StringBuilder out =
+                new StringBuilder(String.format("%-12s %10s %9s %9s %9s %9s%n", "stage", "count", "p50 ms", "p99 ms", "p999 ms", "max ms"));
         for (Stage stage : Stage.values()) {
             Histogram h = stages.get(stage).snapshot();
             out.append(formatRow(stage.metricName(), h));

@@ -1,5 +1,6 @@
 package io.platform.observability;
 
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.AbstractHistogram;
@@ -26,6 +27,8 @@ public final class StageLatency {
 
     // off only to measure what recording costs (platform bench observability); a plain read on the hot path
     private static volatile boolean recording = true;
+    /** Where {@link #warmUpMergeCode} leaves its results; a volatile write the JIT cannot drop. */
+    private static volatile long warmUpSink;
 
     private final Stage stage;
     /**
@@ -142,10 +145,8 @@ public final class StageLatency {
                 sink += stage.snapshot().getValueAtPercentile(99.9) + stage.count() + stage.totalNanos();
             }
         }
-        if (sink == 42) {
-            // keeps the loop's results alive, so the compiler cannot drop the work being warmed
-            System.out.print("");
-        }
+        // keeps the loop's results alive, so the compiler cannot drop the work being warmed
+        warmUpSink = sink;
     }
 
     /** 1 when every event is recorded, n when one in n is (see {@link #recordNanos}). */
@@ -208,7 +209,7 @@ public final class StageLatency {
     public synchronized AbstractHistogram window(int slotCount) {
         int n = Math.max(1, Math.min(slotCount, SLOTS));
         if (windowsComputedAtTick != ticks) {
-            java.util.Arrays.fill(windows, null);
+            Arrays.fill(windows, null);
             windowsComputedAtTick = ticks;
         }
         AbstractHistogram merged = windows[n];

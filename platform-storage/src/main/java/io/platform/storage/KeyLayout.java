@@ -2,6 +2,7 @@ package io.platform.storage;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Byte layout of storage keys. Timestamps are big-endian with the sign bit flipped, so byte order is time order.
@@ -94,7 +95,7 @@ final class KeyLayout {
         for (int i = end.length - 1; i >= 0; i--) {
             if (end[i] != (byte) 0xff) {
                 end[i]++;
-                return java.util.Arrays.copyOf(end, i + 1);
+                return Arrays.copyOf(end, i + 1);
             }
         }
         return new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};

@@ -2,6 +2,7 @@ package io.platform.storage;
 
 import io.platform.wire.aggregate.WindowAggregate;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
@@ -32,10 +33,10 @@ public final class StoreBatch implements AutoCloseable {
             batch.put(store.rawFamily(), KeyLayout.rawKey(stream, series, eventTimeMs, partition, offset), wireValue);
             if (rawCount == rawTimes.length) {
                 int grown = rawCount * 2;
-                rawStreams = java.util.Arrays.copyOf(rawStreams, grown);
-                rawSeries = java.util.Arrays.copyOf(rawSeries, grown);
-                rawTimes = java.util.Arrays.copyOf(rawTimes, grown);
-                rawValues = java.util.Arrays.copyOf(rawValues, grown);
+                rawStreams = Arrays.copyOf(rawStreams, grown);
+                rawSeries = Arrays.copyOf(rawSeries, grown);
+                rawTimes = Arrays.copyOf(rawTimes, grown);
+                rawValues = Arrays.copyOf(rawValues, grown);
             }
             rawStreams[rawCount] = stream;
             rawSeries[rawCount] = series;
@@ -108,7 +109,7 @@ public final class StoreBatch implements AutoCloseable {
 
     public void clear() {
         batch.clear();
-        java.util.Arrays.fill(rawValues, 0, rawCount, null);
+        Arrays.fill(rawValues, 0, rawCount, null);
         rawCount = 0;
         minRawTime = Long.MAX_VALUE;
         maxRawTime = Long.MIN_VALUE;

@@ -1,25 +1,44 @@
 package io.platform.storage;
 
 import io.platform.wire.aggregate.WindowAggregate;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactionStyle;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
+import org.rocksdb.Range;
 import org.rocksdb.ReadOptions;
+import org.rocksdb.ReadTier;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.SizeApproximationFlag;
+import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
+import org.rocksdb.Statistics;
+import org.rocksdb.StatsLevel;
+import org.rocksdb.TickerType;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -46,17 +65,17 @@ public final class TimeSeriesStore implements AutoCloseable {
     private final Path directory;
     // the partition being sealed (one at a time): a commit of raw rows into it after the seal's snapshot abandons the
     // seal, since the seal's range delete would remove rows its segment does not hold
-    private final java.util.concurrent.locks.ReentrantReadWriteLock sealLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock sealLock = new ReentrantReadWriteLock();
     private volatile long sealingFromMs = Long.MAX_VALUE;
     private volatile long sealingToMs = Long.MIN_VALUE;
     private volatile boolean sealConflict;
     // the oldest event time committed since a sealer last asked: tells it whether old hours got rows (a backfill)
-    private final java.util.concurrent.atomic.AtomicLong oldestRawCommitted = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong oldestRawCommitted = new AtomicLong(Long.MAX_VALUE);
     // counts bytes and blocks for the LSM metrics; timers off (EXCEPT_DETAILED_TIMERS), which is RocksDB's cheap level
-    private final org.rocksdb.Statistics statistics = new org.rocksdb.Statistics();
+    private final Statistics statistics = new Statistics();
     // the longest time span of any sealed partition, so a time-range lookup in the manifest can seek near its start;
     // only grows (read at open from the manifest, raised by each seal)
-    private final java.util.concurrent.atomic.AtomicLong longestPartitionMs = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong longestPartitionMs = new AtomicLong();
     private volatile CommitHook commitHook;
     // commits a hook adds read-modify-write values to run one at a time: two must not read the same old value
     private final Object hookLock = new Object();
@@ -86,13 +105,13 @@ public final class TimeSeriesStore implements AutoCloseable {
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setTableFormatConfig(table);
         this.rowFamilyOptions = new ColumnFamilyOptions(familyOptions).setCompactionStyle(
-                options.rowCompaction() == StorageOptions.Compaction.UNIVERSAL ? org.rocksdb.CompactionStyle.UNIVERSAL : org.rocksdb.CompactionStyle.LEVEL);
+                options.rowCompaction() == StorageOptions.Compaction.UNIVERSAL ? CompactionStyle.UNIVERSAL : CompactionStyle.LEVEL);
         this.dbOptions = new DBOptions()
                 .setCreateIfMissing(true)
                 .setCreateMissingColumnFamilies(true)
                 .setMaxBackgroundJobs(2)
                 .setStatistics(statistics);
-        statistics.setStatsLevel(org.rocksdb.StatsLevel.EXCEPT_DETAILED_TIMERS);
+        statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
                 new ColumnFamilyDescriptor("raw".getBytes(StandardCharsets.UTF_8), rowFamilyOptions),
@@ -116,7 +135,7 @@ public final class TimeSeriesStore implements AutoCloseable {
         try {
             Files.createDirectories(directory);
             return new TimeSeriesStore(directory, options);
-        } catch (RocksDBException | java.io.IOException e) {
+        } catch (RocksDBException | IOException e) {
             throw new StorageException("cannot open storage dir=" + directory + ": " + e.getMessage()
                     + " (is another node using this data dir?)", e);
         }
@@ -162,7 +181,7 @@ public final class TimeSeriesStore implements AutoCloseable {
      * Runs {@code action} while no commit runs: every commit either finished before it or starts after it. Blocks
      * commits for as long as the action takes, so keep it to microseconds (set a flag, open a {@link #readView}).
      */
-    public <T> T whileNoCommitRuns(java.util.function.Supplier<T> action) {
+    public <T> T whileNoCommitRuns(Supplier<T> action) {
         sealLock.writeLock().lock();
         try {
             return action.get();
@@ -214,7 +233,7 @@ public final class TimeSeriesStore implements AutoCloseable {
                     return;
                 }
                 // the keys' tails (series, time) compare as the keys do: same layout after each view's prefix
-                int c = keyA == null ? 1 : keyB == null ? -1 : java.util.Arrays.compareUnsigned(keyA, firstPrefix.length, keyA.length,
+                int c = keyA == null ? 1 : keyB == null ? -1 : Arrays.compareUnsigned(keyA, firstPrefix.length, keyA.length,
                         keyB, secondPrefix.length, keyB.length);
                 byte[] key = c <= 0 ? keyA : keyB;
                 int offset = c <= 0 ? firstPrefix.length : secondPrefix.length;
@@ -268,11 +287,12 @@ public final class TimeSeriesStore implements AutoCloseable {
     }
 
     /** The settings whose names start with {@code prefix}, by name. */
-    public java.util.Map<String, byte[]> settings(String prefix) {
+    public Map<String, byte[]> settings(String prefix) {
         byte[] start = KeyLayout.settingKey(prefix);
-        java.util.Map<String, byte[]> found = new java.util.TreeMap<>();
+        Map<String, byte[]> found = new TreeMap<>();
         scan(manifest, start, start, key -> 0, (key, value, time) -> {
-            found.put(new String(key, KeyLayout.SETTING_TAG.length, key.length - KeyLayout.SETTING_TAG.length, StandardCharsets.UTF_8), value);
+            found.put(new String(key, KeyLayout.SETTING_TAG.length, key.length - KeyLayout.SETTING_TAG.length,
+                    StandardCharsets.UTF_8), value);
             return true;
         });
         return found;
@@ -309,7 +329,8 @@ public final class TimeSeriesStore implements AutoCloseable {
             return;
         }
         scan(snapshot, raw, streamPrefix, streamPrefix, key -> KeyLayout.time(key, KeyLayout.seriesEnd(key, seriesLengthOffset)),
-                (key, value, time) -> time < fromMs || time >= toMs || visitor.visit(KeyLayout.series(key, seriesLengthOffset), time, value));
+                (key, value, time) -> time < fromMs || time >= toMs
+                        || visitor.visit(KeyLayout.series(key, seriesLengthOffset), time, value));
     }
 
     /**
@@ -374,8 +395,8 @@ public final class TimeSeriesStore implements AutoCloseable {
                 int seriesEnd = KeyLayout.seriesEnd(key, streamPrefix.length);
                 series.add(KeyLayout.series(key, streamPrefix.length));
                 // past every key of this series: its keys end with 20 bytes of time, partition and offset
-                byte[] past = java.util.Arrays.copyOf(key, seriesEnd + KeyLayout.RAW_SUFFIX_LENGTH + 1);
-                java.util.Arrays.fill(past, seriesEnd, past.length, (byte) 0xff);
+                byte[] past = Arrays.copyOf(key, seriesEnd + KeyLayout.RAW_SUFFIX_LENGTH + 1);
+                Arrays.fill(past, seriesEnd, past.length, (byte) 0xff);
                 it.seek(past);
             }
         }
@@ -435,8 +456,8 @@ public final class TimeSeriesStore implements AutoCloseable {
     static final int ESTIMATE_SERIES_LIMIT = 1_000;
 
     private long estimateRows(byte[] start, byte[] end, double sstBytesPerRow) {
-        try (org.rocksdb.Slice from = new org.rocksdb.Slice(start); org.rocksdb.Slice to = new org.rocksdb.Slice(end);
-             ReadOptions memtablesOnly = new ReadOptions().setReadTier(org.rocksdb.ReadTier.MEMTABLE_TIER).setIterateUpperBound(to);
+        try (Slice from = new Slice(start); Slice to = new Slice(end);
+             ReadOptions memtablesOnly = new ReadOptions().setReadTier(ReadTier.MEMTABLE_TIER).setIterateUpperBound(to);
              RocksIterator it = db.newIterator(raw, memtablesOnly)) {
             // the memtables are in memory and small (storage.write-buffer): counted, since RocksDB's own estimate for a
             // memtable range is 0 for small ranges; the files are estimated from their bytes
@@ -444,7 +465,7 @@ public final class TimeSeriesStore implements AutoCloseable {
             for (it.seek(start); it.isValid(); it.next()) {
                 inMemory++;
             }
-            long sstBytes = db.getApproximateSizes(raw, List.of(new org.rocksdb.Range(from, to)), org.rocksdb.SizeApproximationFlag.INCLUDE_FILES)[0];
+            long sstBytes = db.getApproximateSizes(raw, List.of(new Range(from, to)), SizeApproximationFlag.INCLUDE_FILES)[0];
             return inMemory + (sstBytesPerRow > 0 ? Math.round(sstBytes / sstBytesPerRow) : 0);
         }
     }
@@ -453,7 +474,8 @@ public final class TimeSeriesStore implements AutoCloseable {
     private double sstBytesPerRow() throws RocksDBException {
         long sstBytes = db.getLongProperty(raw, "rocksdb.total-sst-files-size");
         long keys = db.getLongProperty(raw, "rocksdb.estimate-num-keys");
-        long inMemory = db.getLongProperty(raw, "rocksdb.num-entries-active-mem-table") + db.getLongProperty(raw, "rocksdb.num-entries-imm-mem-tables");
+        long inMemory = db.getLongProperty(raw, "rocksdb.num-entries-active-mem-table")
+                + db.getLongProperty(raw, "rocksdb.num-entries-imm-mem-tables");
         long inFiles = keys - inMemory;
         return sstBytes == 0 || inFiles <= 0 ? 0 : (double) sstBytes / inFiles;
     }
@@ -478,7 +500,7 @@ public final class TimeSeriesStore implements AutoCloseable {
      *
      * @param build reads the rows through its source and returns the sealed partition it wrote, or null to abandon
      */
-    public synchronized SealedPartition seal(String stream, long fromMs, long toMs, java.util.function.Function<java.util.function.Consumer<SealSource>, SealedPartition> build) {
+    public synchronized SealedPartition seal(String stream, long fromMs, long toMs, Function<Consumer<SealSource>, SealedPartition> build) {
         sealLock.writeLock().lock();
         try {
             // set while no commit runs: a commit either finished before (its rows are in the snapshot) or sees the range
@@ -489,7 +511,7 @@ public final class TimeSeriesStore implements AutoCloseable {
             sealLock.writeLock().unlock();
         }
         Snapshot snapshot = db.getSnapshot();
-        try (org.rocksdb.WriteBatch seal = new org.rocksdb.WriteBatch()) {
+        try (WriteBatch seal = new WriteBatch()) {
             byte[] streamPrefix = KeyLayout.streamPrefix(stream);
             SealedPartition partition = build.apply(source -> {
                 for (String series : seriesWithRows(stream)) {
@@ -525,12 +547,13 @@ public final class TimeSeriesStore implements AutoCloseable {
             }
             // range deletes in the memtable are checked key by key by every iterator (a one-series lookup after a
             // seal went from 0.1 to 31 ms); flushed into a table file they are skipped whole
-            try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
                 db.flush(flush, raw);
             }
             return partition;
         } catch (RocksDBException e) {
-            throw new StorageException("seal of " + stream + " [" + fromMs + "," + toMs + ") failed dir=" + directory + ": " + e.getMessage(), e);
+            throw new StorageException("seal of " + stream + " [" + fromMs + "," + toMs + ") failed dir=" + directory
+                    + ": " + e.getMessage(), e);
         } finally {
             sealingFromMs = Long.MAX_VALUE;
             sealingToMs = Long.MIN_VALUE;
@@ -570,7 +593,8 @@ public final class TimeSeriesStore implements AutoCloseable {
     }
 
     private void scan(Snapshot snapshot, ColumnFamilyHandle family, byte[] prefix, byte[] seek, TimeOf timeOf, Row row) {
-        try (ReadOptions read = new ReadOptions().setPrefixSameAsStart(false).setSnapshot(snapshot); RocksIterator it = db.newIterator(family, read)) {
+        try (ReadOptions read = new ReadOptions().setPrefixSameAsStart(false).setSnapshot(snapshot);
+             RocksIterator it = db.newIterator(family, read)) {
             for (it.seek(seek); it.isValid(); it.next()) {
                 byte[] key = it.key();
                 if (!KeyLayout.startsWith(key, prefix)) {
@@ -601,7 +625,7 @@ public final class TimeSeriesStore implements AutoCloseable {
      * to read every second ({@link #lsmStats} also reads every column family's properties). Thread-safe.
      */
     public long stallMicros() {
-        return statistics.getTickerCount(org.rocksdb.TickerType.STALL_MICROS);
+        return statistics.getTickerCount(TickerType.STALL_MICROS);
     }
 
     /** Write and read amplification, stalls and compaction backlog since the store opened. Thread-safe. */
@@ -616,14 +640,14 @@ public final class TimeSeriesStore implements AutoCloseable {
         } catch (RocksDBException | NumberFormatException e) {
             // a property this RocksDB does not have: report what the statistics know
         }
-        return new LsmStats(statistics.getTickerCount(org.rocksdb.TickerType.BYTES_WRITTEN),
-                statistics.getTickerCount(org.rocksdb.TickerType.FLUSH_WRITE_BYTES),
-                statistics.getTickerCount(org.rocksdb.TickerType.COMPACT_WRITE_BYTES),
-                statistics.getTickerCount(org.rocksdb.TickerType.COMPACT_READ_BYTES),
-                statistics.getTickerCount(org.rocksdb.TickerType.WAL_FILE_BYTES),
+        return new LsmStats(statistics.getTickerCount(TickerType.BYTES_WRITTEN),
+                statistics.getTickerCount(TickerType.FLUSH_WRITE_BYTES),
+                statistics.getTickerCount(TickerType.COMPACT_WRITE_BYTES),
+                statistics.getTickerCount(TickerType.COMPACT_READ_BYTES),
+                statistics.getTickerCount(TickerType.WAL_FILE_BYTES),
                 stallMicros(),
-                statistics.getTickerCount(org.rocksdb.TickerType.BLOCK_CACHE_DATA_HIT) + statistics.getTickerCount(org.rocksdb.TickerType.BLOCK_CACHE_DATA_MISS),
-                statistics.getTickerCount(org.rocksdb.TickerType.NUMBER_KEYS_READ) + statistics.getTickerCount(org.rocksdb.TickerType.NUMBER_DB_SEEK),
+                statistics.getTickerCount(TickerType.BLOCK_CACHE_DATA_HIT) + statistics.getTickerCount(TickerType.BLOCK_CACHE_DATA_MISS),
+                statistics.getTickerCount(TickerType.NUMBER_KEYS_READ) + statistics.getTickerCount(TickerType.NUMBER_DB_SEEK),
                 pending, level0);
     }
 
@@ -640,7 +664,7 @@ public final class TimeSeriesStore implements AutoCloseable {
 
     /** Flushes memtables to disk; used before a clean shutdown so restart does not replay the WAL. */
     public void flush() {
-        try (org.rocksdb.FlushOptions options = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+        try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
             db.flush(options, handles);
         } catch (RocksDBException e) {
             throw new StorageException("flush failed dir=" + directory, e);

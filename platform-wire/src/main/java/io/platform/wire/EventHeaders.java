@@ -3,6 +3,7 @@ package io.platform.wire;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /** Kafka header names the platform writes, and helpers to read the numeric ones. Thread-safe. */
 public final class EventHeaders {
@@ -42,8 +43,8 @@ public final class EventHeaders {
     }
 
     /** Fresh record headers holding the {@link #TIMES} header, for a record about to be produced (more may be added). */
-    public static org.apache.kafka.common.header.internals.RecordHeaders withTimes(long sendTimeNs, long eventTimeMs) {
-        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+    public static RecordHeaders withTimes(long sendTimeNs, long eventTimeMs) {
+        RecordHeaders headers = new RecordHeaders();
         headers.add(TIMES, times(sendTimeNs, eventTimeMs));
         return headers;
     }

@@ -1,2 +1,5 @@
-/** Forecasts of bandwidth and storage growth by exponential smoothing. Depends only on the JDK. */
+/**
+ * Forecasts of bandwidth and storage growth by exponential smoothing. Pure computation: depends only on the JDK, never
+ * on a service module.
+ */
 package io.platform.capacity.forecast;

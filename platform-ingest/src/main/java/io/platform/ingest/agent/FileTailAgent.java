@@ -1,11 +1,13 @@
 package io.platform.ingest.agent;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -31,11 +33,13 @@ public final class FileTailAgent implements AutoCloseable {
     private long offset;
 
     public FileTailAgent(Path file, String stream, URI gateway, int maxBatchLines, long lingerMs, Consumer<String> log) throws IOException {
-        this(file, file.resolveSibling(file.getFileName() + ".platform-offset"), new GatewayForwarder(gateway, stream, log), maxBatchLines, lingerMs, log);
+        this(file, file.resolveSibling(file.getFileName() + ".platform-offset"), new GatewayForwarder(gateway, stream, log),
+                maxBatchLines, lingerMs, log);
     }
 
     /** Tails {@code file} into any sink, e.g. the ingest path of the node this runs in, keeping its offset in {@code offsetFile}. */
-    public FileTailAgent(Path file, Path offsetFile, NdjsonSink sink, int maxBatchLines, long lingerMs, Consumer<String> log) throws IOException {
+    public FileTailAgent(Path file, Path offsetFile, NdjsonSink sink, int maxBatchLines, long lingerMs,
+            Consumer<String> log) throws IOException {
         this.file = file;
         this.offsetFile = offsetFile;
         this.forwarder = sink;
@@ -119,7 +123,7 @@ public final class FileTailAgent implements AutoCloseable {
                 // an incomplete last line waits for its newline
                 line.write(buffer, start, read - start);
             }
-        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+        } catch (NoSuchFileException | FileNotFoundException e) {
             return offset;
         }
         return position;

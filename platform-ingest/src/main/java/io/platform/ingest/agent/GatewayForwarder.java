@@ -1,11 +1,13 @@
 package io.platform.ingest.agent;
 
+import io.opentelemetry.api.common.AttributeKey;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -21,7 +23,7 @@ import io.platform.observability.tracing.Tracing;
  * per refused line, which went to the dead-letter topic) is done. Not thread-safe: one sender thread.
  */
 public final class GatewayForwarder implements NdjsonSink {
-    private static final io.opentelemetry.api.common.AttributeKey<Long> BATCH_BYTES = io.opentelemetry.api.common.AttributeKey.longKey("platform.batch.bytes");
+    private static final AttributeKey<Long> BATCH_BYTES = AttributeKey.longKey("platform.batch.bytes");
     private final URI endpoint;
     private final Consumer<String> log;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -55,7 +57,7 @@ public final class GatewayForwarder implements NdjsonSink {
                 .header("Content-Type", "application/x-ndjson").header("Content-Encoding", "gzip");
         byte[] traceparent = Tracing.traceparent(span);
         if (traceparent != null) {
-            builder.header(Tracing.TRACEPARENT, new String(traceparent, java.nio.charset.StandardCharsets.US_ASCII));
+            builder.header(Tracing.TRACEPARENT, new String(traceparent, StandardCharsets.US_ASCII));
         }
         HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(compressed.toByteArray())).build();
         try {

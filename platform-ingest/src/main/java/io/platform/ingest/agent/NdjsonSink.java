@@ -43,7 +43,8 @@ public interface NdjsonSink {
      * Repeats {@code attempt} with a backoff of 100 ms doubling to 5 s, logging each problem, until it is answered
      * (true) or {@code running} turns false (false). An attempt throws when retrying cannot help.
      */
-    static boolean retryUntilAnswered(BooleanSupplier running, Consumer<String> log, Attempt attempt) throws IOException, InterruptedException {
+    static boolean retryUntilAnswered(BooleanSupplier running, Consumer<String> log, Attempt attempt)
+            throws IOException, InterruptedException {
         long backoffMs = 100;
         while (running.getAsBoolean()) {
             String problem = attempt.tryOnce();

@@ -1,5 +1,7 @@
 package io.platform.ingest.client;
 
+import io.platform.wire.EpochClock;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,10 +34,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class AdaptiveBatcher implements AutoCloseable {
     /** Bounds and mode; see the class comment. */
-    public record Settings(boolean adaptive, int minBatch, int maxBatch, long lingerNs, int maxInFlight, long targetAckLatencyNs, int additiveStep) {
+    public record Settings(boolean adaptive, int minBatch, int maxBatch, long lingerNs, int maxInFlight,
+            long targetAckLatencyNs, int additiveStep) {
         public Settings {
             if (minBatch < 1 || maxBatch < minBatch || maxInFlight < 1) {
-                throw new IllegalArgumentException("need 1 <= minBatch <= maxBatch and maxInFlight >= 1: " + minBatch + ".." + maxBatch + ", " + maxInFlight);
+                throw new IllegalArgumentException("need 1 <= minBatch <= maxBatch and maxInFlight >= 1: " + minBatch + ".."
+                        + maxBatch + ", " + maxInFlight);
             }
         }
 
@@ -45,8 +49,10 @@ public final class AdaptiveBatcher implements AutoCloseable {
         }
 
         /** Ack-clocked AIMD within the bounds. */
-        public static Settings adaptive(int minBatch, int maxBatch, long maxLinger, TimeUnit unit, int maxInFlight, long targetAckLatency, TimeUnit targetUnit) {
-            return new Settings(true, minBatch, maxBatch, unit.toNanos(maxLinger), maxInFlight, targetUnit.toNanos(targetAckLatency), Math.max(1, minBatch));
+        public static Settings adaptive(int minBatch, int maxBatch, long maxLinger, TimeUnit unit, int maxInFlight,
+                long targetAckLatency, TimeUnit targetUnit) {
+            return new Settings(true, minBatch, maxBatch, unit.toNanos(maxLinger), maxInFlight,
+                    targetUnit.toNanos(targetAckLatency), Math.max(1, minBatch));
         }
 
         /** The defaults of the edge agent and the bench: batches of 1 to 4096 events, 20 ms linger, 10 ms ack target. */
@@ -113,7 +119,8 @@ public final class AdaptiveBatcher implements AutoCloseable {
                 self[0].onAck(correlationId, rejected == 0 && failed == 0);
             }
         });
-        self[0] = new AdaptiveBatcher(settings, (first, values, n) -> client.sendBatch(stream, values, n, io.platform.wire.EpochClock.nowNs(), first), listener);
+        self[0] = new AdaptiveBatcher(settings, (first, values, n) ->
+                client.sendBatch(stream, values, n, EpochClock.nowNs(), first), listener);
         return self[0];
     }
 
@@ -210,7 +217,7 @@ public final class AdaptiveBatcher implements AutoCloseable {
         count = 0;
         // the sink encodes the values into a frame before returning, so the array can be reused
         sink.send(firstSeq, values, n);
-        java.util.Arrays.fill(values, 0, n, null);
+        Arrays.fill(values, 0, n, null);
         return true;
     }
 

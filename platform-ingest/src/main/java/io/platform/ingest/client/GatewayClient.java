@@ -1,6 +1,7 @@
 package io.platform.ingest.client;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.ssl.SslContext;
 import io.platform.network.FrameClient;
 import io.platform.network.FrameConnection;
 import io.platform.network.FrameHandler;
@@ -67,7 +68,7 @@ public final class GatewayClient implements AutoCloseable {
     }
 
     /** Connects over the binary TCP protocol with mutual TLS (a client context from the node's authority). */
-    public static GatewayClient connect(String host, int port, io.netty.handler.ssl.SslContext tls) throws InterruptedException {
+    public static GatewayClient connect(String host, int port, SslContext tls) throws InterruptedException {
         return new GatewayClient(replies -> FramedTcpClient.connect(host, port, IngestFrameLayout.MAX_FRAME_LENGTH, replies, tls));
     }
 
@@ -111,7 +112,8 @@ public final class GatewayClient implements AutoCloseable {
      */
     public void sendBatch(String stream, byte[][] values, int count, long sendTimeNs, long correlationId, byte[] traceparent) {
         if (traceparent != null && traceparent.length != IngestFrameLayout.TRACEPARENT_LENGTH) {
-            throw new IllegalArgumentException("a traceparent is " + IngestFrameLayout.TRACEPARENT_LENGTH + " bytes (00-<trace id>-<span id>-<flags>), got "
+            throw new IllegalArgumentException("a traceparent is " + IngestFrameLayout.TRACEPARENT_LENGTH
+                    + " bytes (00-<trace id>-<span id>-<flags>), got "
                     + traceparent.length);
         }
         byte[] name = streamName(stream);
@@ -173,14 +175,16 @@ public final class GatewayClient implements AutoCloseable {
                         frame.getInt(base + IngestFrameLayout.BATCH_ACK_ACCEPTED_OFFSET),
                         frame.getInt(base + IngestFrameLayout.BATCH_ACK_REJECTED_OFFSET),
                         frame.getInt(base + IngestFrameLayout.BATCH_ACK_FAILED_OFFSET),
-                        reasonLength == 0 ? null : frame.toString(base + IngestFrameLayout.BATCH_ACK_REASON_OFFSET, reasonLength, StandardCharsets.UTF_8));
+                        reasonLength == 0 ? null
+                        : frame.toString(base + IngestFrameLayout.BATCH_ACK_REASON_OFFSET, reasonLength, StandardCharsets.UTF_8));
             }
             return;
         }
         long correlationId = frame.getLong(base + IngestFrameLayout.CORRELATION_ID_OFFSET);
         byte status = frame.getByte(base + IngestFrameLayout.ACK_STATUS_OFFSET);
         int reasonLength = frame.getUnsignedShort(base + IngestFrameLayout.ACK_REASON_LENGTH_OFFSET);
-        String reason = reasonLength == 0 ? null : frame.toString(base + IngestFrameLayout.ACK_REASON_OFFSET, reasonLength, StandardCharsets.UTF_8);
+        String reason = reasonLength == 0 ? null
+                : frame.toString(base + IngestFrameLayout.ACK_REASON_OFFSET, reasonLength, StandardCharsets.UTF_8);
         if (correlationId < 0) {
             CompletableFuture<Ack> future = pending.remove(correlationId);
             if (future != null) {

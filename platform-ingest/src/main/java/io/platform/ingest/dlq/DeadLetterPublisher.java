@@ -1,6 +1,7 @@
 package io.platform.ingest.dlq;
 
 import io.platform.observability.LatencyMetrics;
+import io.platform.wire.DeadLetterReasons;
 import io.platform.wire.EventHeaders;
 import io.platform.wire.TopicNames;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ public final class DeadLetterPublisher {
             if (error != null) {
                 done.completeExceptionally(error);
             } else {
-                LatencyMetrics.global().count("platform.dlq.events", 1, "stage", stage, "reason", io.platform.wire.DeadLetterReasons.classify(reason));
+                LatencyMetrics.global().count("platform.dlq.events", 1, "stage", stage, "reason", DeadLetterReasons.classify(reason));
                 done.complete(null);
             }
         });

@@ -1,5 +1,6 @@
 package io.platform.ingest.dlq;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,6 +21,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -111,7 +113,7 @@ public final class DeadLetterTopic {
             producer.initTransactions();
             consumer.assign(List.of(partition));
             long end = consumer.endOffsets(List.of(partition)).get(partition);
-            OffsetAndMetadata committed = consumer.committed(java.util.Set.of(partition)).get(partition);
+            OffsetAndMetadata committed = consumer.committed(Set.of(partition)).get(partition);
             consumer.seek(partition, committed == null ? 0 : committed.offset());
             IngestPipeline replayPipeline = new IngestPipeline(catalog, producer, new DeadLetterPublisher(producer, true), false);
             producer.beginTransaction();
@@ -153,7 +155,8 @@ public final class DeadLetterTopic {
                 .put("skippedParked", skipped);
     }
 
-    private static CompletableFuture<IngestOutcome> reingest(IngestPipeline pipeline, String stream, ConsumerRecord<byte[], byte[]> record) {
+    private static CompletableFuture<IngestOutcome> reingest(IngestPipeline pipeline, String stream,
+            ConsumerRecord<byte[], byte[]> record) {
         String contentType = orElse(header(record, EventHeaders.DLQ_CONTENT_TYPE), IngestPipeline.JSON_CONTENT);
         byte[] payload = record.value();
         if (!contentType.equals(IngestPipeline.JSON_CONTENT)) {
@@ -162,7 +165,7 @@ public final class DeadLetterTopic {
         JsonNode json;
         try {
             json = JSON.readTree(payload);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             return pipeline.rejectUnparseable(stream, payload, "malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             return pipeline.rejectUnparseable(stream, payload, "unreadable payload: " + e.getMessage());

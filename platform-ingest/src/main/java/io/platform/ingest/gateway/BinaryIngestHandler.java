@@ -2,6 +2,8 @@ package io.platform.ingest.gateway;
 
 import io.netty.buffer.ByteBuf;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.platform.network.FrameConnection;
 import io.platform.observability.tracing.Tracing;
 import io.platform.network.FrameHandler;
@@ -37,10 +39,13 @@ public final class BinaryIngestHandler implements FrameHandler {
             onBatch(connection, frame, base, length, type == IngestFrameLayout.TYPE_TRACED_EVENT_BATCH);
             return;
         }
-        if (length < IngestFrameLayout.STREAM_OFFSET || frame.getByte(base + IngestFrameLayout.TYPE_OFFSET) != IngestFrameLayout.TYPE_EVENT) {
-            long correlationId = length >= IngestFrameLayout.SEND_TIME_OFFSET ? frame.getLong(base + IngestFrameLayout.CORRELATION_ID_OFFSET) : -1;
+        if (length < IngestFrameLayout.STREAM_OFFSET
+                || frame.getByte(base + IngestFrameLayout.TYPE_OFFSET) != IngestFrameLayout.TYPE_EVENT) {
+            long correlationId = length >= IngestFrameLayout.SEND_TIME_OFFSET
+                    ? frame.getLong(base + IngestFrameLayout.CORRELATION_ID_OFFSET) : -1;
             ack(connection, correlationId, new IngestOutcome(IngestOutcome.Status.REJECTED,
-                    "malformed frame: " + length + " bytes, expected an event frame (type 1) of at least " + IngestFrameLayout.STREAM_OFFSET));
+                    "malformed frame: " + length + " bytes, expected an event frame (type 1) of at least "
+                    + IngestFrameLayout.STREAM_OFFSET));
             return;
         }
         long correlationId = frame.getLong(base + IngestFrameLayout.CORRELATION_ID_OFFSET);
@@ -48,7 +53,8 @@ public final class BinaryIngestHandler implements FrameHandler {
         int streamLength = frame.getUnsignedByte(base + IngestFrameLayout.STREAM_LENGTH_OFFSET);
         int valueOffset = IngestFrameLayout.STREAM_OFFSET + streamLength;
         if (streamLength == 0 || valueOffset > length) {
-            ack(connection, correlationId, new IngestOutcome(IngestOutcome.Status.REJECTED, "malformed frame: stream name length " + streamLength
+            ack(connection, correlationId,
+                    new IngestOutcome(IngestOutcome.Status.REJECTED, "malformed frame: stream name length " + streamLength
                     + " does not fit a frame of " + length + " bytes"));
             return;
         }
@@ -77,7 +83,8 @@ public final class BinaryIngestHandler implements FrameHandler {
         String stream = frame.toString(base + IngestFrameLayout.STREAM_OFFSET, streamLength, StandardCharsets.UTF_8);
         int count = frame.getInt(base + countOffset);
         if (count <= 0 || count > IngestFrameLayout.MAX_BATCH_EVENTS) {
-            new BatchAck(connection, correlationId, 0, null, null).malformed("malformed batch frame: count " + count + " not in 1.." + IngestFrameLayout.MAX_BATCH_EVENTS);
+            new BatchAck(connection, correlationId, 0, null, null)
+                    .malformed("malformed batch frame: count " + count + " not in 1.." + IngestFrameLayout.MAX_BATCH_EVENTS);
             return;
         }
         // check every length before producing anything, so a corrupt batch is refused whole, not half-ingested
@@ -93,12 +100,12 @@ public final class BinaryIngestHandler implements FrameHandler {
         }
         pipeline.recordTransport(sendTimeNs);
         budget.acquire(count, connection);
-        io.opentelemetry.api.trace.SpanBuilder builder = Tracing.global().tracer().spanBuilder("ingest.tcp.batch")
+        SpanBuilder builder = Tracing.global().tracer().spanBuilder("ingest.tcp.batch")
                 .setAttribute(Tracing.STREAM, stream).setAttribute(Tracing.EVENTS, (long) count);
         if (traced) {
             byte[] clientTrace = new byte[IngestFrameLayout.TRACEPARENT_LENGTH];
             frame.getBytes(base + traceOffset, clientTrace);
-            io.opentelemetry.api.trace.SpanContext parent = Tracing.parentOf(clientTrace);
+            SpanContext parent = Tracing.parentOf(clientTrace);
             if (parent != null) {
                 // a malformed traceparent only loses the link; the events are ingested all the same
                 builder.setParent(Tracing.contextOf(parent));

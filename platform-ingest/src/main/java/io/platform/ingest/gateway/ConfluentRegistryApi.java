@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.avro.Schema;
 
 /**
  * The Confluent Schema Registry REST API over the platform's registry, so Kafka tooling configured with
@@ -51,7 +52,8 @@ public final class ConfluentRegistryApi {
 
     static String streamOf(String subject) {
         String withoutSuffix = subject.endsWith("-value") ? subject.substring(0, subject.length() - "-value".length()) : subject;
-        return withoutSuffix.startsWith(TopicNames.INGEST_PREFIX) ? withoutSuffix.substring(TopicNames.INGEST_PREFIX.length()) : withoutSuffix;
+        return withoutSuffix.startsWith(TopicNames.INGEST_PREFIX)
+                ? withoutSuffix.substring(TopicNames.INGEST_PREFIX.length()) : withoutSuffix;
     }
 
     private void subjects(HttpExchange exchange) throws IOException {
@@ -164,7 +166,7 @@ public final class ConfluentRegistryApi {
             JsonNode body = JSON.readTree(body(exchange));
             boolean protobuf = StreamSchema.Format.parse(body.path("schemaType").asText(null)) == StreamSchema.Format.PROTOBUF;
             ProtoSchema proto = protobuf ? ProtoSchema.parse(body.get("schema").asText()) : null;
-            org.apache.avro.Schema candidate = protobuf ? proto.avroSchema() : new org.apache.avro.Schema.Parser().parse(body.get("schema").asText());
+            Schema candidate = protobuf ? proto.avroSchema() : new Schema.Parser().parse(body.get("schema").asText());
             Compatibility rule = Compatibility.parse(against.compatibility());
             List<StreamSchema> checked = versions.subList(0, versions.indexOf(against) + 1);
             String violation = against.format() != (protobuf ? StreamSchema.Format.PROTOBUF : StreamSchema.Format.AVRO)

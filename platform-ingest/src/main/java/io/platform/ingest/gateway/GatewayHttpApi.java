@@ -19,7 +19,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The gateway's REST API (see ARCHITECTURE.md): schema registration and lookup, and event ingest as one JSON object,
@@ -129,7 +131,7 @@ public final class GatewayHttpApi {
                 }
                 StreamTopics.Durability durability;
                 try {
-                    durability = StreamTopics.Durability.valueOf(query.getOrDefault("durability", "async").toUpperCase(java.util.Locale.ROOT));
+                    durability = StreamTopics.Durability.valueOf(query.getOrDefault("durability", "async").toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
                     error(exchange, 422, "durability must be sync (fsync before ack) or async (page cache, the default)");
                     return;
@@ -231,7 +233,7 @@ public final class GatewayHttpApi {
     private static byte[] readBody(HttpExchange exchange) throws IOException {
         InputStream raw = exchange.getRequestBody();
         boolean gzip = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
-        try (InputStream in = gzip ? new java.util.zip.GZIPInputStream(raw) : raw) {
+        try (InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
             byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
             return bytes.length > MAX_BODY_BYTES ? null : bytes;
         }

@@ -14,7 +14,10 @@ import io.platform.wire.TopicNames;
 import io.platform.wire.WireFormat;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -239,7 +242,7 @@ public final class IngestPipeline {
      * otherwise allocate a packer and its buffer per partition (at 50,000 events/s in frames of five, 80 MB/s of
      * garbage that raised the ack p99). A frame is ingested on one thread, and {@link WireBatch#finish} empties them.
      */
-    private static final ThreadLocal<Map<String, Packer[]>> THREAD_PACKERS = ThreadLocal.withInitial(java.util.HashMap::new);
+    private static final ThreadLocal<Map<String, Packer[]>> THREAD_PACKERS = ThreadLocal.withInitial(HashMap::new);
 
     private Packer[] threadPackers(String topic, int partitions) {
         Map<String, Packer[]> byTopic = THREAD_PACKERS.get();
@@ -273,13 +276,15 @@ public final class IngestPipeline {
         }
         String framing = WireFormat.framingError(bytes, offset, length);
         if (framing != null) {
-            reject(stream, copy(bytes, offset, length), framing, DeadLetterPublisher.STAGE_DECODE, WIRE_CONTENT).thenAccept(listener::onOutcome);
+            reject(stream, copy(bytes, offset, length), framing, DeadLetterPublisher.STAGE_DECODE, WIRE_CONTENT)
+                    .thenAccept(listener::onOutcome);
             return;
         }
         int schemaId = WireFormat.schemaId(bytes, offset);
         if (!batch.use(schemaId)) {
             reject(stream, copy(bytes, offset, length), "schema id=" + schemaId + " is not a registered schema of stream=" + stream
-                    + " (latest id=" + batch.latest.id() + ")", DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT).thenAccept(listener::onOutcome);
+                    + " (latest id=" + batch.latest.id() + ")", DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT)
+                            .thenAccept(listener::onOutcome);
             return;
         }
         byte[] seriesKey;
@@ -288,7 +293,7 @@ public final class IngestPipeline {
             GenericRecord record;
             try {
                 record = batch.schema.protobuf().decode(bytes, offset, length);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 reject(stream, copy(bytes, offset, length), "Protobuf body is not a record of the schema: " + e.getMessage()
                         + " (stream=" + stream + " schema id=" + schemaId + ")", DeadLetterPublisher.STAGE_VALIDATE, WIRE_CONTENT)
                         .thenAccept(listener::onOutcome);
@@ -352,8 +357,8 @@ public final class IngestPipeline {
                 return;
             }
             if (runs == listeners.length) {
-                listeners = java.util.Arrays.copyOf(listeners, runs * 2);
-                runLengths = java.util.Arrays.copyOf(runLengths, runs * 2);
+                listeners = Arrays.copyOf(listeners, runs * 2);
+                runLengths = Arrays.copyOf(runLengths, runs * 2);
             }
             listeners[runs] = listener;
             runLengths[runs++] = 1;
@@ -366,13 +371,14 @@ public final class IngestPipeline {
      */
     private void sendPacked(Packer packer) {
         int events = packer.writer.count();
-        OutcomeListener[] listeners = java.util.Arrays.copyOf(packer.listeners, packer.runs);
-        int[] runLengths = java.util.Arrays.copyOf(packer.runLengths, packer.runs);
+        OutcomeListener[] listeners = Arrays.copyOf(packer.listeners, packer.runs);
+        int[] runLengths = Arrays.copyOf(packer.runLengths, packer.runs);
         RecordHeaders headers = headers(packer.sendTimeNs, packer.minEventTimeMs, packer.traceparent);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(packer.topic, packer.partition, null, null, packer.writer.toBytes(), headers);
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(packer.topic, packer.partition, null, null, packer.writer.toBytes(), headers);
         packer.writer.reset();
         packer.minEventTimeMs = Long.MAX_VALUE;
-        java.util.Arrays.fill(packer.listeners, 0, packer.runs, null);
+        Arrays.fill(packer.listeners, 0, packer.runs, null);
         packer.runs = 0;
         long sentAt = System.nanoTime();
         try {

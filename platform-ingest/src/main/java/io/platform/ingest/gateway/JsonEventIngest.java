@@ -1,5 +1,9 @@
 package io.platform.ingest.gateway;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Scope;
 import io.platform.observability.logging.LogRateLimit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +18,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ingests a body of JSON events (one object, an array, or NDJSON lines) into one stream: takes room in the in-flight
@@ -30,12 +37,12 @@ public final class JsonEventIngest {
     }
 
     private static final int MAX_LISTED_ERRORS = 100;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JsonEventIngest.class);
+    private static final Logger LOG = LoggerFactory.getLogger(JsonEventIngest.class);
     /** Per stream (registered streams only reach it), so one noisy stream does not hide another's rejections. */
-    private final java.util.concurrent.ConcurrentHashMap<String, LogRateLimit> rejectionLogs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LogRateLimit> rejectionLogs = new ConcurrentHashMap<>();
     private static final ObjectMapper JSON = new ObjectMapper();
     // events: trailing content after a value is an error, never silently dropped (found by fuzzing)
-    private static final ObjectMapper EVENTS = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper EVENTS = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final IngestPipeline pipeline;
     private final InFlightBudget budget;
@@ -63,15 +70,15 @@ public final class JsonEventIngest {
             return error(429, "gateway busy: " + budget.inFlight() + " events await Kafka's acknowledgement (budget "
                     + budget.maxEvents() + "); retry after 1 s, nothing of this request was taken", 1);
         }
-        io.opentelemetry.api.trace.SpanBuilder builder = Tracing.global().tracer().spanBuilder("ingest.http").setAttribute(Tracing.STREAM, stream)
+        SpanBuilder builder = Tracing.global().tracer().spanBuilder("ingest.http").setAttribute(Tracing.STREAM, stream)
                 .setAttribute(Tracing.EVENTS, (long) events.size());
-        io.opentelemetry.api.trace.SpanContext parent = Tracing.parentOf(traceparent);
+        SpanContext parent = Tracing.parentOf(traceparent);
         if (parent != null) {
             builder.setParent(Tracing.contextOf(parent));
         }
         Span span = builder.startSpan();
         // current while the request is handled, so log lines about it carry its trace id
-        try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
+        try (Scope ignored = span.makeCurrent()) {
             return ingestEvents(stream, schema, events, sendTimeNs, Tracing.traceparent(span));
         } finally {
             span.end();

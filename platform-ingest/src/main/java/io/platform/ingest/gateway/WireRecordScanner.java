@@ -1,6 +1,7 @@
 package io.platform.ingest.gateway;
 
 import io.platform.wire.schema.StreamSchema;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -104,7 +105,7 @@ final class WireRecordScanner {
             if (!in.isEnd()) {
                 throw new InvalidEventException("Avro body has trailing bytes after the record");
             }
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             throw new InvalidEventException("Avro body ends before the record does (truncated?)");
         } catch (IOException | RuntimeException e) {
             // garbage input surfaces as many exception types inside Avro's decoder; each is a refusal, not a fault

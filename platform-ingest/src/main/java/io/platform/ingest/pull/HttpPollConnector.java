@@ -3,6 +3,7 @@ package io.platform.ingest.pull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
+import io.platform.ingest.agent.DurableFiles;
 import io.platform.ingest.agent.NdjsonSink;
 import io.platform.ingest.gateway.JsonEventIngest;
 import io.platform.observability.LatencyMetrics;
@@ -10,6 +11,7 @@ import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -68,7 +70,8 @@ public final class HttpPollConnector implements AutoCloseable {
         this.log = log;
         var registry = LatencyMetrics.global().registry();
         this.polled = Counter.builder("platform.connector.polls").tag("connector", name).tag("outcome", "ok").register(registry);
-        this.unchanged = Counter.builder("platform.connector.polls").tag("connector", name).tag("outcome", "not_modified").register(registry);
+        this.unchanged = Counter.builder("platform.connector.polls").tag("connector", name)
+                .tag("outcome", "not_modified").register(registry);
         this.failedPolls = Counter.builder("platform.connector.polls").tag("connector", name).tag("outcome", "error").register(registry);
         this.taken = Counter.builder("platform.connector.events").tag("connector", name).tag("outcome", "delivered").register(registry);
         this.skipped = Counter.builder("platform.connector.events").tag("connector", name).tag("outcome", "seen_before").register(registry);
@@ -96,9 +99,9 @@ public final class HttpPollConnector implements AutoCloseable {
         if (etag != null) {
             state.setProperty("etag", etag);
         }
-        java.io.StringWriter text = new java.io.StringWriter();
+        StringWriter text = new StringWriter();
         state.store(text, "http poll connector " + name + ": " + url);
-        io.platform.ingest.agent.DurableFiles.replace(stateFile, text.toString().getBytes(StandardCharsets.UTF_8));
+        DurableFiles.replace(stateFile, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     public void run() throws InterruptedException {
@@ -107,7 +110,8 @@ public final class HttpPollConnector implements AutoCloseable {
                 pollOnce();
             } catch (IOException e) {
                 failedPolls.increment();
-                log.accept("connector " + name + ": poll of " + url + " failed (" + e.getMessage() + "); next try in " + interval.toMillis() + " ms");
+                log.accept("connector " + name + ": poll of " + url + " failed (" + e.getMessage() + "); next try in "
+                        + interval.toMillis() + " ms");
             }
             Thread.sleep(interval.toMillis());
         }
@@ -119,7 +123,8 @@ public final class HttpPollConnector implements AutoCloseable {
         if (schema == null) {
             // without the schema the time field, and so the cursor, is unknown: fetching now could repeat events later
             if (!waitingLogged) {
-                log.accept("stream '" + stream + "' has no schema yet: polling starts once one is registered (POST /v1/schemas/" + stream + ")");
+                log.accept("stream '" + stream
+                        + "' has no schema yet: polling starts once one is registered (POST /v1/schemas/" + stream + ")");
                 waitingLogged = true;
             }
             return;

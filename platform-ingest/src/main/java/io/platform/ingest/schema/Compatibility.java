@@ -54,13 +54,15 @@ public enum Compatibility {
             if (backward) {
                 String problem = problem(candidate, existing.schema());
                 if (problem != null) {
-                    return "rule=" + this + " version=" + existing.version() + ": the new schema cannot read data written with it: " + problem;
+                    return "rule=" + this + " version=" + existing.version()
+                            + ": the new schema cannot read data written with it: " + problem;
                 }
             }
             if (forward) {
                 String problem = problem(existing.schema(), candidate);
                 if (problem != null) {
-                    return "rule=" + this + " version=" + existing.version() + ": it cannot read data written with the new schema: " + problem;
+                    return "rule=" + this + " version=" + existing.version()
+                            + ": it cannot read data written with the new schema: " + problem;
                 }
             }
         }

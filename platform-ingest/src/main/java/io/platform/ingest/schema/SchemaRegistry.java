@@ -76,7 +76,8 @@ public final class SchemaRegistry {
     public StreamSchema register(String stream, String schemaJson, String timeField, List<String> keyFields,
                                  String compatibility, int partitions, short replication,
                                  StreamTopics.Durability durability) throws IncompatibleSchemaException {
-        return register(stream, StreamSchema.Format.AVRO, schemaJson, timeField, keyFields, compatibility, partitions, replication, durability);
+        return register(stream, StreamSchema.Format.AVRO, schemaJson, timeField, keyFields, compatibility, partitions,
+                replication, durability);
     }
 
     /**
@@ -123,8 +124,8 @@ public final class SchemaRegistry {
             }
         }
         for (int attempt = 1; ; attempt++) {
-            StreamSchema registered = registerOnce(stream, format, schema, proto, timeField, keyFields, compatibility, partitions, replication,
-                    durability, packing);
+            StreamSchema registered = registerOnce(stream, format, schema, proto, timeField, keyFields, compatibility,
+                    partitions, replication, durability, packing);
             if (registered != null) {
                 return registered;
             }
@@ -147,8 +148,9 @@ public final class SchemaRegistry {
                 : latest != null ? latest.batchPacking() : StreamSchema.BatchPacking.NODE_DEFAULT;
         if (latest != null) {
             if (latest.format() != format) {
-                throw new IncompatibleSchemaException("schema incompatible stream=" + stream + " is declared in " + latest.format() + ": register its next version in "
-                        + latest.format() + " too (a stream's records keep one encoding), or use a new stream");
+                throw new IncompatibleSchemaException("schema incompatible stream=" + stream + " is declared in "
+                        + latest.format() + ": register its next version in " + latest.format()
+                        + " too (a stream's records keep one encoding), or use a new stream");
             }
             boolean same = proto != null ? latest.source().equals(proto.source()) : latest.schema().equals(schema);
             if (same && rule.name().equals(latest.compatibility()) && packing == latest.batchPacking()) {
@@ -205,8 +207,8 @@ public final class SchemaRegistry {
         if (applied == null || applied.version() != version || !applied.stream().equals(stream)) {
             return null;
         }
-        AuditLog.record("schema.register", stream, "version=" + version + " id=" + id + " format=" + format + " compatibility=" + rule.name()
-                + " batchPacking=" + packing);
+        AuditLog.record("schema.register", stream, "version=" + version + " id=" + id + " format=" + format
+                + " compatibility=" + rule.name() + " batchPacking=" + packing);
         return defined;
     }
 

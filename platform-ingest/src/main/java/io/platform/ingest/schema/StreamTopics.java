@@ -2,15 +2,21 @@ package io.platform.ingest.schema;
 
 import io.platform.wire.TopicNames;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the topics a stream needs. Partitions bound ingest parallelism (one Flink source split and one storage
@@ -61,10 +67,12 @@ public final class StreamTopics {
     public void ensureStreamTopics(String stream, String view, int streamPartitions, short streamReplication, Durability durability) {
         List<NewTopic> topics = new ArrayList<>();
         NewTopic ingest = new NewTopic(TopicNames.ingest(stream), streamPartitions, streamReplication)
-                .configs(withMinInSync(durability == Durability.SYNC ? Map.of(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, "1") : Map.of(), streamReplication));
+                .configs(withMinInSync(durability == Durability.SYNC
+                        ? Map.of(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, "1") : Map.of(), streamReplication));
         topics.add(ingest);
         topics.add(new NewTopic(TopicNames.deadLetter(stream), 1, streamReplication).configs(withMinInSync(Map.of(), streamReplication)));
-        topics.add(new NewTopic(TopicNames.aggregate(stream, view), streamPartitions, streamReplication).configs(withMinInSync(Map.of(), streamReplication)));
+        topics.add(new NewTopic(TopicNames.aggregate(stream, view), streamPartitions, streamReplication)
+                .configs(withMinInSync(Map.of(), streamReplication)));
         create(topics);
     }
 
@@ -77,7 +85,7 @@ public final class StreamTopics {
         if (replication < 2) {
             return configs;
         }
-        Map<String, String> all = new java.util.HashMap<>(configs);
+        Map<String, String> all = new HashMap<>(configs);
         all.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.min(2, replication - 1)));
         return all;
     }
@@ -95,11 +103,11 @@ public final class StreamTopics {
      * an idempotent producer's retry of a batch the broker had in fact appended can then wedge on
      * OutOfOrderSequenceException, stalling every later send to that partition.
      */
-    private void awaitLeaders(List<String> names) throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+    private void awaitLeaders(List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                Map<String, org.apache.kafka.clients.admin.TopicDescription> described =
+                Map<String, TopicDescription> described =
                         admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
                 boolean ready = described.values().stream()
                         .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
@@ -107,12 +115,12 @@ public final class StreamTopics {
                     return;
                 }
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw e;
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new java.util.concurrent.TimeoutException("partitions of " + names + " have no leader after 30 s");
+                throw new TimeoutException("partitions of " + names + " have no leader after 30 s");
             }
             Thread.sleep(20);
         }
@@ -122,15 +130,15 @@ public final class StreamTopics {
      * The controller names a leader before that broker has taken the partition on: ListOffsets is answered by the
      * leader itself, so its success means a produce will be too.
      */
-    private boolean leadersServe(Map<String, org.apache.kafka.clients.admin.TopicDescription> described) throws InterruptedException {
+    private boolean leadersServe(Map<String, TopicDescription> described) throws InterruptedException {
         try {
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             described.forEach((name, description) ->
-                    description.partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(name, p.partition()),
-                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                    description.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()),
+                            OffsetSpec.latest())));
             admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
             return true;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return false;
         }
     }
@@ -151,7 +159,7 @@ public final class StreamTopics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted creating topics", e);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("timed out creating topics " + topics + ": is Kafka reachable?", e);
         }
     }

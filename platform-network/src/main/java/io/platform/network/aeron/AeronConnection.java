@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.platform.network.FrameConnection;
 import java.util.concurrent.TimeUnit;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -105,7 +106,7 @@ final class AeronConnection implements FrameConnection {
      * Copies a received message into the receiver's reused heap {@code frame}, ready to hand on; false (nothing copied)
      * when it is longer than the frame's capacity, the configured maximum frame length.
      */
-    static boolean copyInto(ByteBuf frame, org.agrona.DirectBuffer buffer, int offset, int length) {
+    static boolean copyInto(ByteBuf frame, DirectBuffer buffer, int offset, int length) {
         if (length > frame.capacity()) {
             return false;
         }

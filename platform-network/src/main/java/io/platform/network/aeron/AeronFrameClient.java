@@ -4,6 +4,7 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.platform.network.FrameClient;
@@ -59,14 +60,15 @@ public final class AeronFrameClient implements FrameClient {
         while (!responses.isConnected()) {
             if (System.nanoTime() > deadline) {
                 close();
-                throw new IllegalStateException("no Aeron server answered on " + serverChannel + " stream " + streamId + " within " + timeoutMs + " ms");
+                throw new IllegalStateException("no Aeron server answered on " + serverChannel + " stream " + streamId
+                        + " within " + timeoutMs + " ms");
             }
             if (publication.isConnected()) {
                 publication.offer(hello, 0, hello.capacity(), AeronFrameLayout.MARK_HELLO);
             }
             Thread.sleep(5);
         }
-        this.assembled = new FragmentAssembler((DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header header) -> {
+        this.assembled = new FragmentAssembler((DirectBuffer buffer, int offset, int length, Header header) -> {
             if (AeronConnection.copyInto(frame, buffer, offset, length)) {
                 handler.onFrame(connection, frame);
             }

@@ -1,5 +1,6 @@
 package io.platform.network.aeron;
 
+import io.aeron.logbuffer.Header;
 import io.platform.network.flow.FlowSampler;
 import io.aeron.FragmentAssembler;
 import io.aeron.Image;
@@ -9,6 +10,10 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.platform.network.FrameHandler;
+import java.nio.ByteOrder;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
@@ -26,7 +31,7 @@ public final class AeronFrameServer implements AutoCloseable {
     // an int-keyed map, so the poller's lookups neither lock nor box the session id (no allocation per poll).
     private volatile Int2ObjectHashMap<AeronConnection> connections = new Int2ObjectHashMap<>();
     // Aeron forbids closing a publication inside its own image callback: reply publications are closed by the poller
-    private final java.util.Queue<AeronConnection> closing = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<AeronConnection> closing = new ConcurrentLinkedQueue<>();
     private final ByteBuf frame;
     private final Thread poller;
     private final String channel;
@@ -73,14 +78,16 @@ public final class AeronFrameServer implements AutoCloseable {
         }
     }
 
-    private void onMessage(DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header header) {
+    private void onMessage(DirectBuffer buffer, int offset, int length, Header header) {
         AeronConnection connection = currentConnection;
         if (header.reservedValue() == AeronFrameLayout.HELLO_MARK) {
             if (connection == null && length > AeronFrameLayout.CHANNEL_OFFSET) {
-                int responseStream = buffer.getInt(offset + AeronFrameLayout.STREAM_ID_OFFSET, java.nio.ByteOrder.BIG_ENDIAN);
-                String channel = buffer.getStringWithoutLengthUtf8(offset + AeronFrameLayout.CHANNEL_OFFSET, length - AeronFrameLayout.CHANNEL_OFFSET);
+                int responseStream = buffer.getInt(offset + AeronFrameLayout.STREAM_ID_OFFSET, ByteOrder.BIG_ENDIAN);
+                String channel = buffer.getStringWithoutLengthUtf8(offset + AeronFrameLayout.CHANNEL_OFFSET,
+                        length - AeronFrameLayout.CHANNEL_OFFSET);
                 Publication reply = transport.aeron().addPublication(channel, responseStream);
-                FlowSampler.Flow flow = FlowSampler.global().open("aeron", this.channel + " stream " + subscription.streamId(), currentImage.sourceIdentity());
+                FlowSampler.Flow flow = FlowSampler.global()
+                        .open("aeron", this.channel + " stream " + subscription.streamId(), currentImage.sourceIdentity());
                 AeronConnection opened = new AeronConnection(reply, channel + " stream " + responseStream, flow);
                 updateConnections(map -> map.put(currentSession, opened));
                 // frames after the HELLO in the same poll belong to the new connection
@@ -106,7 +113,7 @@ public final class AeronFrameServer implements AutoCloseable {
         }
     }
 
-    private synchronized void updateConnections(java.util.function.Consumer<Int2ObjectHashMap<AeronConnection>> change) {
+    private synchronized void updateConnections(Consumer<Int2ObjectHashMap<AeronConnection>> change) {
         Int2ObjectHashMap<AeronConnection> copy = new Int2ObjectHashMap<>(connections);
         change.accept(copy);
         connections = copy;

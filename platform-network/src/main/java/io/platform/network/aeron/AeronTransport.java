@@ -11,6 +11,8 @@ import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An embedded Aeron media driver and a client of it. The driver runs its conductor, sender and receiver on one
@@ -29,7 +31,7 @@ import org.agrona.concurrent.YieldingIdleStrategy;
 public final class AeronTransport implements AutoCloseable {
     /** The driver idle strategy that sleeps 1 ms when there is no work: for drivers not on the data path (IPC only). */
     public static final String SLEEPING = "sleeping";
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AeronTransport.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AeronTransport.class);
     private final MediaDriver driver;
     private final Aeron aeron;
     private final String idleStrategy;

@@ -4,6 +4,7 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.platform.network.FrameConnection;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -124,7 +125,7 @@ public final class FanOut {
         /** @param onFrame gets each frame's bytes on the poller thread; the buffer is reused after it returns */
         public Subscriber(AeronTransport transport, Channels channels, int streamId, int maxFrameLength, Consumer<ByteBuf> onFrame) {
             this.subscription = transport.aeron().addSubscription(channels.subscription(), streamId);
-            ByteBuf frame = io.netty.buffer.Unpooled.buffer(maxFrameLength, maxFrameLength);
+            ByteBuf frame = Unpooled.buffer(maxFrameLength, maxFrameLength);
             FragmentAssembler assembled = new FragmentAssembler((buffer, offset, length, header) -> {
                 if (AeronConnection.copyInto(frame, buffer, offset, length)) {
                     onFrame.accept(frame);

@@ -1,6 +1,7 @@
 package io.platform.network.aeron;
 
 import io.aeron.CncFileDescriptor;
+import io.aeron.CommonContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,7 +32,7 @@ public final class StaleDriverDirectories {
     /** The name prefix of every directory the platform's drivers create. */
     public static final String PREFIX = "platform-aeron-";
     /** Aeron's own: a driver whose heartbeat is older than this is dead to its clients too. */
-    public static final long HEARTBEAT_TIMEOUT_MS = io.aeron.CommonContext.DEFAULT_DRIVER_TIMEOUT_MS;
+    public static final long HEARTBEAT_TIMEOUT_MS = CommonContext.DEFAULT_DRIVER_TIMEOUT_MS;
     /** How long a directory without a ready {@code cnc.dat} is given before it counts as stale. */
     static final long UNREADY_GRACE_MS = 5 * 60_000;
 
@@ -97,7 +98,7 @@ public final class StaleDriverDirectories {
         long pid = readyDriverPid(dir.resolve(CncFileDescriptor.CNC_FILE));
         if (pid > 0) {
             boolean processAlive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-            return processAlive || io.aeron.CommonContext.isDriverActive(dir.toFile(), heartbeatTimeoutMs, message -> { }) ? -1 : pid;
+            return processAlive || CommonContext.isDriverActive(dir.toFile(), heartbeatTimeoutMs, message -> { }) ? -1 : pid;
         }
         return nowMs - Files.getLastModifiedTime(dir).toMillis() > UNREADY_GRACE_MS ? 0 : -1;
     }

@@ -1,13 +1,18 @@
 package io.platform.network.host;
 
+import io.platform.network.rdma.RdmaSelection;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -49,16 +54,17 @@ public final class HostDoctor {
         findings.add(multicast(interfaceFlags()));
         findings.add(socketBuffer("net.core.rmem_max", read("proc/sys/net/core/rmem_max")));
         findings.add(socketBuffer("net.core.wmem_max", read("proc/sys/net/core/wmem_max")));
-        findings.add(congestionControl(read("proc/sys/net/ipv4/tcp_congestion_control"), read("proc/sys/net/ipv4/tcp_available_congestion_control")));
+        findings.add(congestionControl(read("proc/sys/net/ipv4/tcp_congestion_control"),
+                read("proc/sys/net/ipv4/tcp_available_congestion_control")));
         findings.add(clockSync(runningProcesses(), hasPtpClock()));
         findings.add(transparentHugePages(read("sys/kernel/mm/transparent_hugepage/enabled")));
         findings.add(swappiness(read("proc/sys/vm/swappiness")));
-        findings.add(rdma(io.platform.network.rdma.RdmaSelection.decide(io.platform.network.rdma.RdmaSelection.scan(root),
-                io.platform.network.rdma.RdmaSelection.nativeShimLoadable(), "Aeron UDP")));
+        findings.add(rdma(RdmaSelection.decide(RdmaSelection.scan(root),
+                RdmaSelection.nativeShimLoadable(), "Aeron UDP")));
         return findings;
     }
 
-    static HostFinding rdma(io.platform.network.rdma.RdmaSelection.Decision decision) {
+    static HostFinding rdma(RdmaSelection.Decision decision) {
         return switch (decision.fabric()) {
             case NONE -> new HostFinding("rdma", HostFinding.Level.OK, "no device: Aeron UDP is the fast path between hosts", "");
             case INFINIBAND -> new HostFinding("rdma", HostFinding.Level.OK, decision.explanation(), "");
@@ -83,8 +89,10 @@ public final class HostDoctor {
             }
         });
         if (capable.isEmpty()) {
-            return new HostFinding("multicast", HostFinding.Level.OK, "no up interface is flagged MULTICAST: fan-out runs as MDC (a unicast copy per subscriber)",
-                    "for one-to-many traffic across many subscribers on a LAN that routes multicast, use an interface with the MULTICAST flag");
+            return new HostFinding("multicast", HostFinding.Level.OK,
+                    "no up interface is flagged MULTICAST: fan-out runs as MDC (a unicast copy per subscriber)",
+                    "for one-to-many traffic across many subscribers on a LAN that routes multicast, "
+                            + "use an interface with the MULTICAST flag");
         }
         return new HostFinding("multicast", HostFinding.Level.OK, "flagged on " + String.join(", ", capable)
                 + ": fan-out in mode auto uses multicast on these (if the switches forward it; else set mdc)", "");
@@ -99,7 +107,7 @@ public final class HostDoctor {
     }
 
     /** One value per interface from {@code /sys/class/net/<if>/<file>}; interfaces whose value does not parse are left out. */
-    private Map<String, Integer> perInterface(String file, java.util.function.Function<String, Integer> parse) {
+    private Map<String, Integer> perInterface(String file, Function<String, Integer> parse) {
         Map<String, Integer> values = new TreeMap<>();
         Path net = root.resolve("sys/class/net");
         if (!Files.isDirectory(net)) {
@@ -161,7 +169,8 @@ public final class HostDoctor {
 
     static HostFinding congestionControl(String active, String available) {
         if (active == null) {
-            return new HostFinding("tcp congestion control", HostFinding.Level.WARN, "unreadable", "check with: sysctl net.ipv4.tcp_congestion_control");
+            return new HostFinding("tcp congestion control", HostFinding.Level.WARN, "unreadable",
+                    "check with: sysctl net.ipv4.tcp_congestion_control");
         }
         Set<String> choices = available == null ? Set.of() : Set.of(available.trim().split("\\s+"));
         if (active.equals("bbr")) {
@@ -210,7 +219,7 @@ public final class HostDoctor {
     }
 
     private Set<String> runningProcesses() {
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         Path proc = root.resolve("proc");
         if (!Files.isDirectory(proc)) {
             return names;
@@ -242,8 +251,8 @@ public final class HostDoctor {
 
     private String read(String relative) {
         // a stream, not Files.readString: procfs reports sizes that make the sized read return a truncated value
-        try (java.io.InputStream in = Files.newInputStream(root.resolve(relative))) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        try (InputStream in = Files.newInputStream(root.resolve(relative))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
             return null;
         }

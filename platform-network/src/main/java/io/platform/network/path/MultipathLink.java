@@ -221,7 +221,8 @@ public final class MultipathLink implements AutoCloseable {
                     if (unacked.remove(seq) != null) {
                         acked.incrementAndGet();
                     }
-                } else if (type == PathLayout.HEARTBEAT_ACK && in.remaining() >= PathLayout.HEARTBEAT_ACK_LENGTH - PathLayout.DATA_ACK_LENGTH) {
+                } else if (type == PathLayout.HEARTBEAT_ACK
+                        && in.remaining() >= PathLayout.HEARTBEAT_ACK_LENGTH - PathLayout.DATA_ACK_LENGTH) {
                     long sentNs = in.getLong();
                     long peerReceivedNs = in.getLong();
                     long peerSentNs = in.getLong();
@@ -244,8 +245,10 @@ public final class MultipathLink implements AutoCloseable {
                     resend(candidate, pending, now);
                     resent++;
                 }
-                log.accept(String.format("path %d (%s) dead after %.0f ms without heartbeats (phi %.1f); traffic moved to path %d (%s), %d unacknowledged messages sent again",
-                        dead.id, dead.route, (now - dead.detector.lastArrivalNs()) / 1e6, dead.phi(now), candidate.id, candidate.route, resent));
+                log.accept(String.format("path %d (%s) dead after %.0f ms without heartbeats (phi %.1f); "
+                                + "traffic moved to path %d (%s), %d unacknowledged messages sent again",
+                        dead.id, dead.route, (now - dead.detector.lastArrivalNs()) / 1e6, dead.phi(now),
+                        candidate.id, candidate.route, resent));
                 return;
             }
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The peer side of a {@link MultipathLink}: answers heartbeats and acknowledges data on whichever path they arrive,
@@ -80,9 +81,10 @@ public final class PathResponder implements AutoCloseable {
                     long sendingNs = EpochClock.nowNs();
                     long hold = replyHoldNs[index];
                     if (hold > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(hold);
+                        LockSupport.parkNanos(hold);
                     }
-                    out.put(PathLayout.HEARTBEAT_ACK).putInt(path).putLong(seq).putLong(sentNs).putLong(receivedNs).putLong(sendingNs).flip();
+                    out.put(PathLayout.HEARTBEAT_ACK).putInt(path).putLong(seq).putLong(sentNs).putLong(receivedNs)
+                            .putLong(sendingNs).flip();
                     channel.send(out, from);
                 } else if (type == PathLayout.DATA) {
                     synchronized (seen) {
@@ -122,6 +124,10 @@ public final class PathResponder implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a responder as its own process (the peer in a network namespace): standard output is the protocol with the
+     * process that started it, {@code ready} once bound and the counts when its standard input closes, so it is not a log.
+     */
     public static void main(String[] args) throws Exception {
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (String arg : args) {

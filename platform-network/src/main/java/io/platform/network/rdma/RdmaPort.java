@@ -22,6 +22,7 @@ public record RdmaPort(String device, int port, String linkLayer, String state, 
 
     @Override
     public String toString() {
-        return device + " port " + port + " (" + (infiniBand() ? "InfiniBand" : roce() ? "RoCE" : linkLayer) + ", " + state + ", " + rate + ")";
+        return device + " port " + port + " (" + (infiniBand() ? "InfiniBand" : roce() ? "RoCE" : linkLayer) + ", "
+                + state + ", " + rate + ")";
     }
 }

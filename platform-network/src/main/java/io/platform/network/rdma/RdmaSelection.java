@@ -50,8 +50,8 @@ public final class RdmaSelection {
                     for (Path port : portDirs.sorted().toList()) {
                         String name = port.getFileName().toString();
                         if (name.matches("\\d+")) {
-                            ports.add(new RdmaPort(device.getFileName().toString(), Integer.parseInt(name), read(port.resolve("link_layer")),
-                                    read(port.resolve("state")), read(port.resolve("rate"))));
+                            ports.add(new RdmaPort(device.getFileName().toString(), Integer.parseInt(name),
+                                    read(port.resolve("link_layer")), read(port.resolve("state")), read(port.resolve("rate"))));
                         }
                     }
                 }
@@ -73,7 +73,8 @@ public final class RdmaSelection {
         Fabric fabric = ib != null ? Fabric.INFINIBAND : Fabric.ROCE;
         String chosen = ib != null ? ib + ": InfiniBand" : roce + ": RoCE v2 (needs PFC or ECN on every switch hop to stay lossless)";
         if (!nativeShimLoaded) {
-            return new Decision(ports, fabric, false, "RDMA: found " + chosen + ", but the verbs shim (libdisni) is not loadable; using " + fallback);
+            return new Decision(ports, fabric, false, "RDMA: found " + chosen
+                    + ", but the verbs shim (libdisni) is not loadable; using " + fallback);
         }
         return new Decision(ports, fabric, true, "RDMA: using " + chosen);
     }

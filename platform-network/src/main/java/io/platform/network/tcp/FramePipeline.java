@@ -10,6 +10,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.ssl.SslHandler;
 import io.platform.network.FrameConnection;
 import io.platform.network.FrameHandler;
 import io.platform.network.flow.FlowSampler;
@@ -31,7 +32,7 @@ final class FramePipeline {
     }
 
     /** As above, behind TLS when {@code tls} is given (server or client side, as the handler was made). */
-    static void install(ChannelPipeline pipeline, int maxFrameLength, FrameHandler handler, io.netty.handler.ssl.SslHandler tls) {
+    static void install(ChannelPipeline pipeline, int maxFrameLength, FrameHandler handler, SslHandler tls) {
         if (tls != null) {
             pipeline.addLast(tls);
         }

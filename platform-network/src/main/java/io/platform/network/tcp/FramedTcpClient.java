@@ -6,10 +6,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
 import io.platform.network.FrameClient;
 import io.platform.network.FrameConnection;
 import io.platform.network.FrameHandler;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
 
 /** A TCP client connection exchanging length-prefixed frames; replies go to one {@link FrameHandler}. Thread-safe. */
 public final class FramedTcpClient implements FrameClient {
@@ -34,13 +38,13 @@ public final class FramedTcpClient implements FrameClient {
      * @throws javax.net.ssl.SSLException wrapped in an IllegalStateException when the handshake fails
      */
     public static FramedTcpClient connect(String host, int port, int maxFrameLength, FrameHandler handler,
-                                          io.netty.handler.ssl.SslContext tls) throws InterruptedException {
+                                          SslContext tls) throws InterruptedException {
         return connect(host, port, maxFrameLength, handler, tls, TcpProfile.LOW_LATENCY);
     }
 
     /** As above with the socket settings of {@code profile} (e.g. {@link TcpProfile#BULK} for cross-site transfer). */
     public static FramedTcpClient connect(String host, int port, int maxFrameLength, FrameHandler handler,
-                                          io.netty.handler.ssl.SslContext tls, TcpProfile profile) throws InterruptedException {
+                                          SslContext tls, TcpProfile profile) throws InterruptedException {
         EventLoopGroup group = NettyTransport.group(1);
         try {
             Bootstrap bootstrap = new Bootstrap()
@@ -53,15 +57,17 @@ public final class FramedTcpClient implements FrameClient {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             // host and port name the session to resume on the next connection to the same server
-                            FramePipeline.install(ch.pipeline(), maxFrameLength, handler, tls == null ? null : tls.newHandler(ch.alloc(), host, port));
+                            FramePipeline.install(ch.pipeline(), maxFrameLength, handler, tls == null ? null
+                                    : tls.newHandler(ch.alloc(), host, port));
                         }
                     })
                     .connect(host, port).sync().channel();
             if (tls != null) {
-                io.netty.util.concurrent.Future<Channel> handshake = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class).handshakeFuture().await();
+                Future<Channel> handshake = channel.pipeline().get(SslHandler.class).handshakeFuture().await();
                 if (!handshake.isSuccess()) {
                     channel.close();
-                    throw new IllegalStateException("TLS handshake with " + host + ":" + port + " failed: " + handshake.cause(), handshake.cause());
+                    throw new IllegalStateException("TLS handshake with " + host + ":" + port + " failed: "
+                            + handshake.cause(), handshake.cause());
                 }
             }
             return new FramedTcpClient(group, channel);
@@ -77,8 +83,8 @@ public final class FramedTcpClient implements FrameClient {
     }
 
     /** The TLS session of this connection, or null without TLS. */
-    public javax.net.ssl.SSLSession tlsSession() {
-        io.netty.handler.ssl.SslHandler tls = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+    public SSLSession tlsSession() {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
         return tls == null ? null : tls.engine().getSession();
     }
 

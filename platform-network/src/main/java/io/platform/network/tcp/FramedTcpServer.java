@@ -6,8 +6,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.platform.network.FrameHandler;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /** A TCP server that delivers length-prefixed frames to one {@link FrameHandler}. Thread-safe. */
 public final class FramedTcpServer implements AutoCloseable {
@@ -29,13 +31,13 @@ public final class FramedTcpServer implements AutoCloseable {
 
     /** As above, serving TLS (see {@link TlsContexts#server}) when {@code tls} is given. */
     public static FramedTcpServer bind(String host, int port, int ioThreads, int maxFrameLength, FrameHandler handler,
-                                       io.netty.handler.ssl.SslContext tls) throws InterruptedException {
+                                       SslContext tls) throws InterruptedException {
         return bind(host, port, ioThreads, maxFrameLength, handler, tls, TcpProfile.LOW_LATENCY);
     }
 
     /** As above, the accepted sockets set up by {@code profile}. */
     public static FramedTcpServer bind(String host, int port, int ioThreads, int maxFrameLength, FrameHandler handler,
-                                       io.netty.handler.ssl.SslContext tls, TcpProfile profile) throws InterruptedException {
+                                       SslContext tls, TcpProfile profile) throws InterruptedException {
         EventLoopGroup boss = NettyTransport.group(1);
         EventLoopGroup workers = NettyTransport.group(ioThreads);
         try {
@@ -76,7 +78,7 @@ public final class FramedTcpServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
-        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

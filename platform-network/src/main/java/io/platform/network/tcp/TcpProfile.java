@@ -2,6 +2,7 @@ package io.platform.network.tcp;
 
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
 
@@ -75,7 +76,7 @@ public enum TcpProfile {
         setter.set(ChannelOption.TCP_NODELAY, true);
         // Netty 4.2's default (adaptive) allocator allocated ~27 bytes of garbage per frame on each side's event loop
         // here; the pooled allocator recycles its buffer objects (ZeroAllocationTest)
-        setter.set(ChannelOption.ALLOCATOR, io.netty.buffer.PooledByteBufAllocator.DEFAULT);
+        setter.set(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
         if (this == LOW_LATENCY) {
             return;
         }

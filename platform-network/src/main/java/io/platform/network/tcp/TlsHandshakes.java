@@ -41,7 +41,8 @@ public final class TlsHandshakes {
             X509ExtendedTrustManager delegate = (X509ExtendedTrustManager) TlsContexts.trustManagers(trusted).getTrustManagers()[0];
             KeyManagerFactory keyFactory = keys == null ? null : TlsContexts.keyManagers(keys, password);
             context = SSLContext.getInstance("TLSv1.3");
-            context.init(keyFactory == null ? null : keyFactory.getKeyManagers(), new TrustManager[] {new Counting(delegate, certificateChecks)}, null);
+            context.init(keyFactory == null ? null : keyFactory.getKeyManagers(),
+                    new TrustManager[] {new Counting(delegate, certificateChecks)}, null);
         }
 
         public SSLContext context() {

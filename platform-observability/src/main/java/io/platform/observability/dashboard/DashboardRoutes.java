@@ -1,12 +1,15 @@
 package io.platform.observability.dashboard;
 
-import io.platform.observability.http.ServiceHttpServer;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpHandler;
+import io.platform.observability.http.ServiceHttpServer;
+import io.platform.observability.profiling.FlameGraphProfiler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.time.Duration;
 import java.util.function.BiConsumer;
 
 /** Serves {@code /dashboard} (the page) and {@code /v1/stats} (the last minutes of per-second figures). */
@@ -16,7 +19,7 @@ public final class DashboardRoutes {
     private DashboardRoutes() {
     }
 
-    private static final io.platform.observability.profiling.FlameGraphProfiler PROFILER = new io.platform.observability.profiling.FlameGraphProfiler();
+    private static final FlameGraphProfiler PROFILER = new FlameGraphProfiler();
 
     /** Mounts {@code /dashboard}, {@code /v1/stats}, {@code /v1/diagnose} and {@code /v1/profile} on {@code server}. */
     public static void install(ServiceHttpServer server, StatsSampler sampler) {
@@ -44,23 +47,21 @@ public final class DashboardRoutes {
                     }
                 }
             } catch (NumberFormatException e) {
-                ServiceHttpServer.respond(exchange, 400, "application/json",
-                        "{\"error\":\"use ?last=<seconds> or ?from=<epoch ms>&to=<epoch ms>\"}");
+                ServiceHttpServer.respondJson(exchange, 400,
+                        ServiceHttpServer.error("use ?last=<seconds> or ?from=<epoch ms>&to=<epoch ms>"));
                 return;
             }
-            StringBuilder out = new StringBuilder("{\"from\":").append(from).append(",\"to\":").append(to).append(",\"findings\":[");
-            List<Diagnosis.Finding> findings = Diagnosis.analyze(sampler.history(), from, to, 50);
-            for (int i = 0; i < findings.size(); i++) {
-                Diagnosis.Finding f = findings.get(i);
-                out.append(i > 0 ? "," : "").append("{\"timeMs\":").append(f.timeMs()).append(",\"endToEndP99Ms\":")
-                        .append(Math.round(f.endToEndP99Ms() * 1000) / 1000.0).append(",\"likelyCause\":")
-                        .append(ServiceHttpServer.jsonString(f.likelyCause())).append(",\"evidence\":[");
-                for (int j = 0; j < f.evidence().size(); j++) {
-                    out.append(j > 0 ? "," : "").append(ServiceHttpServer.jsonString(f.evidence().get(j)));
-                }
-                out.append("]}");
+            ObjectNode answer = ServiceHttpServer.jsonObject().put("from", from).put("to", to);
+            ArrayNode findings = answer.putArray("findings");
+            for (Diagnosis.Finding f : Diagnosis.analyze(sampler.history(), from, to, 50)) {
+                ArrayNode evidence = findings.addObject()
+                        .put("timeMs", f.timeMs())
+                        .put("endToEndP99Ms", Math.round(f.endToEndP99Ms() * 1000) / 1000.0)
+                        .put("likelyCause", f.likelyCause())
+                        .putArray("evidence");
+                f.evidence().forEach(evidence::add);
             }
-            ServiceHttpServer.respond(exchange, 200, "application/json", out.append("]}").toString());
+            ServiceHttpServer.respondJson(exchange, 200, answer);
         });
         route.accept("/v1/profile", exchange -> {
             String query = exchange.getRequestURI().getQuery();
@@ -73,16 +74,17 @@ public final class DashboardRoutes {
                 }
             }
             if (seconds < 1 || seconds > 120) {
-                ServiceHttpServer.respond(exchange, 400, "application/json", "{\"error\":\"seconds must be 1..120, e.g. /v1/profile?seconds=10\"}");
+                ServiceHttpServer.respondJson(exchange, 400,
+                        ServiceHttpServer.error("seconds must be 1..120, e.g. /v1/profile?seconds=10"));
                 return;
             }
             try {
-                var folded = PROFILER.sample(java.time.Duration.ofSeconds(seconds), java.time.Duration.ofMillis(10));
-                ServiceHttpServer.respond(exchange, 200, "image/svg+xml", io.platform.observability.profiling.FlameGraphProfiler.svg(folded,
+                var folded = PROFILER.sample(Duration.ofSeconds(seconds), Duration.ofMillis(10));
+                ServiceHttpServer.respond(exchange, 200, "image/svg+xml", FlameGraphProfiler.svg(folded,
                         "CPU flame graph, " + seconds + " s of JFR samples"));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                ServiceHttpServer.respond(exchange, 503, "application/json", "{\"error\":\"interrupted\"}");
+                ServiceHttpServer.respondJson(exchange, 503, ServiceHttpServer.error("interrupted"));
             }
         });
         route.accept("/dashboard", exchange -> ServiceHttpServer.respond(exchange, 200, "text/html; charset=utf-8", PAGE));

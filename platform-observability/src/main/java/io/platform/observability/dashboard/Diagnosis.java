@@ -2,6 +2,7 @@ package io.platform.observability.dashboard;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,19 +26,21 @@ public final class Diagnosis {
      * @param objectiveMs a p99 below this is never a spike
      */
     public static List<Finding> analyze(List<StatsSampler.Sample> samples, long fromMs, long toMs, double objectiveMs) {
-        List<StatsSampler.Sample> window = samples.stream().filter(s -> s.timeMs() >= fromMs && s.timeMs() <= toMs && count(s, "end_to_end") > 0).toList();
+        List<StatsSampler.Sample> window = samples.stream()
+                .filter(s -> s.timeMs() >= fromMs && s.timeMs() <= toMs && count(s, "end_to_end") > 0).toList();
         List<Finding> findings = new ArrayList<>();
         if (window.size() < 3) {
             return findings;
         }
         double medianP99 = median(window.stream().mapToDouble(s -> p99(s, "end_to_end")).toArray());
-        Map<String, Double> stageMedians = new java.util.HashMap<>();
+        Map<String, Double> stageMedians = new HashMap<>();
         for (String stage : List.of("produce_ack", "process", "store_commit", "transport")) {
             stageMedians.put(stage, median(window.stream().mapToDouble(s -> p99(s, stage)).toArray()));
         }
         double medianLag = median(window.stream().mapToDouble(s -> s.gauges().getOrDefault("storage_lag", 0.0)).toArray());
         // checkpoints complete every few seconds, so the typical one is the median of the seconds that had one
-        double medianCheckpoint = median(window.stream().mapToDouble(s -> s.gauges().getOrDefault("checkpoint_ms", 0.0)).filter(v -> v > 0).toArray());
+        double medianCheckpoint =
+                median(window.stream().mapToDouble(s -> s.gauges().getOrDefault("checkpoint_ms", 0.0)).filter(v -> v > 0).toArray());
         for (StatsSampler.Sample s : window) {
             double p99 = p99(s, "end_to_end");
             if (p99 < Math.max(2 * medianP99, objectiveMs)) {

@@ -1,8 +1,14 @@
 package io.platform.observability.dashboard;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.NumericNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
 import io.platform.observability.StageLatency;
+import io.platform.observability.http.ServiceHttpServer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -90,30 +96,28 @@ public final class StatsSampler implements AutoCloseable {
 
     /** The history as JSON: {@code {"samples":[{"t":..,"stages":{"validate":[count,p50,p99,p999],..},"gauges":{..},"burn":..}]}}. */
     public String historyJson() {
-        StringBuilder out = new StringBuilder("{\"objectiveMs\":").append(objectiveLatencyNs / 1e6)
-                .append(",\"objective\":").append(1 - allowedSlowFraction).append(",\"samples\":[");
-        List<Sample> samples = history();
-        for (int i = 0; i < samples.size(); i++) {
-            Sample s = samples.get(i);
-            out.append(i > 0 ? "," : "").append("{\"t\":").append(s.timeMs()).append(",\"stages\":{");
-            int j = 0;
+        ObjectNode answer = ServiceHttpServer.jsonObject()
+                .put("objectiveMs", objectiveLatencyNs / 1e6)
+                .put("objective", 1 - allowedSlowFraction);
+        ArrayNode samples = answer.putArray("samples");
+        for (Sample s : history()) {
+            ObjectNode sample = samples.addObject().put("t", s.timeMs());
+            ObjectNode stages = sample.putObject("stages");
             for (Map.Entry<String, double[]> stage : s.stages().entrySet()) {
                 double[] v = stage.getValue();
-                out.append(j++ > 0 ? "," : "").append('"').append(stage.getKey()).append("\":[")
-                        .append((long) v[0]).append(',').append(round(v[1])).append(',').append(round(v[2])).append(',').append(round(v[3])).append(']');
+                ArrayNode figures = stages.putArray(stage.getKey()).add((long) v[0]);
+                figures.add(round(v[1])).add(round(v[2])).add(round(v[3]));
             }
-            out.append("},\"gauges\":{");
-            j = 0;
-            for (Map.Entry<String, Double> gauge : s.gauges().entrySet()) {
-                out.append(j++ > 0 ? "," : "").append('"').append(gauge.getKey()).append("\":").append(round(gauge.getValue()));
-            }
-            out.append("},\"burn\":").append(round(s.sloBurnRate())).append('}');
+            ObjectNode gauges = sample.putObject("gauges");
+            s.gauges().forEach((name, value) -> gauges.set(name, round(value)));
+            sample.set("burn", round(s.sloBurnRate()));
         }
-        return out.append("]}").toString();
+        return answer.toString();
     }
 
-    private static String round(double v) {
-        return Double.isFinite(v) ? String.valueOf(Math.round(v * 1000) / 1000.0) : "0";
+    /** Three decimals; a value that is not finite is written as the integer 0. */
+    private static NumericNode round(double v) {
+        return Double.isFinite(v) ? DoubleNode.valueOf(Math.round(v * 1000) / 1000.0) : IntNode.valueOf(0);
     }
 
     @Override

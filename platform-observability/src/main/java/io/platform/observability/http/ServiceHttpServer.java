@@ -1,5 +1,9 @@
 package io.platform.observability.http;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -10,7 +14,10 @@ import io.platform.observability.LatencyMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +37,9 @@ public final class ServiceHttpServer implements AutoCloseable {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
     }
+
+    /** Writes every JSON answer; thread-safe once configured. */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
     private final ExecutorService workers;
@@ -73,8 +83,7 @@ public final class ServiceHttpServer implements AutoCloseable {
         server.setExecutor(workers);
         route("/health", exchange -> {
             boolean ok = healthy.getAsBoolean();
-            respond(exchange, ok ? 200 : 503, "application/json",
-                    "{\"service\":\"" + name + "\",\"status\":\"" + (ok ? "UP" : "DOWN") + "\"}");
+            respondJson(exchange, ok ? 200 : 503, JSON.createObjectNode().put("service", name).put("status", ok ? "UP" : "DOWN"));
         });
         route("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
                 LatencyMetrics.global().scrape()));
@@ -86,7 +95,7 @@ public final class ServiceHttpServer implements AutoCloseable {
             try {
                 handler.handle(exchange);
             } catch (RuntimeException e) {
-                respond(exchange, 500, "application/json", "{\"error\":" + jsonString(e.toString()) + "}");
+                respondJson(exchange, 500, error(e.toString()));
             } finally {
                 exchange.close();
             }
@@ -129,9 +138,24 @@ public final class ServiceHttpServer implements AutoCloseable {
         }
     }
 
+    /** Writes a complete {@code application/json} response: {@code body} serialized by Jackson. */
+    public static void respondJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        respond(exchange, status, "application/json", JSON.writeValueAsString(body));
+    }
+
+    /** A new, empty JSON object to fill and pass to {@link #respondJson}. */
+    public static ObjectNode jsonObject() {
+        return JSON.createObjectNode();
+    }
+
+    /** The usual error answer, {@code {"error":"<message>"}}. */
+    public static ObjectNode error(String message) {
+        return JSON.createObjectNode().put("error", message);
+    }
+
     /** The request's query parameters, decoded; a parameter given twice keeps its last value. */
-    public static java.util.Map<String, String> queryParams(HttpExchange exchange) {
-        java.util.Map<String, String> params = new java.util.HashMap<>();
+    public static Map<String, String> queryParams(HttpExchange exchange) {
+        Map<String, String> params = new HashMap<>();
         String raw = exchange.getRequestURI().getRawQuery();
         if (raw == null) {
             return params;
@@ -139,33 +163,18 @@ public final class ServiceHttpServer implements AutoCloseable {
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
-                params.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
         return params;
     }
 
-    /** A JSON string literal for {@code text}, quotes included. */
+    /**
+     * A JSON string literal for {@code text}, quotes included, escaped by Jackson. Kept for callers that still build
+     * JSON by hand; new code answers with {@link #respondJson}.
+     */
     public static String jsonString(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + '"';
     }
 }

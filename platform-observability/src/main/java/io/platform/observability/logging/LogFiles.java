@@ -2,6 +2,7 @@ package io.platform.observability.logging;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -31,7 +32,7 @@ public final class LogFiles {
             return null;
         }
         try {
-            return java.time.LocalDateTime.parse(name.substring(0, name.length() - SUFFIX.length()) + ":00",
+            return LocalDateTime.parse(name.substring(0, name.length() - SUFFIX.length()) + ":00",
                     DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm")).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
             return null;

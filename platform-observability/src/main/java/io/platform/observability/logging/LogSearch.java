@@ -76,7 +76,8 @@ public final class LogSearch {
                     }
                     if (query.from() != null || query.to() != null) {
                         Instant ts = timestampOf(line);
-                        if (ts == null || (query.from() != null && ts.isBefore(query.from())) || (query.to() != null && !ts.isBefore(query.to()))) {
+                        if (ts == null || (query.from() != null && ts.isBefore(query.from()))
+                                || (query.to() != null && !ts.isBefore(query.to()))) {
                             continue;
                         }
                     }

@@ -28,6 +28,7 @@ public final class LogSetup {
             return null;
         }
         Files.createDirectories(dir);
+        // qualified: Logger is imported as logback's
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         if (root.getAppender("json-files") instanceof JsonLogAppender previous) {
             uninstall(previous);
@@ -55,7 +56,8 @@ public final class LogSetup {
      */
     public static void uninstall(JsonLogAppender appender) {
         if (appender != null && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+            // qualified: Logger is imported as logback's
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
             if (root.getAppender("json-files") == appender) {
                 root.detachAppender(appender);
             }

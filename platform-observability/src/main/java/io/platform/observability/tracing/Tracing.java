@@ -18,6 +18,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The process's tracer. {@link #global()} is a no-op until {@link #startOtlp} or {@link #install} replaces it, so code
@@ -62,7 +63,8 @@ public final class Tracing implements AutoCloseable {
      */
     public static Tracing installTailSampling(SpanExporter exporter, long slowNanos, double keepRatio, String serviceName) {
         SdkTracerProvider provider = SdkTracerProvider.builder()
-                .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), serviceName))))
+                .setResource(Resource.getDefault()
+                        .merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), serviceName))))
                 .setSampler(Sampler.alwaysOn())
                 .addSpanProcessor(new TailSampler(exporter, slowNanos, keepRatio, 10_000))
                 .build();
@@ -74,7 +76,8 @@ public final class Tracing implements AutoCloseable {
     /** Exports to {@code exporter} (tests pass an in-memory one) and makes this the global tracer. */
     public static Tracing install(SpanExporter exporter, double sampleRatio, String serviceName, boolean batch) {
         SdkTracerProvider provider = SdkTracerProvider.builder()
-                .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), serviceName))))
+                .setResource(Resource.getDefault()
+                        .merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), serviceName))))
                 .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(sampleRatio)))
                 .addSpanProcessor(batch ? BatchSpanProcessor.builder(exporter).build() : SimpleSpanProcessor.create(exporter))
                 .build();
@@ -121,7 +124,8 @@ public final class Tracing implements AutoCloseable {
         if (parts.length != 4 || !parts[0].equals("00")) {
             return null;
         }
-        SpanContext context = SpanContext.createFromRemoteParent(parts[1], parts[2], TraceFlags.fromHex(parts[3], 0), TraceState.getDefault());
+        SpanContext context =
+                SpanContext.createFromRemoteParent(parts[1], parts[2], TraceFlags.fromHex(parts[3], 0), TraceState.getDefault());
         return context.isValid() ? context : null;
     }
 
@@ -134,7 +138,7 @@ public final class Tracing implements AutoCloseable {
     @Override
     public void close() {
         if (provider != null) {
-            provider.shutdown().join(5, java.util.concurrent.TimeUnit.SECONDS);
+            provider.shutdown().join(5, TimeUnit.SECONDS);
         }
         if (global == this) {
             global = new Tracing(OpenTelemetry.noop(), null);

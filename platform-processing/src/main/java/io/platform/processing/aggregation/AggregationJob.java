@@ -1,5 +1,9 @@
 package io.platform.processing.aggregation;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.platform.processing.SharedCatalogs;
 import io.platform.wire.EventHeaders;
 import io.platform.wire.TopicNames;
 import io.platform.wire.aggregate.WindowAggregate;
@@ -23,6 +27,7 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Defines and starts the windowed aggregation on a Flink environment (a MiniCluster in the all-in-one node, or a
@@ -79,7 +84,8 @@ public final class AggregationJob {
         // without pre-aggregation, every event a partial of its own (what it costs: docs/benchmarks.md)
         DataStream<PartialAggregate> partials = settings.preAggregate()
                 ? events.transform("pre-aggregate", TypeInformation.of(PartialAggregate.class),
-                        new LocalPreAggregator(settings.window().toMillis(), AggregationSettings.PRE_AGGREGATION_ENTRIES)).uid("pre-aggregate")
+                        new LocalPreAggregator(settings.window().toMillis(),
+                                AggregationSettings.PRE_AGGREGATION_ENTRIES)).uid("pre-aggregate")
                 : events.map(PartialAggregate::of).returns(PartialAggregate.class).name("one-event-partials").uid("one-event-partials");
         SingleOutputStreamOperator<WindowAggregate> aggregates;
         SingleOutputStreamOperator<?> lateSource;
@@ -112,7 +118,8 @@ public final class AggregationJob {
         long toleranceMs = outOfOrderness.toMillis();
         lateSource.getSideOutput(LATE).sinkTo(KafkaSink.<PartialAggregate>builder()
                 .setBootstrapServers(settings.bootstrapServers())
-                .setRecordSerializer((KafkaRecordSerializationSchema<PartialAggregate>) (late, context, timestamp) -> lateDeadLetter(late, toleranceMs))
+                .setRecordSerializer((KafkaRecordSerializationSchema<PartialAggregate>) (late, context, timestamp) ->
+                        lateDeadLetter(late, toleranceMs))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build()).name("late-events-dlq").uid("late-events-dlq");
     }
@@ -137,6 +144,18 @@ public final class AggregationJob {
         return lateDeadLetter(summary, toleranceMs);
     }
 
+    /** Writes the JSON of late events' dead letters; these are rare (late events only), not per event. */
+    private static final ObjectMapper DEAD_LETTER_JSON = new ObjectMapper();
+
+    private static byte[] writeJson(ObjectNode json) {
+        try {
+            return DEAD_LETTER_JSON.writeValueAsBytes(json);
+        } catch (JsonProcessingException e) {
+            // a tree of strings and numbers always serializes
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static final OutputTag<PartialAggregate> LATE = new OutputTag<>("late-events", TypeInformation.of(PartialAggregate.class));
 
     /**
@@ -144,24 +163,29 @@ public final class AggregationJob {
      * the reason and stage {@code process}, and marked not replayable.
      */
     static ProducerRecord<byte[], byte[]> lateDeadLetter(KeyedEvent event, long toleranceMs) {
-        StringBuilder json = new StringBuilder("{\"stream\":\"").append(event.stream).append("\",\"series\":\"")
-                .append(event.series.replace("\\", "\\\\").replace("\"", "\\\"").replace("\u001f", "|"))
-                .append("\",\"eventTimeMs\":").append(event.eventTimeMs).append(",\"fields\":{");
+        ObjectNode json = DEAD_LETTER_JSON.createObjectNode()
+                .put("stream", event.stream)
+                .put("series", event.series.replace("\u001f", "|"))
+                .put("eventTimeMs", event.eventTimeMs);
+        ObjectNode fields = json.putObject("fields");
         for (int i = 0; i < event.fields.length; i++) {
             double v = event.values[i];
-            json.append(i > 0 ? "," : "").append('"').append(event.fields[i]).append("\":").append(Double.isFinite(v) ? String.valueOf(v) : "null");
+            if (Double.isFinite(v)) {
+                fields.put(event.fields[i], v);
+            } else {
+                fields.putNull(event.fields[i]);
+            }
         }
-        json.append("}}");
         String reason = "late for its window: event time " + event.eventTimeMs + " ms is behind the stream's watermark by more than"
                 + " aggregation.out-of-orderness=" + toleranceMs + " ms; it is stored raw but not in the aggregates";
-        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        RecordHeaders headers = new RecordHeaders();
         headers.add(EventHeaders.DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.DLQ_STAGE, "process".getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.DLQ_TIME_MS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.DLQ_CONTENT_TYPE, "application/json".getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.DLQ_REPLAYABLE, "false".getBytes(StandardCharsets.UTF_8));
         return new ProducerRecord<>(TopicNames.deadLetter(event.stream), null, null, event.series.getBytes(StandardCharsets.UTF_8),
-                json.toString().getBytes(StandardCharsets.UTF_8), headers);
+                writeJson(json), headers);
     }
 
     /**
@@ -169,7 +193,7 @@ public final class AggregationJob {
      * an in-JVM MiniCluster; a remote cluster's task managers release theirs when they stop.
      */
     public static void releaseSharedResources() {
-        io.platform.processing.SharedCatalogs.closeAll();
+        SharedCatalogs.closeAll();
     }
 
     static final class AggregationKey implements KeySelector<PartialAggregate, String> {

@@ -15,8 +15,8 @@ import java.time.Duration;
  * @param preAggregate fold events per key and window before the shuffle ({@link LocalPreAggregator}); off only to
  *                     measure what it saves
  * @param salting spread hot keys over several window subtasks and merge them in a second window stage ({@link KeySalter})
- * @param sourceRateControl AIMD rate control of the Kafka source ({@link io.platform.processing.sources.RateControlledSource}), or null for Flink's
- *                          flow control alone
+ * @param sourceRateControl AIMD rate control of the Kafka source
+ *                          ({@link io.platform.processing.sources.RateControlledSource}), or null for Flink's flow control alone
  */
 public record AggregationSettings(String bootstrapServers, Duration window, String view, Duration outOfOrderness,
                                   Duration idleness, boolean preAggregate, boolean salting, AimdRate.Settings sourceRateControl)

@@ -1,5 +1,6 @@
 package io.platform.processing.aggregation;
 
+import io.opentelemetry.api.trace.SpanContext;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
 import io.platform.observability.tracing.Tracing;
@@ -12,13 +13,16 @@ import io.platform.wire.schema.StreamSchema;
 import io.platform.wire.schema.WireRecordDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +71,8 @@ final class EventDeserializer implements KafkaRecordDeserializationSchema<KeyedE
             events = entries.count();
             while (entries.next()) {
                 // the times header says the gateway validated the record and its entries' times are the events' own
-                emit(record, stream, entries.value(), entries.series(), headerTime != Long.MIN_VALUE ? entries.eventTimeMs() : Long.MIN_VALUE, out);
+                emit(record, stream, entries.value(), entries.series(), headerTime != Long.MIN_VALUE
+                        ? entries.eventTimeMs() : Long.MIN_VALUE, out);
             }
         } else {
             emit(record, stream, value, record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), headerTime, out);
@@ -118,15 +123,15 @@ final class EventDeserializer implements KafkaRecordDeserializationSchema<KeyedE
      * so a span is made only when it differs from the previous record's: one span per batch, not per event.
      */
     private void continueTrace(ConsumerRecord<byte[], byte[]> record, String stream) {
-        org.apache.kafka.common.header.Header header = record.headers().lastHeader(Tracing.TRACEPARENT);
-        if (header == null || java.util.Arrays.equals(header.value(), lastTraceparent)) {
+        Header header = record.headers().lastHeader(Tracing.TRACEPARENT);
+        if (header == null || Arrays.equals(header.value(), lastTraceparent)) {
             return;
         }
         lastTraceparent = header.value();
-        io.opentelemetry.api.trace.SpanContext parent = Tracing.parentOf(lastTraceparent);
+        SpanContext parent = Tracing.parentOf(lastTraceparent);
         if (parent != null) {
             Tracing.global().tracer().spanBuilder("flink.process").setParent(Tracing.contextOf(parent))
-                    .setStartTimestamp(record.timestamp(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .setStartTimestamp(record.timestamp(), TimeUnit.MILLISECONDS)
                     .setAttribute(Tracing.STREAM, stream).startSpan().end();
         }
     }

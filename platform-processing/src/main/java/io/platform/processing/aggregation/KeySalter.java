@@ -1,9 +1,16 @@
 package io.platform.processing.aggregation;
 
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.ToIntFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Spreads the partials of hot keys over several window subtasks: a key seen in more than its share of the partials
@@ -16,7 +23,7 @@ import org.apache.flink.api.common.functions.RichMapFunction;
  * (one per subtask); the table is not checkpointed (it is relearned within one sample).
  */
 final class KeySalter extends RichMapFunction<PartialAggregate, PartialAggregate> {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KeySalter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(KeySalter.class);
     /** Separates a key from its salt; keys never hold it (series are text, stream names identifiers). */
     static final char SALT = '\u0002';
     static final int SAMPLE = 20_000;
@@ -30,7 +37,7 @@ final class KeySalter extends RichMapFunction<PartialAggregate, PartialAggregate
         int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
         // the window stage runs with this operator's parallelism and max parallelism (the job's defaults)
         hotKeys = new HotKeys(subtasks, SAMPLE,
-                key -> org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(key, maxParallelism, subtasks));
+                key -> KeyGroupRangeAssignment.assignKeyToParallelOperator(key, maxParallelism, subtasks));
     }
 
     @Override
@@ -49,7 +56,7 @@ final class KeySalter extends RichMapFunction<PartialAggregate, PartialAggregate
     static final class HotKeys {
         private final int windowSubtasks;
         private final int sample;
-        private final java.util.function.ToIntFunction<String> subtaskOf;
+        private final ToIntFunction<String> subtaskOf;
         private final Map<String, int[]> counts = new HashMap<>();
         private Map<String, Integer> factors = new HashMap<>();
         private final Map<String, String[]> saltedKeys = new HashMap<>();
@@ -59,7 +66,7 @@ final class KeySalter extends RichMapFunction<PartialAggregate, PartialAggregate
         private int nextSalt;
 
         /** @param subtaskOf the window subtask a (salted) key goes to, as Flink's key groups assign it */
-        HotKeys(int windowSubtasks, int sample, java.util.function.ToIntFunction<String> subtaskOf) {
+        HotKeys(int windowSubtasks, int sample, ToIntFunction<String> subtaskOf) {
             this.windowSubtasks = windowSubtasks;
             this.sample = sample;
             this.subtaskOf = subtaskOf;
@@ -84,7 +91,7 @@ final class KeySalter extends RichMapFunction<PartialAggregate, PartialAggregate
          */
         private String[] saltsOnDistinctSubtasks(String key, int factor) {
             String[] salted = new String[factor];
-            java.util.Set<Integer> taken = new java.util.HashSet<>();
+            Set<Integer> taken = new HashSet<>();
             int found = 0;
             for (int salt = 0; found < factor && salt < 64 * factor; salt++) {
                 String candidate = key + SALT + salt;
@@ -92,7 +99,7 @@ final class KeySalter extends RichMapFunction<PartialAggregate, PartialAggregate
                     salted[found++] = candidate;
                 }
             }
-            return found == factor ? salted : java.util.Arrays.copyOf(salted, Math.max(1, found));
+            return found == factor ? salted : Arrays.copyOf(salted, Math.max(1, found));
         }
 
         /** The salt factor of each key now salted. */

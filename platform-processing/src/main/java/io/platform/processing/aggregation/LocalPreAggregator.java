@@ -18,7 +18,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * operator's watermark is sent on alone at once: the window operator decides whether it is late (its watermark, the
  * minimum over all inputs, may be lower), and a late one reaches the dead-letter topic as the event it was.
  */
-public final class LocalPreAggregator extends AbstractStreamOperator<PartialAggregate> implements OneInputStreamOperator<KeyedEvent, PartialAggregate> {
+public final class LocalPreAggregator extends AbstractStreamOperator<PartialAggregate>
+        implements OneInputStreamOperator<KeyedEvent, PartialAggregate> {
     private final long windowMs;
     private final int maxEntries;
     private transient PreAggregationBuffer buffer;

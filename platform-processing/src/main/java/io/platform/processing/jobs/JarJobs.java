@@ -39,7 +39,8 @@ public final class JarJobs {
                 name = file.getManifest() == null ? null : file.getManifest().getMainAttributes().getValue(MANIFEST_ATTRIBUTE);
             }
             if (name == null) {
-                throw new IllegalArgumentException("the jar names no job class: add '" + MANIFEST_ATTRIBUTE + ": <class>' to its manifest or give --class");
+                throw new IllegalArgumentException("the jar names no job class: add '" + MANIFEST_ATTRIBUTE
+                        + ": <class>' to its manifest or give --class");
             }
         }
         URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, PlatformJob.class.getClassLoader());

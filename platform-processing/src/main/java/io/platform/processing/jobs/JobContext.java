@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -22,6 +24,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.runtime.typeutils.ExternalTypeInfo;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.types.Row;
 
@@ -75,14 +78,14 @@ public final class JobContext {
     public StreamSchema schemaOf(String stream) {
         StreamSchema schema = catalog.latest(stream);
         if (schema == null) {
-            throw new IllegalArgumentException("no stream '" + stream + "' is registered (registered: " + new java.util.TreeSet<>(catalog.streams())
+            throw new IllegalArgumentException("no stream '" + stream + "' is registered (registered: " + new TreeSet<>(catalog.streams())
                     + "): register its schema first, e.g. platform schema register " + stream + " <file.avsc>");
         }
         return schema;
     }
 
     /** The streams registered now. */
-    public java.util.Set<String> streams() {
+    public Set<String> streams() {
         return catalog.streams();
     }
 
@@ -149,7 +152,7 @@ public final class JobContext {
         if (type instanceof RowTypeInfo rowType) {
             return List.of(rowType.getFieldNames());
         }
-        if (type instanceof org.apache.flink.table.runtime.typeutils.ExternalTypeInfo<Row> external) {
+        if (type instanceof ExternalTypeInfo<Row> external) {
             return DataType.getFieldNames(external.getDataType());
         }
         return null;

@@ -9,11 +9,15 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.SqlParserException;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.TableException;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.catalog.ResolvedSchema;
+import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.types.Row;
 
 /**
@@ -60,20 +64,20 @@ public final class SqlJob {
         for (String statement : statements) {
             Matcher insert = INSERT.matcher(statement);
             if (!insert.matches()) {
-                throw new IllegalArgumentException("a job's statement must be INSERT INTO <stream> SELECT ... (its rows go into that stream), got: "
-                        + abbreviate(statement));
+                throw new IllegalArgumentException("a job's statement must be INSERT INTO <stream> SELECT ... "
+                        + "(its rows go into that stream), got: " + abbreviate(statement));
             }
             String target = unquote(insert.group(1));
             String query = insert.group(2);
             StreamSchema targetSchema = context.schemaOf(target);
             registerStreams(tables, context, query, registered);
             Table result;
-            org.apache.flink.streaming.api.datastream.DataStream<Row> rows;
+            DataStream<Row> rows;
             try {
                 result = tables.sqlQuery(query);
                 checkCovers(result.getResolvedSchema().getColumnNames(), targetSchema);
                 rows = tables.toDataStream(result);
-            } catch (ValidationException | TableException | org.apache.flink.table.api.SqlParserException e) {
+            } catch (ValidationException | TableException | SqlParserException e) {
                 throw new IllegalArgumentException(explain(e, target), e);
             }
             context.toStream(rows, target);
@@ -81,7 +85,7 @@ public final class SqlJob {
     }
 
     /** A result column of a query: its name and Flink SQL type. */
-    public record Column(String name, org.apache.flink.table.types.logical.LogicalType type) {
+    public record Column(String name, LogicalType type) {
     }
 
     /**
@@ -93,13 +97,14 @@ public final class SqlJob {
     public static List<Column> columnsOf(JobContext context, String select) {
         StreamTableEnvironment tables = tablesFor(context, select);
         try {
-            org.apache.flink.table.catalog.ResolvedSchema schema = tables.sqlQuery(select).getResolvedSchema();
+            ResolvedSchema schema = tables.sqlQuery(select).getResolvedSchema();
             List<Column> columns = new ArrayList<>();
+            // qualified: this class declares its own Column record
             for (org.apache.flink.table.catalog.Column column : schema.getColumns()) {
                 columns.add(new Column(column.getName(), column.getDataType().getLogicalType()));
             }
             return columns;
-        } catch (ValidationException | TableException | org.apache.flink.table.api.SqlParserException e) {
+        } catch (ValidationException | TableException | SqlParserException e) {
             throw new IllegalArgumentException(explain(e, "the view"), e);
         }
     }
@@ -116,10 +121,12 @@ public final class SqlJob {
     private static void registerStreams(StreamTableEnvironment tables, JobContext context, String query, Set<String> registered) {
         for (String stream : referencedStreams(query, context.streams())) {
             if (registered.add(stream)) {
-                tables.createTemporaryView("`" + stream + "`", tables.fromDataStream(context.stream(stream), org.apache.flink.table.api.Schema.newBuilder()
+                // qualified: Schema here is Avro's (imported); this one is Flink's table schema
+                org.apache.flink.table.api.Schema columns = org.apache.flink.table.api.Schema.newBuilder()
                         .columnByMetadata(EVENT_TIME, DataTypes.TIMESTAMP_LTZ(3), "rowtime")
                         .watermark(EVENT_TIME, "SOURCE_WATERMARK()")
-                        .build()));
+                        .build();
+                tables.createTemporaryView("`" + stream + "`", tables.fromDataStream(context.stream(stream), columns));
             }
         }
     }
@@ -178,13 +185,15 @@ public final class SqlJob {
     private static void checkCovers(List<String> columns, StreamSchema target) {
         List<String> missing = new ArrayList<>();
         for (Schema.Field field : target.schema().getFields()) {
-            boolean nullable = field.schema().getType() == Schema.Type.UNION && field.schema().getTypes().stream().anyMatch(t -> t.getType() == Schema.Type.NULL);
+            boolean nullable = field.schema().getType() == Schema.Type.UNION
+                    && field.schema().getTypes().stream().anyMatch(t -> t.getType() == Schema.Type.NULL);
             if (!columns.contains(field.name()) && !field.hasDefaultValue() && !nullable) {
                 missing.add(field.name());
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("the query's columns " + columns + " leave field(s) " + missing + " of stream '" + target.stream()
+            throw new IllegalArgumentException("the query's columns " + columns + " leave field(s) " + missing
+                    + " of stream '" + target.stream()
                     + "' empty, and its schema gives them no default: name them in the SELECT, e.g. window_start AS " + target.timeField());
         }
     }

@@ -13,6 +13,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import java.util.Optional;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
 import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
 import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
@@ -56,7 +57,7 @@ final class StreamRowSerializer implements KafkaRecordSerializationSchema<Row>, 
     }
 
     @Override
-    public void open(org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
         schema = StreamSchema.fromJson(schemaRecord);
         writer = new GenericDatumWriter<>(schema.schema());
         body = new ByteArrayOutputStream(256);
@@ -93,7 +94,8 @@ final class StreamRowSerializer implements KafkaRecordSerializationSchema<Row>, 
 
     private Map<String, Integer> declaredPositions() {
         if (declaredNames == null) {
-            throw new IllegalArgumentException("rows written to stream '" + stream + "' carry no field names: build them with Row.withNames()"
+            throw new IllegalArgumentException("rows written to stream '" + stream
+                    + "' carry no field names: build them with Row.withNames()"
                     + " or declare the stream's type (e.g. .returns(StreamRows.typeOf(context.schemaOf(\"" + stream + "\"))))");
         }
         return StreamRows.fieldPositions(declaredNames);

@@ -2,12 +2,14 @@ package io.platform.processing.jobs;
 
 import io.platform.wire.schema.StreamSchema;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -97,11 +99,12 @@ public final class StreamRows {
      * @throws IllegalArgumentException naming the field, when a value cannot take the schema's type
      */
     public static GenericRecord toRecord(Row row, Map<String, Integer> positions, Schema target) {
-        java.util.Set<String> names = positions == null ? row.getFieldNames(true) : positions.keySet();
+        Set<String> names = positions == null ? row.getFieldNames(true) : positions.keySet();
         GenericData.Record record = new GenericData.Record(target);
         for (Schema.Field field : target.getFields()) {
             boolean present = names.contains(field.name());
-            Object value = !present ? null : positions == null ? row.getField(field.name()) : row.getField(positions.get(field.name()).intValue());
+            Object value = !present ? null : positions == null ? row.getField(field.name())
+                    : row.getField(positions.get(field.name()).intValue());
             if (value == null) {
                 record.put(field.pos(), !present && field.hasDefaultValue() ? GenericData.get().getDefaultValue(field) : null);
                 continue;
@@ -137,7 +140,8 @@ public final class StreamRows {
             case FLOAT:
             case DOUBLE:
                 if (!(value instanceof Number number)) {
-                    throw new IllegalArgumentException("field '" + field.name() + "' is " + type.getType().getName() + " in the stream's schema but the job gave "
+                    throw new IllegalArgumentException("field '" + field.name() + "' is " + type.getType().getName()
+                            + " in the stream's schema but the job gave "
                             + value.getClass().getSimpleName() + " '" + value + "'; cast it in the job (e.g. CAST(x AS DOUBLE))");
                 }
                 return switch (type.getType()) {
@@ -150,9 +154,10 @@ public final class StreamRows {
                 if (value instanceof Boolean) {
                     return value;
                 }
-                throw new IllegalArgumentException("field '" + field.name() + "' is boolean in the stream's schema but the job gave '" + value + "'");
+                throw new IllegalArgumentException("field '" + field.name()
+                        + "' is boolean in the stream's schema but the job gave '" + value + "'");
             case BYTES:
-                return ByteBuffer.wrap(value instanceof byte[] bytes ? bytes : value.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return ByteBuffer.wrap(value instanceof byte[] bytes ? bytes : value.toString().getBytes(StandardCharsets.UTF_8));
             default:
                 throw new IllegalArgumentException("field '" + field.name() + "' of type " + type.getType().getName()
                         + " cannot be written by a job: only strings, numbers, booleans and bytes");

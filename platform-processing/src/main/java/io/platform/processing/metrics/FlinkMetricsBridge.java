@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
@@ -48,6 +49,7 @@ public final class FlinkMetricsBridge implements MetricReporter {
     public record Reading(String job, String task, String subtask, String operator, String state, String name, Metric metric) {
         /** The current value; NaN for a gauge that is not a number. */
         public double value() {
+            // qualified: Gauge and Meter are imported as Micrometer's; these are Flink's
             if (metric instanceof org.apache.flink.metrics.Gauge<?> gauge) {
                 return gauge.getValue() instanceof Number n ? n.doubleValue() : Double.NaN;
             }
@@ -65,7 +67,7 @@ public final class FlinkMetricsBridge implements MetricReporter {
     private static final Map<Metric, Meter> METERS = new ConcurrentHashMap<>();
 
     /** Adds the reporter to a Flink configuration (the MiniCluster's, or a cluster whose TaskManagers run the platform). */
-    public static void configure(org.apache.flink.configuration.Configuration conf) {
+    public static void configure(Configuration conf) {
         conf.setString("metrics.reporter.platform.factory.class", FlinkMetricsBridgeFactory.class.getName());
         // what each operator's RocksDB state holds: two cheap RocksDB properties, read when scraped
         conf.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
@@ -111,7 +113,8 @@ public final class FlinkMetricsBridge implements MetricReporter {
         String job = variables.get("<job_name>");
         String task = variables.get("<task_name>");
         String operator = variables.get("<operator_name>");
-        String operatorMetric = operator == null ? null : STATE_METRICS.containsKey(name) ? STATE_METRICS.get(name) : SOURCE_METRICS.get(name);
+        String operatorMetric = operator == null ? null : STATE_METRICS.containsKey(name) ? STATE_METRICS.get(name)
+                : SOURCE_METRICS.get(name);
         boolean kept = task != null ? (operator == null ? TASK_METRICS.contains(name) : operatorMetric != null)
                 : job != null && JOB_METRICS.contains(name);
         if (!kept) {
@@ -121,7 +124,8 @@ public final class FlinkMetricsBridge implements MetricReporter {
                 operator == null ? "" : operator, variables.getOrDefault("<column_family>", ""), name, metric);
         READINGS.put(metric, reading);
         MeterRegistry registry = LatencyMetrics.global().registry();
-        Gauge.Builder<Reading> gauge = Gauge.builder(operatorMetric != null ? operatorMetric : "platform.flink." + snakeCase(name), reading, Reading::value)
+        Gauge.Builder<Reading> gauge =
+                Gauge.builder(operatorMetric != null ? operatorMetric : "platform.flink." + snakeCase(name), reading, Reading::value)
                 .description("Flink metric " + name + ", read from Flink's own metric when scraped")
                 .tag("job", job).tag("task", reading.task()).tag("subtask", reading.subtask());
         if (operatorMetric != null) {

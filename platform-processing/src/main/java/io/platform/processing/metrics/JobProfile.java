@@ -47,7 +47,8 @@ public final class JobProfile {
     /** The figures of {@code job} (its Flink name) from the metrics bridge: a job on this JVM's MiniCluster. */
     public static Figures fromBridge(String job) {
         return new Figures(tasks(job), (long) FlinkMetricsBridge.value(job, "lastCheckpointDuration"),
-                (long) FlinkMetricsBridge.value(job, "lastCheckpointSize"), (long) FlinkMetricsBridge.value(job, "numberOfCompletedCheckpoints"));
+                (long) FlinkMetricsBridge.value(job, "lastCheckpointSize"),
+                (long) FlinkMetricsBridge.value(job, "numberOfCompletedCheckpoints"));
     }
 
     /** The tasks of {@code job} from the metrics bridge, subtasks summed per task name (averaged for the times). */

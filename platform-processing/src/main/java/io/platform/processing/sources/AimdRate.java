@@ -7,9 +7,10 @@ import java.io.Serializable;
  * multiplicative decrease when the downstream pushed back for two intervals in a row (the source waited on it for at
  * least {@code backPressuredAbove} of each), to {@code decrease} times the rate the downstream actually took, so the
  * buffers between them drain (one interval is a burst the buffers are there to absorb, e.g. the partials an
- * aggregation flushes at each watermark; cutting on it cost 100 ms of p99 at 200,000 events/s); an additive increase of {@code increaseFraction} of the highest rate seen otherwise, so
- * the rate probes back up, and the limit is lifted once it has not been reached for {@code liftAfterIntervals}
- * intervals (the source then costs nothing extra). Not thread-safe: one per source reader, called from its thread.
+ * aggregation flushes at each watermark; cutting on it cost 100 ms of p99 at 200,000 events/s); an additive increase
+ * of {@code increaseFraction} of the highest rate seen otherwise, so the rate probes back up, and the limit is lifted
+ * once it has not been reached for {@code liftAfterIntervals} intervals (the source then costs nothing extra). Not
+ * thread-safe: one per source reader, called from its thread.
  */
 public final class AimdRate {
     /** The rule's parameters; see docs/operations.md for the defaults' reasons. */
@@ -20,7 +21,8 @@ public final class AimdRate {
         }
 
         public Settings {
-            if (minRate <= 0 || decrease <= 0 || decrease >= 1 || increaseFraction <= 0 || backPressuredAbove <= 0 || backPressuredAbove >= 1
+            if (minRate <= 0 || decrease <= 0 || decrease >= 1 || increaseFraction <= 0
+                    || backPressuredAbove <= 0 || backPressuredAbove >= 1
                     || liftAfterIntervals < 1 || intervalNanos < 1_000_000L) {
                 throw new IllegalArgumentException("AIMD settings out of range: " + this);
             }

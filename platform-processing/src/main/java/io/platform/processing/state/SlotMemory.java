@@ -1,5 +1,7 @@
 package io.platform.processing.state;
 
+import java.lang.management.ManagementFactory;
+
 /**
  * How much off-heap memory RocksDB state gets per job slot when it is not configured: a quarter of the memory the JVM
  * heap leaves on the host, split over the slots, within 16 MiB and 512 MiB. State and its caches then live off the
@@ -22,7 +24,8 @@ public final class SlotMemory {
 
     /** The host's physical memory, or 0 when the JVM cannot tell. */
     public static long physicalBytes() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        // qualified: the JDK's interface and its com.sun extension share the simple name
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() : 0;
     }
 }

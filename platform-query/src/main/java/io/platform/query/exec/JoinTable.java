@@ -74,7 +74,8 @@ final class JoinTable implements Table {
             condition.append(i > 0 ? " AND " : "").append(leftAlias).append('.').append(left.columns().get(leftKeys[i]))
                     .append(" = ").append(join.alias()).append('.').append(right.columns().get(rightKeys[i]));
         }
-        return new JoinTable(left, leftAlias, right, join.alias(), join.leftOuter(), leftKeys, rightKeys, condition.toString(), maxBuildRows);
+        return new JoinTable(left, leftAlias, right, join.alias(), join.leftOuter(), leftKeys, rightKeys,
+                condition.toString(), maxBuildRows);
     }
 
     /** {side (0 left, 1 right), column index} of an ON column, qualified or not. */
@@ -88,18 +89,21 @@ final class JoinTable implements Table {
                 boolean isLeft = qualifier.equalsIgnoreCase(leftAlias);
                 int index = indexOf(isLeft ? left : right, bare);
                 if (index < 0) {
-                    throw new SqlException("unknown column '" + bare + "' in " + qualifier + "; columns: " + (isLeft ? left : right).columns(),
+                    throw new SqlException("unknown column '" + bare + "' in " + qualifier + "; columns: "
+                            + (isLeft ? left : right).columns(),
                             column.position());
                 }
                 return new int[] {isLeft ? 0 : 1, index};
             }
-            throw new SqlException("unknown table '" + qualifier + "' in '" + name + "': the tables are " + leftAlias + " and " + rightAlias,
+            throw new SqlException("unknown table '" + qualifier + "' in '" + name + "': the tables are "
+                    + leftAlias + " and " + rightAlias,
                     column.position());
         }
         int inLeft = indexOf(left, name);
         int inRight = indexOf(right, name);
         if (inLeft >= 0 && inRight >= 0) {
-            throw new SqlException("column '" + name + "' is in both tables: write " + leftAlias + "." + name + " or " + rightAlias + "." + name,
+            throw new SqlException("column '" + name + "' is in both tables: write " + leftAlias + "." + name + " or "
+                    + rightAlias + "." + name,
                     column.position());
         }
         if (inLeft < 0 && inRight < 0) {

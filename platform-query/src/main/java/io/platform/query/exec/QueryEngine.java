@@ -1,5 +1,11 @@
 package io.platform.query.exec;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
 import io.platform.observability.tracing.Tracing;
@@ -23,12 +29,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Plans and runs queries. Planning resolves the table and columns and turns time-range and series-key predicates
@@ -62,7 +73,8 @@ public final class QueryEngine {
      * @param segments the store's sealed partitions, read column block by column block; null when nothing is sealed
      * @param cache results reused until their stream's data changes; null for none
      */
-    public QueryEngine(TimeSeriesStore store, SegmentTier segments, SchemaCatalog catalog, String aggregateView, QueryLimits limits, ResultCache cache) {
+    public QueryEngine(TimeSeriesStore store, SegmentTier segments, SchemaCatalog catalog, String aggregateView,
+            QueryLimits limits, ResultCache cache) {
         this.segments = segments;
         this.store = store;
         this.catalog = catalog;
@@ -106,16 +118,23 @@ public final class QueryEngine {
         SelectStatement statement = SqlParser.parse(select);
         StreamSchema stream = catalog.latest(statement.table());
         if (stream == null) {
-            throw new SqlException("unknown stream '" + statement.table() + "'; a rollup reads one stream of " + catalog.streams(), statement.tablePosition());
+            throw new SqlException("unknown stream '" + statement.table() + "'; a rollup reads one stream of " + catalog.streams(),
+                    statement.tablePosition());
         }
         if (tables().containsKey(name)) {
             throw new SqlException("'" + name + "' names a stream or view already: pick another name", 1);
         }
         RollupDefinition definition = RollupShape.define(name, select, statement, stream);
         kept.create(definition);
-        return "{\"view\":\"" + name + "\",\"kind\":\"rollup\",\"stream\":\"" + stream.stream() + "\",\"bucket_ms\":" + definition.widthMs()
-                + ",\"fields\":\"" + String.join(",", definition.fields()) + "\",\"state\":\"" + kept.state(name)
-                + "\",\"kept_by\":\"storage, in the same write as the rows\"}";
+        ObjectNode view = JsonNodeFactory.instance.objectNode()
+                .put("view", name)
+                .put("kind", "rollup")
+                .put("stream", stream.stream())
+                .put("bucket_ms", definition.widthMs())
+                .put("fields", String.join(",", definition.fields()))
+                .put("state", kept.state(name))
+                .put("kept_by", "storage, in the same write as the rows");
+        return view.toString();
     }
 
     /** Drops a rollup; false when there is none of that name. */
@@ -129,9 +148,9 @@ public final class QueryEngine {
      * Parses and plans {@code sql}; errors carry the position of the problem. {@code EXPLAIN <query>} answers the plan;
      * {@code EXPLAIN ANALYZE <query>} runs it and answers the plan with rows scanned, matched, returned and the time.
      */
-    private static final io.opentelemetry.api.common.AttributeKey<String> QUERY_TEXT = io.opentelemetry.api.common.AttributeKey.stringKey("db.query.text");
-    private static final io.opentelemetry.api.common.AttributeKey<String> QUERY_TABLE = io.opentelemetry.api.common.AttributeKey.stringKey("db.collection.name");
-    private static final io.opentelemetry.api.common.AttributeKey<Long> ROWS_SCANNED = io.opentelemetry.api.common.AttributeKey.longKey("platform.rows_scanned");
+    private static final AttributeKey<String> QUERY_TEXT = AttributeKey.stringKey("db.query.text");
+    private static final AttributeKey<String> QUERY_TABLE = AttributeKey.stringKey("db.collection.name");
+    private static final AttributeKey<Long> ROWS_SCANNED = AttributeKey.longKey("platform.rows_scanned");
 
     public PreparedQuery prepare(String sql) throws SqlException {
         return prepare(sql, limits);
@@ -141,7 +160,7 @@ public final class QueryEngine {
     public PreparedQuery prepare(String sql, QueryLimits queryLimits) throws SqlException {
         Mode mode = Mode.RUN;
         String body = sql;
-        java.util.regex.Matcher explain = java.util.regex.Pattern.compile("(?is)^\\s*explain\\s+(analyze\\s+)?(.*)$").matcher(sql);
+        Matcher explain = Pattern.compile("(?is)^\\s*explain\\s+(analyze\\s+)?(.*)$").matcher(sql);
         if (explain.matches()) {
             mode = explain.group(1) != null ? Mode.EXPLAIN_ANALYZE : Mode.EXPLAIN;
             body = explain.group(2);
@@ -213,7 +232,7 @@ public final class QueryEngine {
 
     /** Every table a query can name: each stream's raw events, and its window aggregates as {@code <stream>_<view>}. */
     public Map<String, Boolean> tables() {
-        Map<String, Boolean> tables = new java.util.TreeMap<>();
+        Map<String, Boolean> tables = new TreeMap<>();
         for (String stream : catalog.streams()) {
             tables.put(stream, false);
             tables.put(stream + "_" + aggregateView, true);
@@ -263,7 +282,7 @@ public final class QueryEngine {
         // lower-case names to table columns: bare and qualified by the table's alias; in a join, qualified always
         // and bare where only one side has the name
         private final Map<String, Integer> columnIndex = new HashMap<>();
-        private final java.util.Set<String> ambiguousColumns = new java.util.HashSet<>();
+        private final Set<String> ambiguousColumns = new HashSet<>();
         private final List<SelectStatement.SelectItem> items = new ArrayList<>();
         private final List<Filter> filters = new ArrayList<>();
         private long fromMs = Long.MIN_VALUE;
@@ -509,7 +528,8 @@ public final class QueryEngine {
                             throw new SqlException(call.function() + "(*) is not defined; name a column", call.position());
                         }
                         // over a rollup's partials a row stands for many: count(*) adds up their row counts
-                        int rows = table instanceof RollupTable rollup && rollup.isPartials() ? table.columns().indexOf(RollupTable.ROWS) : -1;
+                        int rows = table instanceof RollupTable rollup && rollup.isPartials()
+                                ? table.columns().indexOf(RollupTable.ROWS) : -1;
                         aggInputs[i] = rows < 0 ? row -> Boolean.TRUE : row -> row[rows];
                     } else {
                         aggInputs[i] = compile(arg);
@@ -577,7 +597,8 @@ public final class QueryEngine {
         private int column(Expr.Column column) throws SqlException {
             Integer index = columnIndex.get(column.name().toLowerCase(Locale.ROOT));
             if (index == null && ambiguousColumns.contains(column.name().toLowerCase(Locale.ROOT))) {
-                throw new SqlException("column '" + column.name() + "' is in both tables: write " + statement.tableAlias() + "." + column.name()
+                throw new SqlException("column '" + column.name() + "' is in both tables: write "
+                        + statement.tableAlias() + "." + column.name()
                         + " or " + statement.join().alias() + "." + column.name(), column.position());
             }
             if (index == null) {
@@ -631,11 +652,13 @@ public final class QueryEngine {
             double selectivity = 1;
             for (Filter filter : filters) {
                 String name = table.columns().get(filter.column());
-                if (name.equals(table.timeColumn()) || (series != null && filter.operator().equals("=") && table.keyColumns().contains(name))) {
+                if (name.equals(table.timeColumn())
+                        || (series != null && filter.operator().equals("=") && table.keyColumns().contains(name))) {
                     continue;
                 }
                 ColumnStatistics column = stats.column(name);
-                selectivity *= column != null ? column.selectivity(filter.operator(), filter.value()) : filter.operator().equals("=") ? 0.1 : 1.0 / 3;
+                selectivity *= column != null ? column.selectivity(filter.operator(), filter.value())
+                        : filter.operator().equals("=") ? 0.1 : 1.0 / 3;
             }
             return Math.round(rows * selectivity);
         }
@@ -662,7 +685,8 @@ public final class QueryEngine {
                         return -1;
                     }
                     groups *= c.distinct();
-                } else if (e instanceof Expr.Call call && call.function().equals("time_bucket") && call.args().get(1) instanceof Expr.Column column) {
+                } else if (e instanceof Expr.Call call && call.function().equals("time_bucket")
+                        && call.args().get(1) instanceof Expr.Column column) {
                     ColumnStatistics c = stats.column(RollupShape.bare(column));
                     if (c == null || !(c.min() instanceof Number low) || !(c.max() instanceof Number high)) {
                         return -1;
@@ -692,11 +716,13 @@ public final class QueryEngine {
             String join = table instanceof JoinTable joined ? joined.describe(series, fromMs, toMs) + "; " : "";
             String rollup = table instanceof RollupTable r && r.isPartials() ? "rollup=" + r.definition().name() + " bucket_ms="
                     + r.definition().widthMs() + " (answers exactly from partials per series and bucket, not rows); " : "";
-            return join + rollup + "scan table=" + statement.table() + (estimated >= 0 ? " est_rows=" + estimated : "") + (series != null ? " series=" + series.replace(StreamSchema.SERIES_SEPARATOR, '|') + " (one seek)" : " all-series")
+            return join + rollup + "scan table=" + statement.table() + (estimated >= 0 ? " est_rows=" + estimated : "")
+                    + (series != null ? " series=" + series.replace(StreamSchema.SERIES_SEPARATOR, '|') + " (one seek)" : " all-series")
                     + " time=[" + (fromMs == Long.MIN_VALUE ? "-inf" : fromMs) + "," + (toMs == Long.MAX_VALUE ? "+inf" : toMs) + ")"
                     + " filters=" + filters.size() + estimate(" est_matched=", matched) + sealedPlan()
                     + (statement.aggregates() ? " hash-aggregate" + estimate(" est_groups=", estimatedGroups(matched)) : "")
-                    + (statement.orderBy().isEmpty() ? "" : " sort") + (statement.limit() == Long.MAX_VALUE ? "" : " limit=" + statement.limit());
+                    + (statement.orderBy().isEmpty() ? "" : " sort")
+                    + (statement.limit() == Long.MAX_VALUE ? "" : " limit=" + statement.limit());
         }
 
         private static String estimate(String label, long value) {
@@ -728,10 +754,10 @@ public final class QueryEngine {
         public void run(RowSink sink) throws SqlException, IOException {
             long start = System.nanoTime();
             // a child of whatever is current: the HTTP request's traceparent, or a synthetic probe's own trace
-            io.opentelemetry.api.trace.Span span = Tracing.global().tracer().spanBuilder("query")
+            Span span = Tracing.global().tracer().spanBuilder("query")
                     .setAttribute(QUERY_TEXT, cacheKey.length() > 200 ? cacheKey.substring(0, 200) : cacheKey)
                     .setAttribute(QUERY_TABLE, statement.table()).startSpan();
-            try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
+            try (Scope ignored = span.makeCurrent()) {
                 switch (mode) {
                     case EXPLAIN -> {
                         sink.columns(List.of("plan"));
@@ -751,17 +777,19 @@ public final class QueryEngine {
                             }
                         }, start);
                         ColumnarSegment.ScanStats blocks = lastScan == null ? ColumnarSegment.ScanStats.NONE : lastScan.stats;
-                        sink.columns(List.of("plan", "rows_matched_estimated", "rows_estimated", "rows_scanned", "rows_matched", "rows_returned", "elapsed_ms",
+                        sink.columns(List.of("plan", "rows_matched_estimated", "rows_estimated", "rows_scanned", "rows_matched",
+                                "rows_returned", "elapsed_ms",
                                 "blocks_read", "blocks_skipped", "bytes_read", "bytes_skipped"));
                         long estimated = estimatedRows();
                         long matched = estimatedMatchedRows();
-                        sink.row(new Object[] {plan(estimated, matched), matched, estimated, rowsScanned, rowsMatched, returned[0], (System.nanoTime() - start) / 1e6,
+                        sink.row(new Object[] {plan(estimated, matched), matched, estimated, rowsScanned, rowsMatched, returned[0],
+                                (System.nanoTime() - start) / 1e6,
                                 (long) blocks.blocksRead(), (long) blocks.blocksSkipped(), blocks.bytesRead(), blocks.bytesSkipped()});
                     }
                     default -> runCached(sink, start);
                 }
             } catch (SqlException | IOException | RuntimeException e) {
-                span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.getMessage() == null ? e.toString() : e.getMessage());
+                span.setStatus(StatusCode.ERROR, e.getMessage() == null ? e.toString() : e.getMessage());
                 throw e;
             } finally {
                 span.setAttribute(ROWS_SCANNED, rowsScanned);
@@ -1085,7 +1113,8 @@ public final class QueryEngine {
          * Folds the selected rows of a block into their groups: consecutive rows of one group (sealed rows are in
          * series then time order, so runs are long) are looked up once and added in one tight loop per aggregate.
          */
-        private boolean aggregateBatch(Map<List<Object>, Accumulator[]> groups, Table.ColumnBatch batch, int[] selection, int n) throws SqlException {
+        private boolean aggregateBatch(Map<List<Object>, Accumulator[]> groups, Table.ColumnBatch batch, int[] selection,
+                int n) throws SqlException {
             Object[] columns = batch.columns();
             int k = 0;
             while (k < n) {
@@ -1151,7 +1180,8 @@ public final class QueryEngine {
             Accumulator[] accs = groups.get(groupKey);
             if (accs == null) {
                 if (groups.size() >= limits.maxMaterializedRows()) {
-                    throw new SqlException("query has more than " + limits.maxMaterializedRows() + " groups: group by fewer or coarser keys", 1);
+                    throw new SqlException("query has more than " + limits.maxMaterializedRows()
+                            + " groups: group by fewer or coarser keys", 1);
                 }
                 int n = items.size();
                 accs = new Accumulator[n];
@@ -1173,7 +1203,8 @@ public final class QueryEngine {
             long expected = stats == null ? -1 : estimatedGroups(stats.rows());
             int capacity = expected < 0 ? 16 : (int) Math.min(1 << 16, Math.max(16, expected * 4 / 3 + 1));
             Map<List<Object>, Accumulator[]> groups = new LinkedHashMap<>(capacity);
-            MatchingBatch vectorized = aggColumn == null ? null : (batch, selection, count) -> aggregateBatch(groups, batch, selection, count);
+            MatchingBatch vectorized = aggColumn == null ? null : (batch, selection, count) ->
+                    aggregateBatch(groups, batch, selection, count);
             scanMatching(deadline, row -> {
                 Object[] key = new Object[groupFns.size()];
                 for (int g = 0; g < key.length; g++) {
@@ -1226,7 +1257,8 @@ public final class QueryEngine {
             }
             String label = e.label().toLowerCase(Locale.ROOT);
             for (int i = 0; i < items.size(); i++) {
-                if (items.get(i).name().toLowerCase(Locale.ROOT).equals(label) || items.get(i).expr().label().toLowerCase(Locale.ROOT).equals(label)) {
+                if (items.get(i).name().toLowerCase(Locale.ROOT).equals(label)
+                        || items.get(i).expr().label().toLowerCase(Locale.ROOT).equals(label)) {
                     return i;
                 }
             }

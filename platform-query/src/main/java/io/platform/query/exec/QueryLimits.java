@@ -1,5 +1,7 @@
 package io.platform.query.exec;
 
+import java.util.Map;
+
 /**
  * Bounds on one query.
  *
@@ -12,12 +14,13 @@ public record QueryLimits(long timeoutMs, int maxMaterializedRows) {
     }
 
     /** These limits with the overrides of {@code user} from per-user maps (user to value); the rest stay. */
-    public QueryLimits forUser(String user, java.util.Map<String, Long> timeoutMsByUser, java.util.Map<String, Long> maxRowsByUser) {
+    public QueryLimits forUser(String user, Map<String, Long> timeoutMsByUser, Map<String, Long> maxRowsByUser) {
         if (user == null) {
             return this;
         }
         long timeout = timeoutMsByUser.getOrDefault(user, timeoutMs);
         long rows = maxRowsByUser.getOrDefault(user, (long) maxMaterializedRows);
-        return timeout == timeoutMs && rows == maxMaterializedRows ? this : new QueryLimits(timeout, (int) Math.min(Integer.MAX_VALUE, rows));
+        return timeout == timeoutMs && rows == maxMaterializedRows ? this
+                : new QueryLimits(timeout, (int) Math.min(Integer.MAX_VALUE, rows));
     }
 }

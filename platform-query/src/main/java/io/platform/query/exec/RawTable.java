@@ -123,7 +123,8 @@ final class RawTable implements Table {
 
     /** False when the block's statistics prove no row of it can pass the series key or a predicate. */
     private boolean mayMatch(ColumnarSegment.BlockStats block, ScanRequest request) {
-        if (request.series != null && !between(request.series, block.minString(PartitionSealer.SERIES_COLUMN), block.maxString(PartitionSealer.SERIES_COLUMN))) {
+        if (request.series != null && !between(request.series,
+                block.minString(PartitionSealer.SERIES_COLUMN), block.maxString(PartitionSealer.SERIES_COLUMN))) {
             return false;
         }
         if (request.dynamicBound != null && !mayMatch(block, request.dynamicBound)) {

@@ -72,7 +72,8 @@ final class RollupShape {
                 }
             } else if (!(item.expr() instanceof Expr.Column column && indexOf(stream.keyFields(), column) >= 0)
                     && !(bucketWidth(item.expr(), stream) == widthMs)) {
-                throw new SqlException("'" + item.expr().label() + "' must be a series key column, the GROUP BY's time_bucket or an aggregate",
+                throw new SqlException("'" + item.expr().label()
+                        + "' must be a series key column, the GROUP BY's time_bucket or an aggregate",
                         item.expr().position());
             }
         }

@@ -59,7 +59,8 @@ final class RollupTable implements Table {
             columns.add(item.name());
             if (item.expr() instanceof Expr.Call call && call.isAggregate()) {
                 Expr arg = call.args().get(0);
-                named.add(new NamedColumn(-1, false, call.function(), arg instanceof Expr.Column c ? RollupShape.indexOf(definition.fields(), c) : -1));
+                named.add(new NamedColumn(-1, false, call.function(), arg instanceof Expr.Column c
+                        ? RollupShape.indexOf(definition.fields(), c) : -1));
             } else if (item.expr() instanceof Expr.Column column) {
                 int key = RollupShape.indexOf(stream.keyFields(), column);
                 keyNames[key] = item.name();
@@ -138,7 +139,8 @@ final class RollupTable implements Table {
             } else {
                 for (int c = 0; c < row.length; c++) {
                     NamedColumn column = named.get(c);
-                    row[c] = column.bucket() ? (Object) bucket : column.key() >= 0 ? (column.key() < parts.length ? parts[column.key()] : null)
+                    row[c] = column.bucket() ? (Object) bucket : column.key() >= 0
+                            ? (column.key() < parts.length ? parts[column.key()] : null)
                             : value(column, partial);
                 }
             }

@@ -1,5 +1,6 @@
 package io.platform.query.exec;
 
+import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.util.Utf8;
 
 /** Value conversions and SQL comparison semantics shared by filters, grouping and sorting. */
@@ -9,7 +10,7 @@ final class Values {
 
     /** Avro runtime values to plain Java: Utf8 and enum symbols to String, int to long, float to double. */
     static Object normalize(Object value) {
-        if (value instanceof Utf8 || value instanceof org.apache.avro.generic.GenericEnumSymbol<?>) {
+        if (value instanceof Utf8 || value instanceof GenericEnumSymbol<?>) {
             return value.toString();
         }
         if (value instanceof Integer i) {

@@ -2,6 +2,7 @@ package io.platform.query.flight;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
 import io.platform.query.exec.AdmissionControl;
 import io.platform.query.exec.QueryEngine;
 import io.platform.query.exec.RowSink;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
@@ -90,7 +92,8 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
      *
      * @param maxRows the most rows one result may hold while it waits to be fetched
      */
-    public static FlightSqlEndpoint start(QueryEngine engine, AdmissionControl admission, int maxRows, String host, int port) throws IOException {
+    public static FlightSqlEndpoint start(QueryEngine engine, AdmissionControl admission, int maxRows, String host,
+            int port) throws IOException {
         return new FlightSqlEndpoint(engine, admission, maxRows, host, port);
     }
 
@@ -102,14 +105,16 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
     public FlightInfo getFlightInfoStatement(FlightSql.CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
         Held held = run(command.getQuery());
         ByteString handle = hold(held);
-        return info(held.schema(), descriptor, FlightSql.TicketStatementQuery.newBuilder().setStatementHandle(handle).build(), held.rows().size());
+        return info(held.schema(), descriptor,
+                FlightSql.TicketStatementQuery.newBuilder().setStatementHandle(handle).build(), held.rows().size());
     }
 
     @Override
     public void getStreamStatement(FlightSql.TicketStatementQuery ticket, CallContext context, ServerStreamListener listener) {
         Held held = results.remove(ticket.getStatementHandle());
         if (held == null) {
-            listener.error(CallStatus.NOT_FOUND.withDescription("no result for this ticket: fetch a result once, within a minute of planning it")
+            listener.error(CallStatus.NOT_FOUND
+                    .withDescription("no result for this ticket: fetch a result once, within a minute of planning it")
                     .toRuntimeException());
             return;
         }
@@ -183,7 +188,7 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
     }
 
     /** What a client fetches: one endpoint whose ticket is {@code command}, served by the matching getStream method. */
-    private static FlightInfo info(Schema schema, FlightDescriptor descriptor, com.google.protobuf.Message command, long rows) {
+    private static FlightInfo info(Schema schema, FlightDescriptor descriptor, Message command, long rows) {
         return new FlightInfo(schema, descriptor, List.of(new FlightEndpoint(new Ticket(Any.pack(command).toByteArray()))), -1, rows);
     }
 
@@ -199,7 +204,7 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
 
     @Override
     public void getStreamTables(FlightSql.CommandGetTables request, CallContext context, ServerStreamListener listener) {
-        java.util.regex.Pattern like = request.hasTableNameFilterPattern() ? likePattern(request.getTableNameFilterPattern()) : null;
+        Pattern like = request.hasTableNameFilterPattern() ? likePattern(request.getTableNameFilterPattern()) : null;
         List<String> types = request.getTableTypesList();
         List<Object[]> tables = new ArrayList<>();
         engine.tables().forEach((name, aggregate) -> {
@@ -218,16 +223,17 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
 
     @Override
     public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
-        send(new Held(Schemas.GET_TABLE_TYPES_SCHEMA, List.of(new Object[] {TABLE}, new Object[] {VIEW}), System.currentTimeMillis()), listener);
+        send(new Held(Schemas.GET_TABLE_TYPES_SCHEMA, List.of(new Object[] {TABLE}, new Object[] {VIEW}),
+                System.currentTimeMillis()), listener);
     }
 
     /** SQL LIKE ({@code %} any run, {@code _} one character) as a regular expression. */
-    private static java.util.regex.Pattern likePattern(String like) {
+    private static Pattern likePattern(String like) {
         StringBuilder regex = new StringBuilder();
         for (char c : like.toCharArray()) {
-            regex.append(c == '%' ? ".*" : c == '_' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+            regex.append(c == '%' ? ".*" : c == '_' ? "." : Pattern.quote(String.valueOf(c)));
         }
-        return java.util.regex.Pattern.compile(regex.toString(), java.util.regex.Pattern.CASE_INSENSITIVE);
+        return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE);
     }
 
     private ByteString hold(Held held) {
@@ -254,7 +260,8 @@ public final class FlightSqlEndpoint extends NoOpFlightSqlProducer implements Au
             throw CallStatus.CANCELLED.withDescription("interrupted while waiting to run").toRuntimeException();
         }
         if (permit == null) {
-            throw CallStatus.UNAVAILABLE.withDescription("query service busy: all query slots are taken and the queue is full; retry shortly")
+            throw CallStatus.UNAVAILABLE
+                    .withDescription("query service busy: all query slots are taken and the queue is full; retry shortly")
                     .toRuntimeException();
         }
         List<String> names = new ArrayList<>();

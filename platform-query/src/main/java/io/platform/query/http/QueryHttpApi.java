@@ -3,6 +3,9 @@ package io.platform.query.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsExchange;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Scope;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
 import io.platform.observability.http.ServiceHttpServer;
@@ -18,6 +21,14 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * {@code POST /v1/query} (SQL text body, or {@code GET /v1/query?sql=...}): each row is one JSON object per line,
@@ -40,31 +51,31 @@ public final class QueryHttpApi {
     }
 
     // a user's limits, by the name on their client certificate (mutual TLS); null: the engine's for everyone
-    private volatile java.util.function.Function<String, QueryLimits> limitsByUser;
+    private volatile Function<String, QueryLimits> limitsByUser;
 
     /**
      * Runs each query under the limits {@code byUser} gives its user: the common name of the client certificate the
      * connection presented (the query listener under mutual TLS), or null when it presented none.
      */
-    public QueryHttpApi limitsByUser(java.util.function.Function<String, QueryLimits> byUser) {
+    public QueryHttpApi limitsByUser(Function<String, QueryLimits> byUser) {
         this.limitsByUser = byUser;
         return this;
     }
 
     /** The common name (CN) of the client certificate the exchange's TLS connection presented, or null. */
     static String userOf(HttpExchange exchange) {
-        if (!(exchange instanceof com.sun.net.httpserver.HttpsExchange https) || https.getSSLSession() == null) {
+        if (!(exchange instanceof HttpsExchange https) || https.getSSLSession() == null) {
             return null;
         }
         try {
             String subject = https.getSSLSession().getPeerPrincipal().getName();
-            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(subject).getRdns()) {
+            for (Rdn rdn : new LdapName(subject).getRdns()) {
                 if (rdn.getType().equalsIgnoreCase("CN")) {
                     return rdn.getValue().toString();
                 }
             }
             return subject;
-        } catch (javax.net.ssl.SSLPeerUnverifiedException | javax.naming.InvalidNameException e) {
+        } catch (SSLPeerUnverifiedException | InvalidNameException e) {
             return null;
         }
     }
@@ -80,11 +91,11 @@ public final class QueryHttpApi {
         String handle(String statement) throws Exception;
     }
 
-    private final java.util.List<java.util.Map.Entry<java.util.regex.Pattern, StatementHandler>> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Map.Entry<Pattern, StatementHandler>> statements = new CopyOnWriteArrayList<>();
 
     /** Statements {@code pattern} matches go to {@code handler} instead of the engine. */
-    public void handle(java.util.regex.Pattern pattern, StatementHandler handler) {
-        statements.add(java.util.Map.entry(pattern, handler));
+    public void handle(Pattern pattern, StatementHandler handler) {
+        statements.add(Map.entry(pattern, handler));
     }
 
     private void query(HttpExchange exchange) throws IOException {
@@ -102,7 +113,7 @@ public final class QueryHttpApi {
             error(exchange, 400, "empty query: send SQL as the POST body, e.g. SELECT count(*) FROM readings", 1);
             return;
         }
-        for (java.util.Map.Entry<java.util.regex.Pattern, StatementHandler> statement : statements) {
+        for (Map.Entry<Pattern, StatementHandler> statement : statements) {
             if (statement.getKey().matcher(sql).find()) {
                 try {
                     ServiceHttpServer.respond(exchange, 200, "application/x-ndjson", statement.getValue().handle(sql) + "\n");
@@ -115,7 +126,7 @@ public final class QueryHttpApi {
             }
         }
         QueryEngine.PreparedQuery prepared;
-        java.util.function.Function<String, QueryLimits> byUser = limitsByUser;
+        Function<String, QueryLimits> byUser = limitsByUser;
         try {
             prepared = byUser == null ? engine.prepare(sql) : engine.prepare(sql, byUser.apply(userOf(exchange)));
         } catch (SqlException e) {
@@ -136,10 +147,10 @@ public final class QueryHttpApi {
             return;
         }
         String traceparent = exchange.getRequestHeaders().getFirst(Tracing.TRACEPARENT);
-        io.opentelemetry.api.trace.SpanContext parent = traceparent == null ? null
+        SpanContext parent = traceparent == null ? null
                 : Tracing.parentOf(traceparent.getBytes(StandardCharsets.US_ASCII));
         // the client's trace, when it sent one, becomes the parent of the query span
-        try (permit; io.opentelemetry.context.Scope ignored = parent == null ? io.opentelemetry.context.Scope.noop()
+        try (permit; Scope ignored = parent == null ? Scope.noop()
                 : Tracing.contextOf(parent).makeCurrent()) {
             stream(exchange, prepared, arrived);
         }
@@ -152,14 +163,14 @@ public final class QueryHttpApi {
             try {
                 prepared.run(new NdjsonSink(out, arrived));
             } catch (SqlException e) {
-                out.write(("{\"error\":" + ServiceHttpServer.jsonString(e.getMessage()) + "}\n").getBytes(StandardCharsets.UTF_8));
+                out.write(JSON.writeValueAsBytes(ServiceHttpServer.error(e.getMessage())));
+                out.write('\n');
             }
         }
     }
 
     private static void error(HttpExchange exchange, int status, String message, int position) throws IOException {
-        ServiceHttpServer.respond(exchange, status, "application/json",
-                "{\"error\":" + ServiceHttpServer.jsonString(message) + ",\"position\":" + position + "}");
+        ServiceHttpServer.respondJson(exchange, status, ServiceHttpServer.error(message).put("position", position));
     }
 
     /**

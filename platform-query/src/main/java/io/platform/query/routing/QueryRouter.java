@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,7 +38,8 @@ public final class QueryRouter {
     private final List<URI> lookupNodes;
     private final List<URI> scanNodes;
     private final AtomicInteger turn = new AtomicInteger();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .version(HttpClient.Version.HTTP_1_1).build();
 
     /**
      * @param planner plans queries to classify them; built over the schema catalog alone (no store is read)
@@ -89,16 +92,17 @@ public final class QueryRouter {
             sql = new String(body, StandardCharsets.UTF_8);
         } else {
             String raw = exchange.getRequestURI().getRawQuery();
-            sql = raw != null && raw.startsWith("sql=") ? java.net.URLDecoder.decode(raw.substring(4), StandardCharsets.UTF_8) : "";
+            sql = raw != null && raw.startsWith("sql=") ? URLDecoder.decode(raw.substring(4), StandardCharsets.UTF_8) : "";
             body = sql.getBytes(StandardCharsets.UTF_8);
         }
         Route route = classify(sql);
-        LatencyMetrics.global().registry().counter("platform.query.routed", "route", route.name().toLowerCase(java.util.Locale.ROOT)).increment();
+        LatencyMetrics.global().registry().counter("platform.query.routed", "route", route.name().toLowerCase(Locale.ROOT)).increment();
         List<String> refused = new ArrayList<>();
         for (URI node : candidates(route)) {
             HttpResponse<InputStream> response;
             try {
-                HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve("/v1/query")).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve("/v1/query"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
                 String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
                 if (traceparent != null) {
                     request.header("traceparent", traceparent);
@@ -113,7 +117,7 @@ public final class QueryRouter {
             }
             exchange.getResponseHeaders().set("Content-Type", response.headers().firstValue("Content-Type").orElse("application/x-ndjson"));
             response.headers().firstValue("Retry-After").ifPresent(v -> exchange.getResponseHeaders().set("Retry-After", v));
-            exchange.getResponseHeaders().set("X-Platform-Route", route.name().toLowerCase(java.util.Locale.ROOT));
+            exchange.getResponseHeaders().set("X-Platform-Route", route.name().toLowerCase(Locale.ROOT));
             exchange.getResponseHeaders().set("X-Platform-Node", node.toString());
             exchange.sendResponseHeaders(response.statusCode(), 0);
             try (InputStream in = response.body(); OutputStream out = exchange.getResponseBody()) {
@@ -126,7 +130,7 @@ public final class QueryRouter {
             }
             return;
         }
-        ServiceHttpServer.respond(exchange, 502, "application/json", "{\"error\":" + ServiceHttpServer.jsonString(
-                "no query node answered the " + route.name().toLowerCase(java.util.Locale.ROOT) + " query: " + refused) + "}");
+        ServiceHttpServer.respondJson(exchange, 502, ServiceHttpServer.error(
+                "no query node answered the " + route.name().toLowerCase(Locale.ROOT) + " query: " + refused));
     }
 }

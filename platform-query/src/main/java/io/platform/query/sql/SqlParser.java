@@ -246,7 +246,8 @@ public final class SqlParser {
             next++;
             return t.text;
         }
-        throw new SqlException("expected " + what + ", got " + (t.kind == Kind.END ? "the end of the query" : "'" + t.text + "'"), t.position);
+        throw new SqlException("expected " + what + ", got "
+                + (t.kind == Kind.END ? "the end of the query" : "'" + t.text + "'"), t.position);
     }
 
     private Token peek() {
@@ -280,7 +281,8 @@ public final class SqlParser {
     private void expectSymbol(String symbol) throws SqlException {
         if (!acceptSymbol(symbol)) {
             Token t = peek();
-            throw new SqlException("expected '" + symbol + "', got " + (t.kind == Kind.END ? "the end of the query" : "'" + t.text + "'"), t.position);
+            throw new SqlException("expected '" + symbol + "', got "
+                    + (t.kind == Kind.END ? "the end of the query" : "'" + t.text + "'"), t.position);
         }
     }
 
@@ -302,13 +304,15 @@ public final class SqlParser {
             } else if (Character.isDigit(c) || (c == '.' && i + 1 < n && Character.isDigit(sql.charAt(i + 1)))) {
                 int start = i;
                 boolean decimal = false;
-                while (i < n && (Character.isDigit(sql.charAt(i)) || sql.charAt(i) == '.' || sql.charAt(i) == 'e' || sql.charAt(i) == 'E')) {
+                while (i < n
+                        && (Character.isDigit(sql.charAt(i)) || sql.charAt(i) == '.' || sql.charAt(i) == 'e' || sql.charAt(i) == 'E')) {
                     decimal |= !Character.isDigit(sql.charAt(i));
                     i++;
                 }
                 String text = sql.substring(start, i);
                 try {
-                    tokens.add(new Token(Kind.NUMBER, text, decimal ? (Object) Double.parseDouble(text) : (Object) Long.parseLong(text), position));
+                    tokens.add(new Token(Kind.NUMBER, text, decimal ? (Object) Double.parseDouble(text)
+                            : (Object) Long.parseLong(text), position));
                 } catch (NumberFormatException e) {
                     throw new SqlException("malformed number '" + text + "'", position);
                 }

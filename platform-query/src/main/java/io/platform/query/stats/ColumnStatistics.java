@@ -131,6 +131,7 @@ public record ColumnStatistics(String column, long values, long distinct, Object
     @Override
     public String toString() {
         return column + ": values=" + values + " distinct=" + distinct + " min=" + min + " max=" + max
-                + (boundaries == null ? "" : " histogram=" + Arrays.toString(Arrays.copyOf(boundaries, Math.min(5, boundaries.length))) + "...");
+                + (boundaries == null ? ""
+                        : " histogram=" + Arrays.toString(Arrays.copyOf(boundaries, Math.min(5, boundaries.length))) + "...");
     }
 }

@@ -1,5 +1,7 @@
 package io.platform.query.stats;
 
+import java.util.HashSet;
+
 /**
  * A HyperLogLog sketch of distinct values: 2^11 one-byte registers (2 KiB), about 2.3% standard error, mergeable (the
  * union of two sets is the register-wise max). Up to {@value #EXACT_LIMIT} distinct values it also keeps their hashes
@@ -15,7 +17,7 @@ public final class DistinctCounter {
 
     private final byte[] registers = new byte[M];
     // the distinct hashes while there are few (null once there were more than EXACT_LIMIT)
-    private java.util.HashSet<Long> exact = new java.util.HashSet<>();
+    private HashSet<Long> exact = new HashSet<>();
 
     public void addLong(long value) {
         addHash(mix(value ^ 0x9E3779B97F4A7C15L));

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.util.Utf8;
 
@@ -107,7 +108,8 @@ public final class StatisticsCatalog implements AutoCloseable {
                 for (SealedPartition partition : view.sealed(stream, Long.MIN_VALUE, Long.MAX_VALUE)) {
                     String key = stream + "/" + partition.fromMs() + "/" + partition.file();
                     live.add(key);
-                    Map<String, ColumnSketch> partitionSketches = sealedSketches.computeIfAbsent(key, k -> sketchSealed(partition, columns));
+                    Map<String, ColumnSketch> partitionSketches =
+                            sealedSketches.computeIfAbsent(key, k -> sketchSealed(partition, columns));
                     for (Map.Entry<String, ColumnSketch> entry : partitionSketches.entrySet()) {
                         if (sketches.containsKey(entry.getKey())) {
                             sketches.get(entry.getKey()).add(entry.getValue());
@@ -207,7 +209,7 @@ public final class StatisticsCatalog implements AutoCloseable {
             sketch.addLong(((Number) value).longValue());
         } else if (value instanceof Double || value instanceof Float) {
             sketch.addDouble(((Number) value).doubleValue());
-        } else if (value instanceof Utf8 || value instanceof CharSequence || value instanceof org.apache.avro.generic.GenericEnumSymbol<?>) {
+        } else if (value instanceof Utf8 || value instanceof CharSequence || value instanceof GenericEnumSymbol<?>) {
             sketch.addString(value.toString());
         }
     }

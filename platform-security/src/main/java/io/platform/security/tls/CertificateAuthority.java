@@ -1,11 +1,17 @@
 package io.platform.security.tls;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -57,25 +63,25 @@ public final class CertificateAuthority {
     }
 
     /** Keeps the authority's key and certificate in a PKCS12 file readable by its owner only. */
-    public void save(java.nio.file.Path file, char[] password) throws Exception {
+    public void save(Path file, char[] password) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("platform-ca", keys.getPrivate(), password, new java.security.cert.Certificate[] {certificate});
-        java.nio.file.Files.createDirectories(file.getParent());
-        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+        store.setKeyEntry("platform-ca", keys.getPrivate(), password, new Certificate[] {certificate});
+        Files.createDirectories(file.getParent());
+        try (OutputStream out = Files.newOutputStream(file)) {
             store.store(out, password);
         }
         try {
-            java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system
         }
     }
 
     /** Loads an authority saved with {@link #save}. */
-    public static CertificateAuthority load(java.nio.file.Path file, char[] password) throws Exception {
+    public static CertificateAuthority load(Path file, char[] password) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(file)) {
             store.load(in, password);
         }
         PrivateKey key = (PrivateKey) store.getKey("platform-ca", password);
@@ -89,7 +95,8 @@ public final class CertificateAuthority {
         for (int i = 0; i < hosts.length; i++) {
             names[i] = new GeneralName(hosts[i].matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, hosts[i]);
         }
-        return issue(commonName, Instant.now().minusSeconds(60), Instant.now().plus(validity), KeyPurposeId.id_kp_serverAuth, new GeneralNames(names));
+        return issue(commonName, Instant.now().minusSeconds(60), Instant.now().plus(validity), KeyPurposeId.id_kp_serverAuth,
+                new GeneralNames(names));
     }
 
     /** A key and certificate identifying a client (service or user) as {@code commonName}. */
@@ -142,7 +149,7 @@ public final class CertificateAuthority {
         public KeyStore keyStore(char[] password) throws Exception {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("platform", key, password, new java.security.cert.Certificate[] {certificate, issuer});
+            store.setKeyEntry("platform", key, password, new Certificate[] {certificate, issuer});
             return store;
         }
     }

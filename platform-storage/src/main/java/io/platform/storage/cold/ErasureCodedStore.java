@@ -3,11 +3,13 @@ package io.platform.storage.cold;
 import io.platform.storage.StorageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -178,8 +180,8 @@ public final class ErasureCodedStore {
         try {
             Files.createDirectories(target.getParent());
             // synced before the rename: a blob moved here is deleted from the warm tier once put returns
-            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 ByteBuffer out = ByteBuffer.wrap(bytes.array());
                 while (out.hasRemaining()) {
                     channel.write(out);
@@ -191,7 +193,7 @@ public final class ErasureCodedStore {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            try (java.nio.channels.FileChannel directory = java.nio.channels.FileChannel.open(target.getParent(), java.nio.file.StandardOpenOption.READ)) {
+            try (FileChannel directory = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
                 directory.force(true);
             }
         } catch (IOException e) {

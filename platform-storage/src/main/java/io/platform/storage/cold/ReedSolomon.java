@@ -1,5 +1,7 @@
 package io.platform.storage.cold;
 
+import java.util.Arrays;
+
 /**
  * A systematic Reed-Solomon code with {@code dataShards} data and {@code parityShards} parity shards over GF(256):
  * the data shards are stored as they are, and any {@code dataShards} of the {@code dataShards + parityShards} shards
@@ -93,7 +95,7 @@ public final class ReedSolomon {
 
     /** output = sum over i of coefficients[i] * inputs[i], byte by byte. */
     private static void combine(int[] coefficients, byte[][] inputs, byte[] output, int size) {
-        java.util.Arrays.fill(output, 0, size, (byte) 0);
+        Arrays.fill(output, 0, size, (byte) 0);
         for (int i = 0; i < inputs.length; i++) {
             byte[] table = Galois256.MUL[coefficients[i]];
             byte[] input = inputs[i];

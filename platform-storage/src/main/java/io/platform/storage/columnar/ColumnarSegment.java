@@ -1,11 +1,15 @@
 package io.platform.storage.columnar;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * An immutable columnar segment of one sealed time partition: a time column plus long, double and string columns,
@@ -36,13 +40,14 @@ public final class ColumnarSegment {
      */
     public static final class Block {
         private final int rows;
-        private final java.util.function.Supplier<long[]> timeDecoder;
+        private final Supplier<long[]> timeDecoder;
         private long[] times;
         private final Map<String, long[]> longs;
         private final Map<String, double[]> doubles;
         private final Map<String, String[]> strings;
 
-        Block(int rows, java.util.function.Supplier<long[]> timeDecoder, Map<String, long[]> longs, Map<String, double[]> doubles, Map<String, String[]> strings) {
+        Block(int rows, Supplier<long[]> timeDecoder, Map<String, long[]> longs, Map<String, double[]> doubles,
+                Map<String, String[]> strings) {
             this.rows = rows;
             this.timeDecoder = timeDecoder;
             this.longs = longs;
@@ -210,11 +215,12 @@ public final class ColumnarSegment {
      * @param doubles double columns by name, each with {@code times.length} values
      * @param strings string columns by name, each with {@code times.length} non-null values
      */
-    public static byte[] write(long[] times, Map<String, long[]> longs, Map<String, double[]> doubles, Map<String, String[]> strings, int blockRows) {
+    public static byte[] write(long[] times, Map<String, long[]> longs, Map<String, double[]> doubles,
+            Map<String, String[]> strings, int blockRows) {
         List<long[]> longColumns = new ArrayList<>(longs.values());
         List<double[]> doubleColumns = new ArrayList<>(doubles.values());
         List<String[]> stringColumns = new ArrayList<>(strings.values());
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             SegmentWriter writer = new SegmentWriter(bytes, new ArrayList<>(longs.keySet()), new ArrayList<>(doubles.keySet()),
                     new ArrayList<>(strings.keySet()), blockRows);
@@ -234,7 +240,7 @@ public final class ColumnarSegment {
                 writer.add(times[i], longRow, doubleRow, stringRow);
             }
             writer.finish();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("in-memory write failed", e);
         }
         return bytes.toByteArray();
@@ -301,7 +307,8 @@ public final class ColumnarSegment {
                     stringMaxs[c] = readString(in);
                 }
             }
-            blocks.add(new BlockIndex(rows, minTime, maxTime, offsets, lengths, mins, maxs, longMins, longMaxs, stringMins, stringMaxs, blockBytes));
+            blocks.add(new BlockIndex(rows, minTime, maxTime, offsets, lengths, mins, maxs, longMins, longMaxs, stringMins,
+                    stringMaxs, blockBytes));
         }
         return new ColumnarSegment(whole, names, types, blocks, dataStart);
     }
@@ -321,10 +328,10 @@ public final class ColumnarSegment {
         long[] longMaxs = new long[columns];
         String[] stringMins = new String[columns];
         String[] stringMaxs = new String[columns];
-        java.util.Arrays.fill(mins, Double.POSITIVE_INFINITY);
-        java.util.Arrays.fill(maxs, Double.NEGATIVE_INFINITY);
-        java.util.Arrays.fill(longMins, Long.MAX_VALUE);
-        java.util.Arrays.fill(longMaxs, Long.MIN_VALUE);
+        Arrays.fill(mins, Double.POSITIVE_INFINITY);
+        Arrays.fill(maxs, Double.NEGATIVE_INFINITY);
+        Arrays.fill(longMins, Long.MAX_VALUE);
+        Arrays.fill(longMaxs, Long.MIN_VALUE);
         for (BlockIndex block : run) {
             rows += block.rows;
             minTime = Math.min(minTime, block.minTime);
@@ -337,8 +344,10 @@ public final class ColumnarSegment {
                 longMins[c] = Math.min(longMins[c], block.longMins[c]);
                 longMaxs[c] = Math.max(longMaxs[c], block.longMaxs[c]);
                 if (block.stringMins[c] != null) {
-                    stringMins[c] = stringMins[c] == null || block.stringMins[c].compareTo(stringMins[c]) < 0 ? block.stringMins[c] : stringMins[c];
-                    stringMaxs[c] = stringMaxs[c] == null || block.stringMaxs[c].compareTo(stringMaxs[c]) > 0 ? block.stringMaxs[c] : stringMaxs[c];
+                    stringMins[c] = stringMins[c] == null || block.stringMins[c].compareTo(stringMins[c]) < 0
+                            ? block.stringMins[c] : stringMins[c];
+                    stringMaxs[c] = stringMaxs[c] == null || block.stringMaxs[c].compareTo(stringMaxs[c]) > 0
+                            ? block.stringMaxs[c] : stringMaxs[c];
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.platform.storage.columnar;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,7 +30,8 @@ public final class SegmentFiles {
 
     /** Writes an encoded segment to {@code file}, synced. */
     public static void write(Path file, byte[] segment) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        try (FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(segment);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
@@ -70,7 +72,7 @@ public final class SegmentFiles {
 
     private static ByteBuffer readDirect(Path file) throws IOException {
         int block = (int) Files.getFileStore(file).getBlockSize();
-        OpenOption direct = com.sun.nio.file.ExtendedOpenOption.DIRECT;
+        OpenOption direct = ExtendedOpenOption.DIRECT;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, direct)) {
             long size = channel.size();
             // O_DIRECT needs the buffer address, the file offset and the length aligned to the device block

@@ -32,7 +32,8 @@ public final class SegmentWriter {
     private long dataLength;
 
     /** Starts a segment on {@code out} with a time column and the named columns, in this order. */
-    public SegmentWriter(OutputStream out, List<String> longNames, List<String> doubleNames, List<String> stringNames, int blockRows) throws IOException {
+    public SegmentWriter(OutputStream out, List<String> longNames, List<String> doubleNames, List<String> stringNames,
+            int blockRows) throws IOException {
         this.out = new DataOutputStream(out);
         this.longNames = List.copyOf(longNames);
         this.doubleNames = List.copyOf(doubleNames);

@@ -1,11 +1,14 @@
 package io.platform.storage.ingest;
 
+import io.opentelemetry.api.trace.SpanContext;
 import io.platform.observability.LatencyMetrics;
 import io.platform.observability.Stage;
 import io.platform.observability.StageLatency;
 import io.platform.observability.tracing.Tracing;
 import io.platform.storage.StoreBatch;
 import io.platform.storage.TimeSeriesStore;
+import io.platform.storage.qos.IoBudget;
+import io.platform.wire.DeadLetterReasons;
 import io.platform.wire.EpochClock;
 import io.platform.wire.EventHeaders;
 import io.platform.wire.PackedEvents;
@@ -17,20 +20,34 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +69,10 @@ public final class StorageWriter implements AutoCloseable {
     // decodes only what reached Kafka without the gateway, so it waits for a just-registered schema id
     private final WireRecordDecoder records;
     private final CopyOnWriteArrayList<Consumer<Collection<String>>> commitListeners = new CopyOnWriteArrayList<>();
-    private final Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> consumerMetrics;
-    private final org.apache.kafka.clients.producer.Producer<byte[], byte[]> deadLetters;
+    private final Map<MetricName, ? extends Metric> consumerMetrics;
+    private final Producer<byte[], byte[]> deadLetters;
     private final Pattern topics;
-    private final io.platform.storage.qos.IoBudget budget;
+    private final IoBudget budget;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
@@ -70,7 +87,7 @@ public final class StorageWriter implements AutoCloseable {
      * back the rows of latency-sensitive streams.
      */
     public StorageWriter(String bootstrapServers, TimeSeriesStore store, SchemaCatalog catalog, Pattern topics, String name,
-                         io.platform.storage.qos.IoBudget budget) {
+                         IoBudget budget) {
         this.store = store;
         this.catalog = catalog;
         this.records = new WireRecordDecoder(catalog, null, 5000);
@@ -93,24 +110,24 @@ public final class StorageWriter implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props);
         this.consumerMetrics = consumer.metrics();
         Properties producerProps = new Properties();
-        producerProps.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        producerProps.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.put(org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
-        producerProps.put(org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
-        this.deadLetters = new org.apache.kafka.clients.producer.KafkaProducer<>(producerProps);
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        this.deadLetters = new KafkaProducer<>(producerProps);
         this.thread = new Thread(this::run, name + "-writer");
         thread.setDaemon(true);
     }
 
     /** The ingest and aggregate topics of {@code streams}. */
-    public static Pattern topicsOf(java.util.Set<String> streams) {
-        String names = streams.stream().map(Pattern::quote).collect(java.util.stream.Collectors.joining("|"));
+    public static Pattern topicsOf(Set<String> streams) {
+        String names = streams.stream().map(Pattern::quote).collect(Collectors.joining("|"));
         return Pattern.compile("(?:" + Pattern.quote(TopicNames.INGEST_PREFIX) + "(?:" + names + ")|" + Pattern.quote(TopicNames.AGG_PREFIX)
                 + "(?:" + names + ")\\.[A-Za-z0-9_\\-]+)");
     }
 
     /** Every ingest and aggregate topic except those of {@code streams}. */
-    public static Pattern topicsExcept(java.util.Set<String> streams) {
+    public static Pattern topicsExcept(Set<String> streams) {
         if (streams.isEmpty()) {
             return TOPICS;
         }
@@ -135,7 +152,7 @@ public final class StorageWriter implements AutoCloseable {
                     if (next >= 0) {
                         consumer.seek(tp, next);
                     } else {
-                        consumer.seekToBeginning(java.util.List.of(tp));
+                        consumer.seekToBeginning(List.of(tp));
                     }
                 }
             }
@@ -165,7 +182,7 @@ public final class StorageWriter implements AutoCloseable {
     private void run() {
         try (StoreBatch batch = store.newBatch()) {
             Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-            java.util.Set<String> changedStreams = new java.util.HashSet<>();
+            Set<String> changedStreams = new HashSet<>();
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
                 if (records.isEmpty()) {
@@ -189,7 +206,8 @@ public final class StorageWriter implements AutoCloseable {
                     if (topic.startsWith(TopicNames.AGG_PREFIX)) {
                         putAggregate(batch, record);
                     } else {
-                        int events = PackedEvents.isPacked(record.value()) ? putPacked(batch, stream, record) : putRaw(batch, stream, record) ? 1 : 0;
+                        int events = PackedEvents.isPacked(record.value()) ? putPacked(batch, stream, record)
+                                : putRaw(batch, stream, record) ? 1 : 0;
                         if (events > 0) {
                             eventCounts[raw] = events;
                             sendTimes[raw++] = EventHeaders.readTime(record.headers(), EventHeaders.SEND_TIME_OFFSET, 0);
@@ -232,13 +250,13 @@ public final class StorageWriter implements AutoCloseable {
      * poll to the commit, so a trace shows when its events became queryable.
      */
     private void traceCommit(ConsumerRecords<byte[], byte[]> records, long startNanos, long committedEpochNanos, long writeNanos) {
-        Map<String, io.opentelemetry.api.trace.SpanContext> parents = null;
+        Map<String, SpanContext> parents = null;
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            org.apache.kafka.common.header.Header header = record.headers().lastHeader(Tracing.TRACEPARENT);
+            Header header = record.headers().lastHeader(Tracing.TRACEPARENT);
             if (header == null) {
                 continue;
             }
-            io.opentelemetry.api.trace.SpanContext parent = Tracing.parentOf(header.value());
+            SpanContext parent = Tracing.parentOf(header.value());
             if (parent != null) {
                 if (parents == null) {
                     parents = new HashMap<>();
@@ -252,11 +270,11 @@ public final class StorageWriter implements AutoCloseable {
             return;
         }
         long startEpochNanos = EpochClock.nowNs() - (System.nanoTime() - startNanos);
-        for (io.opentelemetry.api.trace.SpanContext parent : parents.values()) {
+        for (SpanContext parent : parents.values()) {
             Tracing.global().tracer().spanBuilder("store.commit").setParent(Tracing.contextOf(parent))
-                    .setStartTimestamp(startEpochNanos, java.util.concurrent.TimeUnit.NANOSECONDS)
+                    .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS)
                     .setAttribute(Tracing.EVENTS, (long) records.count()).setAttribute(Tracing.WRITE_NANOS, writeNanos).startSpan()
-                    .end(committedEpochNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    .end(committedEpochNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -336,16 +354,16 @@ public final class StorageWriter implements AutoCloseable {
      * record's, or one entry's of a packed record.
      */
     private void deadLetter(String stream, ConsumerRecord<byte[], byte[]> record, byte[] value, String reason) {
-        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        RecordHeaders headers = new RecordHeaders();
         headers.add(EventHeaders.DLQ_REASON, (reason + " (produced to " + record.topic() + " partition " + record.partition()
                 + " offset " + record.offset() + " without the gateway)").getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.DLQ_STAGE, "storage".getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.DLQ_TIME_MS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
         headers.add(EventHeaders.DLQ_CONTENT_TYPE, "application/vnd.platform.wire".getBytes(StandardCharsets.UTF_8));
         try {
-            deadLetters.send(new org.apache.kafka.clients.producer.ProducerRecord<>(TopicNames.deadLetter(stream), null, null,
-                    record.key(), value, headers)).get(30, java.util.concurrent.TimeUnit.SECONDS);
-            LatencyMetrics.global().count("platform.dlq.events", 1, "stage", "storage", "reason", io.platform.wire.DeadLetterReasons.classify(reason));
+            deadLetters.send(new ProducerRecord<>(TopicNames.deadLetter(stream), null, null,
+                    record.key(), value, headers)).get(30, TimeUnit.SECONDS);
+            LatencyMetrics.global().count("platform.dlq.events", 1, "stage", "storage", "reason", DeadLetterReasons.classify(reason));
         } catch (Exception e) {
             throw new IllegalStateException("cannot dead-letter record topic=" + record.topic() + " offset=" + record.offset()
                     + ": " + e.getMessage() + "; the writer stops so that nothing is lost", e);

@@ -29,7 +29,9 @@ public final class IoBudget {
         return new IoBudget(tenant, Priority.LATENCY_SENSITIVE, null, null);
     }
 
-    /** A bulk tenant held to {@code bytesPerSecond} and {@code operationsPerSecond} (0 = that one unlimited), with a burst of 100 ms worth. */
+    /**
+     * A bulk tenant held to {@code bytesPerSecond} and {@code operationsPerSecond} (0 = that one unlimited), with a burst of 100 ms worth.
+     */
     public static IoBudget bulk(String tenant, long bytesPerSecond, long operationsPerSecond) {
         return new IoBudget(tenant, Priority.BULK,
                 bytesPerSecond > 0 ? new TokenBucket(bytesPerSecond, Math.max(1, bytesPerSecond / 10)) : null,

@@ -230,7 +230,8 @@ public final class Rollups implements TimeSeriesStore.CommitHook, AutoCloseable 
     }
 
     /** The partial of the bucket holding {@code timeMs} of {@code series}, new when there is none yet. */
-    private static RollupPartial partialOf(Map<BucketKey, RollupPartial> partials, RollupDefinition definition, String series, long timeMs) {
+    private static RollupPartial partialOf(Map<BucketKey, RollupPartial> partials, RollupDefinition definition,
+            String series, long timeMs) {
         return partials.computeIfAbsent(new BucketKey(definition, series, definition.bucketOf(timeMs)),
                 k -> new RollupPartial(definition.fields().size()));
     }

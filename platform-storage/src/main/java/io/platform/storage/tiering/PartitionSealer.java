@@ -3,20 +3,29 @@ package io.platform.storage.tiering;
 import io.platform.storage.SealedPartition;
 import io.platform.storage.StorageException;
 import io.platform.storage.TimeSeriesStore;
+import io.platform.storage.columnar.SegmentWriter;
 import io.platform.wire.schema.SchemaCatalog;
 import io.platform.wire.schema.StreamSchema;
 import io.platform.wire.schema.WireRecordDecoder;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Seals time partitions: the raw rows of {@code [start, start + partitionMs)}, once the partition ended more than
@@ -32,7 +41,7 @@ public final class PartitionSealer {
     /** The segment column holding each row's series key, by which blocks are skipped for one-series queries. */
     public static final String SERIES_COLUMN = "__series";
     static final int BLOCK_ROWS = 4096;
-    private static final System.Logger LOG = System.getLogger(PartitionSealer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionSealer.class);
 
     private final TimeSeriesStore store;
     private final SchemaCatalog catalog;
@@ -78,7 +87,7 @@ public final class PartitionSealer {
                 continue;
             }
             checkedUpTo.put(stream, due);
-            java.util.Set<Long> done = new java.util.HashSet<>();
+            Set<Long> done = new HashSet<>();
             for (SealedPartition p : store.sealed(stream, Long.MIN_VALUE, Long.MAX_VALUE)) {
                 done.add(p.fromMs());
             }
@@ -118,7 +127,7 @@ public final class PartitionSealer {
                 String reason = "field '" + field.name() + "' is " + field.schema().getType().getName()
                         + " (segments hold long, int, double, float, string and enum fields without nulls)";
                 if (!reason.equals(unsealable.put(stream, reason))) {
-                    LOG.log(System.Logger.Level.INFO, "stream " + stream + " stays in the row store: " + reason);
+                    LOG.info("stream stays in the row store stream={} reason={}", stream, reason);
                 }
                 return reason;
             }
@@ -147,21 +156,23 @@ public final class PartitionSealer {
         try {
             Files.createDirectories(dir);
             SealedPartition partition = store.seal(stream, fromMs, toMs, source -> {
-                try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                    Columns columns = new Columns(latest, new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16));
+                try (FileChannel channel =
+                        FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                    Columns columns = new Columns(latest, new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16));
                     source.accept(columns::add);
                     if (columns.failure != null) {
                         throw columns.failure;
                     }
                     if (columns.writer.rows() == 0 || columns.missing != null) {
                         if (columns.missing != null) {
-                            LOG.log(System.Logger.Level.WARNING, "partition " + stream + " [" + fromMs + "," + toMs + ") stays in the row store: " + columns.missing);
+                            LOG.warn("partition stays in the row store stream={} fromMs={} toMs={} reason={}",
+                                    stream, fromMs, toMs, columns.missing);
                         }
                         return null;
                     }
                     columns.finish();
                     channel.force(true);
-                    Files.move(tmp, dir.resolve(file), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, dir.resolve(file), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     // the file's directory entry must survive a crash as well as its bytes
                     try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
                         directory.force(true);
@@ -189,8 +200,8 @@ public final class PartitionSealer {
     private final class Columns {
         private final List<Schema.Field> fields;
         private final WireRecordDecoder records = new WireRecordDecoder(catalog);
-        private final java.io.OutputStream out;
-        private final io.platform.storage.columnar.SegmentWriter writer;
+        private final OutputStream out;
+        private final SegmentWriter writer;
         // per field: which typed row array holds it, at which index
         private final Schema.Type[] kinds;
         private final int[] slots;
@@ -200,7 +211,7 @@ public final class PartitionSealer {
         private String missing;
         private IOException failure;
 
-        Columns(StreamSchema latest, java.io.OutputStream out) throws IOException {
+        Columns(StreamSchema latest, OutputStream out) throws IOException {
             this.fields = latest.schema().getFields();
             this.out = out;
             List<String> longNames = new ArrayList<>();
@@ -217,7 +228,7 @@ public final class PartitionSealer {
             longRow = new long[longNames.size()];
             doubleRow = new double[doubleNames.size()];
             stringRow = new String[stringNames.size()];
-            writer = new io.platform.storage.columnar.SegmentWriter(out, longNames, doubleNames, stringNames, BLOCK_ROWS);
+            writer = new SegmentWriter(out, longNames, doubleNames, stringNames, BLOCK_ROWS);
         }
 
         void add(String seriesKey, long time, byte[] value) {

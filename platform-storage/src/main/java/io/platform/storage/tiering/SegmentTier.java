@@ -125,7 +125,8 @@ public final class SegmentTier {
             }
             if (cold == null || !cold.contains(coldName(partition))) {
                 throw new StorageException("segment " + warm + " of sealed partition [" + partition.fromMs() + "," + partition.toMs()
-                        + ") is neither on the local disk nor in a cold tier (the data dir's segments/ must travel with its RocksDB files)");
+                        + ") is neither on the local disk nor in a cold tier"
+                        + " (the data dir's segments/ must travel with its RocksDB files)");
             }
             return SegmentFiles.open(fetch(partition), SegmentFiles.Io.MAPPED).cacheIn(hot);
         } catch (IOException e) {

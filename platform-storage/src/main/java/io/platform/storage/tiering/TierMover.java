@@ -23,7 +23,8 @@ public final class TierMover {
      * @param coldAfterMs per stream: how long after its end a partition goes cold; negative = never
      * @param idleMs a partition read within this long stays warm
      */
-    public TierMover(TimeSeriesStore store, SegmentTier tier, Supplier<? extends Iterable<String>> streams, ToLongFunction<String> coldAfterMs, long idleMs) {
+    public TierMover(TimeSeriesStore store, SegmentTier tier, Supplier<? extends Iterable<String>> streams,
+            ToLongFunction<String> coldAfterMs, long idleMs) {
         this.store = store;
         this.tier = tier;
         this.streams = streams;

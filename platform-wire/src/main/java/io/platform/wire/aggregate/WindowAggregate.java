@@ -94,9 +94,11 @@ public final class WindowAggregate {
     public static WindowAggregate fromWire(byte[] bytes) {
         String framing = WireFormat.framingError(bytes, 0, bytes.length);
         if (framing != null || WireFormat.schemaId(bytes) != SCHEMA_ID) {
-            throw new IllegalArgumentException("not a WindowAggregate value: " + (framing != null ? framing : "schema id " + WireFormat.schemaId(bytes)));
+            throw new IllegalArgumentException("not a WindowAggregate value: "
+                    + (framing != null ? framing : "schema id " + WireFormat.schemaId(bytes)));
         }
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, WireFormat.BODY_OFFSET, bytes.length - WireFormat.BODY_OFFSET, null);
+        BinaryDecoder decoder = DecoderFactory.get()
+                .binaryDecoder(bytes, WireFormat.BODY_OFFSET, bytes.length - WireFormat.BODY_OFFSET, null);
         GenericRecord record;
         try {
             record = new GenericDatumReader<GenericRecord>(SCHEMA).read(null, decoder);

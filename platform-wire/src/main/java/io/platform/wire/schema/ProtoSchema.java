@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.avro.JsonProperties;
 import org.apache.avro.Schema;
 
@@ -262,7 +263,8 @@ public final class ProtoSchema {
                         messageName = identifier(take());
                         fields = parseMessageBody(messageName);
                     }
-                    case "enum", "service", "extend" -> throw error("'" + word + "' is not supported in a stream schema: declare one message of scalar fields");
+                    case "enum", "service", "extend" ->
+                            throw error("'" + word + "' is not supported in a stream schema: declare one message of scalar fields");
                     case ";" -> { }
                     default -> throw error("unexpected '" + word + "'");
                 }
@@ -292,8 +294,10 @@ public final class ProtoSchema {
                     case ";" -> { }
                     case "option", "reserved" -> skipStatement();
                     case "message", "enum", "oneof", "extensions", "extend" ->
-                            throw error("'" + word + "' in message " + messageName + " is not supported: stream rows are flat, use scalar fields");
-                    case "repeated", "map" -> throw error("'" + word + "' fields are not supported: a stream's row holds one value per field");
+                            throw error("'" + word + "' in message " + messageName
+                                    + " is not supported: stream rows are flat, use scalar fields");
+                    case "repeated", "map" ->
+                            throw error("'" + word + "' fields are not supported: a stream's row holds one value per field");
                     case "required" -> throw error("'required' is proto2: proto3 fields are optional or implicit");
                     default -> {
                         boolean optional = word.equals("optional");
@@ -302,7 +306,8 @@ public final class ProtoSchema {
                             throw error("'" + type + "' fields are not supported: a stream's row holds one value per field");
                         }
                         if (!SCALARS.containsKey(type)) {
-                            throw error("field type '" + type + "' is not supported: use a scalar type (" + String.join(" ", new java.util.TreeSet<>(SCALARS.keySet())) + ")");
+                            throw error("field type '" + type + "' is not supported: use a scalar type ("
+                                    + String.join(" ", new TreeSet<>(SCALARS.keySet())) + ")");
                         }
                         String name = identifier(take());
                         expect("=");
@@ -314,7 +319,8 @@ public final class ProtoSchema {
                             throw error("field '" + name + "' needs a number, got '" + numberText + "'");
                         }
                         if (number < 1 || number > 536_870_911 || (number >= 19_000 && number <= 19_999)) {
-                            throw error("field '" + name + "' number " + number + " is outside 1..536870911 or in the reserved 19000..19999");
+                            throw error("field '" + name + "' number " + number
+                                    + " is outside 1..536870911 or in the reserved 19000..19999");
                         }
                         if (peek().equals("[")) {
                             while (!take().equals("]")) {

@@ -3,6 +3,7 @@ package io.platform.wire.schema;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+// io.platform.wire.WireFormat is written qualified below: the simple name is protobuf's
 import com.google.protobuf.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,7 +41,7 @@ public final class SchemaCatalog implements AutoCloseable {
     private final Map<String, TreeMap<Integer, StreamSchema>> byStream = new ConcurrentHashMap<>();
     // the newest version per stream, read lock-free on every ingested event
     private final Map<String, StreamSchema> latestByStream = new ConcurrentHashMap<>();
-    private final List<java.util.function.Consumer<String>> streamListeners = new ArrayList<>();
+    private final List<Consumer<String>> streamListeners = new ArrayList<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final TopicPartition partition = new TopicPartition(TopicNames.SCHEMAS, 0);
     private final Thread reader;
@@ -100,7 +101,8 @@ public final class SchemaCatalog implements AutoCloseable {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.value() != null && !apply(StreamSchema.fromJson(new String(record.value(), StandardCharsets.UTF_8)))) {
-                        LOG.info("schema record at offset {} lost to an earlier registration of its id or version; ignored", record.offset());
+                        LOG.info("schema record at offset {} lost to an earlier registration of its id or version; ignored",
+                                record.offset());
                     }
                 }
                 readOffset = consumer.position(partition);
@@ -122,7 +124,7 @@ public final class SchemaCatalog implements AutoCloseable {
      * version appears (registered here or read from the topic). The listener runs on the thread that applied the
      * schema: hand long work to an executor.
      */
-    public void onNewStream(java.util.function.Consumer<String> listener) {
+    public void onNewStream(Consumer<String> listener) {
         synchronized (streamListeners) {
             streamListeners.add(listener);
             streams().forEach(listener);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.platform.wire.TopicNames;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -155,7 +156,8 @@ public final class StreamSchema {
         }
         Schema.Field time = schema.getField(timeField);
         if (time == null || unwrapNullable(time.schema()).getType() != Schema.Type.LONG) {
-            throw new IllegalArgumentException("time field '" + timeField + "' of stream=" + stream + " must be a long field of the schema");
+            throw new IllegalArgumentException("time field '" + timeField + "' of stream=" + stream
+                    + " must be a long field of the schema");
         }
         List<String> keyFields = new ArrayList<>();
         if (requestedKeyFields == null || requestedKeyFields.isEmpty()) {
@@ -333,7 +335,8 @@ public final class StreamSchema {
             node.get("keyFields").forEach(k -> keys.add(k.asText()));
             String compatibility = node.has("compatibility") ? node.get("compatibility").asText() : DEFAULT_COMPATIBILITY;
             // absent in records written before streams chose their packing
-            BatchPacking packing = node.has("batchPacking") ? BatchPacking.valueOf(node.get("batchPacking").asText()) : BatchPacking.NODE_DEFAULT;
+            BatchPacking packing = node.has("batchPacking") ? BatchPacking.valueOf(node.get("batchPacking").asText())
+                    : BatchPacking.NODE_DEFAULT;
             if (node.has("schemaType") && Format.parse(node.get("schemaType").asText()) == Format.PROTOBUF) {
                 return defineProtobuf(node.get("stream").asText(), node.get("version").asInt(), node.get("id").asInt(),
                         ProtoSchema.parse(node.get("schema").asText()), node.get("timeField").asText(), keys, compatibility)
@@ -342,7 +345,7 @@ public final class StreamSchema {
             Schema schema = new Schema.Parser().parse(node.get("schema").asText());
             return define(node.get("stream").asText(), node.get("version").asInt(), node.get("id").asInt(), schema,
                     node.get("timeField").asText(), keys, compatibility).withBatchPacking(packing);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("unreadable schema record: " + e.getMessage(), e);
         }
     }

@@ -72,7 +72,8 @@ public final class WireRecordDecoder {
         StreamSchema writer = lastWriter != null && lastWriter.id() == id ? lastWriter
                 : awaitSchemaMs > 0 ? catalog.awaitById(id, awaitSchemaMs) : catalog.byId(id);
         if (writer == null || (stream != null && !writer.stream().equals(stream))) {
-            throw new UndecodableException("schema id=" + id + " is not a registered schema of stream=" + (stream != null ? stream : "any"));
+            throw new UndecodableException("schema id=" + id + " is not a registered schema of stream="
+                    + (stream != null ? stream : "any"));
         }
         lastWriter = writer;
         if (writer.protobuf() != null) {
@@ -86,7 +87,8 @@ public final class WireRecordDecoder {
         decoder = DecoderFactory.get().binaryDecoder(value, WireFormat.BODY_OFFSET, value.length - WireFormat.BODY_OFFSET, decoder);
         try {
             GenericRecord record = readers.computeIfAbsent(writer.id(),
-                    key -> new GenericDatumReader<>(writer.schema(), readerSchema == null ? writer.schema() : readerSchema)).read(null, decoder);
+                    key -> new GenericDatumReader<>(writer.schema(), readerSchema == null ? writer.schema() : readerSchema))
+                    .read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new UndecodableException("Avro body has trailing bytes after a record of schema id=" + id);
             }
