@@ -2,7 +2,6 @@ package io.platform.deploy.gateway;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.platform.deploy.kafka.KafkaService;
@@ -23,6 +22,7 @@ import io.platform.network.aeron.DriverCounter;
 import io.platform.network.aeron.StaleDriverDirectories;
 import io.platform.network.rdma.RdmaSelection;
 import io.platform.network.tcp.FramedTcpServer;
+import io.platform.observability.LatencyMetrics;
 import io.platform.observability.http.ServiceHttpServer;
 import io.platform.wire.IngestFrameLayout;
 import java.net.DatagramSocket;
@@ -41,7 +41,7 @@ public final class GatewayService implements Service {
 
     private final GatewayConfig config;
     private final KafkaService kafka;
-    private final MeterRegistry registry;
+    private final LatencyMetrics metrics;
     private final StartedResources started = new StartedResources("gateway");
     private IngestPipeline pipeline;
     private InFlightBudget budget;
@@ -50,10 +50,10 @@ public final class GatewayService implements Service {
     private FramedTcpServer tcp;
     private ServiceHttpServer http;
 
-    public GatewayService(GatewayConfig config, KafkaService kafka, MeterRegistry registry) {
+    public GatewayService(GatewayConfig config, KafkaService kafka, LatencyMetrics metrics) {
         this.config = config;
         this.kafka = kafka;
-        this.registry = registry;
+        this.metrics = metrics;
     }
 
     @Override
@@ -63,10 +63,11 @@ public final class GatewayService implements Service {
 
     @Override
     public void start() throws Exception {
-        pipeline = new IngestPipeline(kafka.catalog(), kafka.producer(), new DeadLetterPublisher(kafka.producer()), config.packBatches());
+        pipeline = new IngestPipeline(kafka.catalog(), kafka.producer(), new DeadLetterPublisher(kafka.producer(), false, metrics),
+                config.packBatches(), metrics);
         budget = new InFlightBudget(config.maxInFlightEvents());
         Gauge.builder("platform.gateway.in_flight_events", budget, InFlightBudget::inFlight)
-                .description("events received and not yet acknowledged by Kafka").register(registry);
+                .description("events received and not yet acknowledged by Kafka").register(metrics.registry());
         if (!config.aeronChannel().isEmpty()) {
             startAeron();
         }
@@ -75,7 +76,7 @@ public final class GatewayService implements Service {
                 IngestFrameLayout.MAX_FRAME_LENGTH, new BinaryIngestHandler(pipeline, budget), tls));
         http = started.add(new ServiceHttpServer("gateway", config.host(), config.httpPort(), config.httpWorkers(), () -> true,
                 tls == null ? null : ((JdkSslContext) tls).context(), config.httpClientAuth()));
-        new GatewayHttpApi(kafka.registry(), pipeline, new DeadLetterTopic(kafka.bootstrapServers(), kafka.catalog()), budget)
+        new GatewayHttpApi(kafka.registry(), pipeline, new DeadLetterTopic(kafka.bootstrapServers(), kafka.catalog(), metrics), budget)
                 .install(http);
         new ConfluentRegistryApi(kafka.registry()).install(http);
         http.start();
@@ -105,7 +106,7 @@ public final class GatewayService implements Service {
                 StaleDriverDirectories.PREFIX + Integer.toHexString(config.dataDir().toString().hashCode())));
         for (DriverCounter counter : DriverCounter.values()) {
             FunctionCounter.builder(counter.metricName(), aeronTransport, t -> t.read(counter))
-                    .description(counter.description()).register(registry);
+                    .description(counter.description()).register(metrics.registry());
         }
         started.add(new AeronFrameServer(aeronTransport, channel, config.aeronStreamId(), IngestFrameLayout.MAX_FRAME_LENGTH,
                 new BinaryIngestHandler(pipeline, budget)));

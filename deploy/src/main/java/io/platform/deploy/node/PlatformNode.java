@@ -66,16 +66,18 @@ public final class PlatformNode implements AutoCloseable {
     private PlatformNode(NodeConfig config, DataDirLock lock) {
         this.config = config;
         this.lock = lock;
-        MeterRegistry registry = LatencyMetrics.global().registry();
+        // the one place the process registry is reached: Flink operators in this JVM record into it without a reference
+        LatencyMetrics metrics = LatencyMetrics.global();
+        MeterRegistry registry = metrics.registry();
         HostResources host = HostResources.detect();
         boolean allServices = config.get("node.role").equals("all");
         services.add(new TelemetryService(TelemetryConfig.from(config), registry));
         clock = add(new NodeClock(config, registry));
         kafka = add(new KafkaService(KafkaConfig.from(config)));
-        storage = allServices ? add(new StorageService(StorageConfig.from(config), kafka, registry)) : null;
+        storage = allServices ? add(new StorageService(StorageConfig.from(config), kafka, metrics)) : null;
         processing = allServices ? add(new ProcessingService(config, kafka)) : null;
-        query = allServices ? add(new QueryService(QueryConfig.from(config, host), kafka, storage, processing)) : null;
-        gateway = add(new GatewayService(GatewayConfig.from(config, host), kafka, registry));
+        query = allServices ? add(new QueryService(QueryConfig.from(config, host), kafka, storage, processing, metrics)) : null;
+        gateway = add(new GatewayService(GatewayConfig.from(config, host), kafka, metrics));
         probe = allServices && config.bool("probe.enabled")
                 ? add(new SyntheticProbe(kafka, gateway, query, config.duration("probe.interval"), registry)) : null;
         add(new DashboardService(gateway, storage, processing, probe, registry));

@@ -9,6 +9,7 @@ import io.platform.deploy.service.HttpRoute;
 import io.platform.deploy.service.Service;
 import io.platform.deploy.service.StartedResources;
 import io.platform.deploy.storage.StorageService;
+import io.platform.observability.LatencyMetrics;
 import io.platform.observability.http.ServiceHttpServer;
 import io.platform.query.exec.AdmissionControl;
 import io.platform.query.exec.QueryEngine;
@@ -39,17 +40,20 @@ public final class QueryService implements Service {
     private final KafkaService kafka;
     private final StorageService storage;
     private final ProcessingService processing;
+    private final LatencyMetrics metrics;
     private final StartedResources started = new StartedResources("query");
     private QueryEngine engine;
     private StatisticsCatalog statistics;
     private ServiceHttpServer http;
     private FlightSqlEndpoint flightSql;
 
-    public QueryService(QueryConfig config, KafkaService kafka, StorageService storage, ProcessingService processing) {
+    public QueryService(QueryConfig config, KafkaService kafka, StorageService storage, ProcessingService processing,
+                        LatencyMetrics metrics) {
         this.config = config;
         this.kafka = kafka;
         this.storage = storage;
         this.processing = processing;
+        this.metrics = metrics;
     }
 
     @Override
@@ -59,18 +63,19 @@ public final class QueryService implements Service {
 
     @Override
     public void start() throws Exception {
-        ResultCache cache = new ResultCache(CACHED_RESULTS, CACHED_RESULT_ROWS);
+        ResultCache cache = new ResultCache(CACHED_RESULTS, CACHED_RESULT_ROWS, metrics);
         storage.onCommit(streams -> streams.forEach(cache::invalidate));
         statistics = started.add(new StatisticsCatalog(storage.store(), storage.segments(), kafka.catalog(), STATISTICS_REFRESH_MS));
         storage.onCommit(statistics::changed);
         QueryLimits limits = new QueryLimits(config.timeoutMs(), config.maxRows());
         engine = new QueryEngine(storage.store(), storage.segments(), kafka.catalog(), kafka.aggregateView(), limits, cache)
-                .withRollups(storage.rollups()).withStatistics(statistics);
+                .withRollups(storage.rollups()).withStatistics(statistics).withMetrics(metrics);
         SSLContext tls = config.tls()
                 ? ((JdkSslContext) NodeTls.open(config.dataDir()).serverContext(config.host())).context() : null;
         http = started.add(new ServiceHttpServer("query", config.host(), config.httpPort(), config.httpWorkers(), storage::healthy,
                 tls, tls != null));
-        QueryHttpApi api = new QueryHttpApi(engine, new AdmissionControl(config.concurrency(), config.queue(), config.timeoutMs()));
+        QueryHttpApi api = new QueryHttpApi(engine, new AdmissionControl(config.concurrency(), config.queue(), config.timeoutMs()),
+                metrics);
         api.limitsByUser(user -> limits.forUser(user, config.timeoutMsByUser(), config.maxRowsByUser()));
         api.install(http);
         MaterializedViews views = processing.views(engine);

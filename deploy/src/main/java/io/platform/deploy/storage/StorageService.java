@@ -3,6 +3,7 @@ package io.platform.deploy.storage;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.platform.observability.LatencyMetrics;
 import io.platform.deploy.kafka.KafkaService;
 import io.platform.deploy.service.HttpRoute;
 import io.platform.deploy.service.Service;
@@ -30,6 +31,7 @@ public final class StorageService implements Service {
 
     private final StorageConfig config;
     private final KafkaService kafka;
+    private final LatencyMetrics metrics;
     private final MeterRegistry registry;
     private final StartedResources started = new StartedResources("storage");
     private final List<StorageWriter> writers = new ArrayList<>();
@@ -37,10 +39,11 @@ public final class StorageService implements Service {
     private SegmentTier segments;
     private Rollups rollups;
 
-    public StorageService(StorageConfig config, KafkaService kafka, MeterRegistry registry) {
+    public StorageService(StorageConfig config, KafkaService kafka, LatencyMetrics metrics) {
         this.config = config;
         this.kafka = kafka;
-        this.registry = registry;
+        this.metrics = metrics;
+        this.registry = metrics.registry();
     }
 
     @Override
@@ -62,11 +65,11 @@ public final class StorageService implements Service {
         rollups = started.add(Rollups.open(store, segments, kafka.catalog()));
         Map<String, Long> bulk = config.bulkStreams();
         writers.add(started.add(new StorageWriter(kafka.bootstrapServers(), store, kafka.catalog(),
-                StorageWriter.topicsExcept(bulk.keySet()), WRITER_GROUP, null)));
+                StorageWriter.topicsExcept(bulk.keySet()), WRITER_GROUP, null, metrics)));
         for (Map.Entry<String, Long> stream : bulk.entrySet()) {
             writers.add(started.add(new StorageWriter(kafka.bootstrapServers(), store, kafka.catalog(),
                     StorageWriter.topicsOf(Set.of(stream.getKey())), WRITER_GROUP + "-bulk-" + stream.getKey(),
-                    IoBudget.bulk(stream.getKey(), stream.getValue(), 0))));
+                    IoBudget.bulk(stream.getKey(), stream.getValue(), 0), metrics)));
         }
         writers.forEach(StorageWriter::start);
         if (config.sealAfter() != null) {

@@ -17,6 +17,7 @@ public final class DeadLetterPublisher {
 
     private final Producer<byte[], byte[]> producer;
     private final boolean replay;
+    private final LatencyMetrics metrics;
 
     public DeadLetterPublisher(Producer<byte[], byte[]> producer) {
         this(producer, false);
@@ -24,8 +25,14 @@ public final class DeadLetterPublisher {
 
     /** @param replay mark every dead letter as a failed replay ({@link EventHeaders#DLQ_REPLAYED}): parked, not replayed again */
     public DeadLetterPublisher(Producer<byte[], byte[]> producer, boolean replay) {
+        this(producer, replay, LatencyMetrics.global());
+    }
+
+    /** The same publisher, counting dead letters into {@code metrics}: the node passes its own. */
+    public DeadLetterPublisher(Producer<byte[], byte[]> producer, boolean replay, LatencyMetrics metrics) {
         this.producer = producer;
         this.replay = replay;
+        this.metrics = metrics;
     }
 
     /**
@@ -47,7 +54,7 @@ public final class DeadLetterPublisher {
             if (error != null) {
                 done.completeExceptionally(error);
             } else {
-                LatencyMetrics.global().count("platform.dlq.events", 1, "stage", stage, "reason", DeadLetterReasons.classify(reason));
+                metrics.count("platform.dlq.events", 1, "stage", stage, "reason", DeadLetterReasons.classify(reason));
                 done.complete(null);
             }
         });

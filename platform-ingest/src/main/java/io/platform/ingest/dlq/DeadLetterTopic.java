@@ -48,10 +48,17 @@ public final class DeadLetterTopic {
 
     private final String bootstrapServers;
     private final SchemaCatalog catalog;
+    private final LatencyMetrics metrics;
 
     public DeadLetterTopic(String bootstrapServers, SchemaCatalog catalog) {
+        this(bootstrapServers, catalog, LatencyMetrics.global());
+    }
+
+    /** The same topic reader, counting replays into {@code metrics}: the node passes its own. */
+    public DeadLetterTopic(String bootstrapServers, SchemaCatalog catalog, LatencyMetrics metrics) {
         this.bootstrapServers = bootstrapServers;
         this.catalog = catalog;
+        this.metrics = metrics;
     }
 
     /** Counts per stage and reason kind (values in reasons folded, so one cause is one row). */
@@ -115,7 +122,7 @@ public final class DeadLetterTopic {
             long end = consumer.endOffsets(List.of(partition)).get(partition);
             OffsetAndMetadata committed = consumer.committed(Set.of(partition)).get(partition);
             consumer.seek(partition, committed == null ? 0 : committed.offset());
-            IngestPipeline replayPipeline = new IngestPipeline(catalog, producer, new DeadLetterPublisher(producer, true), false);
+            IngestPipeline replayPipeline = new IngestPipeline(catalog, producer, new DeadLetterPublisher(producer, true, metrics), false, metrics);
             producer.beginTransaction();
             List<CompletableFuture<IngestOutcome>> outcomes = new ArrayList<>();
             // the consumer's position, not the last record's offset, marks progress: transaction markers of earlier
@@ -143,8 +150,8 @@ public final class DeadLetterTopic {
             }
             producer.sendOffsetsToTransaction(Map.of(partition, new OffsetAndMetadata(end)), consumer.groupMetadata());
             producer.commitTransaction();
-            LatencyMetrics.global().count("platform.dlq.replays", accepted, "outcome", "replayed");
-            LatencyMetrics.global().count("platform.dlq.replays", failedAgain, "outcome", "parked");
+            metrics.count("platform.dlq.replays", accepted, "outcome", "replayed");
+            metrics.count("platform.dlq.replays", failedAgain, "outcome", "parked");
             AuditLog.record("dlq.replay", stream, "replayed=" + accepted + " parked=" + failedAgain + " skipped=" + skipped);
         } catch (IOException e) {
             throw e;

@@ -42,12 +42,12 @@ public final class IngestPipeline {
     private final boolean packBatches;
     private final AvroCodec codec = new AvroCodec();
     private final Map<Integer, WireRecordScanner> scanners = new ConcurrentHashMap<>();
-    private final StageLatency validateLatency = LatencyMetrics.global().stage(Stage.VALIDATE);
-    private final StageLatency produceAckLatency = LatencyMetrics.global().stage(Stage.PRODUCE_ACK);
-    private final StageLatency transportLatency = LatencyMetrics.global().stage(Stage.TRANSPORT);
-    private final Counter acceptedEvents = LatencyMetrics.global().registry().counter("platform.ingest.events", "outcome", "accepted");
-    private final Counter rejectedEvents = LatencyMetrics.global().registry().counter("platform.ingest.events", "outcome", "rejected");
-    private final Counter failedEvents = LatencyMetrics.global().registry().counter("platform.ingest.events", "outcome", "failed");
+    private final StageLatency validateLatency;
+    private final StageLatency produceAckLatency;
+    private final StageLatency transportLatency;
+    private final Counter acceptedEvents;
+    private final Counter rejectedEvents;
+    private final Counter failedEvents;
 
     public IngestPipeline(SchemaCatalog catalog, Producer<byte[], byte[]> producer) {
         this(catalog, producer, new DeadLetterPublisher(producer), false);
@@ -61,6 +61,18 @@ public final class IngestPipeline {
      *                    ({@link StreamSchema.BatchPacking#NODE_DEFAULT})
      */
     public IngestPipeline(SchemaCatalog catalog, Producer<byte[], byte[]> producer, DeadLetterPublisher deadLetters, boolean packBatches) {
+        this(catalog, producer, deadLetters, packBatches, LatencyMetrics.global());
+    }
+
+    /** The same pipeline, recording its stages and counts into {@code metrics}: the node passes its own. */
+    public IngestPipeline(SchemaCatalog catalog, Producer<byte[], byte[]> producer, DeadLetterPublisher deadLetters, boolean packBatches,
+                          LatencyMetrics metrics) {
+        this.validateLatency = metrics.stage(Stage.VALIDATE);
+        this.produceAckLatency = metrics.stage(Stage.PRODUCE_ACK);
+        this.transportLatency = metrics.stage(Stage.TRANSPORT);
+        this.acceptedEvents = metrics.registry().counter("platform.ingest.events", "outcome", "accepted");
+        this.rejectedEvents = metrics.registry().counter("platform.ingest.events", "outcome", "rejected");
+        this.failedEvents = metrics.registry().counter("platform.ingest.events", "outcome", "failed");
         this.catalog = catalog;
         this.producer = producer;
         this.deadLetters = deadLetters;

@@ -87,12 +87,19 @@ public final class QueryEngine {
 
     // the store's rollups: queries they answer read them instead of the rows; null for none
     private volatile Rollups rollups;
+    private volatile LatencyMetrics metrics = LatencyMetrics.global();
     // column statistics behind the estimates of matched rows and groups; null for none
     private volatile StatisticsCatalog statistics;
 
     /** Estimates matched rows and groups from {@code statistics} (EXPLAIN, and the aggregation's table size). */
     public QueryEngine withStatistics(StatisticsCatalog statistics) {
         this.statistics = statistics;
+        return this;
+    }
+
+    /** Records query latency into {@code metrics} (the node passes its own) instead of the process registry. */
+    public QueryEngine withMetrics(LatencyMetrics metrics) {
+        this.metrics = metrics;
         return this;
     }
 
@@ -794,7 +801,7 @@ public final class QueryEngine {
             } finally {
                 span.setAttribute(ROWS_SCANNED, rowsScanned);
                 span.end();
-                LatencyMetrics.global().recordNanos(Stage.QUERY, System.nanoTime() - start);
+                metrics.recordNanos(Stage.QUERY, System.nanoTime() - start);
             }
         }
 

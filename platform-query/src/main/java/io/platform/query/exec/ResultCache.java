@@ -21,10 +21,17 @@ public final class ResultCache {
     private final int maxRowsPerEntry;
     private final Map<String, Long> versions = new ConcurrentHashMap<>();
     private final Map<String, Entry> entries;
-    private final Counter hits = LatencyMetrics.global().registry().counter("platform.query.cache", "result", "hit");
-    private final Counter misses = LatencyMetrics.global().registry().counter("platform.query.cache", "result", "miss");
+    private final Counter hits;
+    private final Counter misses;
 
     public ResultCache(int maxEntries, int maxRowsPerEntry) {
+        this(maxEntries, maxRowsPerEntry, LatencyMetrics.global());
+    }
+
+    /** The same cache, counting hits and misses into {@code metrics}: the node passes its own. */
+    public ResultCache(int maxEntries, int maxRowsPerEntry, LatencyMetrics metrics) {
+        this.hits = metrics.registry().counter("platform.query.cache", "result", "hit");
+        this.misses = metrics.registry().counter("platform.query.cache", "result", "miss");
         this.maxRowsPerEntry = maxRowsPerEntry;
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override

@@ -39,10 +39,17 @@ public final class QueryHttpApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final QueryEngine engine;
     private final AdmissionControl admission;
+    private final LatencyMetrics metrics;
 
     public QueryHttpApi(QueryEngine engine, AdmissionControl admission) {
+        this(engine, admission, LatencyMetrics.global());
+    }
+
+    /** The same API, recording time to first row into {@code metrics}: the node passes its own. */
+    public QueryHttpApi(QueryEngine engine, AdmissionControl admission, LatencyMetrics metrics) {
         this.engine = engine;
         this.admission = admission;
+        this.metrics = metrics;
     }
 
     /** The admission control this API's queries pass, to share with other front ends of the same engine. */
@@ -161,7 +168,7 @@ public final class QueryHttpApi {
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
             try {
-                prepared.run(new NdjsonSink(out, arrived));
+                prepared.run(new NdjsonSink(out, arrived, metrics));
             } catch (SqlException e) {
                 out.write(JSON.writeValueAsBytes(ServiceHttpServer.error(e.getMessage())));
                 out.write('\n');
@@ -180,13 +187,15 @@ public final class QueryHttpApi {
     static final class NdjsonSink implements RowSink {
         private final OutputStream out;
         private final long arrived;
+        private final LatencyMetrics metrics;
         private List<String> names;
         private int unflushed;
         private boolean firstRowSent;
 
-        NdjsonSink(OutputStream out, long arrived) {
+        NdjsonSink(OutputStream out, long arrived, LatencyMetrics metrics) {
             this.out = out;
             this.arrived = arrived;
+            this.metrics = metrics;
         }
 
         @Override
@@ -213,7 +222,7 @@ public final class QueryHttpApi {
             if (!firstRowSent) {
                 out.flush();
                 firstRowSent = true;
-                LatencyMetrics.global().recordNanos(Stage.QUERY_FIRST_ROW, System.nanoTime() - arrived);
+                metrics.recordNanos(Stage.QUERY_FIRST_ROW, System.nanoTime() - arrived);
             } else if (++unflushed >= 256) {
                 out.flush();
                 unflushed = 0;

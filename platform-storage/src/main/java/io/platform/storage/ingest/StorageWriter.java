@@ -64,8 +64,9 @@ public final class StorageWriter implements AutoCloseable {
     private final SchemaCatalog catalog;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
-    private final StageLatency commitLatency = LatencyMetrics.global().stage(Stage.STORE_COMMIT);
-    private final StageLatency endToEndLatency = LatencyMetrics.global().stage(Stage.END_TO_END);
+    private final LatencyMetrics metrics;
+    private final StageLatency commitLatency;
+    private final StageLatency endToEndLatency;
     // decodes only what reached Kafka without the gateway, so it waits for a just-registered schema id
     private final WireRecordDecoder records;
     private final CopyOnWriteArrayList<Consumer<Collection<String>>> commitListeners = new CopyOnWriteArrayList<>();
@@ -88,6 +89,15 @@ public final class StorageWriter implements AutoCloseable {
      */
     public StorageWriter(String bootstrapServers, TimeSeriesStore store, SchemaCatalog catalog, Pattern topics, String name,
                          IoBudget budget) {
+        this(bootstrapServers, store, catalog, topics, name, budget, LatencyMetrics.global());
+    }
+
+    /** The same writer, recording its stages and dead letters into {@code metrics}: the node passes its own. */
+    public StorageWriter(String bootstrapServers, TimeSeriesStore store, SchemaCatalog catalog, Pattern topics, String name,
+                         IoBudget budget, LatencyMetrics metrics) {
+        this.metrics = metrics;
+        this.commitLatency = metrics.stage(Stage.STORE_COMMIT);
+        this.endToEndLatency = metrics.stage(Stage.END_TO_END);
         this.store = store;
         this.catalog = catalog;
         this.records = new WireRecordDecoder(catalog, null, 5000);
@@ -363,7 +373,7 @@ public final class StorageWriter implements AutoCloseable {
         try {
             deadLetters.send(new ProducerRecord<>(TopicNames.deadLetter(stream), null, null,
                     record.key(), value, headers)).get(30, TimeUnit.SECONDS);
-            LatencyMetrics.global().count("platform.dlq.events", 1, "stage", "storage", "reason", DeadLetterReasons.classify(reason));
+            metrics.count("platform.dlq.events", 1, "stage", "storage", "reason", DeadLetterReasons.classify(reason));
         } catch (Exception e) {
             throw new IllegalStateException("cannot dead-letter record topic=" + record.topic() + " offset=" + record.offset()
                     + ": " + e.getMessage() + "; the writer stops so that nothing is lost", e);
