@@ -44,7 +44,8 @@ public final class AggregationBench {
     }
 
     /** One run per backend, in the order given, each on a stream and MiniCluster of its own. */
-    public void run(List<String> backends, int rate, int series, double zipf, int warmupSeconds, int durationSeconds, NodeConfig.Builder flinkSettings)
+    public void run(List<String> backends, int rate, int series, double zipf, int warmupSeconds, int durationSeconds,
+            NodeConfig.Builder flinkSettings)
             throws Exception {
         List<Row> rows = new ArrayList<>();
         int runNumber = 0;
@@ -60,7 +61,8 @@ public final class AggregationBench {
         out.printf("%n%-8s %10s %12s %12s %14s %14s %15s %14s %10s %14s %14s%n", "backend", "rate/s", "produced/s", "processed/s",
                 "process p50 ms", "process p99 ms", "process p999 ms", "shuffle p99 ms", "backlog", "max ckpt ms", "max ckpt full MB");
         for (Row row : rows) {
-            out.printf("%-8s %10d %12.0f %12.0f %14.2f %14.2f %15.2f %14.2f %10d %14d %14.1f%n", row.backend(), row.rate(), row.producedPerSecond(),
+            out.printf("%-8s %10d %12.0f %12.0f %14.2f %14.2f %15.2f %14.2f %10d %14d %14.1f%n", row.backend(), row.rate(),
+                    row.producedPerSecond(),
                     row.processedPerSecond(), row.process().getValueAtPercentile(50) / 1e6, row.process().getValueAtPercentile(99) / 1e6,
                     row.process().getValueAtPercentile(99.9) / 1e6, row.shuffle().getValueAtPercentile(99) / 1e6, row.backlog(),
                     row.maxCheckpointMs(), row.largestCheckpointBytes() / 1e6);
@@ -70,12 +72,14 @@ public final class AggregationBench {
                 + " shuffle = a partial sent by its source task to the window merging it: its wait in Flink's network buffers");
     }
 
-    private Row runOne(String backend, String stream, int rate, int series, double zipf, int warmupSeconds, int durationSeconds, NodeConfig config)
+    private Row runOne(String backend, String stream, int rate, int series, double zipf, int warmupSeconds, int durationSeconds,
+            NodeConfig config)
             throws Exception {
         StreamSchema schema = node.registry().register(stream, SensorEvents.SCHEMA, null, null);
         SensorEvents events = new SensorEvents(schema.id(), series, zipf);
         if (zipf > 0) {
-            out.printf("   keys: Zipf s=%.2f over %d series, the hottest has %.1f%% of the events%n", zipf, series, 100 * events.hottestShare());
+            out.printf("   keys: Zipf s=%.2f over %d series, the hottest has %.1f%% of the events%n", zipf, series,
+                    100 * events.hottestShare());
         }
         StageLatency process = LatencyMetrics.global().stage(Stage.PROCESS);
         StageLatency shuffle = LatencyMetrics.global().stage(Stage.SHUFFLE);
@@ -125,7 +129,8 @@ public final class AggregationBench {
                     run.largestCheckpointBytes = Math.max(run.largestCheckpointBytes, checkpointBytes);
                 }
                 out.printf("   t=%3ds sent=%d processed=%d last checkpoint %d ms %.1f MB shuffle p99 so far %.0f ms%s%n", second, run.sent,
-                        process.count() - processedAtRunStart, checkpointMs, checkpointBytes / 1e6, shuffle.snapshot().getValueAtPercentile(99) / 1e6,
+                        process.count() - processedAtRunStart, checkpointMs, checkpointBytes / 1e6, shuffle.snapshot()
+                                .getValueAtPercentile(99) / 1e6,
                         measuring ? "" : " (warm-up)");
             };
             long sent = load.run(sender, rate, warmupSeconds, durationSeconds, onMeasureStart, progress);
@@ -133,7 +138,8 @@ public final class AggregationBench {
             Histogram latency = process.snapshot();
             // what the job had not read when the load stopped (the count is sampled: clamp at 0)
             long backlog = Math.max(0, sent - (process.count() - processedAtRunStart));
-            return new Row(backend, rate, (sent - run.sentAtMeasureStart) / seconds, (process.count() - run.processedAtMeasureStart) / seconds,
+            return new Row(backend, rate, (sent - run.sentAtMeasureStart) / seconds,
+                    (process.count() - run.processedAtMeasureStart) / seconds,
                     latency, shuffle.snapshot(), backlog, run.longestCheckpointMs, run.largestCheckpointBytes);
         }
     }

@@ -62,7 +62,8 @@ public final class BackendBench {
                         LatencyMetrics.global().stage(Stage.PROCESS).snapshot().getValueAtPercentile(99) / 1e6, heapUsedMb);
                 rows.add(row);
                 out.printf("   %s: %d pauses, p99 %d ms, %.1f ms paused per second; end_to_end p99 %.2f ms%n", backend,
-                        row.pausesMs().getTotalCount(), row.pausesMs().getValueAtPercentile(99), row.pauseTotalMs() / row.seconds(), row.endToEndP99Ms());
+                        row.pausesMs().getTotalCount(), row.pausesMs().getValueAtPercentile(99), row.pauseTotalMs() / row.seconds(),
+                                row.endToEndP99Ms());
             }
         }
         out.printf("%n%-8s %10s %8s %10s %10s %10s %14s %16s %12s %14s%n", "backend", "events/s", "pauses", "pause p50", "pause p99",
@@ -70,7 +71,8 @@ public final class BackendBench {
         for (Row row : rows) {
             out.printf("%-8s %10.0f %8d %10d %10d %10d %14.2f %16.2f %12.2f %14d%n", row.backend(), row.eventsPerSecond(),
                     row.pausesMs().getTotalCount(), row.pausesMs().getValueAtPercentile(50), row.pausesMs().getValueAtPercentile(99),
-                    row.pausesMs().getMaxValue(), row.pauseTotalMs() / row.seconds(), row.endToEndP99Ms(), row.processP99Ms(), row.heapUsedMb());
+                    row.pausesMs().getMaxValue(), row.pauseTotalMs() / row.seconds(), row.endToEndP99Ms(), row.processP99Ms(),
+                            row.heapUsedMb());
         }
         out.println("pauses in ms as the JVM reports them (1 ms resolution); rows in run order: heap, RocksDB, RocksDB, heap");
     }

@@ -75,13 +75,15 @@ public final class BackpressureBench {
     public void run(int rate, int slowRate, int beforeSeconds, int slowSeconds, int afterSeconds, Duration debloatTarget) throws Exception {
         List<Mode> modes = List.of(new Mode("flow control", false, false), new Mode("aimd", true, false),
                 new Mode("debloat", false, true), new Mode("aimd+debloat", true, true));
-        out.printf("bench backpressure: %d records/s for %d s; the slow stage takes %d records/s from t=%ds for %d s; debloat target %d ms%n",
+        out.printf("bench backpressure: %d records/s for %d s; the slow stage takes %d records/s from t=%ds for %d s; debloat target %d"
+                + " ms%n",
                 rate, beforeSeconds + slowSeconds + afterSeconds, slowRate, beforeSeconds, slowSeconds, debloatTarget.toMillis());
         List<String> table = new ArrayList<>();
         int runNumber = 0;
         for (Mode mode : modes) {
             out.printf("-- %s%n", mode.name());
-            table.addAll(runOne(mode, "bench-bp-" + (++runNumber), rate, slowRate, beforeSeconds, slowSeconds, afterSeconds, debloatTarget));
+            table.addAll(runOne(mode, "bench-bp-" + (++runNumber), rate, slowRate, beforeSeconds, slowSeconds, afterSeconds,
+                    debloatTarget));
         }
         out.printf("%n%-13s %-7s %10s %13s %13s %13s %11s %11s %11s %11s%n", "mode", "phase", "records", "in-job p50 ms", "in-job p99 ms",
                 "in-job max ms", "e2e p50 ms", "e2e p99 ms", "e2e max ms", "drained s");
@@ -107,7 +109,8 @@ public final class BackpressureBench {
                 .setBootstrapServers(node.bootstrapServers()).setTopics(topic).setGroupId(topic)
                 .setStartingOffsets(OffsetsInitializer.earliest()).setDeserializer(new Stamp())
                 .setProperty("fetch.max.wait.ms", "20").build();
-        env.fromSource(RateControlledSource.of(kafka, mode.aimd() ? AimdRate.Settings.defaults() : null), WatermarkStrategy.noWatermarks(), "source")
+        env.fromSource(RateControlledSource.of(kafka, mode.aimd() ? AimdRate.Settings.defaults() : null), WatermarkStrategy.noWatermarks(),
+                "source")
                 .keyBy(record -> (int) (record.f0 % 64), Types.INT)
                 .map(new SlowStage()).returns(Types.LONG)
                 .addSink(new DiscardingSink<>());
@@ -149,7 +152,8 @@ public final class BackpressureBench {
                 int second = (int) ((System.nanoTime() - startNs) / 1_000_000_000L);
                 if (second > lastSecond) {
                     lastSecond = second;
-                    out.printf("   t=%3ds sent=%d done=%d source limit %s%s%n", second, sent, DONE.get(), sourceLimit(jobName), slowFromMs <= System.currentTimeMillis()
+                    out.printf("   t=%3ds sent=%d done=%d source limit %s%s%n", second, sent, DONE.get(), sourceLimit(jobName),
+                            slowFromMs <= System.currentTimeMillis()
                                     && System.currentTimeMillis() < slowUntilMs ? " (slow stage)" : "");
                 }
                 LockSupport.parkNanos(200_000);
@@ -167,12 +171,14 @@ public final class BackpressureBench {
         for (int phase = 0; phase < 3; phase++) {
             Histogram inJob = IN_JOB[phase].getIntervalHistogram();
             Histogram endToEnd = END_TO_END[phase].getIntervalHistogram();
-            rows.add(String.format("%-13s %-7s %10d %13.1f %13.1f %13.1f %11.1f %11.1f %11.1f %11s", mode.name(), PHASES[phase], inJob.getTotalCount(),
+            rows.add(String.format("%-13s %-7s %10d %13.1f %13.1f %13.1f %11.1f %11.1f %11.1f %11s", mode.name(), PHASES[phase],
+                    inJob.getTotalCount(),
                     inJob.getValueAtPercentile(50) / 1e6, inJob.getValueAtPercentile(99) / 1e6, inJob.getMaxValue() / 1e6,
                     endToEnd.getValueAtPercentile(50) / 1e6, endToEnd.getValueAtPercentile(99) / 1e6, endToEnd.getMaxValue() / 1e6,
                     phase < 2 ? "" : drainedAfterMs < 0 ? "not in 120" : String.format("%.1f", drainedAfterMs / 1000.0)));
         }
-        out.printf("   %s: drained %s%n", mode.name(), drainedAfterMs < 0 ? "not within 120 s" : (drainedAfterMs / 1000.0) + " s after the slowdown");
+        out.printf("   %s: drained %s%n", mode.name(), drainedAfterMs < 0 ? "not within 120 s" : (drainedAfterMs / 1000.0)
+                + " s after the slowdown");
         return rows;
     }
 

@@ -73,7 +73,8 @@ public final class BatchingBench {
             GatewayLoad.Result high = phase.run(batcher, values, "high " + highRate + "/s", highRate, warmupSeconds, durationSeconds);
             AdaptiveBatcher.Stats afterHigh = batcher.stats();
             double meanLow = afterLow.eventsSent() / (double) Math.max(1, afterLow.batchesSent());
-            double meanHigh = (afterHigh.eventsSent() - afterLow.eventsSent()) / (double) Math.max(1, afterHigh.batchesSent() - afterLow.batchesSent());
+            double meanHigh = (afterHigh.eventsSent() - afterLow.eventsSent()) / (double) Math.max(1,
+                    afterHigh.batchesSent() - afterLow.batchesSent());
             out.printf("   low: %.0f events/s, ack p99 %.3f ms; high: %.0f events/s, ack p99 %.3f ms; %s%n", low.eventsPerSecond(),
                     low.ack().getValueAtPercentile(99) / 1e6, high.eventsPerSecond(), high.ack().getValueAtPercentile(99) / 1e6, afterHigh);
             return new Outcome(name, low, high, meanLow, meanHigh);
@@ -118,7 +119,8 @@ public final class BatchingBench {
             Histogram l = o.low().ack();
             Histogram h = o.high().ack();
             out.printf("%-28s | %9.0f %8.3f %8.3f %8.3f %6.1f | %9.0f %8.3f %8.3f %8.3f %6.1f%n", o.setting(),
-                    o.low().eventsPerSecond(), l.getValueAtPercentile(50) / 1e6, l.getValueAtPercentile(99) / 1e6, l.getValueAtPercentile(99.9) / 1e6,
+                    o.low().eventsPerSecond(), l.getValueAtPercentile(50) / 1e6, l.getValueAtPercentile(99) / 1e6,
+                            l.getValueAtPercentile(99.9) / 1e6,
                     o.meanBatchLow(), o.high().eventsPerSecond(), h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
                     h.getValueAtPercentile(99.9) / 1e6, o.meanBatchHigh());
         }

@@ -78,7 +78,8 @@ public final class IngestBench {
                     ack.getValueAtPercentile(50) / 1e6, ack.getValueAtPercentile(99) / 1e6, ack.getValueAtPercentile(99.9) / 1e6,
                     row.produceAck().getValueAtPercentile(99) / 1e6, row.produceAck().getValueAtPercentile(99.9) / 1e6);
             if (row.result().acked() < row.result().sent()) {
-                out.printf("            (%d of %d events not acknowledged)%n", row.result().sent() - row.result().acked(), row.result().sent());
+                out.printf("            (%d of %d events not acknowledged)%n", row.result().sent() - row.result().acked(), row.result()
+                        .sent());
             }
         }
         out.println("ack: intended send -> client sees the ack (ms); produce_ack: the gateway's Kafka send -> Kafka ack (ms);"

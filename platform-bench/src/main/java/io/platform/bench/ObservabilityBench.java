@@ -30,7 +30,8 @@ import org.HdrHistogram.Histogram;
  * {@code platform bench observability}: what the platform's own observability costs. On one node, after an
  * unmeasured warm-up, ON (per-stage latency histograms recorded, tracing sampled at the configured ratio into an
  * exporter that counts and drops spans) and OFF (no stage recording, no-op tracer) phases in the order ON OFF OFF ON
- * ON OFF OFF ON ... (drift cancels); each measures the client's ack p99 at a fixed rate, then saturating throughput; medians. Client-side latency is measured by the load generator itself, so it exists in both.
+ * ON OFF OFF ON ... (drift cancels); each measures the client's ack p99 at a fixed rate, then saturating throughput;
+ * medians. Client-side latency is measured by the load generator itself, so it exists in both.
  */
 public final class ObservabilityBench {
     private record Phase(boolean on, double eventsPerSecond, double ackP99Ms) {
@@ -104,12 +105,15 @@ public final class ObservabilityBench {
         double onP99 = median(phases, true, Phase::ackP99Ms);
         double offP99 = median(phases, false, Phase::ackP99Ms);
         collectionCost(rate, warmupSeconds, Math.max(durationSeconds, 10));
-        out.printf("%nmedian of %d phases each (order ON OFF OFF ON ...): throughput ON %.0f / OFF %.0f events/s -> cost %.1f%%; ack p99 at %d/s ON %.3f / OFF %.3f ms -> cost %.1f%%; %d spans exported%n",
-                phaseCount / 2, onRate, offRate, 100 * (1 - onRate / offRate), rate, onP99, offP99, 100 * (onP99 / offP99 - 1), exported.get());
+        out.printf("%nmedian of %d phases each (order ON OFF OFF ON ...): throughput ON %.0f / OFF %.0f events/s -> cost %.1f%%; ack p99"
+                + " at %d/s ON %.3f / OFF %.3f ms -> cost %.1f%%; %d spans exported%n",
+                phaseCount / 2, onRate, offRate, 100 * (1 - onRate / offRate), rate, onP99, offP99, 100 * (onP99 / offP99 - 1),
+                        exported.get());
     }
 
     /** The measured cost of one interleaved run: ON against OFF, pooled and as a bootstrap interval over blocks. */
-    private record Interleaved(double onValue, double offValue, double cost, double costLow, double costHigh, int blocks, int blocksOnWorse) {
+    private record Interleaved(double onValue, double offValue, double cost, double costLow, double costHigh, int blocks,
+            int blocksOnWorse) {
     }
 
     /**
@@ -129,9 +133,11 @@ public final class ObservabilityBench {
             Interleaved p99 = interleave(rate, warmupSeconds, seconds, sliceMs, on, off, true);
             Interleaved throughput = interleave(0, warmupSeconds, seconds, sliceMs, on, off, false);
             out.printf("%ninterleaved every %d ms over %d s (ON OFF OFF ON ...), %d spans exported:%n", sliceMs, seconds, exported.get());
-            out.printf("  ack p99 at %d/s: ON %.3f / OFF %.3f ms -> cost %.1f%% (95%% interval %.1f%% .. %.1f%%; ON worse in %d of %d blocks)%n",
+            out.printf("  ack p99 at %d/s: ON %.3f / OFF %.3f ms -> cost %.1f%% (95%% interval %.1f%% .. %.1f%%; ON worse in %d of %d"
+                    + " blocks)%n",
                     rate, p99.onValue(), p99.offValue(), p99.cost(), p99.costLow(), p99.costHigh(), p99.blocksOnWorse(), p99.blocks());
-            out.printf("  saturating throughput: ON %.0f / OFF %.0f events/s -> cost %.1f%% (95%% interval %.1f%% .. %.1f%%; ON worse in %d of %d blocks)%n",
+            out.printf("  saturating throughput: ON %.0f / OFF %.0f events/s -> cost %.1f%% (95%% interval %.1f%% .. %.1f%%; ON worse in"
+                    + " %d of %d blocks)%n",
                     throughput.onValue(), throughput.offValue(), throughput.cost(), throughput.costLow(), throughput.costHigh(),
                     throughput.blocksOnWorse(), throughput.blocks());
         } finally {

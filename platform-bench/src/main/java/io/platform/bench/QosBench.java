@@ -35,7 +35,8 @@ public final class QosBench {
             // 100 series x 2 hours, one row per second
             StorageBench.writeSeries(store, DASHBOARD_STREAM, events, 720_000, 100, BASE, 5000);
             store.flush();
-            out.printf("bench qos: %d s per run; dashboard reads of one series-hour (100 series, 2 h preloaded) against a backfill of another stream%n", seconds);
+            out.printf("bench qos: %d s per run; dashboard reads of one series-hour (100 series, 2 h preloaded) against a backfill of"
+                    + " another stream%n", seconds);
             out.printf("%-36s %10s %10s %10s %10s %14s%n", "run", "reads", "p50 ms", "p99 ms", "p999 ms", "backfill MB/s");
             row("reads alone", store, events, seconds, null);
             row("reads + backfill, unthrottled", store, events, seconds, IoBudget.bulk("backfill", 0, 0));

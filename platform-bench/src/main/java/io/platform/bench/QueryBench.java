@@ -57,7 +57,8 @@ public final class QueryBench {
     /** The reference table of the join shape: each sample site and its region. */
     private static final String[] SITE_REGIONS = {"north", "cold", "south", "warm", "east", "warm", "west", "cold"};
     private static final Schema SITE_SCHEMA = new Schema.Parser().parse("""
-            {"type":"record","name":"Site","fields":[{"name":"site","type":"string"},{"name":"ts","type":"long"},{"name":"region","type":"string"}]}""");
+            {"type":"record","name":"Site","fields":[{"name":"site","type":"string"},{"name":"ts","type":"long"},
+             {"name":"region","type":"string"}]}""");
     private static final StreamSchema SITES = StreamSchema.define("sites", 1, 101, SITE_SCHEMA, "ts", List.of("site"));
 
     /** A site's row in the wire format, encoded as the gateway encodes events. */
@@ -107,7 +108,8 @@ public final class QueryBench {
             }
             latencies.get(s)[slot] = histogram;
             resultRows.get(s)[slot] = count[0];
-            out.printf("%-16s %-28s p50 %10.3f ms  (%d rows out)%n", ENGINES[slot], shape.name(), histogram.getValueAtPercentile(50) / 1e6, count[0]);
+            out.printf("%-16s %-28s p50 %10.3f ms  (%d rows out)%n", ENGINES[slot], shape.name(), histogram.getValueAtPercentile(50) / 1e6,
+                    count[0]);
         }
     }
 
@@ -132,7 +134,8 @@ public final class QueryBench {
                         "SELECT count(*) AS n, sum(temperature) AS s, avg(humidity) AS h FROM sensors WHERE temperature > 20",
                         "SELECT count(*) AS n, sum(temperature) AS s, avg(humidity) AS h FROM sensors WHERE temperature > 20", false),
                 new Shape("GROUP BY series, hour",
-                        "SELECT device, site, time_bucket('1h', ts) AS hour, avg(temperature) AS t FROM sensors GROUP BY device, site, time_bucket('1h', ts)",
+                        "SELECT device, site, time_bucket('1h', ts) AS hour, avg(temperature) AS t FROM sensors GROUP BY device, site,"
+                                + " time_bucket('1h', ts)",
                         "SELECT device, site, (ts // 3600000) * 3600000 AS hour, avg(temperature) AS t FROM sensors GROUP BY ALL", false),
                 // what a dashboard panel asks: aligned on hours, so the hourly rollup answers it exactly
                 new Shape("per site, 6 hours (panel)",
@@ -147,9 +150,12 @@ public final class QueryBench {
                 // a stream against a small reference table: the platform's hash join runs on rows (sealed blocks turned
                 // into rows), DuckDB's vectorized
                 new Shape("join 4 sites, GROUP BY region",
-                        "SELECT d.region, count(*) AS n, avg(s.temperature) AS t FROM sensors s JOIN sites d ON s.site = d.site GROUP BY d.region",
-                        "SELECT d.region, count(*) AS n, avg(s.temperature) AS t FROM sensors s JOIN sites d ON s.site = d.site GROUP BY d.region", false));
-        out.printf("query bench: %,d rows, %d series, %d unmeasured and %d measured runs per shape (point lookups x100); DuckDB on 1 thread%n",
+                        "SELECT d.region, count(*) AS n, avg(s.temperature) AS t FROM sensors s JOIN sites d ON s.site = d.site GROUP BY"
+                                + " d.region",
+                        "SELECT d.region, count(*) AS n, avg(s.temperature) AS t FROM sensors s JOIN sites d ON s.site = d.site GROUP BY"
+                                + " d.region", false));
+        out.printf("query bench: %,d rows, %d series, %d unmeasured and %d measured runs per shape (point lookups x100); DuckDB on 1"
+                + " thread%n",
                 rows, series, warmups, repeats);
 
         List<Histogram[]> latencies = new ArrayList<>();
@@ -191,12 +197,14 @@ public final class QueryBench {
             LsmStats lsm = store.lsmStats();
             start = System.nanoTime();
             store.compactAll();
-            out.printf("compacted the seals' range deletes as a node does between hourly seals: %.1f s (level-0 files before: %d, pending %,d bytes)%n",
+            out.printf("compacted the seals' range deletes as a node does between hourly seals: %.1f s (level-0 files before: %d, pending"
+                    + " %,d bytes)%n",
                     (System.nanoTime() - start) / 1e9, lsm.level0Files(), lsm.pendingCompactionBytes());
             measure(engine, cache, shapes, warmups, repeats, 1, latencies, resultRows);
             // the same segments with decoded blocks kept in memory: the unmeasured first run of each shape fills it
             SegmentTier hot = new SegmentTier(dir.resolve("segments"), hotBytes);
-            measure(new QueryEngine(store, hot, catalog, "10s", QueryLimits.defaults(), cache), cache, shapes, warmups, repeats, 2, latencies, resultRows);
+            measure(new QueryEngine(store, hot, catalog, "10s", QueryLimits.defaults(), cache), cache, shapes, warmups, repeats, 2,
+                    latencies, resultRows);
             out.printf("hot tier: %.0f MB of decoded column blocks%n", hot.hot().bytes() / 1e6);
             try (Rollups rollups = Rollups.open(store, hot, catalog)) {
                 QueryEngine withRollup = new QueryEngine(store, hot, catalog, "10s", QueryLimits.defaults(), cache).withRollups(rollups);
@@ -249,11 +257,13 @@ public final class QueryBench {
                 }
                 latencies.get(s)[DUCKDB] = histogram;
                 resultRows.get(s)[DUCKDB] = count;
-                out.printf("DuckDB           %-28s p50 %10.3f ms  (%d rows out)%n", shape.name(), histogram.getValueAtPercentile(50) / 1e6, count);
+                out.printf("DuckDB           %-28s p50 %10.3f ms  (%d rows out)%n", shape.name(), histogram.getValueAtPercentile(50) / 1e6,
+                        count);
             }
         }
 
-        out.printf("%n%-28s %-16s %12s %12s %18s %10s %16s%n", "shape", "engine", "p50 ms", "p99 ms", "rows/s per core", "rows out", "vs DuckDB (p50)");
+        out.printf("%n%-28s %-16s %12s %12s %18s %10s %16s%n", "shape", "engine", "p50 ms", "p99 ms", "rows/s per core", "rows out",
+                "vs DuckDB (p50)");
         for (int s = 0; s < shapes.size(); s++) {
             Histogram duck = latencies.get(s)[DUCKDB];
             for (int e = 0; e < ENGINES.length; e++) {

@@ -83,7 +83,8 @@ final class QuestDbPeer implements AutoCloseable {
         binds.setTimestamp(1, fromMs * 1000);
         binds.setTimestamp(2, toMs * 1000);
         if (rangeQuery == null) {
-            rangeQuery = engine.select("SELECT ts, temperature, humidity FROM " + TABLE + " WHERE series = $1 AND ts >= $2 AND ts < $3", context);
+            rangeQuery = engine.select("SELECT ts, temperature, humidity FROM " + TABLE + " WHERE series = $1 AND ts >= $2 AND ts < $3",
+                    context);
         }
         int rows = 0;
         try (RecordCursor cursor = rangeQuery.getCursor(context)) {

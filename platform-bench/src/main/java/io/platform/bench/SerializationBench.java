@@ -65,7 +65,8 @@ public final class SerializationBench {
         Map<Integer, GenericDatumReader<GenericRecord>> readers = new HashMap<>();
         BinaryDecoder[] reused = {null};
         Decoder cached = value -> {
-            GenericDatumReader<GenericRecord> reader = readers.computeIfAbsent(WireFormat.schemaId(value, 0), id -> new GenericDatumReader<>(schema));
+            GenericDatumReader<GenericRecord> reader = readers.computeIfAbsent(WireFormat.schemaId(value, 0),
+                    id -> new GenericDatumReader<>(schema));
             reused[0] = DecoderFactory.get().binaryDecoder(value, WireFormat.BODY_OFFSET, value.length - WireFormat.BODY_OFFSET, reused[0]);
             return reader.read(null, reused[0]);
         };
@@ -74,7 +75,8 @@ public final class SerializationBench {
         Decoder schemaPerEvent = value -> new GenericDatumReader<GenericRecord>(new Schema.Parser().parse(SensorEvents.SCHEMA)).read(null,
                 DecoderFactory.get().binaryDecoder(value, WireFormat.BODY_OFFSET, value.length - WireFormat.BODY_OFFSET, null));
 
-        out.printf("bench serialization: %d distinct events, %d s per mode after %d s warm-up, one thread%n", EVENTS, seconds, Math.max(1, seconds / 2));
+        out.printf("bench serialization: %d distinct events, %d s per mode after %d s warm-up, one thread%n", EVENTS, seconds, Math.max(1,
+                seconds / 2));
         Histogram base = measure("cached reader + reused decoder", cached, events, seconds);
         Histogram perEvent = measure("reader per event (schema cached)", readerPerEvent, events, seconds);
         Histogram parse = measure("schema parsed per event (no cache)", schemaPerEvent, events, seconds);
@@ -106,7 +108,8 @@ public final class SerializationBench {
         Histogram protoBase = measure("protobuf: codec per schema id cached", protoCached, protoEvents, seconds);
         Histogram protoParse = measure("protobuf: .proto parsed per event", protoParsedPerEvent, protoEvents, seconds);
         Histogram peer = measure("protobuf-java DynamicMessage (peer)", dynamic, protoEvents, seconds);
-        out.printf("%ncost against the cached codec, at p50: .proto parsed per event %.1fx; DynamicMessage %.2fx; cached Protobuf vs cached Avro %.2fx%n",
+        out.printf("%ncost against the cached codec, at p50: .proto parsed per event %.1fx; DynamicMessage %.2fx; cached Protobuf vs"
+                + " cached Avro %.2fx%n",
                 protoParse.getValueAtPercentile(50) / (double) protoBase.getValueAtPercentile(50),
                 peer.getValueAtPercentile(50) / (double) protoBase.getValueAtPercentile(50),
                 protoBase.getValueAtPercentile(50) / (double) base.getValueAtPercentile(50));

@@ -70,11 +70,13 @@ public final class StorageBench {
         long base = 1_700_000_000_000L;
         int batchRows = 5000;
         // rows are spread one per second per series: each series has rows/series seconds of data
-        out.printf("storage bench: %,d rows, %d series, batches of %d, %d range reads of one series-hour%n", rows, series, batchRows, reads);
+        out.printf("storage bench: %,d rows, %d series, batches of %d, %d range reads of one series-hour%n", rows, series, batchRows,
+                reads);
 
         double ours;
         Histogram ourReads = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        out.printf("warm tier: %s compaction of rows, %d MiB memtables, %d MiB block cache%n", warmOptions.rowCompaction().name().toLowerCase(Locale.ROOT),
+        out.printf("warm tier: %s compaction of rows, %d MiB memtables, %d MiB block cache%n", warmOptions.rowCompaction().name()
+                .toLowerCase(Locale.ROOT),
                 warmOptions.writeBufferBytes() >> 20, warmOptions.blockCacheBytes() >> 20);
         try (TimeSeriesStore store = TimeSeriesStore.open(dir.resolve("platform"), warmOptions)) {
             long start = System.nanoTime();
@@ -87,7 +89,8 @@ public final class StorageBench {
             });
             LsmStats lsm = store.lsmStats();
             out.printf("platform warm tier LSM after ingest and reads: write amplification %.2f (flush %,d + compaction %,d bytes for %,d"
-                            + " stored), read amplification %.1f blocks per read, stalls %.1f ms, pending compaction %,d bytes, L0 files %d%n",
+                            + " stored), read amplification %.1f blocks per read, stalls %.1f ms, pending compaction %,d bytes, L0 files"
+                            + " %d%n",
                     lsm.writeAmplification(), lsm.flushBytesWritten(), lsm.compactionBytesWritten(), lsm.userBytesWritten(),
                     lsm.readAmplification(), lsm.stallMicros() / 1e3, lsm.pendingCompactionBytes(), lsm.level0Files());
             queries(store, schema);
@@ -197,7 +200,8 @@ public final class StorageBench {
         catalog.apply(schema);
         ResultCache cache = new ResultCache(100, 10_000);
         QueryEngine engine = new QueryEngine(store, catalog, "10s", QueryLimits.defaults(), cache);
-        String dashboard = "SELECT site, count(*) AS n, avg(temperature) AS t FROM " + STREAM + " WHERE device = 'dev-7' AND site = 'west' GROUP BY site";
+        String dashboard = "SELECT site, count(*) AS n, avg(temperature) AS t FROM " + STREAM + " WHERE device = 'dev-7' AND site = 'west'"
+                + " GROUP BY site";
         Histogram uncached = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         Histogram cached = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         RowSink discard = new RowSink() {
@@ -221,7 +225,8 @@ public final class StorageBench {
             engine.execute(dashboard, discard);
             cached.recordValue(System.nanoTime() - t0);
         }
-        out.printf("dashboard query (one series, count + avg over all its rows): uncached p50 %.3f ms p99 %.3f ms; cached p50 %.4f ms p99 %.4f ms%n",
+        out.printf("dashboard query (one series, count + avg over all its rows): uncached p50 %.3f ms p99 %.3f ms; cached p50 %.4f ms p99"
+                + " %.4f ms%n",
                 uncached.getValueAtPercentile(50) / 1e6, uncached.getValueAtPercentile(99) / 1e6,
                 cached.getValueAtPercentile(50) / 1e6, cached.getValueAtPercentile(99) / 1e6);
     }

@@ -41,7 +41,8 @@ public final class TlsBench {
             Histogram tcpFull = handshakes(tls, certificate, node.host(), node.gatewayTcpPort(), null, false, "gateway TCP, full");
             Histogram tcpResumed = handshakes(tls, certificate, node.host(), node.gatewayTcpPort(), null, true, "gateway TCP, resumed");
             Histogram httpsFull = handshakes(tls, certificate, node.host(), node.gatewayHttpPort(), health, false, "gateway HTTPS, full");
-            Histogram httpsResumed = handshakes(tls, certificate, node.host(), node.gatewayHttpPort(), health, true, "gateway HTTPS, resumed");
+            Histogram httpsResumed = handshakes(tls, certificate, node.host(), node.gatewayHttpPort(), health, true,
+                    "gateway HTTPS, resumed");
             out.printf("resumed/full p50: TCP %.2f, HTTPS %.2f%n%n", ratio(tcpResumed, tcpFull, 50), ratio(httpsResumed, httpsFull, 50));
 
             SslContext client = tls.clientContext(certificate);

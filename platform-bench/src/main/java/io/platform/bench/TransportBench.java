@@ -62,8 +62,9 @@ public final class TransportBench {
     }
 
     public void run(String idleStrategy) throws Exception {
-        out.printf("transport bench: ping-pong RTT, %d warm-up + %d measured round trips per row, idle strategy %s (each Aeron run on its own"
-                + " media driver: asleep for IPC, %s for UDP, as a node's aeron.driver.idle-strategy=auto)%n%n", warmup, iterations, idleStrategy,
+        out.printf("transport bench: ping-pong RTT, %d warm-up + %d measured round trips per row, idle strategy %s (each Aeron run on its"
+                + " own media driver: asleep for IPC, %s for UDP, as a node's aeron.driver.idle-strategy=auto)%n%n", warmup, iterations,
+                idleStrategy,
                 Side.RAW_UDP.driverIdle(idleStrategy));
         out.printf("%-32s %6s %10s %10s %10s %10s %12s%n", "transport", "bytes", "p50 us", "p99 us", "p999 us", "max us", "msgs/s");
         for (int size : new int[] {32, 1024}) {
@@ -112,7 +113,8 @@ public final class TransportBench {
 
     /** The Aeron rows {@link #runIsolated} compares: each side is one kind of endpoint pair, raw or through the API. */
     enum Side {
-        RAW_IPC("raw Aeron IPC"), API_IPC("platform API over Aeron IPC"), RAW_UDP("raw Aeron UDP loopback"), API_UDP("platform API over Aeron UDP");
+        RAW_IPC("raw Aeron IPC"), API_IPC("platform API over Aeron IPC"), RAW_UDP("raw Aeron UDP loopback"), API_UDP("platform API over"
+                + " Aeron UDP");
 
         final String label;
 
@@ -133,8 +135,10 @@ public final class TransportBench {
      * rows, each round's p99 and in how many pairs the API's p99 was the higher.
      */
     public void runIsolated(String idleStrategy, int rounds) throws Exception {
-        out.printf("transport bench, isolated: each run in its own JVM, %d rounds per side (ABBA), %d warm-up + %d measured round trips per run, idle strategy %s"
-                + " (the media driver: %s for IPC, which it is not on the path of; %s for UDP, as a node's aeron.driver.idle-strategy=auto)%n%n",
+        out.printf("transport bench, isolated: each run in its own JVM, %d rounds per side (ABBA), %d warm-up + %d measured round trips"
+                + " per run, idle strategy %s"
+                + " (the media driver: %s for IPC, which it is not on the path of; %s for UDP, as a node's"
+                + " aeron.driver.idle-strategy=auto)%n%n",
                 rounds, warmup, iterations, idleStrategy, Side.RAW_IPC.driverIdle(idleStrategy), Side.RAW_UDP.driverIdle(idleStrategy));
         for (int size : new int[] {32, 1024}) {
             for (Side[] pair : new Side[][] {{Side.RAW_IPC, Side.API_IPC}, {Side.RAW_UDP, Side.API_UDP}}) {
@@ -150,10 +154,12 @@ public final class TransportBench {
                         (side == pair[0] ? raw : api).add(run);
                         (side == pair[0] ? rawP99 : apiP99)[round] = run.getValueAtPercentile(99);
                     }
-                    out.printf("   %s %d B round %d: p99 raw %.1f us, API %.1f us%n", pair[0] == Side.RAW_IPC ? "IPC" : "UDP", size, round + 1,
+                    out.printf("   %s %d B round %d: p99 raw %.1f us, API %.1f us%n", pair[0] == Side.RAW_IPC ? "IPC" : "UDP", size,
+                            round + 1,
                             rawP99[round] / 1e3, apiP99[round] / 1e3);
                 }
-                out.printf("%-32s %6s %10s %10s %10s %10s %12s%n", "transport (pooled)", "bytes", "p50 us", "p99 us", "p999 us", "max us", "msgs/s");
+                out.printf("%-32s %6s %10s %10s %10s %10s %12s%n", "transport (pooled)", "bytes", "p50 us", "p99 us", "p999 us", "max us",
+                        "msgs/s");
                 report(pair[0].label, size, raw);
                 report(pair[1].label, size, api);
                 int apiHigher = 0;
@@ -184,7 +190,8 @@ public final class TransportBench {
         }
         if (!child.waitFor(5, TimeUnit.MINUTES) || child.exitValue() != 0 || encoded == null) {
             child.destroyForcibly();
-            throw new IllegalStateException("the " + side.label + " run in a child JVM failed (exit " + (child.isAlive() ? "none" : child.exitValue()) + ")");
+            throw new IllegalStateException("the " + side.label + " run in a child JVM failed (exit " + (child.isAlive() ? "none"
+                    : child.exitValue()) + ")");
         }
         return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(encoded)), 0);
     }
@@ -210,16 +217,19 @@ public final class TransportBench {
     private Histogram measure(AeronTransport aeron, Side side, int size, int stream) throws Exception {
         return switch (side) {
             case RAW_IPC -> rawAeron(aeron, "aeron:ipc", "aeron:ipc", size);
-            case RAW_UDP -> rawAeron(aeron, "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort(), "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort(), size);
+            case RAW_UDP -> rawAeron(aeron, "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort(), "aeron:udp?endpoint=127.0.0.1:"
+                    + freeUdpPort(), size);
             case API_IPC -> api(size, echo -> {
                 AeronFrameServer server = new AeronFrameServer(aeron, "aeron:ipc", stream, 1 << 20, ECHO);
-                return new Endpoint(server::close, replies -> AeronFrameClient.connectPolled(aeron, "aeron:ipc", stream, "aeron:ipc", 1 << 20, replies, 10_000));
+                return new Endpoint(server::close, replies -> AeronFrameClient.connectPolled(aeron, "aeron:ipc", stream, "aeron:ipc",
+                        1 << 20, replies, 10_000));
             });
             case API_UDP -> {
                 String serverUdp = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
                 yield api(size, echo -> {
                     AeronFrameServer server = new AeronFrameServer(aeron, serverUdp, stream, 1 << 20, ECHO);
-                    return new Endpoint(server::close, replies -> AeronFrameClient.connectPolled(aeron, serverUdp, stream, "aeron:udp?endpoint=127.0.0.1:0", 1 << 20, replies, 10_000));
+                    return new Endpoint(server::close, replies -> AeronFrameClient.connectPolled(aeron, serverUdp, stream,
+                            "aeron:udp?endpoint=127.0.0.1:0", 1 << 20, replies, 10_000));
                 });
             }
         };

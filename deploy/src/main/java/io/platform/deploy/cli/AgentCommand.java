@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code platform agent}: the edge agent, tailing a file or taking lines on a port, forwarding them to a gateway. */
 @Command(name = "agent", mixinStandardHelpOptions = true, description = "Edge agent: tail a file of JSON lines (--file) or take JSON lines"
         + " on a local TCP port (--listen, spooled to disk first) and forward them in gzip batches to a gateway, in order; survives"
         + " restarts and an unreachable gateway without losing or repeating lines.")

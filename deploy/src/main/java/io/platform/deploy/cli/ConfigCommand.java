@@ -3,6 +3,7 @@ package io.platform.deploy.cli;
 import io.platform.deploy.node.NodeConfig;
 import picocli.CommandLine.Command;
 
+/** {@code platform config}: every node setting with its default. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "List every node setting with its default.")
 public final class ConfigCommand implements Runnable {
     @Override

@@ -13,6 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code platform demo}: a node on a temporary dir driven by the demo's load ({@link GatewayLoad}), then sample queries. */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Start a node, register a sample stream, drive load while printing"
         + " live latency, then run a sample query.")
 public final class DemoCommand implements Callable<Integer> {

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code platform diagnose}: a thin client of the node's {@code GET /v1/diagnose}. */
 @Command(name = "diagnose", mixinStandardHelpOptions = true, description = "Find the seconds where end-to-end latency spiked in the node's"
         + " recent history (5 minutes kept) and name the likely cause: GC, storage lag, retransmits, or the slow stage.")
 public final class DiagnoseCommand implements Callable<Integer> {

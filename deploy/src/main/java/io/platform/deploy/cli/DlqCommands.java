@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+/** {@code platform dlq list|show|replay}: thin clients of the gateway's {@code /v1/dlq/<stream>} routes. */
 @Command(name = "dlq", mixinStandardHelpOptions = true, description = "Inspect and replay a stream's dead letters.",
         subcommands = {DlqCommands.ListReasons.class, DlqCommands.Show.class, DlqCommands.Replay.class})
 public final class DlqCommands extends CommandGroup {

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code platform doctor}: checks of this host, with what to fix. */
 @Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check this host (MTU, socket buffers, congestion control, clock"
         + " sync, memory) and say what to fix; exits 1 on a failure.")
 public final class DoctorCommand implements Callable<Integer> {

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code platform flows}: the node's sampled per-connection traffic ({@code GET /v1/flows}) as a table. */
 @Command(name = "flows", mixinStandardHelpOptions = true, description = "The sampled traffic of a node's own connections"
         + " (gateway TCP and Aeron, per flow), largest first: estimated frames and bytes each way and the samples behind them.")
 public final class FlowsCommand implements Callable<Integer> {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+/** {@code platform job ...}: thin clients of the query service's {@code /v1/jobs} routes. */
 @Command(name = "job", mixinStandardHelpOptions = true, description = "Flink jobs of the node: one aggregation job per stream, and the"
         + " jobs users submit (Flink SQL or a jar of DataStream code over the platform's streams).",
         subcommands = {JobCommands.Submit.class, JobCommands.ListJobs.class, JobCommands.Savepoint.class, JobCommands.Cancel.class,
@@ -157,8 +158,7 @@ public final class JobCommands extends CommandGroup {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every job: the streams' aggregation jobs and the submitted"
-            + " ones;"
-            + " id, status, cluster, checkpoint restored from.")
+            + " ones; id, status, cluster, checkpoint restored from.")
     static final class ListJobs implements Callable<Integer> {
         @Option(names = "--url", defaultValue = "http://127.0.0.1:8081", description = "query service URL (default ${DEFAULT-VALUE})")
         String url;

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code platform logs}: searches a node's JSON log files, with the node up or down. */
 @Command(name = "logs", mixinStandardHelpOptions = true, description = "Search a node's JSON log files (works with the node down):"
         + " by time, class (debug, info, warn, audit), trace id and text; prints matching lines, oldest first.")
 public final class LogsCommand implements Callable<Integer> {

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code platform profile}: a CPU flame graph of a running node ({@code GET /v1/profile}) written as SVG. */
 @Command(name = "profile", mixinStandardHelpOptions = true, description = "Record a CPU flame graph (JFR samples) of a running node and"
         + " write it as SVG.")
 public final class ProfileCommand implements Callable<Integer> {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+/** {@code platform query}: a thin client of the query service's {@code POST /v1/query}, over mutual TLS with --cert. */
 @Command(name = "query", mixinStandardHelpOptions = true, description = "Run SQL on the query service; rows print as NDJSON.")
 public final class QueryCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "SQL, e.g. \"SELECT count(*) FROM sensors\"")

@@ -15,6 +15,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code platform router}: runs a query router in front of query nodes until the process ends. */
 @Command(name = "router", mixinStandardHelpOptions = true, description = "Query router: POST /v1/query in front of query nodes; lookups"
         + " (one series, or a time range of at most --lookup-range) go to --lookup-nodes, everything else to --scan-nodes, the other pool"
         + " when one is down. Plans with the schemas from Kafka's _schemas topic; holds no data.")

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+/** {@code platform schema register|list}: thin clients of the gateway's {@code /v1/schemas} routes. */
 @Command(name = "schema", mixinStandardHelpOptions = true, description = "Register and list stream schemas.",
         subcommands = {SchemaCommands.Register.class, SchemaCommands.ListSchemas.class})
 public final class SchemaCommands extends CommandGroup {

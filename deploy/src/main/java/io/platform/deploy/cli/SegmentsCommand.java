@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code platform segments}: a thin client of the query service's {@code GET /v1/segments}. */
 @Command(name = "segments", mixinStandardHelpOptions = true, description = "Sealed partitions of every stream (or one): time range, rows,"
         + " the tier holding them (warm, cold, cold_cached) and the segment file; one JSON object per line.")
 public final class SegmentsCommand implements Callable<Integer> {

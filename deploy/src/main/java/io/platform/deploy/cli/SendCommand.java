@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+/** {@code platform send}: a thin client of the gateway's {@code POST /v1/streams/<stream>/events}. */
 @Command(name = "send", mixinStandardHelpOptions = true, description = "Send JSON events (one object or NDJSON lines) from a file or stdin"
         + " to a stream; exits 1 unless every event was accepted.")
 public final class SendCommand implements Callable<Integer> {

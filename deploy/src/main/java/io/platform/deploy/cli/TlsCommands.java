@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+/** {@code platform tls issue-client}: client certificates signed by a node's authority. */
 @Command(name = "tls", mixinStandardHelpOptions = true, description = "Certificates of a node with gateway.tls.enabled.",
         subcommands = {TlsCommands.IssueClient.class})
 public final class TlsCommands extends CommandGroup {

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+/** {@code platform up}: runs the all-in-one node until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true, description = "Run the all-in-one node (embedded Kafka, gateway, Flink, storage,"
         + " query) until Ctrl-C.")
 public final class UpCommand implements Callable<Integer> {

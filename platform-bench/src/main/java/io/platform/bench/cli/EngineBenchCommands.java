@@ -34,8 +34,7 @@ final class EngineBenchCommands {
     @Command(name = "flink", mixinStandardHelpOptions = true, description = "The windowed aggregation job alone at --rate, per state"
             + " backend:"
             + " a plain producer writes the sample events (with the gateway's headers) into a stream of an ingest-only node and the job"
-            + " runs on"
-            + " a MiniCluster of its own; prints events processed/s, process-stage p50/p99/p999 and the backlog left.")
+            + " runs on a MiniCluster of its own; prints events processed/s, process-stage p50/p99/p999 and the backlog left.")
     static final class Flink extends LoadOptions implements Callable<Integer> {
         @Option(names = "--backends", split = ",", defaultValue = "rocksdb,hashmap", description = "state backends to run, in order"
                 + " (default ${DEFAULT-VALUE})")

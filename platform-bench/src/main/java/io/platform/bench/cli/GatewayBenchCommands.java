@@ -1,11 +1,11 @@
 package io.platform.bench.cli;
 
 import io.platform.bench.EndToEndBench;
+import io.platform.bench.KafkaComparisonBench;
 import io.platform.deploy.demo.GatewayLoad;
 import io.platform.deploy.node.NodeConfig;
 import io.platform.deploy.node.PlatformNode;
 import io.platform.ingest.schema.StreamTopics;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,9 +48,8 @@ final class GatewayBenchCommands {
                 + " compiled both paths before the measured rounds (default ${DEFAULT-VALUE})")
         int warmupRounds;
 
-        @Option(names = "--transport", defaultValue = "tcp", description = "the gateway path to compare: tcp (binary frames) or aeron (the"
-                + " same"
-                + " frames over Aeron UDP) (default ${DEFAULT-VALUE})")
+        @Option(names = "--transport", defaultValue = "tcp", description = "the gateway path to compare: tcp (binary frames) or aeron"
+                + " (the same frames over Aeron UDP) (default ${DEFAULT-VALUE})")
         String transport;
 
         @Option(names = "--plain-with-header", description = "the plain producer writes the records the gateway writes, the pt times header"
@@ -75,49 +74,16 @@ final class GatewayBenchCommands {
                 EndToEndBench bench = new EndToEndBench(node, System.out).plainWithTimesHeader(plainWithHeader);
                 if (transport.equals("aeron")) {
                     if (node.aeronChannel() == null) {
-                        throw new CommandLine.ParameterException(new CommandLine(this), "--transport aeron needs the gateway's Aeron"
-                                + " channel;"
-                                + " it is off (gateway.aeron.channel is empty)");
+                        throw new CommandLine.ParameterException(new CommandLine(this), "--transport aeron needs the gateway's"
+                                + " Aeron channel; it is off (gateway.aeron.channel is empty)");
                     }
                     bench.viaAeron();
                 }
                 System.out.printf("bench kafka (node.role=" + config.get("node.role") + "): rate=%d/s warmup=%ds duration=%ds rounds=%d%n",
                         rate, warmupSeconds, durationSeconds, rounds);
-                for (int round = 0; round < warmupRounds; round++) {
-                    System.out.printf("warm-up round %d of %d (not counted)%n", round + 1, warmupRounds);
-                    bench.plainProducer(rate, warmupSeconds, durationSeconds, false);
-                    bench.gateway(rate, warmupSeconds, durationSeconds, false);
-                }
-                double[] ratios = new double[rounds];
-                double[] cpuRatios = new double[rounds];
-                for (int round = 0; round < rounds; round++) {
-                    boolean plainFirst = round % 2 == 0;
-                    GatewayLoad.Result plain = plainFirst ? bench.plainProducer(rate, warmupSeconds, durationSeconds, true) : null;
-                    GatewayLoad.Result gateway = bench.gateway(rate, warmupSeconds, durationSeconds, true);
-                    if (!plainFirst) {
-                        plain = bench.plainProducer(rate, warmupSeconds, durationSeconds, true);
-                    }
-                    bench.report(plain);
-                    bench.report(gateway);
-                    ratios[round] = gateway.eventsPerSecond() / plain.eventsPerSecond();
-                    // throughput per CPU: plain's CPU per event over the gateway's, 1.0 when the gateway path costs no more
-                    cpuRatios[round] = plain.cpuMicrosPerEvent() / gateway.cpuMicrosPerEvent();
-                    System.out.printf("%nround %d of %d (%s first): gateway/plain throughput ratio: %.3f   per-CPU ratio: %.3f   ack p99"
-                            + " ratio (gateway/plain): %.3f%n",
-                            round + 1, rounds, plainFirst ? "plain" : "gateway", ratios[round], cpuRatios[round],
-                            gateway.ack().getValueAtPercentile(99) / (double) Math.max(1, plain.ack().getValueAtPercentile(99)));
-                }
-                System.out.printf("gateway/plain throughput ratio, median of %d round(s): %s%n", rounds, medianWithRange(ratios));
-                System.out.printf("gateway/plain throughput per CPU (plain's CPU per event / the gateway's), median: %s%n",
-                        medianWithRange(cpuRatios));
+                new KafkaComparisonBench(bench, System.out).run(rate, warmupSeconds, durationSeconds, warmupRounds, rounds);
             }
             return 0;
-        }
-
-        private static String medianWithRange(double[] values) {
-            double[] sorted = values.clone();
-            Arrays.sort(sorted);
-            return String.format("%.3f (min %.3f, max %.3f)", sorted[sorted.length / 2], sorted[0], sorted[sorted.length - 1]);
         }
     }
 

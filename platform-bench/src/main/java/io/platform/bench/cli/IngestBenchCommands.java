@@ -149,8 +149,7 @@ final class IngestBenchCommands {
         double sampleRatio;
 
         @Option(names = "--phases", defaultValue = "0", description = "run whole ON/OFF phases instead of interleaving: an even number, in"
-                + " the order"
-                + " ON OFF OFF ON ON OFF ..., each at --rate and then saturating, medians compared (0 = interleave, the default)")
+                + " the order ON OFF OFF ON ON OFF ..., each at --rate and then saturating, medians compared (0 = interleave, the default)")
         int phases;
 
         @Option(names = "--slice-ms", defaultValue = "500", description = "while interleaving, how long each ON or OFF slice lasts"
@@ -158,8 +157,7 @@ final class IngestBenchCommands {
         int sliceMs;
 
         @Option(names = "--collection-only", description = "only add up what metrics collection costs in CPU at --rate (recordings x cost"
-                + " of one,"
-                + " ticker and sampler threads, scrapes), without the ON/OFF phases")
+                + " of one, ticker and sampler threads, scrapes), without the ON/OFF phases")
         boolean collectionOnly;
 
         @Override

@@ -113,8 +113,7 @@ final class StorageBenchCommands {
         public Integer call() throws Exception {
             if (rows < series || series < 8 || repeats < 1) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "need --series of at least 8, --rows of at least --series"
-                        + " and"
-                        + " --repeats of at least 1; got --rows " + rows + " --series " + series + " --repeats " + repeats);
+                        + " and --repeats of at least 1; got --rows " + rows + " --series " + series + " --repeats " + repeats);
             }
             try (ScratchDir scratch = ScratchDir.create(null, "platform-query-bench-")) {
                 new QueryBench(System.out).run(rows, series, Math.max(1, warmups), repeats, scratch.path(), skipRowPath,
