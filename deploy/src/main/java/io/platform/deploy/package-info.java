@@ -1,2 +1,2 @@
-/** The {@code platform} command line: every subcommand of the launcher. Depends on all service modules. */
+/** The {@code platform} launcher's root command ({@code PlatformCli}, the jar's main class); its commands live in {@code cli}. */
 package io.platform.deploy;
