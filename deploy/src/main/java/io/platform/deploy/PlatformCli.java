@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "platform", mixinStandardHelpOptions = true, version = "platform 0.1.0",
         description = "Low-latency streaming data platform: ingest, process, store and query events.",
         subcommands = {UpCommand.class, DemoCommand.class, SendCommand.class, QueryCommand.class, SchemaCommands.class, DlqCommands.class,
-                JobCommands.class, AgentCommand.class, RouterCommand.class, SegmentsCommand.class, ProfileCommand.class, DiagnoseCommand.class,
+                JobCommands.class, AgentCommand.class, RouterCommand.class, SegmentsCommand.class, ProfileCommand.class,
+                DiagnoseCommand.class,
                 LogsCommand.class, FlowsCommand.class, TlsCommands.class, BenchCommand.class, DoctorCommand.class, ConfigCommand.class,
                 HelpCommand.class})
 public final class PlatformCli implements Runnable {

@@ -3,6 +3,7 @@ package io.platform.deploy.demo;
 import io.platform.wire.EpochClock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -41,7 +42,7 @@ public final class OpenLoopLoad {
     // A/B runs: the variant in force when each event was sent, and ack latency and acks per variant
     private final byte[] sendVariants = new byte[SEND_TIME_SLOTS];
     private final Recorder[] variantLatency = {new Recorder(MAX_LATENCY_NS, 2), new Recorder(MAX_LATENCY_NS, 2)};
-    private final java.util.concurrent.atomic.AtomicLongArray variantAcked = new java.util.concurrent.atomic.AtomicLongArray(2);
+    private final AtomicLongArray variantAcked = new AtomicLongArray(2);
     private volatile int variant = NO_VARIANT;
     private volatile boolean measuring;
     private boolean saturate;

@@ -4,6 +4,7 @@ import io.platform.wire.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 
@@ -70,7 +71,7 @@ public final class SensorEvents {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         double uniform = ((z ^ (z >>> 31)) >>> 11) * 0x1.0p-53;
-        int index = java.util.Arrays.binarySearch(zipfCdf, uniform);
+        int index = Arrays.binarySearch(zipfCdf, uniform);
         return Math.min(devices - 1, index >= 0 ? index : -index - 1);
     }
 
@@ -115,6 +116,7 @@ public final class SensorEvents {
 
     /** Event {@code seq} at event time {@code tsMs} as one JSON line (with its newline), for the HTTP API. */
     public void appendJson(StringBuilder out, long seq, long tsMs) {
+        // the load generator's hot path, into a reused builder; names are generated ASCII, nothing needs escaping
         int device = deviceOf(seq);
         out.append("{\"device\":\"").append(deviceNames[device]).append("\",\"site\":\"").append(SITES[device % SITES.length])
                 .append("\",\"ts\":").append(tsMs).append(",\"temperature\":").append(temperature(seq))

@@ -122,7 +122,8 @@ public final class DeadLetterTopic {
             long end = consumer.endOffsets(List.of(partition)).get(partition);
             OffsetAndMetadata committed = consumer.committed(Set.of(partition)).get(partition);
             consumer.seek(partition, committed == null ? 0 : committed.offset());
-            IngestPipeline replayPipeline = new IngestPipeline(catalog, producer, new DeadLetterPublisher(producer, true, metrics), false, metrics);
+            IngestPipeline replayPipeline = new IngestPipeline(catalog, producer, new DeadLetterPublisher(producer, true, metrics), false,
+                    metrics);
             producer.beginTransaction();
             List<CompletableFuture<IngestOutcome>> outcomes = new ArrayList<>();
             // the consumer's position, not the last record's offset, marks progress: transaction markers of earlier

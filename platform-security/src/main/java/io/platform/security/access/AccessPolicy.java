@@ -61,7 +61,8 @@ public final class AccessPolicy {
         }
         JsonNode array = root == null ? null : root.get("bindings");
         if (array == null || !array.isArray()) {
-            throw new IllegalArgumentException("expected {\"bindings\":[...]}, e.g. {\"bindings\":[{\"principal\":\"ops\",\"role\":\"admin\"}]}");
+            throw new IllegalArgumentException("expected {\"bindings\":[...]}, e.g."
+                    + " {\"bindings\":[{\"principal\":\"ops\",\"role\":\"admin\"}]}");
         }
         List<Binding> bindings = new ArrayList<>();
         for (JsonNode node : array) {
