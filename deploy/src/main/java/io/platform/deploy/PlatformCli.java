@@ -1,5 +1,6 @@
 package io.platform.deploy;
 
+import io.platform.deploy.cli.AccessCommands;
 import io.platform.deploy.cli.AgentCommand;
 import io.platform.deploy.cli.BenchCommand;
 import io.platform.deploy.cli.CliErrors;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
         subcommands = {UpCommand.class, DemoCommand.class, SendCommand.class, QueryCommand.class, SchemaCommands.class, DlqCommands.class,
                 JobCommands.class, AgentCommand.class, RouterCommand.class, SegmentsCommand.class, ProfileCommand.class,
                 DiagnoseCommand.class,
-                LogsCommand.class, FlowsCommand.class, TlsCommands.class, BenchCommand.class, DoctorCommand.class, ConfigCommand.class,
+                LogsCommand.class, FlowsCommand.class, TlsCommands.class, AccessCommands.class, BenchCommand.class, DoctorCommand.class,
+                ConfigCommand.class,
                 HelpCommand.class})
 public final class PlatformCli implements Runnable {
     @Spec

@@ -13,8 +13,8 @@ import java.nio.file.Path;
  * @param host               {@code bind.host}
  * @param httpPort           {@code gateway.http.port}
  * @param tcpPort            {@code gateway.tcp.port}
- * @param tls                {@code gateway.tls.enabled}
- * @param httpClientAuth     {@code gateway.tls.http-client-auth=require}
+ * @param tls                {@code gateway.tls.enabled}, or {@code security.enabled}
+ * @param httpClientAuth     {@code gateway.tls.http-client-auth=require}, or {@code security.enabled}
  * @param aeronChannel       {@code gateway.aeron.channel}, empty when off
  * @param aeronStreamId      {@code gateway.aeron.stream-id}
  * @param aeronIdle          {@code aeron.idle-strategy}
@@ -39,7 +39,8 @@ public record GatewayConfig(Path dataDir, String host, int httpPort, int tcpPort
         }
         String connectors = config.get("connectors.file");
         return new GatewayConfig(config.dataDir(), config.get("bind.host"), config.integer("gateway.http.port"),
-                config.integer("gateway.tcp.port"), config.bool("gateway.tls.enabled"), clientAuth.equals("require"),
+                config.integer("gateway.tcp.port"), config.bool("gateway.tls.enabled") || config.bool("security.enabled"),
+                clientAuth.equals("require") || config.bool("security.enabled"),
                 config.get("gateway.aeron.channel"), config.integer("gateway.aeron.stream-id"), config.get("aeron.idle-strategy"),
                 config.get("aeron.driver.idle-strategy"), config.bool("gateway.rdma.enabled"), config.bool("gateway.pack-batches"),
                 config.integer("gateway.max-in-flight-events"), connectors.isEmpty() ? null : Path.of(connectors),

@@ -6,6 +6,7 @@ import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.platform.deploy.kafka.KafkaService;
 import io.platform.deploy.node.NodeTls;
+import io.platform.deploy.security.SecurityService;
 import io.platform.deploy.service.Service;
 import io.platform.deploy.service.StartedResources;
 import io.platform.ingest.dlq.DeadLetterPublisher;
@@ -42,6 +43,7 @@ public final class GatewayService implements Service {
     private final GatewayConfig config;
     private final KafkaService kafka;
     private final LatencyMetrics metrics;
+    private final SecurityService security;
     private final StartedResources started = new StartedResources("gateway");
     private IngestPipeline pipeline;
     private InFlightBudget budget;
@@ -50,10 +52,11 @@ public final class GatewayService implements Service {
     private FramedTcpServer tcp;
     private ServiceHttpServer http;
 
-    public GatewayService(GatewayConfig config, KafkaService kafka, LatencyMetrics metrics) {
+    public GatewayService(GatewayConfig config, KafkaService kafka, SecurityService security, LatencyMetrics metrics) {
         this.config = config;
         this.kafka = kafka;
         this.metrics = metrics;
+        this.security = security;
     }
 
     @Override
@@ -79,6 +82,8 @@ public final class GatewayService implements Service {
         new GatewayHttpApi(kafka.registry(), pipeline, new DeadLetterTopic(kafka.bootstrapServers(), kafka.catalog(), metrics), budget)
                 .install(http);
         new ConfluentRegistryApi(kafka.registry()).install(http);
+        // before the first request: with security on, every route checks the caller first
+        http.guard(security.guard());
         http.start();
         if (config.connectorsFile() != null) {
             started.add(PullConnectors.start(config.connectorsFile(), config.dataDir(), new JsonEventIngest(pipeline, budget),

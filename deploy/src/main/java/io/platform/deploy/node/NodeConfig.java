@@ -151,6 +151,13 @@ public final class NodeConfig {
         define("log.retention.audit", "365d", "how long audit log files (schema, job, replay and access changes) are kept");
         define("tracing.tail.slow", "", "tail-based sampling: also export every trace whose local root took at least this long (e.g. "
                 + "50ms) or failed; empty = head sampling only");
+        define("security.enabled", "false", "every gateway and query listener (HTTP, TCP) requires a client certificate from the node's "
+                + "authority ('platform tls issue-client') and every request is checked against security.policy-file (see docs/operations.md)");
+        define("security.policy-file", "", "JSON file of role bindings, re-read within 1 s of an edit; empty = <data.dir>/security/policy.json "
+                + "(created empty: nothing is allowed until 'platform access grant')");
+        define("security.open-paths", "/health", "path prefixes any client with a valid certificate may reach whatever the policy says, "
+                + "comma-separated (e.g. /health,/metrics for a scraper)");
+        define("security.insecure", "false", "true: run without security on a non-loopback bind.host on purpose (refused otherwise)");
         define("gateway.max-in-flight-events", "500000", "events the gateway holds awaiting Kafka; beyond it HTTP answers 429, TCP stops "
                 + "reading");
     }
@@ -284,7 +291,8 @@ public final class NodeConfig {
         coldAfterByStream();
         queryTimeoutMsByUser();
         queryMaxRowsByUser();
-        if ((!queryTimeoutMsByUser().isEmpty() || !queryMaxRowsByUser().isEmpty()) && !bool("query.tls.enabled")) {
+        if ((!queryTimeoutMsByUser().isEmpty() || !queryMaxRowsByUser().isEmpty()) && !bool("query.tls.enabled")
+                && !bool("security.enabled")) {
             throw new ConfigException("query.timeout-per-user and query.max-rows-per-user need query.tls.enabled=true: users are the names"
                     + " on client certificates, which only mutual TLS proves");
         }

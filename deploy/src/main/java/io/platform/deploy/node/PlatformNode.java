@@ -9,6 +9,8 @@ import io.platform.deploy.kafka.KafkaService;
 import io.platform.deploy.processing.ProcessingService;
 import io.platform.deploy.query.QueryConfig;
 import io.platform.deploy.query.QueryService;
+import io.platform.deploy.security.SecurityConfig;
+import io.platform.deploy.security.SecurityService;
 import io.platform.deploy.service.HttpRoute;
 import io.platform.deploy.service.Service;
 import io.platform.deploy.service.ServiceGroup;
@@ -72,12 +74,13 @@ public final class PlatformNode implements AutoCloseable {
         HostResources host = HostResources.detect();
         boolean allServices = config.get("node.role").equals("all");
         services.add(new TelemetryService(TelemetryConfig.from(config), registry));
+        SecurityService security = add(new SecurityService(SecurityConfig.from(config)));
         clock = add(new NodeClock(config, registry));
         kafka = add(new KafkaService(KafkaConfig.from(config)));
         storage = allServices ? add(new StorageService(StorageConfig.from(config), kafka, metrics)) : null;
         processing = allServices ? add(new ProcessingService(config, kafka)) : null;
-        query = allServices ? add(new QueryService(QueryConfig.from(config, host), kafka, storage, processing, metrics)) : null;
-        gateway = add(new GatewayService(GatewayConfig.from(config, host), kafka, metrics));
+        query = allServices ? add(new QueryService(QueryConfig.from(config, host), kafka, storage, processing, security, metrics)) : null;
+        gateway = add(new GatewayService(GatewayConfig.from(config, host), kafka, security, metrics));
         probe = allServices && config.bool("probe.enabled")
                 ? add(new SyntheticProbe(kafka, gateway, query, config.duration("probe.interval"), registry)) : null;
         add(new DashboardService(gateway, storage, processing, probe, registry));

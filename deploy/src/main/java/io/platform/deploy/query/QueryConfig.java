@@ -13,7 +13,7 @@ import java.util.Map;
  * @param host             {@code bind.host}
  * @param httpPort         {@code query.http.port}
  * @param flightPort       {@code query.flight.port}, or -1 when {@code off}
- * @param tls              {@code query.tls.enabled}
+ * @param tls              {@code query.tls.enabled}, or {@code security.enabled}
  * @param timeoutMs        {@code query.timeout}
  * @param maxRows          {@code query.max-rows}
  * @param timeoutMsByUser  {@code query.timeout-per-user}
@@ -34,7 +34,7 @@ public record QueryConfig(Path dataDir, String host, int httpPort, int flightPor
     public static QueryConfig from(NodeConfig config, HostResources host) {
         String flight = config.get("query.flight.port");
         return new QueryConfig(config.dataDir(), config.get("bind.host"), config.integer("query.http.port"),
-                flight.equals("off") ? -1 : config.integer("query.flight.port"), config.bool("query.tls.enabled"),
+                flight.equals("off") ? -1 : config.integer("query.flight.port"), config.bool("query.tls.enabled") || config.bool("security.enabled"),
                 config.duration("query.timeout").toMillis(), config.integer("query.max-rows"), config.queryTimeoutMsByUser(),
                 config.queryMaxRowsByUser(), host.perCore(config, "query.concurrency", CONCURRENCY_PER_CORE),
                 host.perCore(config, "query.queue", QUEUE_PER_CORE), HTTP_WORKERS_PER_CORE * host.cores());

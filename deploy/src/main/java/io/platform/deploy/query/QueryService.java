@@ -5,6 +5,7 @@ import io.platform.deploy.kafka.KafkaService;
 import io.platform.deploy.node.NodeTls;
 import io.platform.deploy.processing.MaterializedViews;
 import io.platform.deploy.processing.ProcessingService;
+import io.platform.deploy.security.SecurityService;
 import io.platform.deploy.service.HttpRoute;
 import io.platform.deploy.service.Service;
 import io.platform.deploy.service.StartedResources;
@@ -41,6 +42,7 @@ public final class QueryService implements Service {
     private final StorageService storage;
     private final ProcessingService processing;
     private final LatencyMetrics metrics;
+    private final SecurityService security;
     private final StartedResources started = new StartedResources("query");
     private QueryEngine engine;
     private StatisticsCatalog statistics;
@@ -48,12 +50,13 @@ public final class QueryService implements Service {
     private FlightSqlEndpoint flightSql;
 
     public QueryService(QueryConfig config, KafkaService kafka, StorageService storage, ProcessingService processing,
-                        LatencyMetrics metrics) {
+                        SecurityService security, LatencyMetrics metrics) {
         this.config = config;
         this.kafka = kafka;
         this.storage = storage;
         this.processing = processing;
         this.metrics = metrics;
+        this.security = security;
     }
 
     @Override
@@ -77,10 +80,13 @@ public final class QueryService implements Service {
         QueryHttpApi api = new QueryHttpApi(engine, new AdmissionControl(config.concurrency(), config.queue(), config.timeoutMs()),
                 metrics);
         api.limitsByUser(user -> limits.forUser(user, config.timeoutMsByUser(), config.maxRowsByUser()));
+        api.access(security.queryAccess());
         api.install(http);
         MaterializedViews views = processing.views(engine);
         api.handle(CREATE_VIEW, views::create);
         api.handle(DROP_VIEW, views::drop);
+        // before the first request: with security on, every route checks the caller first
+        http.guard(security.guard());
         http.start();
         if (config.flightPort() >= 0) {
             // the same engine and admission control as the HTTP API, for JDBC/ADBC clients

@@ -50,7 +50,7 @@ public final class ConfluentRegistryApi {
         return TopicNames.ingest(stream) + "-value";
     }
 
-    static String streamOf(String subject) {
+    public static String streamOf(String subject) {
         String withoutSuffix = subject.endsWith("-value") ? subject.substring(0, subject.length() - "-value".length()) : subject;
         return withoutSuffix.startsWith(TopicNames.INGEST_PREFIX)
                 ? withoutSuffix.substring(TopicNames.INGEST_PREFIX.length()) : withoutSuffix;

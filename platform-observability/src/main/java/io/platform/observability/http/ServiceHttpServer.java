@@ -45,6 +45,7 @@ public final class ServiceHttpServer implements AutoCloseable {
     private final ExecutorService workers;
     private final String name;
     private final boolean tls;
+    private volatile RequestGuard guard = RequestGuard.OPEN;
 
     public ServiceHttpServer(String name, String host, int port, int workerThreads, BooleanSupplier healthy) throws IOException {
         this(name, host, port, workerThreads, healthy, null, false);
@@ -89,10 +90,21 @@ public final class ServiceHttpServer implements AutoCloseable {
                 LatencyMetrics.global().scrape()));
     }
 
+    /** Checks every request from now on with {@code guard} before its handler runs. */
+    public void guard(RequestGuard guard) {
+        this.guard = guard;
+    }
+
     /** Adds a route; the handler gets every method and path below {@code pathPrefix}. Call before {@link #start()}. */
     public void route(String pathPrefix, HttpHandler handler) {
         server.createContext(pathPrefix, exchange -> {
             try {
+                RequestGuard.Refusal refusal = guard.check(exchange);
+                if (refusal != null) {
+                    // the body is not read: a refused request stores nothing
+                    respondJson(exchange, refusal.status(), error(refusal.message()));
+                    return;
+                }
                 handler.handle(exchange);
             } catch (RuntimeException e) {
                 respondJson(exchange, 500, error(e.toString()));

@@ -251,6 +251,27 @@ public final class QueryEngine {
         return tables;
     }
 
+    /**
+     * The stream whose rows {@code table} exposes: a stream itself, its window aggregates ({@code <stream>_<view>}),
+     * or a rollup over it; null for a name that is none of these. Access is granted per stream, so every table a
+     * query reads is checked as its stream.
+     */
+    public String streamOf(String table) {
+        if (catalog.latest(table) != null) {
+            return table;
+        }
+        Rollups kept = rollups;
+        RollupDefinition rollup = kept == null ? null : kept.definition(table);
+        if (rollup != null) {
+            return rollup.stream();
+        }
+        String suffix = "_" + aggregateView;
+        if (table.endsWith(suffix) && catalog.latest(table.substring(0, table.length() - suffix.length())) != null) {
+            return table.substring(0, table.length() - suffix.length());
+        }
+        return null;
+    }
+
     private Table resolve(String name, int position) throws SqlException {
         StreamSchema raw = catalog.latest(name);
         if (raw != null) {
@@ -282,6 +303,11 @@ public final class QueryEngine {
 
     /** A planned query; run it once. Not thread-safe. */
     public final class PreparedQuery {
+        /** The tables the query reads, as named in it (FROM, then JOIN). */
+        public List<String> tablesRead() {
+            return statement.join() == null ? List.of(statement.table()) : List.of(statement.table(), statement.join().table());
+        }
+
         private final SelectStatement statement;
         private final Table table;
         // this query's bounds: the engine's, or those its caller was given (shadows the engine's field on purpose)

@@ -57,6 +57,38 @@ public final class QueryHttpApi {
         return admission;
     }
 
+    /**
+     * Who may read what, asked before a query runs: the node's authorizer when security is on. Thread-safe.
+     */
+    public interface AccessCheck {
+        /** Everyone reads everything: a node without security. */
+        AccessCheck OPEN = new AccessCheck() {
+            @Override
+            public String readRefusal(String user, String stream) {
+                return null;
+            }
+
+            @Override
+            public String statementRefusal(String user, String statement) {
+                return null;
+            }
+        };
+
+        /** Null when {@code user} may read {@code stream}'s rows; otherwise why not and what would allow it. */
+        String readRefusal(String user, String stream);
+
+        /** Null when {@code user} may run a statement such as CREATE MATERIALIZED VIEW; otherwise why not. */
+        String statementRefusal(String user, String statement);
+    }
+
+    private volatile AccessCheck access = AccessCheck.OPEN;
+
+    /** Checks every query's tables (as their streams) and every statement with {@code access} before it runs. */
+    public QueryHttpApi access(AccessCheck access) {
+        this.access = access;
+        return this;
+    }
+
     // a user's limits, by the name on their client certificate (mutual TLS); null: the engine's for everyone
     private volatile Function<String, QueryLimits> limitsByUser;
 
@@ -70,7 +102,7 @@ public final class QueryHttpApi {
     }
 
     /** The common name (CN) of the client certificate the exchange's TLS connection presented, or null. */
-    static String userOf(HttpExchange exchange) {
+    public static String userOf(HttpExchange exchange) {
         if (!(exchange instanceof HttpsExchange https) || https.getSSLSession() == null) {
             return null;
         }
@@ -122,6 +154,11 @@ public final class QueryHttpApi {
         }
         for (Map.Entry<Pattern, StatementHandler> statement : statements) {
             if (statement.getKey().matcher(sql).find()) {
+                String refusal = access.statementRefusal(userOf(exchange), sql);
+                if (refusal != null) {
+                    error(exchange, 403, refusal, 1);
+                    return;
+                }
                 try {
                     ServiceHttpServer.respond(exchange, 200, "application/x-ndjson", statement.getValue().handle(sql) + "\n");
                 } catch (IllegalArgumentException e) {
@@ -139,6 +176,14 @@ public final class QueryHttpApi {
         } catch (SqlException e) {
             error(exchange, 400, e.getMessage(), e.position());
             return;
+        }
+        for (String table : prepared.tablesRead()) {
+            String stream = engine.streamOf(table);
+            String refusal = access.readRefusal(userOf(exchange), stream == null ? table : stream);
+            if (refusal != null) {
+                error(exchange, 403, refusal, 1);
+                return;
+            }
         }
         AdmissionControl.Permit permit;
         try {

@@ -1,0 +1,94 @@
+package io.platform.deploy.security;
+
+import io.platform.deploy.service.HttpRoute;
+import io.platform.deploy.service.Service;
+import io.platform.deploy.service.StartedResources;
+import io.platform.observability.http.RequestGuard;
+import io.platform.query.http.QueryHttpApi;
+import io.platform.security.access.Action;
+import io.platform.security.access.Authorizer;
+import io.platform.security.access.Decision;
+import io.platform.security.access.PolicyFile;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may do what on this node: the policy file (reloaded within {@link SecurityConfig#POLICY_CHECK_MS} of an edit,
+ * edited with {@code platform access}) behind one {@link Authorizer}; the guard every HTTP listener passes; the query
+ * API's per-table check; {@code /v1/access}. Started before any listener, so none serves a request unchecked. With
+ * security off it allows everything. Thread-safe after {@link #start()}.
+ */
+public final class SecurityService implements Service {
+    private static final Logger LOG = LoggerFactory.getLogger(SecurityService.class);
+
+    private final SecurityConfig config;
+    private final StartedResources started = new StartedResources("security");
+    private Authorizer authorizer = Authorizer.allowAll();
+    private PolicyFile policyFile;
+
+    public SecurityService(SecurityConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "security";
+    }
+
+    @Override
+    public void start() throws Exception {
+        if (!config.enabled()) {
+            return;
+        }
+        policyFile = started.add(PolicyFile.open(config.policyFile(), SecurityConfig.POLICY_CHECK_MS,
+                problem -> LOG.warn("policy file problem={}", problem)));
+        authorizer = policyFile.authorizer();
+        LOG.info("security on policy={} bindings={}", config.policyFile(), authorizer.policy().bindings().size());
+    }
+
+    /** True when listeners require client certificates and requests are authorized. */
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    /** The guard of every HTTP listener: open when security is off. */
+    public RequestGuard guard() {
+        return config.enabled() ? new HttpAccessRules(authorizer, config.openPaths()) : RequestGuard.OPEN;
+    }
+
+    /** The query API's per-table and per-statement check. */
+    public QueryHttpApi.AccessCheck queryAccess() {
+        if (!config.enabled()) {
+            return QueryHttpApi.AccessCheck.OPEN;
+        }
+        return new QueryHttpApi.AccessCheck() {
+            @Override
+            public String readRefusal(String user, String stream) {
+                Decision decision = authorizer.decide(user == null ? Authorizer.ANONYMOUS : user, Action.QUERY, stream);
+                return decision.allowed() ? null : decision.reason();
+            }
+
+            @Override
+            public String statementRefusal(String user, String statement) {
+                Decision decision = authorizer.decide(user == null ? Authorizer.ANONYMOUS : user, Action.RUN_SQL_JOBS, "*");
+                return decision.allowed() ? null : decision.reason();
+            }
+        };
+    }
+
+    public Authorizer authorizer() {
+        return authorizer;
+    }
+
+    @Override
+    public List<HttpRoute> routes() {
+        return policyFile == null ? List.of()
+                : List.of(new HttpRoute("/v1/access", HttpRoute.Listener.EVERY, new AccessRoutes(policyFile)));
+    }
+
+    @Override
+    public void close() {
+        started.closeAll();
+    }
+}
