@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
                 WireBenchCommands.Serialization.class, IngestBenchCommands.Ingest.class, IngestBenchCommands.Batching.class,
                 IngestBenchCommands.Tls.class, StorageBenchCommands.Storage.class, StorageBenchCommands.Qos.class,
                 IngestBenchCommands.Observability.class, WireBenchCommands.Transport.class, GatewayBenchCommands.Durability.class,
-                IngestBenchCommands.Fuzz.class, EngineBenchCommands.Backpressure.class})
+                IngestBenchCommands.Fuzz.class, EngineBenchCommands.Backpressure.class, WireBenchCommands.Access.class})
 public final class BenchCli extends CommandGroup {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

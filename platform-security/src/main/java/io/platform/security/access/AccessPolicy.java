@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +24,28 @@ public final class AccessPolicy {
 
     private final List<Binding> bindings;
     private final Map<String, List<Binding>> byPrincipal;
+    /** principal -> action -> the streams it may take the action on: compiled once, so a check never scans bindings */
+    private final Map<String, EnumMap<Action, StreamSet>> grants;
 
     private AccessPolicy(List<Binding> bindings) {
         this.bindings = List.copyOf(bindings);
         Map<String, List<Binding>> index = new HashMap<>();
+        Map<String, EnumMap<Action, StreamSet>> compiled = new HashMap<>();
         for (Binding binding : this.bindings) {
             index.computeIfAbsent(binding.principal(), p -> new ArrayList<>()).add(binding);
+            EnumMap<Action, StreamSet> byAction = compiled.computeIfAbsent(binding.principal(), p -> new EnumMap<>(Action.class));
+            for (Action action : binding.role().actions()) {
+                StreamSet streams = byAction.computeIfAbsent(action, a -> new StreamSet());
+                if (binding.streams().isEmpty()) {
+                    streams.addAll();
+                } else {
+                    binding.streams().forEach(streams::add);
+                }
+            }
         }
         index.replaceAll((p, list) -> List.copyOf(list));
         this.byPrincipal = Collections.unmodifiableMap(index);
+        this.grants = compiled;
     }
 
     /** A policy of these bindings, each checked as a file's would be. */
@@ -116,16 +130,12 @@ public final class AccessPolicy {
 
     /** True when some binding of {@code principal} (or of every client) allows {@code action} on {@code resource}. */
     boolean allows(String principal, Action action, String resource) {
-        return allowsAny(bindingsOf(principal), action, resource) || allowsAny(bindingsOf(ANY_PRINCIPAL), action, resource);
+        return allows(grants.get(principal), action, resource) || allows(grants.get(ANY_PRINCIPAL), action, resource);
     }
 
-    private static boolean allowsAny(List<Binding> bindings, Action action, String resource) {
-        for (Binding binding : bindings) {
-            if (binding.role().actions().contains(action) && binding.covers(resource)) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean allows(EnumMap<Action, StreamSet> byAction, Action action, String resource) {
+        StreamSet streams = byAction == null ? null : byAction.get(action);
+        return streams != null && streams.contains(resource);
     }
 
     /** This policy with one more binding. */

@@ -15,18 +15,4 @@ public record Binding(String principal, Role role, List<String> streams) {
     public Binding {
         streams = List.copyOf(streams);
     }
-
-    /** True when this binding covers {@code stream} (any stream for a binding with no streams or with {@code *}). */
-    public boolean covers(String stream) {
-        if (streams.isEmpty()) {
-            return true;
-        }
-        for (String pattern : streams) {
-            if (pattern.equals(Resource.NODE) || pattern.equals(stream)
-                    || pattern.endsWith("*") && stream.startsWith(pattern.substring(0, pattern.length() - 1))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }
