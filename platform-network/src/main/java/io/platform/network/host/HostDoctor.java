@@ -1,8 +1,10 @@
 package io.platform.network.host;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.platform.network.rdma.RdmaSelection;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +63,74 @@ public final class HostDoctor {
         findings.add(swappiness(read("proc/sys/vm/swappiness")));
         findings.add(rdma(RdmaSelection.decide(RdmaSelection.scan(root),
                 RdmaSelection.nativeShimLoadable(), "Aeron UDP")));
+        findings.add(aesNi(read("proc/cpuinfo"), jvmAesIntrinsics()));
+        findings.add(qat(pciDevices()));
         return findings;
+    }
+
+    /**
+     * Whether AES-GCM (TLS 1.3, encrypted fields) runs on the CPU's AES instructions: the CPU must have them (the
+     * {@code aes} flag) and the JVM must use them ({@code -XX:+UseAESIntrinsics}, on by default where they exist).
+     */
+    static HostFinding aesNi(String cpuinfo, Boolean jvmIntrinsics) {
+        boolean cpu = cpuinfo != null && cpuinfo.lines().anyMatch(line -> line.startsWith("flags") && (" " + line + " ").contains(" aes "));
+        if (!cpu) {
+            return new HostFinding("aes-ni", HostFinding.Level.WARN, "the CPU reports no AES instructions: TLS and field encryption"
+                    + " run in software, several times slower", "run TLS-heavy nodes on CPUs with AES-NI");
+        }
+        if (Boolean.FALSE.equals(jvmIntrinsics)) {
+            return new HostFinding("aes-ni", HostFinding.Level.WARN, "the CPU has AES-NI but this JVM does not use it",
+                    "remove -XX:-UseAESIntrinsics from the JVM options");
+        }
+        return new HostFinding("aes-ni", HostFinding.Level.OK, "the CPU has AES-NI and the JVM uses it for AES-GCM"
+                + (jvmIntrinsics == null ? " (by default; the JVM did not report its option)" : ""), "");
+    }
+
+    /** Intel QuickAssist PCI device ids (vendor 8086): DH895xCC, C62x, C3xxx, C4xxx, 4xxx/401xx and their VFs. */
+    private static final Set<String> QAT_DEVICES = Set.of("0x0434", "0x0435", "0x0443", "0x37c8", "0x37c9", "0x19e2", "0x19e3",
+            "0x18ee", "0x18ef", "0x18a0", "0x18a1", "0x4940", "0x4941", "0x4942", "0x4943", "0x4944", "0x4945", "0x4946", "0x4947",
+            "0x6f54", "0x6f55");
+
+    /** Whether an Intel QAT device is present; the platform offloads nothing to it either way, and says so. */
+    static HostFinding qat(List<String> vendorDevicePairs) {
+        List<String> found = vendorDevicePairs.stream()
+                .filter(pair -> pair.startsWith("0x8086:") && QAT_DEVICES.contains(pair.substring("0x8086:".length()))).toList();
+        if (found.isEmpty()) {
+            return new HostFinding("qat", HostFinding.Level.OK, "no Intel QuickAssist device: TLS and encryption run on the CPU"
+                    + " (AES-NI), which is what the platform uses in any case", "");
+        }
+        return new HostFinding("qat", HostFinding.Level.OK, "QuickAssist device(s) " + found + " present; the platform does not"
+                + " offload to them (no QAT engine is wired): crypto runs on the CPU", "");
+    }
+
+    private static Boolean jvmAesIntrinsics() {
+        try {
+            HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            return hotspot == null ? null : Boolean.valueOf(hotspot.getVMOption("UseAESIntrinsics").getValue());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** {@code vendor:device} of every PCI device under {@code /sys/bus/pci/devices}. */
+    private List<String> pciDevices() {
+        Path devices = root.resolve("sys/bus/pci/devices");
+        List<String> pairs = new ArrayList<>();
+        if (!Files.isDirectory(devices)) {
+            return pairs;
+        }
+        try (Stream<Path> entries = Files.list(devices)) {
+            for (Path device : entries.toList()) {
+                String vendor = read(root.relativize(device.resolve("vendor")).toString());
+                String id = read(root.relativize(device.resolve("device")).toString());
+                if (vendor != null && id != null) {
+                    pairs.add(vendor + ":" + id);
+                }
+            }
+        } catch (IOException e) {
+            // no PCI view (a container): reported as no device
+        }
+        return pairs;
     }
 
     static HostFinding rdma(RdmaSelection.Decision decision) {

@@ -73,4 +73,16 @@ class HostDoctorTest {
         assertTrue(Long.parseLong(rmem.observed().replace(" bytes", "")) >= 4096, rmem.observed());
         assertTrue(findings.stream().anyMatch(f -> f.check().startsWith("mtu ")));
     }
+
+    @Test
+    void saysWhetherAesGcmRunsOnAesNiAndThatNothingIsOffloadedToQat() {
+        String withAes = "processor\t: 0\nflags\t\t: fpu sse2 aes avx2\n";
+        assertEquals(HostFinding.Level.OK, HostDoctor.aesNi(withAes, true).level());
+        assertEquals(HostFinding.Level.WARN, HostDoctor.aesNi(withAes, false).level());
+        assertTrue(HostDoctor.aesNi(withAes, false).advice().contains("-XX:-UseAESIntrinsics"));
+        assertEquals(HostFinding.Level.WARN, HostDoctor.aesNi("flags\t\t: fpu sse2 aesx\n", true).level(), "a word, not a substring");
+        assertTrue(HostDoctor.qat(List.of("0x8086:0x1533", "0x15b3:0x1017")).observed().startsWith("no Intel QuickAssist device"));
+        HostFinding present = HostDoctor.qat(List.of("0x8086:0x4940"));
+        assertTrue(present.observed().contains("[0x8086:0x4940]") && present.observed().contains("does not offload"), present.observed());
+    }
 }
