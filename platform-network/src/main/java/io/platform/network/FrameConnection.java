@@ -40,6 +40,14 @@ public interface FrameConnection {
     String remoteAddress();
 
     /**
+     * Who the peer proved to be: the common name of the client certificate it presented under mutual TLS, or null on
+     * a connection without one (plain TCP, Aeron). Read on the connection's I/O thread after the handshake.
+     */
+    default String principal() {
+        return null;
+    }
+
+    /**
      * Stops (false) or resumes (true) reading from the peer. While paused, the peer's sends fill the socket buffers
      * and then block: TCP's own flow control carries the back-pressure to the client.
      */

@@ -76,7 +76,7 @@ public final class GatewayService implements Service {
         }
         SslContext tls = config.tls() ? NodeTls.open(config.dataDir()).serverContext(config.host()) : null;
         tcp = started.add(FramedTcpServer.bind(config.host(), config.tcpPort(), config.tcpEventLoops(),
-                IngestFrameLayout.MAX_FRAME_LENGTH, new BinaryIngestHandler(pipeline, budget), tls));
+                IngestFrameLayout.MAX_FRAME_LENGTH, new BinaryIngestHandler(pipeline, budget, security.ingestAccess()), tls));
         http = started.add(new ServiceHttpServer("gateway", config.host(), config.httpPort(), config.httpWorkers(), () -> true,
                 tls == null ? null : ((JdkSslContext) tls).context(), config.httpClientAuth()));
         new GatewayHttpApi(kafka.registry(), pipeline, new DeadLetterTopic(kafka.bootstrapServers(), kafka.catalog(), metrics), budget)
@@ -114,7 +114,7 @@ public final class GatewayService implements Service {
                     .description(counter.description()).register(metrics.registry());
         }
         started.add(new AeronFrameServer(aeronTransport, channel, config.aeronStreamId(), IngestFrameLayout.MAX_FRAME_LENGTH,
-                new BinaryIngestHandler(pipeline, budget)));
+                new BinaryIngestHandler(pipeline, budget, security.ingestAccess())));
         aeronChannel = channel;
     }
 

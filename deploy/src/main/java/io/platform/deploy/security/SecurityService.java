@@ -3,6 +3,7 @@ package io.platform.deploy.security;
 import io.platform.deploy.service.HttpRoute;
 import io.platform.deploy.service.Service;
 import io.platform.deploy.service.StartedResources;
+import io.platform.ingest.gateway.IngestAccess;
 import io.platform.observability.http.RequestGuard;
 import io.platform.query.http.QueryHttpApi;
 import io.platform.security.access.Action;
@@ -74,6 +75,24 @@ public final class SecurityService implements Service {
                 Decision decision = authorizer.decide(user == null ? Authorizer.ANONYMOUS : user, Action.RUN_SQL_JOBS, "*");
                 return decision.allowed() ? null : decision.reason();
             }
+        };
+    }
+
+    /**
+     * The binary transports' per-frame check: the peer's certificate name must hold a writer grant on the frame's
+     * stream. Aeron sessions prove no name yet, so with security on they are refused until session tokens exist.
+     */
+    public IngestAccess ingestAccess() {
+        if (!config.enabled()) {
+            return IngestAccess.OPEN;
+        }
+        return (principal, stream) -> {
+            if (principal == null) {
+                return "this node requires a client certificate: connect over TLS with one from 'platform tls issue-client'"
+                        + " (Aeron sessions cannot present one yet)";
+            }
+            return authorizer.allows(principal, Action.INGEST, stream) ? null
+                    : authorizer.decide(principal, Action.INGEST, stream).reason();
         };
     }
 

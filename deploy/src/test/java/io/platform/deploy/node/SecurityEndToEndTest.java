@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.ssl.JdkSslContext;
 import io.platform.deploy.security.SecurityConfig;
+import io.platform.ingest.client.GatewayClient;
 import io.platform.network.tcp.TlsContexts;
+import io.platform.wire.WireFormat;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,14 +58,24 @@ class SecurityEndToEndTest {
             String gateway = "https://" + node.host() + ":" + node.gatewayHttpPort();
             String query = "https://" + node.host() + ":" + node.queryHttpPort();
 
-            assertEquals(200, post(writer, gateway + "/v1/schemas/readings", NodeHarness.READINGS_SCHEMA).statusCode());
+            HttpResponse<String> registered = post(writer, gateway + "/v1/schemas/readings", NodeHarness.READINGS_SCHEMA);
+            assertEquals(200, registered.statusCode());
+            byte[] event = avroEvent(new ObjectMapper().readTree(registered.body()).get("id").asInt());
             assertEquals(200, post(writer, gateway + "/v1/streams/readings/events", EVENTS).statusCode());
+            try (GatewayClient tcp = GatewayClient.connect(node.host(), node.gatewayTcpPort(), tls.clientContext(dataDir.resolve("analyst.p12")))) {
+                GatewayClient.Ack ack = tcp.send("readings", event, 0).get(30, TimeUnit.SECONDS);
+                assertTrue(!ack.accepted() && ack.reason().contains("platform access grant analyst writer --stream readings"),
+                        "a TCP frame is checked like an HTTP request: " + ack);
+            }
+            try (GatewayClient tcp = GatewayClient.connect(node.host(), node.gatewayTcpPort(), tls.clientContext(dataDir.resolve("ingest-svc.p12")))) {
+                assertTrue(tcp.send("readings", event, 0).get(30, TimeUnit.SECONDS).accepted());
+            }
             HttpResponse<String> refused = post(analyst, gateway + "/v1/streams/readings/events", EVENTS);
             assertEquals(403, refused.statusCode());
             assertTrue(refused.body().contains("principal 'analyst' may not ingest on stream 'readings'")
                     && refused.body().contains("platform access grant analyst writer --stream readings"), refused.body());
-            NodeHarness.await("the writer's two events stored", Duration.ofSeconds(60),
-                    holds(() -> body(post(analyst, query + "/v1/query", COUNT)).contains("\"n\":2")));
+            NodeHarness.await("the writer's three events stored (two over HTTPS, one over TCP)", Duration.ofSeconds(60),
+                    holds(() -> body(post(analyst, query + "/v1/query", COUNT)).contains("\"n\":3")));
 
             assertEquals(403, post(writer, query + "/v1/query", COUNT).statusCode(), "a writer reads nothing");
             assertTrue(body(post(writer, query + "/v1/query", COUNT)).contains("platform access grant ingest-svc reader --stream readings"));
@@ -72,8 +89,8 @@ class SecurityEndToEndTest {
 
             assertEquals(200, post(ops, gateway + "/v1/access/grant?principal=analyst&role=writer&streams=readings", "").statusCode());
             assertEquals(200, post(analyst, gateway + "/v1/streams/readings/events", EVENTS).statusCode(), "the grant is in force at once");
-            NodeHarness.await("four events stored, none of the refused request's", Duration.ofSeconds(60),
-                    holds(() -> body(post(analyst, query + "/v1/query", COUNT)).contains("\"n\":4")));
+            NodeHarness.await("five events stored, none of the refused requests'", Duration.ofSeconds(60),
+                    holds(() -> body(post(analyst, query + "/v1/query", COUNT)).contains("\"n\":5")));
 
             Files.writeString(policy, "{\"bindings\":[{\"principal\":\"ops\",\"role\":\"admin\"}]}");
             NodeHarness.await("a hand edit of the policy file in force within 5 s", Duration.ofSeconds(5),
@@ -93,6 +110,17 @@ class SecurityEndToEndTest {
                 && refused.getMessage().contains("security.insecure=true"), refused.getMessage());
         SecurityConfig.from(NodeConfig.builder().dataDir(dataDir).set("bind.host", "0.0.0.0").set("security.insecure", "true").build());
         SecurityConfig.from(NodeConfig.builder().dataDir(dataDir).set("bind.host", "0.0.0.0").set("security.enabled", "true").build());
+    }
+
+    /** A readings event in the wire format (magic byte, schema id, Avro body). */
+    private static byte[] avroEvent(int schemaId) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(body, null);
+        encoder.writeString("tcp-device");
+        encoder.writeLong(1_700_000_000_000L);
+        encoder.writeDouble(4.5);
+        encoder.flush();
+        return WireFormat.encode(schemaId, body.toByteArray());
     }
 
     private HttpClient client(NodeTls tls, String name) throws Exception {

@@ -19,10 +19,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class BinaryIngestHandler implements FrameHandler {
     private final IngestPipeline pipeline;
     private final InFlightBudget budget;
+    private final IngestAccess access;
 
     public BinaryIngestHandler(IngestPipeline pipeline, InFlightBudget budget) {
+        this(pipeline, budget, IngestAccess.OPEN);
+    }
+
+    /** A handler that refuses, whole, every frame whose peer {@code access} does not let ingest into the frame's stream. */
+    public BinaryIngestHandler(IngestPipeline pipeline, InFlightBudget budget, IngestAccess access) {
         this.pipeline = pipeline;
         this.budget = budget;
+        this.access = access;
     }
 
     @Override
@@ -59,6 +66,12 @@ public final class BinaryIngestHandler implements FrameHandler {
             return;
         }
         String stream = frame.toString(base + IngestFrameLayout.STREAM_OFFSET, streamLength, StandardCharsets.UTF_8);
+        String refusal = access.refusal(connection.principal(), stream);
+        if (refusal != null) {
+            // refused before anything is produced or dead-lettered: a refused request stores nothing
+            ack(connection, correlationId, new IngestOutcome(IngestOutcome.Status.REJECTED, refusal));
+            return;
+        }
         pipeline.recordTransport(sendTimeNs);
         byte[] value = new byte[length - valueOffset];
         frame.getBytes(base + valueOffset, value);
@@ -82,6 +95,11 @@ public final class BinaryIngestHandler implements FrameHandler {
         }
         String stream = frame.toString(base + IngestFrameLayout.STREAM_OFFSET, streamLength, StandardCharsets.UTF_8);
         int count = frame.getInt(base + countOffset);
+        String refusal = access.refusal(connection.principal(), stream);
+        if (refusal != null) {
+            new BatchAck(connection, correlationId, Math.max(count, 1), null, null).malformed(refusal);
+            return;
+        }
         if (count <= 0 || count > IngestFrameLayout.MAX_BATCH_EVENTS) {
             new BatchAck(connection, correlationId, 0, null, null)
                     .malformed("malformed batch frame: count " + count + " not in 1.." + IngestFrameLayout.MAX_BATCH_EVENTS);

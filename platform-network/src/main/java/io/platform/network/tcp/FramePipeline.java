@@ -128,6 +128,9 @@ final class FramePipeline {
         private final Queue<ByteBuf> queued = new ManyToOneConcurrentArrayQueue<>(QUEUE_CAPACITY);
         private final AtomicBoolean drainScheduled = new AtomicBoolean();
         private final Runnable drain;
+        // read once per connection on its I/O thread (the only caller): the handler asks on every frame
+        private boolean principalRead;
+        private String principal;
 
         ChannelConnection(Channel channel) {
             this.channel = channel;
@@ -180,6 +183,17 @@ final class FramePipeline {
         @Override
         public String remoteAddress() {
             return String.valueOf(channel.remoteAddress());
+        }
+
+        @Override
+        public String principal() {
+            if (!principalRead) {
+                SslHandler tls = channel.pipeline().get(SslHandler.class);
+                // frames arrive only after the handshake, so the peer's certificate is known by the first one
+                principal = tls == null ? null : TlsContexts.commonName(tls.engine().getSession());
+                principalRead = true;
+            }
+            return principal;
         }
     }
 }

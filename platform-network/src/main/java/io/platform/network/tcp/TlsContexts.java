@@ -5,7 +5,12 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.security.KeyStore;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -51,5 +56,20 @@ public final class TlsContexts {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trusted);
         return factory;
+    }
+
+    /** The common name (CN) of the certificate the peer of {@code session} presented, or null when it presented none. */
+    public static String commonName(SSLSession session) {
+        try {
+            String subject = session.getPeerPrincipal().getName();
+            for (Rdn rdn : new LdapName(subject).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return rdn.getValue().toString();
+                }
+            }
+            return subject;
+        } catch (SSLPeerUnverifiedException | InvalidNameException e) {
+            return null;
+        }
     }
 }
