@@ -10,7 +10,7 @@ import java.nio.file.Path;
  *
  * @param externalBootstrap  {@code kafka.bootstrap}, empty for the embedded broker
  * @param brokerDir          the embedded broker's log directory (under the data dir)
- * @param host               {@code bind.host}
+ * @param host               {@code bind.host}; loopback when {@code security.enabled} (no authenticated listener yet)
  * @param brokerPort         {@code kafka.port}
  * @param partitions         {@code stream.partitions} of each new ingest topic
  * @param replication        {@code stream.replication} of new topics
@@ -19,10 +19,13 @@ import java.nio.file.Path;
  */
 public record KafkaConfig(String externalBootstrap, Path brokerDir, String host, int brokerPort, int partitions,
                           short replication, int producerLingerMs, String aggregateView) {
+    private static final String LOOPBACK = "127.0.0.1";
 
     /** Reads the keys above from a validated node config. */
     public static KafkaConfig from(NodeConfig config) {
-        return new KafkaConfig(config.get("kafka.bootstrap"), config.dataDir().resolve("kafka"), config.get("bind.host"),
+        // the embedded broker has no authenticated listener yet: with security on it serves this machine only
+        String host = config.bool("security.enabled") ? LOOPBACK : config.get("bind.host");
+        return new KafkaConfig(config.get("kafka.bootstrap"), config.dataDir().resolve("kafka"), host,
                 config.integer("kafka.port"), config.integer("stream.partitions"), (short) config.integer("stream.replication"),
                 config.integer("producer.linger.ms"), AggregationSettings.viewName(config.duration("aggregation.window")));
     }

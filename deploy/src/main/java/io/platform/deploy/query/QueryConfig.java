@@ -12,7 +12,7 @@ import java.util.Map;
  * @param dataDir          the node's data directory (TLS material under {@code tls/})
  * @param host             {@code bind.host}
  * @param httpPort         {@code query.http.port}
- * @param flightPort       {@code query.flight.port}, or -1 when {@code off}
+ * @param flightPort       {@code query.flight.port}, or -1 when {@code off} or {@code security.enabled} (no client auth yet)
  * @param tls              {@code query.tls.enabled}, or {@code security.enabled}
  * @param timeoutMs        {@code query.timeout}
  * @param maxRows          {@code query.max-rows}
@@ -33,8 +33,10 @@ public record QueryConfig(Path dataDir, String host, int httpPort, int flightPor
     /** Reads the keys above; {@code auto} sizes come from {@code host}. */
     public static QueryConfig from(NodeConfig config, HostResources host) {
         String flight = config.get("query.flight.port");
+        // Flight SQL authenticates no client yet: with security on it stays off rather than serve every stream to anyone
+        boolean flightOff = flight.equals("off") || config.bool("security.enabled");
         return new QueryConfig(config.dataDir(), config.get("bind.host"), config.integer("query.http.port"),
-                flight.equals("off") ? -1 : config.integer("query.flight.port"), config.bool("query.tls.enabled") || config.bool("security.enabled"),
+                flightOff ? -1 : config.integer("query.flight.port"), config.bool("query.tls.enabled") || config.bool("security.enabled"),
                 config.duration("query.timeout").toMillis(), config.integer("query.max-rows"), config.queryTimeoutMsByUser(),
                 config.queryMaxRowsByUser(), host.perCore(config, "query.concurrency", CONCURRENCY_PER_CORE),
                 host.perCore(config, "query.queue", QUEUE_PER_CORE), HTTP_WORKERS_PER_CORE * host.cores());

@@ -44,6 +44,10 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                 "taskmanager.host: 127.0.0.1",
                 "taskmanager.numberOfTaskSlots: " + slots,
                 "jobmanager.memory.process.size: 768m",
+                // Pekko gives its actor system 10 s to start and each RPC 10 s to answer: a JVM starting on two loaded
+                // cores took longer (CI: "Futures timed out after [10000 milliseconds]" and the JobManager exited)
+                "pekko.startup-timeout: 120 s",
+                "pekko.ask.timeout: 60 s",
                 // what start-cluster.sh derives from taskmanager.memory.process.size and passes as dynamic properties
                 "taskmanager.cpu.cores: 2",
                 "taskmanager.memory.framework.heap.size: 128m",
