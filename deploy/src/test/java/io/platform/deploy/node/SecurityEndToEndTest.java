@@ -51,6 +51,7 @@ class SecurityEndToEndTest {
                 ]}""");
         try (PlatformNode node = PlatformNode.start(NodeConfig.builder().dataDir(dataDir).ephemeralPorts()
                 .set("security.enabled", "true").set("security.policy-file", policy.toString()).set("probe.enabled", "false").build())) {
+            assertEquals(-1, node.flightSqlPort(), "Flight SQL authenticates no client yet, so a secured node does not serve it");
             NodeTls tls = NodeTls.open(dataDir);
             HttpClient writer = client(tls, "ingest-svc");
             HttpClient analyst = client(tls, "analyst");
