@@ -72,7 +72,8 @@ final class HttpAccessRules implements RequestGuard {
             };
         }
         return switch (first) {
-            case "subjects" -> read || parts.length < 2 ? null
+            // POST /subjects/{s} looks a schema up; registering is POST .../versions, deleting DELETE
+            case "subjects" -> read || parts.length < 2 || method.equals("POST") && parts.length == 2 ? null
                     : new Required(Action.REGISTER_SCHEMA, ConfluentRegistryApi.streamOf(parts[1]));
             case "config" -> read ? null : parts.length < 2 ? new Required(Action.OPERATE, Resource.NODE)
                     : new Required(Action.REGISTER_SCHEMA, ConfluentRegistryApi.streamOf(parts[1]));
