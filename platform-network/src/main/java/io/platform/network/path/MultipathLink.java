@@ -74,6 +74,10 @@ public final class MultipathLink implements AutoCloseable {
     // when the heartbeat loop last came back from being held up itself (a GC pause, a starved core): no heartbeat went
     // out meanwhile, so silence before this instant says nothing about the paths.
     private volatile long resumedAtNs = Long.MIN_VALUE;
+    // how long, in all, the heartbeat loop woke later than scheduled: time the host (GC, a starved core) held the link
+    // up, not time the paths took; written by the heartbeat thread only
+    private volatile long heldUpNs;
+    private volatile long heldUpAtLastFailoverNs;
     private volatile boolean running = true;
 
     public MultipathLink(List<Route> routes, long heartbeatInterval, TimeUnit unit, double phiThreshold, long retransmitAfterMs,
@@ -133,6 +137,24 @@ public final class MultipathLink implements AutoCloseable {
         return paths.get(path).declaredDeadAtNs;
     }
 
+    /**
+     * How long, in all, the heartbeat loop has woken later than scheduled: time this host held the link up (a GC pause,
+     * a starved core), which a detection time on the wall clock includes and the paths are not to blame for.
+     */
+    public long heldUpNs() {
+        return heldUpNs;
+    }
+
+    /** {@link #heldUpNs()} as it was at the last failover. */
+    public long heldUpAtLastFailoverNs() {
+        return heldUpAtLastFailoverNs;
+    }
+
+    /** {@link #heldUpNs()} as it was when path {@code path} was last declared dead. */
+    public long heldUpAtDeathNs(int path) {
+        return paths.get(path).heldUpAtDeathNs;
+    }
+
     public int activePath() {
         return active;
     }
@@ -150,6 +172,7 @@ public final class MultipathLink implements AutoCloseable {
         ByteBuffer in = ByteBuffer.allocate(PathLayout.HEARTBEAT_ACK_LENGTH + 16);
         long next = System.nanoTime();
         long previousRound = next;
+        long heldUpCountedTo = next;
         while (running) {
             long wait = next - System.nanoTime();
             if (wait > 0) {
@@ -159,6 +182,9 @@ public final class MultipathLink implements AutoCloseable {
             // every answer already here is read before any path is judged, so silence means silence on the path
             receiveAll(in);
             long now = System.nanoTime();
+            // counted once: rounds that catch up after a late wake-up are not held up again
+            heldUpNs += Math.max(0, now - Math.max(next, heldUpCountedTo));
+            heldUpCountedTo = now;
             if (now - previousRound > LOCAL_STALL_INTERVALS * heartbeatIntervalNs) {
                 // this thread missed rounds: the heartbeats it did not send cannot have been answered. Judging that
                 // silence failed a healthy path over on a loaded 2-core host (a test saw it 1.4 s before the link went down)
@@ -240,6 +266,7 @@ public final class MultipathLink implements AutoCloseable {
                 active = candidate.id;
                 failovers.incrementAndGet();
                 lastFailoverAtNs = now;
+                heldUpAtLastFailoverNs = heldUpNs;
                 int resent = 0;
                 for (Map.Entry<Long, Pending> pending : unacked.entrySet()) {
                     resend(candidate, pending, now);
@@ -310,6 +337,7 @@ public final class MultipathLink implements AutoCloseable {
         volatile long rttNs;
         boolean declaredDead;
         volatile long declaredDeadAtNs = -1;
+        volatile long heldUpAtDeathNs;
 
         PathState(int id, Route route, long intervalNs) throws IOException {
             this.id = id;
@@ -361,6 +389,7 @@ public final class MultipathLink implements AutoCloseable {
             if (wasAlive && !alive) {
                 declaredDead = true;
                 declaredDeadAtNs = now;
+                heldUpAtDeathNs = heldUpNs;
             } else if (!wasAlive && alive && declaredDead) {
                 declaredDead = false;
                 log.accept("path " + id + " (" + route + ") answers again: live, on standby");
