@@ -106,6 +106,28 @@ final class NodeHarness {
         }
     }
 
+    /**
+     * The rows {@code sql} answers on {@code node}, asked again while the query fails (a loaded host can time a request
+     * out), for up to 60 s: for assertions, where {@link #rows}' empty answer on failure would read as no rows.
+     */
+    static java.util.List<String> answeredRows(PlatformNode node, String sql) throws InterruptedException {
+        String failure = "no answer";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> answer = post(query(node) + "/v1/query", sql);
+                if (answer.statusCode() == 200) {
+                    return answer.body().lines().filter(l -> !l.isBlank()).toList();
+                }
+                failure = answer.statusCode() + " " + answer.body();
+            } catch (IOException e) {
+                failure = e.toString();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no answer in 60 s to " + sql + ": " + failure);
+    }
+
     /** Reads {@code topic} from the beginning until {@code expected} records came or 20 s passed. */
     static java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic, int expected) {
         java.util.Properties props = new java.util.Properties();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.platform.wire.TopicNames;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +36,8 @@ class PullConnectorsTest {
     /** Readings 0..published-1; the endpoint returns the last 50 (or those after ?since=), as many devices' APIs do. */
     private final AtomicInteger published = new AtomicInteger(120);
     private final List<String> sinceParams = new CopyOnWriteArrayList<>();
+    /** Requests the endpoint has answered: the connector's polls. */
+    private final AtomicInteger polls = new AtomicInteger();
 
     private HttpServer readingsEndpoint() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
@@ -62,6 +65,7 @@ class PullConnectorsTest {
                 exchange.getResponseBody().write(bytes);
             }
             exchange.close();
+            polls.incrementAndGet();
         });
         server.start();
         return server;
@@ -91,22 +95,26 @@ class PullConnectorsTest {
                 node.registry().register("polled", NodeHarness.READINGS_SCHEMA, null, null);
                 node.registry().register("tailed", NodeHarness.READINGS_SCHEMA, null, null);
                 // the first poll sees readings 70..119: the endpoint's window; later polls only what is new
-                NodeHarness.await("the endpoint's 50 readings ingested", Duration.ofSeconds(30), () -> records(node, "polled") == 50);
-                NodeHarness.await("the file's 30 lines ingested", Duration.ofSeconds(30), () -> records(node, "tailed") == 30);
+                NodeHarness.await("the endpoint's 50 readings ingested", Duration.ofSeconds(60), () -> records(node, "polled") == 50);
+                NodeHarness.await("the file's 30 lines ingested", Duration.ofSeconds(60), () -> records(node, "tailed") == 30);
                 published.set(130);
-                NodeHarness.await("10 new readings ingested", Duration.ofSeconds(30), () -> records(node, "polled") == 60);
-                Thread.sleep(1000);
-                assertEquals(60, records(node, "polled"), "polling an unchanged window again adds nothing");
+                NodeHarness.await("10 new readings ingested", Duration.ofSeconds(60), () -> records(node, "polled") == 60);
+                awaitPolls(2);
+                assertEquals(60, answeredRecords(node, "polled"), "polling an unchanged window again adds nothing");
                 assertTrue(sinceParams.contains("since=" + (1_700_000_000_000L + 119)), "the cursor went to the endpoint: " + sinceParams);
             }
             published.set(140);
             Files.writeString(log, fileLines(30, 40), StandardOpenOption.APPEND);
             try (PlatformNode node = PlatformNode.start(config.build())) {
-                NodeHarness.await("after the restart: only the 10 newer readings", Duration.ofSeconds(30), () -> records(node, "polled") == 70);
-                NodeHarness.await("after the restart: only the 10 appended lines", Duration.ofSeconds(30), () -> records(node, "tailed") == 40);
-                Thread.sleep(1000);
-                assertEquals(70, records(node, "polled"));
-                assertEquals(40, records(node, "tailed"));
+                NodeHarness.await("after the restart: only the 10 newer readings", Duration.ofSeconds(60), () -> records(node, "polled") == 70);
+                NodeHarness.await("after the restart: only the 10 appended lines", Duration.ofSeconds(60), () -> records(node, "tailed") == 40);
+                awaitPolls(2);
+                // the tailer keeps the offset of the last line the ingest path took: at the file's end, all of it is in
+                Path offset = dataDir.resolve("node/connectors/applog.offset");
+                NodeHarness.await("the file tailer's offset at the end of the file", Duration.ofSeconds(60),
+                        () -> offsetOf(offset) == fileSize(log));
+                assertEquals(70, answeredRecords(node, "polled"));
+                assertEquals(40, answeredRecords(node, "tailed"));
             }
         } finally {
             endpoint.stop(0);
@@ -122,7 +130,36 @@ class PullConnectorsTest {
         assertTrue(error.getMessage().contains("connector 'weather'") && error.getMessage().contains("\"url\""), error.getMessage());
     }
 
-    /** Records in the stream's ingest topic: a repeated event would be counted twice here. */
+    /** Waits until the endpoint has answered {@code more} polls after this call: a poll's events are in by the next one. */
+    private void awaitPolls(int more) throws InterruptedException {
+        int target = polls.get() + more;
+        NodeHarness.await(more + " more polls of the endpoint", Duration.ofSeconds(60), () -> polls.get() >= target);
+    }
+
+    private static long offsetOf(Path offsetFile) {
+        try {
+            return Long.parseLong(Files.readString(offsetFile).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static long fileSize(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -2;
+        }
+    }
+
+    /** {@link #records}, asked again until Kafka answers (a loaded host can time a lookup out). */
+    private static long answeredRecords(PlatformNode node, String stream) throws InterruptedException {
+        long[] count = {-1};
+        NodeHarness.await("Kafka's end offsets of " + stream, Duration.ofSeconds(60), () -> (count[0] = records(node, stream)) >= 0);
+        return count[0];
+    }
+
+    /** Records in the stream's ingest topic: a repeated event would be counted twice here; -1 when Kafka did not answer. */
     private static long records(PlatformNode node, String stream) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrapServers());

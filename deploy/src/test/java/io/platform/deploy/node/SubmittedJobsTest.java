@@ -63,17 +63,17 @@ class SubmittedJobsTest {
 
             // the event of minute 2 closes minute 1 (100 ms tolerated out of order)
             send(node, event("d2", BASE + 125_000, 35));
-            NodeHarness.await("both closed minutes written by the SQL job", Duration.ofSeconds(90),
+            NodeHarness.await("both closed minutes written by the SQL job", Duration.ofSeconds(120),
                     () -> NodeHarness.rows(node, "SELECT device, ts, n, avg_temperature FROM readings_per_minute ORDER BY device, ts").size() == 3);
             assertEquals(List.of(
                     "{\"device\":\"d1\",\"ts\":" + BASE + ",\"n\":3,\"avg_temperature\":20.0}",
                     "{\"device\":\"d1\",\"ts\":" + (BASE + 60_000) + ",\"n\":1,\"avg_temperature\":50.0}",
                     "{\"device\":\"d2\",\"ts\":" + BASE + ",\"n\":1,\"avg_temperature\":40.0}"),
-                    NodeHarness.rows(node, "SELECT device, ts, n, avg_temperature FROM readings_per_minute ORDER BY device, ts"));
+                    NodeHarness.answeredRows(node, "SELECT device, ts, n, avg_temperature FROM readings_per_minute ORDER BY device, ts"));
             NodeHarness.await("readings over 30 degrees copied by the jar job", Duration.ofSeconds(60),
                     () -> NodeHarness.rows(node, "SELECT temperature FROM hot_readings ORDER BY temperature").size() == 3);
             assertEquals(List.of("{\"temperature\":35.0}", "{\"temperature\":40.0}", "{\"temperature\":50.0}"),
-                    NodeHarness.rows(node, "SELECT temperature FROM hot_readings ORDER BY temperature"));
+                    NodeHarness.answeredRows(node, "SELECT temperature FROM hot_readings ORDER BY temperature"));
 
             String jobs = NodeHarness.get(NodeHarness.query(node) + "/v1/jobs").body();
             assertTrue(jobs.contains("\"job\":\"per-minute\",\"kind\":\"sql\""), jobs);
@@ -84,14 +84,14 @@ class SubmittedJobsTest {
         }
 
         try (PlatformNode node = PlatformNode.start(config())) {
-            NodeHarness.await("the submitted jobs running again after the restart", Duration.ofSeconds(60), () -> {
+            NodeHarness.await("the submitted jobs running again after the restart", Duration.ofSeconds(120), () -> {
                 String jobs = jobs(node);
                 return jobs.contains("\"job\":\"per-minute\"") && jobs.contains("\"job\":\"hot\"")
                         && jobs.lines().filter(l -> l.contains("\"kind\":\"sql\"") || l.contains("\"kind\":\"jar\"")).allMatch(l -> l.contains("\"status\":\"RUNNING\""));
             });
             // minute 3 closes minute 2; minutes 0 and 1 must not be written again
             send(node, event("d2", BASE + 185_000, 31));
-            NodeHarness.await("minute 2 written after the restart", Duration.ofSeconds(90),
+            NodeHarness.await("minute 2 written after the restart", Duration.ofSeconds(120),
                     () -> NodeHarness.rows(node, "SELECT device, ts, n FROM readings_per_minute ORDER BY device, ts").size() >= 4);
             Thread.sleep(3_000); // a duplicate would land with the same checkpoint as minute 2
             assertEquals(List.of(
@@ -99,7 +99,7 @@ class SubmittedJobsTest {
                     "{\"device\":\"d1\",\"ts\":" + (BASE + 60_000) + ",\"n\":1}",
                     "{\"device\":\"d2\",\"ts\":" + BASE + ",\"n\":1}",
                     "{\"device\":\"d2\",\"ts\":" + (BASE + 120_000) + ",\"n\":1}"),
-                    NodeHarness.rows(node, "SELECT device, ts, n FROM readings_per_minute ORDER BY device, ts"), "exactly once across the restart");
+                    NodeHarness.answeredRows(node, "SELECT device, ts, n FROM readings_per_minute ORDER BY device, ts"), "exactly once across the restart");
             NodeHarness.await("the jar job's new row", Duration.ofSeconds(60),
                     () -> NodeHarness.rows(node, "SELECT temperature FROM hot_readings").size() == 4);
 
@@ -148,11 +148,11 @@ class SubmittedJobsTest {
             assertEquals(200, created.statusCode(), created.body());
             assertTrue(created.body().contains("\"timeField\":\"window_start\"") && created.body().contains("\"keyFields\":[\"device\"]"), created.body());
             String sql = "SELECT device, window_start, n, hottest FROM hottest_per_minute ORDER BY device, window_start";
-            NodeHarness.await("the view's closed minutes", Duration.ofSeconds(90), () -> NodeHarness.rows(node, sql).size() == 3);
+            NodeHarness.await("the view's closed minutes", Duration.ofSeconds(120), () -> NodeHarness.rows(node, sql).size() == 3);
             assertEquals(List.of(
                     "{\"device\":\"d1\",\"window_start\":" + BASE + ",\"n\":2,\"hottest\":20.0}",
                     "{\"device\":\"d1\",\"window_start\":" + (BASE + 60_000) + ",\"n\":1,\"hottest\":50.0}",
-                    "{\"device\":\"d2\",\"window_start\":" + BASE + ",\"n\":1,\"hottest\":40.0}"), NodeHarness.rows(node, sql));
+                    "{\"device\":\"d2\",\"window_start\":" + BASE + ",\"n\":1,\"hottest\":40.0}"), NodeHarness.answeredRows(node, sql));
 
             HttpResponse<String> noTime = NodeHarness.post(NodeHarness.query(node) + "/v1/query",
                     "CREATE MATERIALIZED VIEW totals AS SELECT device, COUNT(*) AS n FROM readings GROUP BY device");
@@ -165,7 +165,7 @@ class SubmittedJobsTest {
             assertEquals(200, NodeHarness.post(NodeHarness.query(node) + "/v1/query", "DROP MATERIALIZED VIEW hottest_per_minute").statusCode());
             assertEquals(400, NodeHarness.post(NodeHarness.query(node) + "/v1/query", "DROP MATERIALIZED VIEW hottest_per_minute").statusCode(),
                     "dropped once");
-            assertEquals(3, NodeHarness.rows(node, sql).size(), "a dropped view's rows stay queryable");
+            assertEquals(3, NodeHarness.answeredRows(node, sql).size(), "a dropped view's rows stay queryable");
 
             // a rollup: kept by storage with the rows, so it has the minute no window has closed yet, and late events
             HttpResponse<String> rollup = NodeHarness.post(NodeHarness.query(node) + "/v1/query", """
@@ -181,7 +181,7 @@ class SubmittedJobsTest {
                     "{\"device\":\"d1\",\"minute\":" + (BASE + 60_000) + ",\"n\":1,\"hottest\":50.0}",
                     "{\"device\":\"d2\",\"minute\":" + BASE + ",\"n\":1,\"hottest\":40.0}",
                     "{\"device\":\"d2\",\"minute\":" + (BASE + 120_000) + ",\"n\":1,\"hottest\":35.0}"),
-                    NodeHarness.rows(node, byMinute));
+                    NodeHarness.answeredRows(node, byMinute));
             String perDevice = "SELECT device, count(*) AS n FROM readings GROUP BY device ORDER BY device";
             assertTrue(NodeHarness.queryFirstLine(node, "EXPLAIN " + perDevice).contains("rollup=readings_by_minute"),
                     NodeHarness.queryFirstLine(node, "EXPLAIN " + perDevice));

@@ -25,8 +25,8 @@ class TracingEndToEndTest {
             assertEquals(200, NodeHarness.post(NodeHarness.gateway(node) + "/v1/schemas/traced", NodeHarness.READINGS_SCHEMA).statusCode());
             assertEquals(200, NodeHarness.post(NodeHarness.gateway(node) + "/v1/streams/traced/events",
                     "{\"device\":\"a\",\"ts\":1,\"temperature\":1}\n{\"device\":\"b\",\"ts\":2,\"temperature\":2}").statusCode());
-            NodeHarness.await("a store.commit span", Duration.ofSeconds(30),
-                    () -> exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("store.commit")));
+            // each span is exported when it ends, on its own thread: the gateway's may end after the commit's
+            awaitSpans(exporter, "ingest.http", "store.commit");
             List<SpanData> spans = exporter.getFinishedSpanItems();
             SpanData ingest = spans.stream().filter(s -> s.getName().equals("ingest.http")).findFirst().orElseThrow();
             SpanData commit = spans.stream().filter(s -> s.getName().equals("store.commit")).findFirst().orElseThrow();
@@ -49,8 +49,7 @@ class TracingEndToEndTest {
             io.platform.ingest.agent.FileTailAgent agent = new io.platform.ingest.agent.FileTailAgent(file, "edge",
                     java.net.URI.create(NodeHarness.gateway(node)), 100, 10, m -> { });
             Thread running = NodeHarness.background(agent::run);
-            NodeHarness.await("a store.commit span", Duration.ofSeconds(30),
-                    () -> exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("store.commit")));
+            awaitSpans(exporter, "agent.batch", "ingest.http", "store.commit");
             agent.close();
             running.join(10_000);
             List<SpanData> spans = exporter.getFinishedSpanItems();
@@ -69,11 +68,14 @@ class TracingEndToEndTest {
         try (Tracing tracing = Tracing.install(exporter, 1.0, "platform-test", false);
              PlatformNode node = PlatformNode.start(NodeConfig.builder().dataDir(dataDir).ephemeralPorts()
                      .set("probe.interval", "1s").set("aggregation.window", "1s").set("aggregation.idleness", "1s").build())) {
-            NodeHarness.await("a finished probe span", Duration.ofSeconds(60),
+            // the query span ends on the server after its answer went out, so it may be exported after the probe's
+            NodeHarness.await("a finished probe span with its Flink, commit and query spans", Duration.ofSeconds(120),
                     () -> exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("probe") && !s.getStatus().getStatusCode()
-                            .equals(io.opentelemetry.api.trace.StatusCode.ERROR) && hasFlinkSpan(exporter, s.getTraceId())));
+                            .equals(io.opentelemetry.api.trace.StatusCode.ERROR) && hasFlinkSpan(exporter, s.getTraceId())
+                            && hasSpan(exporter, s.getTraceId(), "query")));
             List<SpanData> spans = exporter.getFinishedSpanItems();
-            SpanData probe = spans.stream().filter(s -> s.getName().equals("probe") && hasFlinkSpan(exporter, s.getTraceId())).findFirst().orElseThrow();
+            SpanData probe = spans.stream().filter(s -> s.getName().equals("probe") && hasFlinkSpan(exporter, s.getTraceId())
+                    && hasSpan(exporter, s.getTraceId(), "query")).findFirst().orElseThrow();
             List<SpanData> trace = spans.stream().filter(s -> s.getTraceId().equals(probe.getTraceId())).toList();
             SpanData flink = trace.stream().filter(s -> s.getName().equals("flink.process")).findFirst().orElseThrow();
             SpanData commit = trace.stream().filter(s -> s.getName().equals("store.commit")).findFirst().orElseThrow(() -> new AssertionError(names(trace)));
@@ -101,6 +103,8 @@ class TracingEndToEndTest {
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString("SELECT count(*) FROM asked")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(200, answer.statusCode(), answer.body());
+            // the span ends after the answer went out
+            awaitSpans(exporter, "query");
             SpanData query = exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals("query")).findFirst().orElseThrow();
             assertEquals(traceId, query.getTraceId());
             assertEquals("eee19b7ec3c1b174", query.getParentSpanId());
@@ -123,12 +127,25 @@ class TracingEndToEndTest {
                 client.sendBatch("bintraced", new byte[][] {value, value}, 2, 0, 1, traceparent);
                 assertEquals("[1, 2, 0, 0]", java.util.Arrays.toString(acked.get(30, java.util.concurrent.TimeUnit.SECONDS)), "both events accepted");
             }
-            NodeHarness.await("a store.commit span in the client's trace", Duration.ofSeconds(30),
+            NodeHarness.await("a store.commit span in the client's trace", Duration.ofSeconds(60),
                     () -> exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("store.commit") && s.getTraceId().equals(traceId)));
+            awaitSpans(exporter, "ingest.tcp.batch");
             SpanData batch = exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals("ingest.tcp.batch")).findFirst().orElseThrow();
             assertEquals(traceId, batch.getTraceId());
             assertEquals("1a2b3c4d5e6f7081", batch.getParentSpanId(), "the gateway's batch span is the client span's child");
         }
+    }
+
+    /** Waits until a span of each name has ended (been exported). */
+    private static void awaitSpans(InMemorySpanExporter exporter, String... names) throws InterruptedException {
+        for (String name : names) {
+            NodeHarness.await("a finished " + name + " span", Duration.ofSeconds(60),
+                    () -> exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals(name)));
+        }
+    }
+
+    private static boolean hasSpan(InMemorySpanExporter exporter, String traceId, String name) {
+        return exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getTraceId().equals(traceId) && s.getName().equals(name));
     }
 
     private static boolean hasFlinkSpan(InMemorySpanExporter exporter, String traceId) {

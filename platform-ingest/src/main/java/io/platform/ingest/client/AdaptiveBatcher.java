@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * Groups single events into gateway batch frames, either with fixed settings (send when {@code batchSize} events are
@@ -83,6 +84,7 @@ public final class AdaptiveBatcher implements AutoCloseable {
     private final Condition room = lock.newCondition();
     private final Map<Long, InFlight> inFlight = new HashMap<>();
     private final Thread lingerTimer;
+    private final LongSupplier nanoClock;
     private byte[][] batch;
     private int count;
     private long firstSeq;
@@ -95,6 +97,12 @@ public final class AdaptiveBatcher implements AutoCloseable {
     private volatile boolean open = true;
 
     public AdaptiveBatcher(Settings settings, Sink sink, Listener listener) {
+        this(settings, sink, listener, System::nanoTime);
+    }
+
+    /** @param nanoClock what linger and ack latency are measured by ({@link System#nanoTime} but in tests) */
+    AdaptiveBatcher(Settings settings, Sink sink, Listener listener, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.settings = settings;
         this.sink = sink;
         this.listener = listener;
@@ -131,15 +139,15 @@ public final class AdaptiveBatcher implements AutoCloseable {
     public void offer(long seq, byte[] value) throws InterruptedException {
         lock.lock();
         try {
-            while (count >= batchLimit && !trySend(System.nanoTime(), true)) {
+            while (count >= batchLimit && !trySend(nanoClock.getAsLong(), true)) {
                 room.await();
             }
             if (count == 0) {
                 firstSeq = seq;
-                firstEventNs = System.nanoTime();
+                firstEventNs = nanoClock.getAsLong();
             }
             batch[count++] = value;
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             trySend(now, count >= batchLimit);
         } finally {
             lock.unlock();
@@ -162,7 +170,7 @@ public final class AdaptiveBatcher implements AutoCloseable {
         lock.lock();
         try {
             inFlight.remove(batchFirstSeq);
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             if (settings.adaptive()) {
                 adapt(now - done.sentNs(), done.full(), now);
             }
@@ -228,7 +236,7 @@ public final class AdaptiveBatcher implements AutoCloseable {
             while (count > 0) {
                 if (inFlight.size() < settings.maxInFlight()) {
                     firstEventNs = Long.MIN_VALUE / 2;
-                    trySend(System.nanoTime(), true);
+                    trySend(nanoClock.getAsLong(), true);
                 } else {
                     room.await();
                 }
@@ -281,7 +289,7 @@ public final class AdaptiveBatcher implements AutoCloseable {
             lock.lock();
             try {
                 if (count > 0) {
-                    trySend(System.nanoTime(), count >= batchLimit);
+                    trySend(nanoClock.getAsLong(), count >= batchLimit);
                 }
             } finally {
                 lock.unlock();

@@ -38,9 +38,9 @@ import java.util.function.Consumer;
 public final class MultipathLink implements AutoCloseable {
     /** The heartbeat loop waking this many intervals late counts as held up itself, not as silence on the paths. */
     private static final int LOCAL_STALL_INTERVALS = 3;
-    /** One path's state as last seen. */
+    /** One path's state as last seen; the delays are minima over the last {@code min(delaySamples, 32)} heartbeats. */
     public record PathReport(int path, String route, boolean alive, boolean active, double phi, long rttNs, long forwardNs,
-                             long reverseNs, boolean asymmetric) {
+                             long reverseNs, boolean asymmetric, int delaySamples) {
     }
 
     /** A local address to send from and the peer's address on that path. */
@@ -54,7 +54,8 @@ public final class MultipathLink implements AutoCloseable {
     private record Pending(byte[] payload, long sentNs) {
     }
 
-    private static final int DELAY_WINDOW = 32;
+    /** Heartbeats whose one-way delays the minima (and so the asymmetry verdict) are taken over. */
+    static final int DELAY_WINDOW = 32;
 
     private final List<PathState> paths = new ArrayList<>();
     private final Map<Long, Pending> unacked = new ConcurrentSkipListMap<>();
@@ -73,6 +74,10 @@ public final class MultipathLink implements AutoCloseable {
     // when the heartbeat loop last came back from being held up itself (a GC pause, a starved core): no heartbeat went
     // out meanwhile, so silence before this instant says nothing about the paths.
     private volatile long resumedAtNs = Long.MIN_VALUE;
+    // how long, in all, the heartbeat loop woke later than scheduled: time the host (GC, a starved core) held the link
+    // up, not time the paths took; written by the heartbeat thread only
+    private volatile long heldUpNs;
+    private volatile long heldUpAtLastFailoverNs;
     private volatile boolean running = true;
 
     public MultipathLink(List<Route> routes, long heartbeatInterval, TimeUnit unit, double phiThreshold, long retransmitAfterMs,
@@ -132,6 +137,24 @@ public final class MultipathLink implements AutoCloseable {
         return paths.get(path).declaredDeadAtNs;
     }
 
+    /**
+     * How long, in all, the heartbeat loop has woken later than scheduled: time this host held the link up (a GC pause,
+     * a starved core), which a detection time on the wall clock includes and the paths are not to blame for.
+     */
+    public long heldUpNs() {
+        return heldUpNs;
+    }
+
+    /** {@link #heldUpNs()} as it was at the last failover. */
+    public long heldUpAtLastFailoverNs() {
+        return heldUpAtLastFailoverNs;
+    }
+
+    /** {@link #heldUpNs()} as it was when path {@code path} was last declared dead. */
+    public long heldUpAtDeathNs(int path) {
+        return paths.get(path).heldUpAtDeathNs;
+    }
+
     public int activePath() {
         return active;
     }
@@ -149,6 +172,7 @@ public final class MultipathLink implements AutoCloseable {
         ByteBuffer in = ByteBuffer.allocate(PathLayout.HEARTBEAT_ACK_LENGTH + 16);
         long next = System.nanoTime();
         long previousRound = next;
+        long heldUpCountedTo = next;
         while (running) {
             long wait = next - System.nanoTime();
             if (wait > 0) {
@@ -158,6 +182,9 @@ public final class MultipathLink implements AutoCloseable {
             // every answer already here is read before any path is judged, so silence means silence on the path
             receiveAll(in);
             long now = System.nanoTime();
+            // counted once: rounds that catch up after a late wake-up are not held up again
+            heldUpNs += Math.max(0, now - Math.max(next, heldUpCountedTo));
+            heldUpCountedTo = now;
             if (now - previousRound > LOCAL_STALL_INTERVALS * heartbeatIntervalNs) {
                 // this thread missed rounds: the heartbeats it did not send cannot have been answered. Judging that
                 // silence failed a healthy path over on a loaded 2-core host (a test saw it 1.4 s before the link went down)
@@ -240,6 +267,7 @@ public final class MultipathLink implements AutoCloseable {
                 active = candidate.id;
                 failovers.incrementAndGet();
                 lastFailoverAtNs = now;
+                heldUpAtLastFailoverNs = heldUpNs;
                 int resent = 0;
                 for (Map.Entry<Long, Pending> pending : unacked.entrySet()) {
                     resend(candidate, pending, now);
@@ -312,6 +340,7 @@ public final class MultipathLink implements AutoCloseable {
         volatile long rttNs;
         boolean declaredDead;
         volatile long declaredDeadAtNs = -1;
+        volatile long heldUpAtDeathNs;
 
         PathState(int id, Route route, long intervalNs) throws IOException {
             this.id = id;
@@ -356,10 +385,14 @@ public final class MultipathLink implements AutoCloseable {
 
         synchronized void judge(long now) {
             boolean wasAlive = alive;
-            alive = detector.lastArrivalNs() >= 0 && phi(now) < phiThreshold;
+            // once declared dead a path lives again only on a heartbeat heard since: a stall of this thread restarts the
+            // silence phi judges, which had revived a downed link for a round and re-declared its death (a test saw it)
+            boolean heardSinceDeath = !declaredDead || detector.lastArrivalNs() > declaredDeadAtNs;
+            alive = detector.lastArrivalNs() >= 0 && heardSinceDeath && phi(now) < phiThreshold;
             if (wasAlive && !alive) {
                 declaredDead = true;
                 declaredDeadAtNs = now;
+                heldUpAtDeathNs = heldUpNs;
             } else if (!wasAlive && alive && declaredDead) {
                 declaredDead = false;
                 log.accept("path " + id + " (" + route + ") answers again: live, on standby");
@@ -376,7 +409,7 @@ public final class MultipathLink implements AutoCloseable {
             boolean known = samples > 0;
             boolean asymmetric = known && Math.abs(minForward - minReverse) > asymmetryThresholdNs;
             return new PathReport(id, route.toString(), alive, isActive, phi(now), rttNs, known ? minForward : -1,
-                    known ? minReverse : -1, asymmetric);
+                    known ? minReverse : -1, asymmetric, samples);
         }
     }
 }

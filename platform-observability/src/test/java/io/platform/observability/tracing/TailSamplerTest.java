@@ -17,16 +17,18 @@ import org.junit.jupiter.api.Test;
 class TailSamplerTest {
     private static final long SLOW_NS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    private static Span trace(Tracer tracer, String name, long rootMillis, boolean error) throws InterruptedException {
-        Span root = tracer.spanBuilder(name).startSpan();
+    /** Start and end times are given, not read from the clock: a descheduled test thread must not make a fast trace slow. */
+    private static Span trace(Tracer tracer, String name, long rootMillis, boolean error) {
+        long startNs = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
+        Span root = tracer.spanBuilder(name).setStartTimestamp(startNs, TimeUnit.NANOSECONDS).startSpan();
         try (Scope ignored = root.makeCurrent()) {
-            tracer.spanBuilder(name + ".child").startSpan().end();
-            Thread.sleep(rootMillis);
+            tracer.spanBuilder(name + ".child").setStartTimestamp(startNs, TimeUnit.NANOSECONDS).startSpan()
+                    .end(startNs + 100_000, TimeUnit.NANOSECONDS);
         }
         if (error) {
             root.setStatus(StatusCode.ERROR);
         }
-        root.end();
+        root.end(startNs + TimeUnit.MILLISECONDS.toNanos(rootMillis), TimeUnit.NANOSECONDS);
         return root;
     }
 

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceSplit;
@@ -35,11 +36,12 @@ final class RateControlledReader<T, S extends SourceSplit> extends ForwardingSou
     });
 
     private final AimdRate rate;
+    private final LongSupplier nanoClock;
     private final long intervalNanos;
     private double limit = Double.POSITIVE_INFINITY;
     private double tokens;
     private long refilledAt;
-    private long intervalStart = System.nanoTime();
+    private long intervalStart;
     private long emitted;
     private long stalledNanos;
     private boolean limitReached;
@@ -50,8 +52,15 @@ final class RateControlledReader<T, S extends SourceSplit> extends ForwardingSou
     private volatile double lastBackPressuredRatio;
 
     RateControlledReader(SourceReader<T, S> delegate, AimdRate rate, MetricGroup metrics) {
+        this(delegate, rate, metrics, System::nanoTime);
+    }
+
+    /** @param nanoClock what gaps, intervals and tokens are measured by ({@link System#nanoTime} but in tests) */
+    RateControlledReader(SourceReader<T, S> delegate, AimdRate rate, MetricGroup metrics, LongSupplier nanoClock) {
         super(delegate);
         this.rate = rate;
+        this.nanoClock = nanoClock;
+        this.intervalStart = nanoClock.getAsLong();
         this.intervalNanos = rate.settings().intervalNanos();
         // -1 while unlimited; the gauges are read by Flink's reporters (and the platform's /metrics) when scraped
         metrics.gauge("sourceRateLimit", () -> lastLimit);
@@ -60,7 +69,7 @@ final class RateControlledReader<T, S extends SourceSplit> extends ForwardingSou
 
     @Override
     public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         if (returnedRecord && now - returnedAt > STALL_NANOS) {
             stalledNanos += now - returnedAt;
         }
@@ -86,7 +95,7 @@ final class RateControlledReader<T, S extends SourceSplit> extends ForwardingSou
             emitted++;
             tokens -= 1; // a token per record handed out, not per call: a call that finds nothing costs none
         }
-        returnedAt = System.nanoTime();
+        returnedAt = nanoClock.getAsLong();
         return status;
     }
 

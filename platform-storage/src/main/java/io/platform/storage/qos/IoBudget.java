@@ -1,6 +1,9 @@
 package io.platform.storage.qos;
 
 import io.platform.observability.LatencyMetrics;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * One tenant's storage I/O allowance: bytes per second and operations per second, each a {@link TokenBucket}, or
@@ -17,7 +20,7 @@ public final class IoBudget {
     private final TokenBucket bytes;
     private final TokenBucket operations;
 
-    private IoBudget(String tenant, Priority priority, TokenBucket bytes, TokenBucket operations) {
+    IoBudget(String tenant, Priority priority, TokenBucket bytes, TokenBucket operations) {
         this.tenant = tenant;
         this.priority = priority;
         this.bytes = bytes;
@@ -33,9 +36,14 @@ public final class IoBudget {
      * A bulk tenant held to {@code bytesPerSecond} and {@code operationsPerSecond} (0 = that one unlimited), with a burst of 100 ms worth.
      */
     public static IoBudget bulk(String tenant, long bytesPerSecond, long operationsPerSecond) {
+        return bulk(tenant, bytesPerSecond, operationsPerSecond, System::nanoTime, LockSupport::parkNanos);
+    }
+
+    /** {@link #bulk(String, long, long)} with the clock and the wait its buckets use (tests pass simulated ones). */
+    static IoBudget bulk(String tenant, long bytesPerSecond, long operationsPerSecond, LongSupplier nanoClock, LongConsumer parkNanos) {
         return new IoBudget(tenant, Priority.BULK,
-                bytesPerSecond > 0 ? new TokenBucket(bytesPerSecond, Math.max(1, bytesPerSecond / 10)) : null,
-                operationsPerSecond > 0 ? new TokenBucket(operationsPerSecond, Math.max(1, operationsPerSecond / 10)) : null);
+                bytesPerSecond > 0 ? new TokenBucket(bytesPerSecond, Math.max(1, bytesPerSecond / 10), nanoClock, parkNanos) : null,
+                operationsPerSecond > 0 ? new TokenBucket(operationsPerSecond, Math.max(1, operationsPerSecond / 10), nanoClock, parkNanos) : null);
     }
 
     /** Waits until {@code byteCount} bytes in {@code operationCount} operations fit the budget. */
