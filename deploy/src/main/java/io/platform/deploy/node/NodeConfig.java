@@ -152,8 +152,10 @@ public final class NodeConfig {
         define("tracing.tail.slow", "", "tail-based sampling: also export every trace whose local root took at least this long (e.g. "
                 + "50ms) or failed; empty = head sampling only");
         define("security.enabled", "false", "every gateway and query listener (HTTP, TCP) requires a client certificate from the node's "
-                + "authority ('platform tls issue-client') and every request is checked against security.policy-file (see docs/operations.md)");
-        define("security.policy-file", "", "JSON file of role bindings, re-read within 1 s of an edit; empty = <data.dir>/security/policy.json "
+                + "authority ('platform tls issue-client') and every request is checked against security.policy-file (see "
+                + "docs/operations.md)");
+        define("security.policy-file", "", "JSON file of role bindings, re-read within 1 s of an edit; empty = "
+                + "<data.dir>/security/policy.json "
                 + "(created empty: nothing is allowed until 'platform access grant')");
         define("security.open-paths", "/health", "path prefixes any client with a valid certificate may reach whatever the policy says, "
                 + "comma-separated (e.g. /health,/metrics for a scraper)");

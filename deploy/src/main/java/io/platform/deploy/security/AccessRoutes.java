@@ -58,7 +58,8 @@ final class AccessRoutes implements HttpHandler {
                     ServiceHttpServer.respondJson(exchange, 200, describe(policy));
                 }
                 default -> ServiceHttpServer.respondJson(exchange, 404, ServiceHttpServer.error(
-                        "use GET /v1/access, POST /v1/access/grant?principal=&role=[&streams=] or POST /v1/access/revoke?principal=[&role=]"));
+                        "use GET /v1/access, POST /v1/access/grant?principal=&role=[&streams=] or POST "
+                                + "/v1/access/revoke?principal=[&role=]"));
             }
         } catch (IllegalArgumentException e) {
             ServiceHttpServer.respondJson(exchange, 400, ServiceHttpServer.error(e.getMessage()));

@@ -43,7 +43,8 @@ public final class IoBudget {
     static IoBudget bulk(String tenant, long bytesPerSecond, long operationsPerSecond, LongSupplier nanoClock, LongConsumer parkNanos) {
         return new IoBudget(tenant, Priority.BULK,
                 bytesPerSecond > 0 ? new TokenBucket(bytesPerSecond, Math.max(1, bytesPerSecond / 10), nanoClock, parkNanos) : null,
-                operationsPerSecond > 0 ? new TokenBucket(operationsPerSecond, Math.max(1, operationsPerSecond / 10), nanoClock, parkNanos) : null);
+                operationsPerSecond > 0 ? new TokenBucket(operationsPerSecond, Math.max(1, operationsPerSecond / 10), nanoClock,
+                        parkNanos) : null);
     }
 
     /** Waits until {@code byteCount} bytes in {@code operationCount} operations fit the budget. */
