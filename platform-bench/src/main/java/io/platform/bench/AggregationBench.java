@@ -4,6 +4,7 @@ import io.platform.deploy.demo.OpenLoopLoad;
 import io.platform.deploy.demo.ScratchDir;
 import io.platform.deploy.demo.SensorEvents;
 import io.platform.deploy.processing.AggregationJobs;
+import io.platform.deploy.processing.ProcessingConfig;
 import io.platform.deploy.node.NodeConfig;
 import io.platform.deploy.node.PlatformNode;
 import io.platform.observability.LatencyMetrics;
@@ -86,7 +87,8 @@ public final class AggregationBench {
         String job = AggregationJobs.jobName(stream);
         String topic = TopicNames.ingest(stream);
         try (ScratchDir flinkDir = ScratchDir.create(null, "platform-bench-flink-");
-             AggregationJobs jobs = new AggregationJobs(config, flinkDir.path(), AggregationJobs.settings(config, node.bootstrapServers()));
+             AggregationJobs jobs = new AggregationJobs(ProcessingConfig.from(config).withFlinkDir(flinkDir.path()),
+                     ProcessingConfig.from(config).aggregation(node.bootstrapServers()));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(PlatformNode.producerProps(node.bootstrapServers(),
                      node.config().integer("producer.linger.ms")))) {
             jobs.ensure(stream);

@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslContext;
 import io.platform.deploy.kafka.KafkaService;
 import io.platform.deploy.node.NodeTls;
 import io.platform.deploy.security.SecurityService;
+import io.platform.deploy.service.Meters;
 import io.platform.deploy.service.Service;
 import io.platform.deploy.service.StartedResources;
 import io.platform.ingest.dlq.DeadLetterPublisher;
@@ -69,8 +70,8 @@ public final class GatewayService implements Service {
         pipeline = new IngestPipeline(kafka.catalog(), kafka.producer(), new DeadLetterPublisher(kafka.producer(), false, metrics),
                 config.packBatches(), metrics);
         budget = new InFlightBudget(config.maxInFlightEvents());
-        Gauge.builder("platform.gateway.in_flight_events", budget, InFlightBudget::inFlight)
-                .description("events received and not yet acknowledged by Kafka").register(metrics.registry());
+        started.add(Meters.removedOnClose(metrics.registry(), Gauge.builder("platform.gateway.in_flight_events", budget,
+                InFlightBudget::inFlight).description("events received and not yet acknowledged by Kafka").register(metrics.registry())));
         if (!config.aeronChannel().isEmpty()) {
             startAeron();
         }
@@ -84,7 +85,6 @@ public final class GatewayService implements Service {
         new ConfluentRegistryApi(kafka.registry()).install(http);
         // before the first request: with security on, every route checks the caller first
         http.guard(security.guard());
-        http.start();
         if (config.connectorsFile() != null) {
             started.add(PullConnectors.start(config.connectorsFile(), config.dataDir(), new JsonEventIngest(pipeline, budget),
                     kafka.catalog()));
@@ -110,12 +110,17 @@ public final class GatewayService implements Service {
         aeronTransport = started.add(AeronTransport.launch(config.aeronIdle(), driverIdle,
                 StaleDriverDirectories.PREFIX + Integer.toHexString(config.dataDir().toString().hashCode())));
         for (DriverCounter counter : DriverCounter.values()) {
-            FunctionCounter.builder(counter.metricName(), aeronTransport, t -> t.read(counter))
-                    .description(counter.description()).register(metrics.registry());
+            started.add(Meters.removedOnClose(metrics.registry(), FunctionCounter.builder(counter.metricName(), aeronTransport,
+                    t -> t.read(counter)).description(counter.description()).register(metrics.registry())));
         }
         started.add(new AeronFrameServer(aeronTransport, channel, config.aeronStreamId(), IngestFrameLayout.MAX_FRAME_LENGTH,
                 new BinaryIngestHandler(pipeline, budget, security.ingestAccess())));
         aeronChannel = channel;
+    }
+
+    @Override
+    public void serve() {
+        http.start();
     }
 
     /** The HTTP listener, where the node mounts every gateway route. */

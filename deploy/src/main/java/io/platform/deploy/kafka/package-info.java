@@ -1,5 +1,5 @@
 /**
- * The embedded Kafka broker of the all-in-one node: a real KRaft broker+controller in this JVM, with its log under the
- * node's data directory. Not used when the node points at an external cluster.
+ * The Kafka service: the embedded KRaft broker+controller in this JVM (log under the node's data directory) or an
+ * external cluster's address, the stream catalog and the shared producer. Must not depend on any other service.
  */
 package io.platform.deploy.kafka;

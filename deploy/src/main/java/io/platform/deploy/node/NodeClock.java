@@ -23,30 +23,19 @@ final class NodeClock implements Service {
     private static final Logger LOG = LoggerFactory.getLogger(NodeClock.class);
     private static final int EXCHANGES_PER_ROUND = 8;
 
-    private final String host;
-    private final String serverPort;
-    private final String reference;
-    private final Duration interval;
+    private final ClockConfig config;
     private final MeterRegistry registry;
     private TimeServer server;
     private ClockSync sync;
     private Thread syncing;
+    private Gauge pathDelay;
+    private Gauge drift;
     private volatile long pathDelayNs;
     private volatile boolean running = true;
 
-    /** Reads {@code clock.server.port}, {@code clock.reference} and {@code clock.sync.interval}; errors name the key. */
-    NodeClock(NodeConfig config, MeterRegistry registry) {
-        this.host = config.get("bind.host");
-        this.serverPort = config.get("clock.server.port");
-        this.reference = config.get("clock.reference");
-        this.interval = config.duration("clock.sync.interval");
+    NodeClock(ClockConfig config, MeterRegistry registry) {
+        this.config = config;
         this.registry = registry;
-        if (!serverPort.isEmpty()) {
-            parsePort("clock.server.port", serverPort);
-        }
-        if (!reference.isEmpty() && reference.lastIndexOf(':') <= 0) {
-            throw new ConfigException("clock.reference=" + reference + " is not host:port, e.g. clock.reference=10.0.0.1:7123");
-        }
     }
 
     @Override
@@ -56,47 +45,34 @@ final class NodeClock implements Service {
 
     @Override
     public void start() throws IOException {
-        if (!serverPort.isEmpty()) {
-            server = new TimeServer(host, parsePort("clock.server.port", serverPort), EpochClock::nowNs);
+        if (config.serverPort() >= 0) {
+            server = new TimeServer(config.host(), config.serverPort(), EpochClock::nowNs);
         }
-        if (reference.isEmpty()) {
+        if (config.referenceHost() == null) {
             return;
         }
-        int colon = reference.lastIndexOf(':');
-        sync = new ClockSync(reference.substring(0, colon), parsePort("clock.reference", reference.substring(colon + 1)),
-                EpochClock::rawNowNs);
+        sync = new ClockSync(config.referenceHost(), config.referencePort(), EpochClock::rawNowNs);
         try {
             // before the gateway stamps anything: a first round now, so stamps are corrected from the start
             EpochClock.setCorrectionNs(sync.round(EXCHANGES_PER_ROUND).offsetNs());
         } catch (IOException e) {
             LOG.warn("clock reference not answering reference={} error={} action='stamping with the local clock until it answers'",
-                    reference, e.getMessage());
+                    config.referenceHost() + ":" + config.referencePort(), e.getMessage());
         }
         Gauge.builder("platform.clock.offset_seconds", () -> EpochClock.correctionNs() / 1e9)
                 .description("reference clock minus local clock, added to every event stamp").register(registry);
-        Gauge.builder("platform.clock.path_delay_seconds", () -> pathDelayNs / 1e9).register(registry);
-        Gauge.builder("platform.clock.drift_ppm", sync, ClockSync::driftPpm).register(registry);
+        // removed at close: a node restarted in this process measures with its own sync
+        pathDelay = Gauge.builder("platform.clock.path_delay_seconds", () -> pathDelayNs / 1e9).register(registry);
+        drift = Gauge.builder("platform.clock.drift_ppm", sync, ClockSync::driftPpm).register(registry);
         syncing = new Thread(this::loop, "clock-sync");
         syncing.setDaemon(true);
         syncing.start();
     }
 
-    private static int parsePort(String key, String value) {
-        try {
-            int port = Integer.parseInt(value.trim());
-            if (port >= 0 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(key + "=" + value + " has no valid port: use 0 to 65535");
-    }
-
     private void loop() {
         while (running) {
             try {
-                Thread.sleep(interval.toMillis());
+                Thread.sleep(config.interval().toMillis());
                 ClockSync.Estimate estimate = sync.round(EXCHANGES_PER_ROUND);
                 pathDelayNs = estimate.delayNs();
                 EpochClock.setCorrectionNs(estimate.offsetNs());
@@ -116,6 +92,10 @@ final class NodeClock implements Service {
     @Override
     public void close() {
         running = false;
+        if (pathDelay != null) {
+            registry.remove(pathDelay);
+            registry.remove(drift);
+        }
         if (syncing != null) {
             syncing.interrupt();
         }

@@ -6,6 +6,7 @@ import io.platform.deploy.gateway.GatewayConfig;
 import io.platform.deploy.gateway.GatewayService;
 import io.platform.deploy.kafka.KafkaConfig;
 import io.platform.deploy.kafka.KafkaService;
+import io.platform.deploy.processing.ProcessingConfig;
 import io.platform.deploy.processing.ProcessingService;
 import io.platform.deploy.query.QueryConfig;
 import io.platform.deploy.query.QueryService;
@@ -74,11 +75,11 @@ public final class PlatformNode implements AutoCloseable {
         HostResources host = HostResources.detect();
         boolean allServices = config.get("node.role").equals("all");
         services.add(new TelemetryService(TelemetryConfig.from(config), registry));
-        SecurityService security = add(new SecurityService(SecurityConfig.from(config)));
-        clock = add(new NodeClock(config, registry));
+        SecurityService security = add(new SecurityService(SecurityConfig.from(config), registry));
+        clock = add(new NodeClock(ClockConfig.from(config), registry));
         kafka = add(new KafkaService(KafkaConfig.from(config)));
         storage = allServices ? add(new StorageService(StorageConfig.from(config), kafka, metrics)) : null;
-        processing = allServices ? add(new ProcessingService(config, kafka)) : null;
+        processing = allServices ? add(new ProcessingService(ProcessingConfig.from(config), kafka)) : null;
         query = allServices ? add(new QueryService(QueryConfig.from(config, host), kafka, storage, processing, security, metrics)) : null;
         gateway = add(new GatewayService(GatewayConfig.from(config, host), kafka, security, metrics));
         probe = allServices && config.bool("probe.enabled")

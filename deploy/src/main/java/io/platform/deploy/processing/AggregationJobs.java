@@ -3,7 +3,6 @@ package io.platform.deploy.processing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.platform.deploy.node.NodeConfig;
 import io.platform.observability.logging.AuditLog;
 import io.platform.processing.aggregation.AggregationJob;
 import io.platform.processing.aggregation.AggregationSettings;
@@ -44,7 +43,7 @@ public final class AggregationJobs implements AutoCloseable {
     private static final int SLOTS = 32;
     private static final int MANAGED_MEMORY_PER_SLOT_MB = 16;
 
-    private final NodeConfig config;
+    private final ProcessingConfig config;
     private final Path flinkDir;
     private final AggregationSettings settings;
     private final FlinkCluster cluster;
@@ -55,14 +54,14 @@ public final class AggregationJobs implements AutoCloseable {
     private final long rocksDbPerSlot;
     private final Map<String, String> restoredFrom = new TreeMap<>();
 
-    /** A MiniCluster with the node's Flink settings ({@code flink.*} keys of {@code config}); jobs start with {@link #ensure}. */
-    public AggregationJobs(NodeConfig config, Path flinkDir, AggregationSettings settings) throws Exception {
+    /** A MiniCluster (or {@code flink.jobmanager}'s cluster) with the node's Flink settings; jobs start with {@link #ensure}. */
+    public AggregationJobs(ProcessingConfig config, AggregationSettings settings) throws Exception {
         this.config = config;
-        this.flinkDir = flinkDir;
+        this.flinkDir = config.flinkDir();
         this.settings = settings;
         Files.createDirectories(flinkDir.resolve("tmp"));
         this.checkpointPlan = planCheckpoints(config, flinkDir.resolve("checkpoints"));
-        if (config.get("flink.rocksdb.memory-per-slot").equals("auto")) {
+        if (config.rocksDbPerSlotBytes() < 0) {
             long physical = SlotMemory.physicalBytes();
             this.rocksDbPerSlot = SlotMemory.rocksDbPerSlot(physical, Runtime.getRuntime().maxMemory(), SLOTS);
             LOG.info("RocksDB state gets {} MiB off-heap per job slot (flink.rocksdb.memory-per-slot=auto: a quarter of the {} MiB the {} "
@@ -70,10 +69,10 @@ public final class AggregationJobs implements AutoCloseable {
                     + " leaves on this host, over {} slots)", rocksDbPerSlot >> 20, (physical - Runtime.getRuntime().maxMemory()) >> 20,
                     Runtime.getRuntime().maxMemory() >> 20, SLOTS);
         } else {
-            this.rocksDbPerSlot = config.bytes("flink.rocksdb.memory-per-slot");
+            this.rocksDbPerSlot = config.rocksDbPerSlotBytes();
         }
-        String clusterDefault = config.get("flink.state.backend").equals(StateBackendRule.AUTO) ? StateBackendRule.ROCKSDB
-                : config.get("flink.state.backend");
+        String clusterDefault = config.stateBackend().equals(StateBackendRule.AUTO) ? StateBackendRule.ROCKSDB
+                : config.stateBackend();
         Configuration conf = baseConfiguration(flinkDir.resolve("checkpoints"), clusterDefault);
         conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(SLOTS));
         // operators of SQL jobs (window aggregates, joins) buffer in managed memory; the MiniCluster's default of 128 MiB
@@ -84,14 +83,14 @@ public final class AggregationJobs implements AutoCloseable {
         conf.setString("rest.bind-address", "127.0.0.1");
         conf.setString("io.tmp.dirs", flinkDir.resolve("tmp").toString());
         FlinkMetricsBridge.configure(conf);
-        if (!config.get("flink.network.debloat-target").equals("off")) {
+        if (config.debloatTarget() != null) {
             // Flink resizes network buffers every 200 ms to hold about this long of each channel's throughput: when a
             // downstream slows, the data queued in front of it shrinks with it instead of staying at full buffers
             conf.setString("taskmanager.network.memory.buffer-debloat.enabled", "true");
-            conf.setString("taskmanager.network.memory.buffer-debloat.target", config.duration("flink.network.debloat-target").toMillis()
+            conf.setString("taskmanager.network.memory.buffer-debloat.target", config.debloatTarget().toMillis()
                     + " ms");
         }
-        String external = config.get("flink.jobmanager");
+        String external = config.jobManager();
         this.cluster = external.isEmpty() ? FlinkCluster.embedded(conf, SLOTS) : FlinkCluster.external(external);
         LOG.info("Flink jobs run on the {} cluster", cluster.describe());
     }
@@ -114,14 +113,14 @@ public final class AggregationJobs implements AutoCloseable {
         // RocksDB a few MiB, and it would flush its memtables constantly
         conf.setString("state.backend.rocksdb.memory.fixed-per-slot", (rocksDbPerSlot >> 20) + "mb");
         // window timers (one per key and window) on the heap: in RocksDB each would be another get and put per key
-        conf.setString("state.backend.rocksdb.timer-service.factory", config.get("flink.rocksdb.timers").toUpperCase(Locale.ROOT));
+        conf.setString("state.backend.rocksdb.timer-service.factory", config.rocksDbTimers().toUpperCase(Locale.ROOT));
         if (checkpointPlan == null) {
-            conf.setString("execution.checkpointing.interval", config.duration("flink.checkpoint.interval").toMillis() + " ms");
+            conf.setString("execution.checkpointing.interval", config.checkpointInterval().toMillis() + " ms");
         } else {
             conf.setString("execution.checkpointing.interval", checkpointPlan.interval().toMillis() + " ms");
             conf.setString("execution.checkpointing.min-pause", checkpointPlan.minPause().toMillis() + " ms");
         }
-        if (config.bool("flink.checkpoint.unaligned")) {
+        if (config.unalignedCheckpoints()) {
             // aligned while barriers line up quickly; under backpressure a barrier would wait behind the buffered data,
             // so after 1 s the checkpoint goes unaligned (it stores the in-flight buffers) and still completes
             conf.setString("execution.checkpointing.unaligned.enabled", "true");
@@ -134,19 +133,18 @@ public final class AggregationJobs implements AutoCloseable {
         conf.setString("restart-strategy.type", "fixed-delay");
         conf.setString("restart-strategy.fixed-delay.attempts", "1000");
         conf.setString("restart-strategy.fixed-delay.delay", "2 s");
-        conf.setString("parallelism.default", String.valueOf(config.integer("flink.parallelism")));
+        conf.setString("parallelism.default", String.valueOf(config.parallelism()));
         return conf;
     }
 
     /** The checkpoint plan for {@code flink.checkpoint.rpo}, logged once; null when no RPO is set. */
-    private static CheckpointPlan planCheckpoints(NodeConfig config, Path checkpointDir) {
-        if (config.get("flink.checkpoint.rpo").isEmpty()) {
+    private static CheckpointPlan planCheckpoints(ProcessingConfig config, Path checkpointDir) {
+        if (config.checkpointRpo() == null) {
             return null;
         }
-        Duration rpo = config.duration("flink.checkpoint.rpo");
-        long stateBytes = config.bytes("flink.checkpoint.state-size");
-        long bandwidth = config.get("flink.checkpoint.write-bandwidth").equals("auto")
-                ? WriteBandwidth.of(checkpointDir) : config.bytes("flink.checkpoint.write-bandwidth");
+        Duration rpo = config.checkpointRpo();
+        long stateBytes = config.checkpointStateBytes();
+        long bandwidth = config.checkpointWriteBandwidth() < 0 ? WriteBandwidth.of(checkpointDir) : config.checkpointWriteBandwidth();
         CheckpointPlan plan = CheckpointPlan.forRpo(rpo, stateBytes, bandwidth);
         String line = "checkpoints of the aggregation jobs: " + plan.describe(rpo, stateBytes, bandwidth);
         if (plan.meetsRpo()) {
@@ -171,11 +169,11 @@ public final class AggregationJobs implements AutoCloseable {
      * @param restore the savepoint or checkpoint the run restores from, if any
      */
     String stateBackendOf(String job, Path checkpoints, boolean fresh, Optional<Path> restore) throws IOException {
-        long declared = config.bytes("flink.checkpoint.state-size");
+        long declared = config.checkpointStateBytes();
         long observed = restore.isPresent() ? FlinkRuntime.sizeOf(restore.get()) : 0;
         long expected = expectedStateBytes(declared, observed);
         long heapPerSlot = Runtime.getRuntime().maxMemory() / SLOTS;
-        String configured = config.get("flink.state.backend");
+        String configured = config.stateBackend();
         String chosen = StateBackendRule.choose(configured, expected, heapPerSlot);
         String kept = keptBackend(checkpoints, chosen, fresh);
         String sizes = "declared " + (declared >> 20) + " MiB, observed " + (observed >> 20) + " MiB in " + restore.map(Path::toString)
@@ -210,15 +208,6 @@ public final class AggregationJobs implements AutoCloseable {
         }
         Files.writeString(recorded, chosen);
         return chosen;
-    }
-
-    /** The aggregation settings a node's config gives, reading and writing over {@code bootstrapServers}. */
-    public static AggregationSettings settings(NodeConfig config, String bootstrapServers) {
-        Duration window = config.duration("aggregation.window");
-        return new AggregationSettings(bootstrapServers, window, AggregationSettings.viewName(window),
-                config.duration("aggregation.out-of-orderness"),
-                config.duration("aggregation.idleness"), config.bool("aggregation.pre-aggregate"), config.bool("aggregation.salting"),
-                config.sourceRateControl());
     }
 
     /** The checkpoint plan in force, or null when the interval is configured directly. */

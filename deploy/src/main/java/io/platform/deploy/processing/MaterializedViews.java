@@ -1,6 +1,5 @@
 package io.platform.deploy.processing;
 
-import io.platform.deploy.node.NodeConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,11 +36,11 @@ public final class MaterializedViews {
     private final SchemaRegistry registry;
     private final SchemaCatalog catalog;
     private final String bootstrapServers;
-    private final NodeConfig config;
+    private final ProcessingConfig config;
     private final QueryEngine queries;
     private static final Pattern ROLLUP = Pattern.compile("(?is).*\\btime_bucket\\s*\\(.*");
 
-    MaterializedViews(SubmittedJobs jobs, SchemaRegistry registry, SchemaCatalog catalog, String bootstrapServers, NodeConfig config,
+    MaterializedViews(SubmittedJobs jobs, SchemaRegistry registry, SchemaCatalog catalog, String bootstrapServers, ProcessingConfig config,
                       QueryEngine queries) {
         this.queries = queries;
         this.jobs = jobs;
@@ -89,7 +88,7 @@ public final class MaterializedViews {
                     + name + " first");
         }
         JobContext planning = new JobContext(StreamExecutionEnvironment.getExecutionEnvironment(), jobOf(name), bootstrapServers, catalog,
-                config.duration("aggregation.out-of-orderness"), config.duration("aggregation.idleness"));
+                config.outOfOrderness(), config.idleness());
         List<SqlJob.Column> columns = SqlJob.columnsOf(planning, select);
         String schema = schemaOf(name, columns);
         StreamSchema registered = registry.register(name, schema, null, null);

@@ -1,7 +1,6 @@
 package io.platform.deploy.processing;
 
 import io.platform.deploy.kafka.KafkaService;
-import io.platform.deploy.node.NodeConfig;
 import io.platform.deploy.service.HttpRoute;
 import io.platform.deploy.service.Service;
 import io.platform.deploy.service.StartedResources;
@@ -9,6 +8,7 @@ import io.platform.query.exec.QueryEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,21 +17,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * Stream processing on Flink (the node's MiniCluster, or {@code flink.jobmanager}): one aggregation job per stream,
  * started as streams appear in the catalog, and the jobs users submit (SQL, jars, materialized views), restored at
- * start. Serves {@code /v1/jobs} on the query listener. Reads its settings from the node config: the checkpoint
- * planning of {@link AggregationJobs} reads the {@code flink.*} and {@code aggregation.*} keys itself.
+ * start. Serves {@code /v1/jobs} on the query listener. Built from its {@link ProcessingConfig}.
  * Thread-safe after {@link #start()}.
  */
 public final class ProcessingService implements Service {
     private static final long FIRST_JOBS_TIMEOUT_S = 120;
     private static final long KEPT_JOBS_TIMEOUT_S = 300;
 
-    private final NodeConfig config;
+    private final ProcessingConfig config;
     private final KafkaService kafka;
     private final StartedResources started = new StartedResources("processing");
     private AggregationJobs aggregationJobs;
     private SubmittedJobs submittedJobs;
 
-    public ProcessingService(NodeConfig config, KafkaService kafka) {
+    public ProcessingService(ProcessingConfig config, KafkaService kafka) {
         this.config = config;
         this.kafka = kafka;
     }
@@ -43,8 +42,7 @@ public final class ProcessingService implements Service {
 
     @Override
     public void start() throws Exception {
-        aggregationJobs = started.add(new AggregationJobs(config, config.dataDir().resolve("flink"),
-                AggregationJobs.settings(config, kafka.bootstrapServers())));
+        aggregationJobs = started.add(new AggregationJobs(config, config.aggregation(kafka.bootstrapServers())));
         // job submission takes a second: off the registering request's thread and the catalog reader's
         ExecutorService jobStarter = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "aggregation-job-starter");
@@ -52,12 +50,17 @@ public final class ProcessingService implements Service {
             return t;
         });
         started.add(jobStarter::shutdownNow);
-        List<Future<?>> initial = new ArrayList<>();
-        kafka.catalog().onNewStream(stream -> initial.add(jobStarter.submit(() -> aggregationJobs.ensure(stream))));
-        for (Future<?> first : new ArrayList<>(initial)) {
+        // the catalog calls back on its reader thread for streams that appear later, and never forgets the listener
+        List<Future<?>> initial = new CopyOnWriteArrayList<>();
+        kafka.catalog().onNewStream(stream -> {
+            if (!jobStarter.isShutdown()) {
+                initial.add(jobStarter.submit(() -> aggregationJobs.ensure(stream)));
+            }
+        });
+        for (Future<?> first : initial) {
             first.get(FIRST_JOBS_TIMEOUT_S, TimeUnit.SECONDS);
         }
-        SubmittedJobs submitted = new SubmittedJobs(aggregationJobs, kafka.catalog(), config, config.dataDir().resolve("flink"),
+        SubmittedJobs submitted = new SubmittedJobs(aggregationJobs, kafka.catalog(), config, config.flinkDir(),
                 kafka.bootstrapServers());
         started.add(submitted::stopAll);
         submittedJobs = submitted;

@@ -3,7 +3,6 @@ package io.platform.deploy.processing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.platform.deploy.node.NodeConfig;
 import io.platform.observability.logging.AuditLog;
 import io.platform.processing.jobs.JarJobs;
 import io.platform.processing.jobs.JobContext;
@@ -43,14 +42,14 @@ public final class SubmittedJobs {
 
     private final AggregationJobs flink;
     private final SchemaCatalog catalog;
-    private final NodeConfig config;
+    private final ProcessingConfig config;
     private final String bootstrapServers;
     private final Path jobsDir;
     private final Path savepointsDir;
     private final Map<String, JobID> running = new TreeMap<>();
     private final Map<String, String> restoredFrom = new TreeMap<>();
 
-    SubmittedJobs(AggregationJobs flink, SchemaCatalog catalog, NodeConfig config, Path flinkDir,
+    SubmittedJobs(AggregationJobs flink, SchemaCatalog catalog, ProcessingConfig config, Path flinkDir,
             String bootstrapServers) throws IOException {
         this.flink = flink;
         this.catalog = catalog;
@@ -215,8 +214,8 @@ public final class SubmittedJobs {
         Optional<Path> restore = savepoint != null ? Optional.of(Path.of(savepoint)) : FlinkRuntime.latestCheckpoint(checkpoints);
         String backend = flink.stateBackendOf("job=" + name, checkpoints, savepoint != null || restore.isEmpty(), restore);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink.jobConfiguration(checkpoints, backend));
-        JobContext context = new JobContext(env, name, bootstrapServers, catalog, config.duration("aggregation.out-of-orderness"),
-                config.duration("aggregation.idleness"), config.sourceRateControl());
+        JobContext context = new JobContext(env, name, bootstrapServers, catalog, config.outOfOrderness(),
+                config.idleness(), config.rateControl());
         StreamGraph graph;
         if (definition.sql() != null) {
             SqlJob.define(context, definition.sql());

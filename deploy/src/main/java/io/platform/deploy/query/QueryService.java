@@ -87,12 +87,16 @@ public final class QueryService implements Service {
         api.handle(DROP_VIEW, views::drop);
         // before the first request: with security on, every route checks the caller first
         http.guard(security.guard());
-        http.start();
         if (config.flightPort() >= 0) {
             // the same engine and admission control as the HTTP API, for JDBC/ADBC clients
             flightSql = started.add(FlightSqlEndpoint.start(engine, api.admission(), config.maxRows(), config.host(),
                     config.flightPort()));
         }
+    }
+
+    @Override
+    public void serve() {
+        http.start();
     }
 
     /** The HTTP listener, where the node mounts every {@link HttpRoute.Listener#QUERY} route. */

@@ -22,16 +22,19 @@ import java.util.List;
 final class HttpAccessRules implements RequestGuard {
     private final Authorizer authorizer;
     private final List<String> openPaths;
+    private final Refusals refusals;
 
-    HttpAccessRules(Authorizer authorizer, List<String> openPaths) {
+    HttpAccessRules(Authorizer authorizer, List<String> openPaths, Refusals refusals) {
         this.authorizer = authorizer;
         this.openPaths = openPaths;
+        this.refusals = refusals;
     }
 
     @Override
     public Refusal check(HttpExchange exchange) {
         String principal = QueryHttpApi.userOf(exchange);
         if (principal == null) {
+            refusals.httpNoCertificate();
             return new Refusal(401, "this node requires a client certificate from its authority: create one with"
                     + " 'platform tls issue-client <name>' and present it (curl --cert, a key store)");
         }
@@ -49,6 +52,7 @@ final class HttpAccessRules implements RequestGuard {
         if (decision.allowed()) {
             return null;
         }
+        refusals.httpDenied();
         AuditLog.record("access.denied", principal, "action=" + required.action() + " resource=" + required.resource()
                 + " request='" + exchange.getRequestMethod() + " " + path + "'");
         return new Refusal(403, decision.reason());

@@ -1,10 +1,12 @@
 package io.platform.deploy.security;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.platform.deploy.service.HttpRoute;
 import io.platform.deploy.service.Service;
 import io.platform.deploy.service.StartedResources;
 import io.platform.ingest.gateway.IngestAccess;
 import io.platform.observability.http.RequestGuard;
+import io.platform.observability.logging.AuditLog;
 import io.platform.query.http.QueryHttpApi;
 import io.platform.security.access.Action;
 import io.platform.security.access.Authorizer;
@@ -24,12 +26,14 @@ public final class SecurityService implements Service {
     private static final Logger LOG = LoggerFactory.getLogger(SecurityService.class);
 
     private final SecurityConfig config;
+    private final Refusals refusals;
     private final StartedResources started = new StartedResources("security");
     private Authorizer authorizer = Authorizer.allowAll();
     private PolicyFile policyFile;
 
-    public SecurityService(SecurityConfig config) {
+    public SecurityService(SecurityConfig config, MeterRegistry registry) {
         this.config = config;
+        this.refusals = new Refusals(registry);
     }
 
     @Override
@@ -55,7 +59,7 @@ public final class SecurityService implements Service {
 
     /** The guard of every HTTP listener: open when security is off. */
     public RequestGuard guard() {
-        return config.enabled() ? new HttpAccessRules(authorizer, config.openPaths()) : RequestGuard.OPEN;
+        return config.enabled() ? new HttpAccessRules(authorizer, config.openPaths(), refusals) : RequestGuard.OPEN;
     }
 
     /** The query API's per-table and per-statement check. */
@@ -66,14 +70,12 @@ public final class SecurityService implements Service {
         return new QueryHttpApi.AccessCheck() {
             @Override
             public String readRefusal(String user, String stream) {
-                Decision decision = authorizer.decide(user == null ? Authorizer.ANONYMOUS : user, Action.QUERY, stream);
-                return decision.allowed() ? null : decision.reason();
+                return refusedOrNull(authorizer.decide(user == null ? Authorizer.ANONYMOUS : user, Action.QUERY, stream));
             }
 
             @Override
             public String statementRefusal(String user, String statement) {
-                Decision decision = authorizer.decide(user == null ? Authorizer.ANONYMOUS : user, Action.RUN_SQL_JOBS, "*");
-                return decision.allowed() ? null : decision.reason();
+                return refusedOrNull(authorizer.decide(user == null ? Authorizer.ANONYMOUS : user, Action.RUN_SQL_JOBS, "*"));
             }
         };
     }
@@ -88,12 +90,25 @@ public final class SecurityService implements Service {
         }
         return (principal, stream) -> {
             if (principal == null) {
+                refusals.binaryNoCertificate();
                 return "this node requires a client certificate: connect over TLS with one from 'platform tls issue-client'"
                         + " (Aeron sessions cannot present one yet)";
             }
-            return authorizer.allows(principal, Action.INGEST, stream) ? null
-                    : authorizer.decide(principal, Action.INGEST, stream).reason();
+            if (authorizer.allows(principal, Action.INGEST, stream)) {
+                return null;
+            }
+            refusals.binaryDenied();
+            return authorizer.decide(principal, Action.INGEST, stream).reason();
         };
+    }
+
+    private String refusedOrNull(Decision decision) {
+        if (decision.allowed()) {
+            return null;
+        }
+        refusals.httpDenied();
+        AuditLog.record("access.denied", decision.principal(), "action=" + decision.action() + " resource=" + decision.resource());
+        return decision.reason();
     }
 
     public Authorizer authorizer() {

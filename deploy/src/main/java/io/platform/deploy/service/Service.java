@@ -7,8 +7,11 @@ import java.util.List;
  * order, asked for its {@link #healthy() health} and {@link #routes() HTTP routes}, and {@link #close() closed} once
  * in reverse order. Meters are registered at start on the registry the node passes in, never on a global one.
  * <p>
- * Thread-safety: {@code start} and {@code close} are called by the node's thread only, one after the other;
- * {@code healthy} and the route handlers are called from listener threads at any time after {@code start} returned.
+ * Once every service started and every route is mounted, {@link #serve()} opens the listeners to requests, so none is
+ * answered by a half-mounted node.
+ * <p>
+ * Thread-safety: {@code start}, {@code serve} and {@code close} are called by the node's thread only, one after the
+ * other; {@code healthy} and the route handlers are called from listener threads at any time after {@code serve}.
  */
 public interface Service extends AutoCloseable {
 
@@ -18,9 +21,16 @@ public interface Service extends AutoCloseable {
     /** Starts the service; on failure the node closes it (and everything started before) and reports the error. */
     void start() throws Exception;
 
-    /** True while the service does its job; {@code /health} answers 503 on a listener whose services are not. */
+    /**
+     * True while the service does its job. A listener's {@code /health} reports what its requests depend on: the query
+     * listener's answers 503 while storage is unhealthy (its writers stopped consuming).
+     */
     default boolean healthy() {
         return true;
+    }
+
+    /** Starts taking requests on the service's own listeners, once the node mounted every route on them. */
+    default void serve() {
     }
 
     /** The HTTP routes this service serves, mounted by the node on the listeners they name. */

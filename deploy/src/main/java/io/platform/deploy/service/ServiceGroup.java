@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Services started in the order given and closed in reverse: a start that fails closes every service started before
  * it (and the failed one, which may have started parts) and rethrows, so a node never runs half-started. Routes are
- * mounted on the listeners they name once every service has started. Not thread-safe: one thread starts and closes.
+ * mounted on the listeners they name once every service has started, and only then do the listeners take requests
+ * ({@link Service#serve()}). Not thread-safe: one thread starts and closes.
  */
 public final class ServiceGroup implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceGroup.class);
@@ -24,7 +25,7 @@ public final class ServiceGroup implements AutoCloseable {
     }
 
     /**
-     * Starts each service in order, then mounts every route on the listeners it names.
+     * Starts each service in order, mounts every route on the listeners it names, then lets each serve.
      *
      * @param listeners the node's HTTP listeners by kind; a kind absent on this node mounts nothing
      */
@@ -49,16 +50,12 @@ public final class ServiceGroup implements AutoCloseable {
                 });
             }
         }
+        services.forEach(Service::serve);
     }
 
     /** The names of the services in start order, for logs. */
     public List<String> names() {
         return services.stream().map(Service::name).toList();
-    }
-
-    /** True when every started service is healthy. */
-    public boolean healthy() {
-        return started.stream().allMatch(Service::healthy);
     }
 
     /** Closes every started service, newest first; each close is attempted whatever the others did. */

@@ -2,10 +2,12 @@ package io.platform.deploy.storage;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.platform.observability.LatencyMetrics;
 import io.platform.deploy.kafka.KafkaService;
 import io.platform.deploy.service.HttpRoute;
+import io.platform.deploy.service.Meters;
 import io.platform.deploy.service.Service;
 import io.platform.deploy.service.StartedResources;
 import io.platform.storage.TimeSeriesStore;
@@ -83,25 +85,30 @@ public final class StorageService implements Service {
      * statistics at scrape time.
      */
     private void registerLsmMetrics() {
-        Gauge.builder("platform.storage.write.amplification", store, s -> s.lsmStats().writeAmplification())
-                .description("bytes flushes and compactions wrote per byte the platform stored").register(registry);
-        Gauge.builder("platform.storage.read.amplification", store, s -> s.lsmStats().readAmplification())
-                .description("data blocks touched per point lookup or seek").register(registry);
-        Gauge.builder("platform.storage.pending.compaction.bytes", store, s -> s.lsmStats().pendingCompactionBytes())
-                .description("bytes compaction still has to rewrite").register(registry);
-        Gauge.builder("platform.storage.level0.files", store, s -> s.lsmStats().level0Files())
-                .description("SST files in level 0").register(registry);
-        FunctionCounter.builder("platform.storage.stall.seconds", store, s -> s.stallMicros() / 1e6)
-                .description("time writes were stalled or slowed because flushes or compactions fell behind").register(registry);
+        keep(Gauge.builder("platform.storage.write.amplification", store, s -> s.lsmStats().writeAmplification())
+                .description("bytes flushes and compactions wrote per byte the platform stored").register(registry));
+        keep(Gauge.builder("platform.storage.read.amplification", store, s -> s.lsmStats().readAmplification())
+                .description("data blocks touched per point lookup or seek").register(registry));
+        keep(Gauge.builder("platform.storage.pending.compaction.bytes", store, s -> s.lsmStats().pendingCompactionBytes())
+                .description("bytes compaction still has to rewrite").register(registry));
+        keep(Gauge.builder("platform.storage.level0.files", store, s -> s.lsmStats().level0Files())
+                .description("SST files in level 0").register(registry));
+        keep(FunctionCounter.builder("platform.storage.stall.seconds", store, s -> s.stallMicros() / 1e6)
+                .description("time writes were stalled or slowed because flushes or compactions fell behind").register(registry));
     }
 
     private void registerHotTierMetrics() {
-        Gauge.builder("platform.storage.hot.bytes", segments, t -> t.hot().bytes())
-                .description("decoded column blocks held in memory (the hot tier)").baseUnit("bytes").register(registry);
-        FunctionCounter.builder("platform.storage.hot.hits", segments, t -> t.hot().hits())
-                .description("column blocks a query found decoded in the hot tier").register(registry);
-        FunctionCounter.builder("platform.storage.hot.misses", segments, t -> t.hot().misses())
-                .description("column blocks a query had to decode from a segment").register(registry);
+        keep(Gauge.builder("platform.storage.hot.bytes", segments, t -> t.hot().bytes())
+                .description("decoded column blocks held in memory (the hot tier)").baseUnit("bytes").register(registry));
+        keep(FunctionCounter.builder("platform.storage.hot.hits", segments, t -> t.hot().hits())
+                .description("column blocks a query found decoded in the hot tier").register(registry));
+        keep(FunctionCounter.builder("platform.storage.hot.misses", segments, t -> t.hot().misses())
+                .description("column blocks a query had to decode from a segment").register(registry));
+    }
+
+    /** Removes {@code meter} when the service closes: a restarted node must not read a closed store through it. */
+    private void keep(Meter meter) {
+        started.add(Meters.removedOnClose(registry, meter));
     }
 
     /** Calls {@code listener} with the streams of every commit of every writer (cache invalidation, statistics). */

@@ -61,6 +61,7 @@ public final class SyntheticProbe implements Service {
     private Counter ok;
     private Counter timedOut;
     private Counter failed;
+    private Gauge latencyGauge;
 
     /** A probe every {@code interval} through {@code gateway}'s pipeline, read back through {@code query}'s engine. */
     public SyntheticProbe(KafkaService kafka, GatewayService gateway, QueryService query, Duration interval, MeterRegistry registry) {
@@ -84,7 +85,7 @@ public final class SyntheticProbe implements Service {
         this.ok = registry.counter("platform.probe.runs", "outcome", "ok");
         this.timedOut = registry.counter("platform.probe.runs", "outcome", "timeout");
         this.failed = registry.counter("platform.probe.runs", "outcome", "failed");
-        Gauge.builder("platform.probe.latency.ms", lastLatencyMs, AtomicLong::get)
+        latencyGauge = Gauge.builder("platform.probe.latency.ms", lastLatencyMs, AtomicLong::get)
                 .description("send-to-queryable time of the last synthetic probe; -1 before the first").register(registry);
         timer.scheduleWithFixedDelay(this::runOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -138,6 +139,10 @@ public final class SyntheticProbe implements Service {
     @Override
     public void close() {
         timer.shutdownNow();
+        if (latencyGauge != null) {
+            // a probe of a node restarted in this process registers its own
+            registry.remove(latencyGauge);
+        }
     }
 
 }

@@ -1,6 +1,7 @@
 package io.platform.deploy.node;
 
 import io.platform.deploy.processing.AggregationJobs;
+import io.platform.deploy.processing.ProcessingConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,11 +64,12 @@ class NodeConfigTest {
         assertEquals(64L << 20, config.bytes("flink.checkpoint.state-size"));
         io.platform.processing.aggregation.AggregationSettings settings = new io.platform.processing.aggregation.AggregationSettings(
                 "127.0.0.1:1", Duration.ofSeconds(10), "10s", Duration.ofSeconds(2), Duration.ofSeconds(5));
-        try (AggregationJobs jobs = new AggregationJobs(config, dir.resolve("flink"), settings)) {
+        try (AggregationJobs jobs = new AggregationJobs(ProcessingConfig.from(config), settings)) {
             assertEquals(Duration.ofMillis(9_160), jobs.checkpointPlan().interval(), "10 s minus one checkpoint of 64 MiB at 100 MiB/s");
             assertEquals(Duration.ofSeconds(10), jobs.checkpointPlan().worstRecoveryPoint());
         }
-        try (AggregationJobs jobs = new AggregationJobs(NodeConfig.builder().set("data.dir", dir.toString()).build(), dir.resolve("flink2"), settings)) {
+        try (AggregationJobs jobs = new AggregationJobs(ProcessingConfig.from(NodeConfig.builder().set("data.dir", dir.resolve("second").toString())
+                .build()), settings)) {
             assertEquals(null, jobs.checkpointPlan(), "no RPO: flink.checkpoint.interval applies");
         }
     }

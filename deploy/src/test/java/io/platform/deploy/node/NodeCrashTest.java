@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,7 +99,12 @@ class NodeCrashTest {
             stored.clear();
             rows[0] = 0;
             try {
-                for (String line : NodeHarness.post(query, "SELECT seq FROM " + stream).body().split("\n")) {
+                HttpResponse<String> answer = NodeHarness.post(query, "SELECT seq FROM " + stream);
+                if (answer.statusCode() != 200) {
+                    // the restarted node may still be opening its query service: ask again
+                    return false;
+                }
+                for (String line : answer.body().split("\n")) {
                     if (!line.isBlank()) {
                         stored.add(JSON.readTree(line).get("seq").asLong());
                         rows[0]++;

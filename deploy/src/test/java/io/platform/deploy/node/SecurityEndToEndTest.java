@@ -59,6 +59,8 @@ class SecurityEndToEndTest {
             String gateway = "https://" + node.host() + ":" + node.gatewayHttpPort();
             String query = "https://" + node.host() + ":" + node.queryHttpPort();
 
+            double deniedHttp = refusals(get(ops, query + "/metrics").body(), "http");
+            double deniedBinary = refusals(get(ops, query + "/metrics").body(), "binary");
             HttpResponse<String> registered = post(writer, gateway + "/v1/schemas/readings", NodeHarness.READINGS_SCHEMA);
             assertEquals(200, registered.statusCode());
             byte[] event = avroEvent(new ObjectMapper().readTree(registered.body()).get("id").asInt());
@@ -84,7 +86,10 @@ class SecurityEndToEndTest {
                     "a stream's window aggregates are read under the stream's grant");
             assertEquals(403, get(analyst, gateway + "/metrics").statusCode(), "metrics are node operations");
             assertEquals(200, get(analyst, gateway + "/health").statusCode(), "/health is an open path by default");
-            assertEquals(200, get(ops, query + "/metrics").statusCode());
+            HttpResponse<String> metrics = get(ops, query + "/metrics");
+            assertEquals(200, metrics.statusCode());
+            assertEquals(4, refusals(metrics.body(), "http") - deniedHttp, "one ingest, two queries, one /metrics refused");
+            assertEquals(1, refusals(metrics.body(), "binary") - deniedBinary, "one TCP frame refused");
             assertEquals(403, post(analyst, query + "/v1/access/grant?principal=analyst&role=admin", "").statusCode(),
                     "only admins change the policy");
 
@@ -138,6 +143,13 @@ class SecurityEndToEndTest {
     private static HttpResponse<String> get(HttpClient client, String url) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code platform_security_refusals_total} for policy refusals on a transport, 0 before the first. */
+    private static double refusals(String metrics, String transport) {
+        String series = "platform_security_refusals_total{reason=\"denied_by_policy\",transport=\"" + transport + "\"} ";
+        return metrics.lines().filter(line -> line.startsWith(series)).mapToDouble(line -> Double.parseDouble(line.substring(series.length())))
+                .findFirst().orElse(0);
     }
 
     /** A condition to wait on that is false while the request fails. */

@@ -1,7 +1,6 @@
 package io.platform.deploy.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +19,6 @@ class ServiceGroupTest {
         private final String name;
         private final boolean failsToStart;
         private final List<HttpRoute> routes;
-        private boolean healthy = true;
 
         Recording(String name, boolean failsToStart, HttpRoute... routes) {
             this.name = name;
@@ -42,13 +40,13 @@ class ServiceGroupTest {
         }
 
         @Override
-        public boolean healthy() {
-            return healthy;
+        public List<HttpRoute> routes() {
+            return routes;
         }
 
         @Override
-        public List<HttpRoute> routes() {
-            return routes;
+        public void serve() {
+            events.add("serve " + name);
         }
 
         @Override
@@ -63,9 +61,10 @@ class ServiceGroupTest {
                 new Recording("gateway", false)));
         group.start(Map.of());
         group.close();
-        assertEquals(List.of("start kafka", "start storage", "start gateway", "close gateway", "close storage", "close kafka"), events);
+        assertEquals(List.of("start kafka", "start storage", "start gateway", "serve kafka", "serve storage", "serve gateway",
+                "close gateway", "close storage", "close kafka"), events);
         group.close();
-        assertEquals(6, events.size(), "a second close stops nothing twice");
+        assertEquals(9, events.size(), "a second close stops nothing twice");
     }
 
     @Test
@@ -96,12 +95,11 @@ class ServiceGroupTest {
     }
 
     @Test
-    void isHealthyOnlyWhileEveryStartedServiceIs() throws Exception {
-        Recording storage = new Recording("storage", false);
-        ServiceGroup group = new ServiceGroup(List.of(new Recording("kafka", false), storage));
-        group.start(Map.of());
-        assertTrue(group.healthy());
-        storage.healthy = false;
-        assertFalse(group.healthy());
+    void listenersTakeRequestsOnlyOnceEveryServiceStartedAndEveryRouteIsMounted() throws Exception {
+        HttpHandler segments = exchange -> { };
+        ServiceGroup group = new ServiceGroup(List.of(new Recording("query", false),
+                new Recording("storage", false, new HttpRoute("/v1/segments", HttpRoute.Listener.QUERY, segments))));
+        group.start(Map.of(HttpRoute.Listener.QUERY, (path, handler) -> events.add("mount " + path)));
+        assertEquals(List.of("start query", "start storage", "mount /v1/segments", "serve query", "serve storage"), events);
     }
 }
