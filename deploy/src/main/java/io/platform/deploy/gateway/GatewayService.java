@@ -79,7 +79,7 @@ public final class GatewayService implements Service {
         tcp = started.add(FramedTcpServer.bind(config.host(), config.tcpPort(), config.tcpEventLoops(),
                 IngestFrameLayout.MAX_FRAME_LENGTH, new BinaryIngestHandler(pipeline, budget, security.ingestAccess()), tls));
         http = started.add(new ServiceHttpServer("gateway", config.host(), config.httpPort(), config.httpWorkers(), () -> true,
-                tls == null ? null : ((JdkSslContext) tls).context(), config.httpClientAuth()));
+                tls == null ? null : ((JdkSslContext) tls).context(), config.httpClientAuth(), metrics));
         new GatewayHttpApi(kafka.registry(), pipeline, new DeadLetterTopic(kafka.bootstrapServers(), kafka.catalog(), metrics), budget)
                 .install(http);
         new ConfluentRegistryApi(kafka.registry()).install(http);

@@ -84,7 +84,7 @@ public final class PlatformNode implements AutoCloseable {
         gateway = add(new GatewayService(GatewayConfig.from(config, host), kafka, security, metrics));
         probe = allServices && config.bool("probe.enabled")
                 ? add(new SyntheticProbe(kafka, gateway, query, config.duration("probe.interval"), registry)) : null;
-        add(new DashboardService(gateway, storage, processing, probe, registry));
+        add(new DashboardService(gateway, storage, processing, probe, metrics));
         group = new ServiceGroup(services);
     }
 

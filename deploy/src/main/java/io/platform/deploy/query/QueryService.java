@@ -76,7 +76,7 @@ public final class QueryService implements Service {
         SSLContext tls = config.tls()
                 ? ((JdkSslContext) NodeTls.open(config.dataDir()).serverContext(config.host())).context() : null;
         http = started.add(new ServiceHttpServer("query", config.host(), config.httpPort(), config.httpWorkers(), storage::healthy,
-                tls, tls != null));
+                tls, tls != null, metrics));
         QueryHttpApi api = new QueryHttpApi(engine, new AdmissionControl(config.concurrency(), config.queue(), config.timeoutMs()),
                 metrics);
         api.limitsByUser(user -> limits.forUser(user, config.timeoutMsByUser(), config.maxRowsByUser()));

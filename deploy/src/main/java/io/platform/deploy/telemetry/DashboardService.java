@@ -8,6 +8,7 @@ import io.platform.deploy.processing.ProcessingService;
 import io.platform.deploy.service.HttpRoute;
 import io.platform.deploy.service.Service;
 import io.platform.deploy.storage.StorageService;
+import io.platform.observability.LatencyMetrics;
 import io.platform.observability.dashboard.DashboardRoutes;
 import io.platform.observability.dashboard.StatsSampler;
 import java.util.ArrayList;
@@ -27,17 +28,19 @@ public final class DashboardService implements Service {
     private final StorageService storage;
     private final ProcessingService processing;
     private final SyntheticProbe probe;
+    private final LatencyMetrics metrics;
     private final MeterRegistry registry;
     private StatsSampler sampler;
 
     /** {@code storage}, {@code processing} and {@code probe} are null where the node's role runs none. */
     public DashboardService(GatewayService gateway, StorageService storage, ProcessingService processing, SyntheticProbe probe,
-                            MeterRegistry registry) {
+                            LatencyMetrics metrics) {
         this.gateway = gateway;
         this.storage = storage;
         this.processing = processing;
         this.probe = probe;
-        this.registry = registry;
+        this.metrics = metrics;
+        this.registry = metrics.registry();
     }
 
     @Override
@@ -48,7 +51,7 @@ public final class DashboardService implements Service {
     @Override
     public void start() {
         Search deadLetters = registry.find("platform.dlq.events");
-        sampler = new StatsSampler(SLO_LATENCY_MS, SLO_OBJECTIVE)
+        sampler = new StatsSampler(SLO_LATENCY_MS, SLO_OBJECTIVE, metrics)
                 .gauge("in_flight_events", gateway::inFlightEvents)
                 .gauge("storage_lag", () -> storage == null ? 0 : storage.lagRecords())
                 .gauge("probe_ms", () -> probe == null ? -1 : probe.lastLatencyMs())

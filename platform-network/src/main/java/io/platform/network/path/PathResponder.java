@@ -123,25 +123,4 @@ public final class PathResponder implements AutoCloseable {
             channel.close();
         }
     }
-
-    /**
-     * Runs a responder as its own process (the peer in a network namespace): standard output is the protocol with the
-     * process that started it, {@code ready} once bound and the counts when its standard input closes, so it is not a log.
-     */
-    public static void main(String[] args) throws Exception {
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        for (String arg : args) {
-            int colon = arg.lastIndexOf(':');
-            addresses.add(new InetSocketAddress(arg.substring(0, colon), Integer.parseInt(arg.substring(colon + 1))));
-        }
-        try (PathResponder responder = new PathResponder(addresses)) {
-            System.out.println("ready");
-            System.out.flush();
-            while (System.in.read() >= 0) {
-                // runs until the driving process closes our standard input
-            }
-            System.out.println("received=" + responder.received() + " duplicates=" + responder.duplicates());
-            System.out.flush();
-        }
-    }
 }

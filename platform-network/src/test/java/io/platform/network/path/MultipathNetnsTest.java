@@ -68,7 +68,7 @@ class MultipathNetnsTest {
         pair(vethB, 2);
         String java = System.getProperty("java.home") + "/bin/java";
         peer = new ProcessBuilder("ip", "netns", "exec", namespace, java, "-cp", System.getProperty("java.class.path"),
-                PathResponder.class.getName(), "10." + octet + ".1.2:7301", "10." + octet + ".2.2:7301").start();
+                PathResponderProcess.class.getName(), "10." + octet + ".1.2:7301", "10." + octet + ".2.2:7301").start();
         BufferedReader peerOut = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
         assertEquals("ready", peerOut.readLine(), "the peer process started in its namespace");
 

@@ -28,6 +28,7 @@ import org.HdrHistogram.AbstractHistogram;
  * the objective's latency with the share the objective allows. Thread-safe.
  */
 public final class StatsSampler implements AutoCloseable {
+    private final LatencyMetrics metrics;
     public static final int HISTORY_SECONDS = 300;
 
     /** One second of figures. */
@@ -45,6 +46,12 @@ public final class StatsSampler implements AutoCloseable {
      * @param objective the share of events that must meet it, e.g. 0.999
      */
     public StatsSampler(double objectiveLatencyMs, double objective) {
+        this(objectiveLatencyMs, objective, LatencyMetrics.global());
+    }
+
+    /** The same sampler over the stage histograms of {@code metrics}: the node passes its own. */
+    public StatsSampler(double objectiveLatencyMs, double objective, LatencyMetrics metrics) {
+        this.metrics = metrics;
         this.objectiveLatencyNs = (long) (objectiveLatencyMs * 1e6);
         this.allowedSlowFraction = 1 - objective;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -71,7 +78,7 @@ public final class StatsSampler implements AutoCloseable {
         double burn = 0;
         for (Stage stage : Stage.values()) {
             // the last second as the merge of its ten closed 100-ms slots: no copy of the since-start histogram
-            AbstractHistogram second = LatencyMetrics.global().stage(stage).window(StageLatency.SLOTS_PER_SECOND);
+            AbstractHistogram second = metrics.stage(stage).window(StageLatency.SLOTS_PER_SECOND);
             long count = second.getTotalCount();
             stages.put(stage.metricName(), new double[] {count, second.getValueAtPercentile(50) / 1e6,
                     second.getValueAtPercentile(99) / 1e6, second.getValueAtPercentile(99.9) / 1e6});

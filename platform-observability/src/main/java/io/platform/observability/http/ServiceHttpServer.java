@@ -58,6 +58,12 @@ public final class ServiceHttpServer implements AutoCloseable {
      */
     public ServiceHttpServer(String name, String host, int port, int workerThreads, BooleanSupplier healthy,
                              SSLContext tls, boolean requireClientCertificate) throws IOException {
+        this(name, host, port, workerThreads, healthy, tls, requireClientCertificate, LatencyMetrics.global());
+    }
+
+    /** The same server, whose {@code /metrics} scrapes {@code metrics}: the node passes its own. */
+    public ServiceHttpServer(String name, String host, int port, int workerThreads, BooleanSupplier healthy,
+                             SSLContext tls, boolean requireClientCertificate, LatencyMetrics metrics) throws IOException {
         this.name = name;
         this.tls = tls != null;
         if (tls == null) {
@@ -87,7 +93,7 @@ public final class ServiceHttpServer implements AutoCloseable {
             respondJson(exchange, ok ? 200 : 503, JSON.createObjectNode().put("service", name).put("status", ok ? "UP" : "DOWN"));
         });
         route("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-                LatencyMetrics.global().scrape()));
+                metrics.scrape()));
     }
 
     /** Checks every request from now on with {@code guard} before its handler runs. */
