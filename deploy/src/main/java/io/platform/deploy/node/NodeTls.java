@@ -65,8 +65,21 @@ public final class NodeTls {
 
     /** Issues a client certificate (PKCS12 protected by the node's TLS password) to {@code out}. */
     public void issueClient(String name, Duration validity, Path out) throws Exception {
-        try (OutputStream file = Files.newOutputStream(out)) {
-            ca.issueClient(name, validity).keyStore(password).store(file, password);
+        issueClient(name, validity, out, null);
+    }
+
+    /**
+     * Issues a client certificate to {@code p12} (PKCS12 protected by the node's TLS password) and, when
+     * {@code pemDir} is given, the same key and certificate as PEM files there ({@code <name>.crt}, {@code <name>.key},
+     * {@code ca.crt}) for clients that take PEM (curl, kcat, kafkajs).
+     */
+    public void issueClient(String name, Duration validity, Path p12, Path pemDir) throws Exception {
+        CertificateAuthority.IssuedCertificate issued = ca.issueClient(name, validity);
+        try (OutputStream file = Files.newOutputStream(p12)) {
+            issued.keyStore(password).store(file, password);
+        }
+        if (pemDir != null) {
+            issued.writePem(pemDir, name);
         }
     }
 

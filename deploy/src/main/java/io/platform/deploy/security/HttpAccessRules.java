@@ -9,6 +9,7 @@ import io.platform.security.access.Action;
 import io.platform.security.access.Authorizer;
 import io.platform.security.access.Decision;
 import io.platform.security.access.Resource;
+import io.platform.security.tls.RevokedNames;
 import java.util.Arrays;
 import java.util.List;
 
@@ -23,8 +24,10 @@ final class HttpAccessRules implements RequestGuard {
     private final Authorizer authorizer;
     private final List<String> openPaths;
     private final Refusals refusals;
+    private final RevokedNames revoked;
 
-    HttpAccessRules(Authorizer authorizer, List<String> openPaths, Refusals refusals) {
+    HttpAccessRules(Authorizer authorizer, List<String> openPaths, Refusals refusals, RevokedNames revoked) {
+        this.revoked = revoked;
         this.authorizer = authorizer;
         this.openPaths = openPaths;
         this.refusals = refusals;
@@ -37,6 +40,12 @@ final class HttpAccessRules implements RequestGuard {
             refusals.httpNoCertificate();
             return new Refusal(401, "this node requires a client certificate from its authority: create one with"
                     + " 'platform tls issue-client <name>' and present it (curl --cert, a key store)");
+        }
+        if (revoked.revoked(principal)) {
+            refusals.httpRevoked();
+            AuditLog.record("access.revoked", principal, "request='" + exchange.getRequestMethod() + " "
+                    + exchange.getRequestURI().getPath() + "'");
+            return new Refusal(401, SecurityService.revokedMessage(principal));
         }
         String path = exchange.getRequestURI().getPath();
         for (String open : openPaths) {

@@ -13,12 +13,16 @@ final class Refusals {
     private final Counter httpDenied;
     private final Counter tcpNoCertificate;
     private final Counter tcpDenied;
+    private final Counter httpRevoked;
+    private final Counter tcpRevoked;
 
     Refusals(MeterRegistry registry) {
         this.httpNoCertificate = counter(registry, "http", "no_certificate");
         this.httpDenied = counter(registry, "http", "denied_by_policy");
         this.tcpNoCertificate = counter(registry, "binary", "no_certificate");
         this.tcpDenied = counter(registry, "binary", "denied_by_policy");
+        this.httpRevoked = counter(registry, "http", "revoked");
+        this.tcpRevoked = counter(registry, "binary", "revoked");
     }
 
     private static Counter counter(MeterRegistry registry, String transport, String reason) {
@@ -41,5 +45,13 @@ final class Refusals {
 
     void binaryDenied() {
         tcpDenied.increment();
+    }
+
+    void httpRevoked() {
+        httpRevoked.increment();
+    }
+
+    void binaryRevoked() {
+        tcpRevoked.increment();
     }
 }

@@ -18,8 +18,9 @@ import java.util.List;
  * @param policyFile {@code security.policy-file} (default {@code <data.dir>/security/policy.json})
  * @param openPaths  {@code security.open-paths}: path prefixes served to any client with a valid certificate
  *                   whatever the policy says (e.g. {@code /health} for a load balancer's check)
+ * @param tlsDir     the node's authority and revocations ({@code <data.dir>/tls})
  */
-public record SecurityConfig(boolean enabled, Path policyFile, List<String> openPaths) {
+public record SecurityConfig(boolean enabled, Path policyFile, List<String> openPaths, Path tlsDir) {
     /** How often the policy file is checked for edits: a change is in force within this. */
     public static final long POLICY_CHECK_MS = 1000;
 
@@ -42,7 +43,7 @@ public record SecurityConfig(boolean enabled, Path policyFile, List<String> open
             }
         }
         return new SecurityConfig(enabled, policy.isEmpty() ? config.dataDir().resolve("security").resolve("policy.json")
-                : Path.of(policy), open);
+                : Path.of(policy), open, config.dataDir().resolve("tls"));
     }
 
     private static boolean loopback(String host) {

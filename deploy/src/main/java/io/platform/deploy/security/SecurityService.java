@@ -12,6 +12,7 @@ import io.platform.security.access.Action;
 import io.platform.security.access.Authorizer;
 import io.platform.security.access.Decision;
 import io.platform.security.access.PolicyFile;
+import io.platform.security.tls.RevokedNames;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ public final class SecurityService implements Service {
     private final StartedResources started = new StartedResources("security");
     private Authorizer authorizer = Authorizer.allowAll();
     private PolicyFile policyFile;
+    private RevokedNames revoked;
 
     public SecurityService(SecurityConfig config, MeterRegistry registry) {
         this.config = config;
@@ -49,6 +51,7 @@ public final class SecurityService implements Service {
         policyFile = started.add(PolicyFile.open(config.policyFile(), SecurityConfig.POLICY_CHECK_MS,
                 problem -> LOG.warn("policy file problem={}", problem)));
         authorizer = policyFile.authorizer();
+        revoked = started.add(RevokedNames.watch(config.tlsDir(), SecurityConfig.POLICY_CHECK_MS));
         LOG.info("security on policy={} bindings={}", config.policyFile(), authorizer.policy().bindings().size());
     }
 
@@ -59,7 +62,7 @@ public final class SecurityService implements Service {
 
     /** The guard of every HTTP listener: open when security is off. */
     public RequestGuard guard() {
-        return config.enabled() ? new HttpAccessRules(authorizer, config.openPaths(), refusals) : RequestGuard.OPEN;
+        return config.enabled() ? new HttpAccessRules(authorizer, config.openPaths(), refusals, revoked) : RequestGuard.OPEN;
     }
 
     /** The query API's per-table and per-statement check. */
@@ -94,12 +97,22 @@ public final class SecurityService implements Service {
                 return "this node requires a client certificate: connect over TLS with one from 'platform tls issue-client'"
                         + " (Aeron sessions cannot present one yet)";
             }
+            if (revoked.revoked(principal)) {
+                refusals.binaryRevoked();
+                return revokedMessage(principal);
+            }
             if (authorizer.allows(principal, Action.INGEST, stream)) {
                 return null;
             }
             refusals.binaryDenied();
             return authorizer.decide(principal, Action.INGEST, stream).reason();
         };
+    }
+
+    /** What a client whose certificate name was revoked is told. */
+    static String revokedMessage(String principal) {
+        return "the certificates of '" + principal + "' were revoked ('platform tls revoke'): issue this client a certificate"
+                + " under a new name ('platform tls issue-client') and grant that name what it needs";
     }
 
     private String refusedOrNull(Decision decision) {

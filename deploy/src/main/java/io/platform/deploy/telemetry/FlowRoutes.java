@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.platform.network.flow.FlowSampler;
 import io.platform.observability.http.ServiceHttpServer;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code GET /v1/flows}: the sampled per-flow counters of this process's platform connections (gateway TCP and
@@ -31,19 +34,21 @@ final class FlowRoutes implements HttpHandler {
         ServiceHttpServer.respond(exchange, 200, "application/json", json(sampler));
     }
 
-    /** Registers the totals (Micrometer returns the existing meters on a second call). */
-    static void registerMetrics(FlowSampler sampler, MeterRegistry registry) {
-        FunctionCounter.builder("platform.flow.samples", sampler, FlowSampler::sampledFrames)
+    /** Registers the totals; the caller removes them when its service closes. */
+    static List<Meter> registerMetrics(FlowSampler sampler, MeterRegistry registry) {
+        List<Meter> meters = new ArrayList<>();
+        meters.add(FunctionCounter.builder("platform.flow.samples", sampler, FlowSampler::sampledFrames)
                 .description("frames sampled for the per-flow counters (1 in flows.sampling-rate)")
-                .register(registry);
+                .register(registry));
         for (String transport : TRANSPORTS) {
-            FunctionCounter.builder("platform.flow.bytes", sampler, s -> s.totalBytes(transport, true))
+            meters.add(FunctionCounter.builder("platform.flow.bytes", sampler, s -> s.totalBytes(transport, true))
                     .description("estimated bytes of the platform's own connections, from sampled frames")
-                    .tag("transport", transport).tag("direction", "in").register(registry);
-            FunctionCounter.builder("platform.flow.bytes", sampler, s -> s.totalBytes(transport, false))
+                    .tag("transport", transport).tag("direction", "in").register(registry));
+            meters.add(FunctionCounter.builder("platform.flow.bytes", sampler, s -> s.totalBytes(transport, false))
                     .description("estimated bytes of the platform's own connections, from sampled frames")
-                    .tag("transport", transport).tag("direction", "out").register(registry);
+                    .tag("transport", transport).tag("direction", "out").register(registry));
         }
+        return meters;
     }
 
     static String json(FlowSampler sampler) {

@@ -3,6 +3,7 @@ package io.platform.deploy.telemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.platform.deploy.service.HttpRoute;
+import io.platform.deploy.service.Meters;
 import io.platform.deploy.service.Service;
 import io.platform.deploy.service.StartedResources;
 import io.platform.network.flow.FlowSampler;
@@ -45,7 +46,7 @@ public final class TelemetryService implements Service {
         }
         // before any server binds: connections read the rate when they open
         FlowSampler.global().setSamplingRate(config.flowSamplingRate());
-        FlowRoutes.registerMetrics(FlowSampler.global(), registry);
+        FlowRoutes.registerMetrics(FlowSampler.global(), registry).forEach(meter -> started.add(Meters.removedOnClose(registry, meter)));
     }
 
     @Override

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.platform.deploy.security.SecurityConfig;
 import io.platform.ingest.client.GatewayClient;
 import io.platform.network.tcp.TlsContexts;
+import io.platform.security.tls.RevokedNames;
 import io.platform.wire.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -70,7 +73,10 @@ class SecurityEndToEndTest {
                 assertTrue(!ack.accepted() && ack.reason().contains("platform access grant analyst writer --stream readings"),
                         "a TCP frame is checked like an HTTP request: " + ack);
             }
-            try (GatewayClient tcp = GatewayClient.connect(node.host(), node.gatewayTcpPort(), tls.clientContext(dataDir.resolve("ingest-svc.p12")))) {
+            // the writer connects with the PEM files issue-client writes beside the PKCS12 (what curl and kcat take)
+            SslContext pem = SslContextBuilder.forClient().keyManager(dataDir.resolve("ingest-svc.crt").toFile(),
+                    dataDir.resolve("ingest-svc.key").toFile()).trustManager(dataDir.resolve("ca.crt").toFile()).build();
+            try (GatewayClient tcp = GatewayClient.connect(node.host(), node.gatewayTcpPort(), pem)) {
                 assertTrue(tcp.send("readings", event, 0).get(30, TimeUnit.SECONDS).accepted());
             }
             HttpResponse<String> refused = post(analyst, gateway + "/v1/streams/readings/events", EVENTS);
@@ -102,6 +108,16 @@ class SecurityEndToEndTest {
             NodeHarness.await("a hand edit of the policy file in force within 5 s", Duration.ofSeconds(5),
                     holds(() -> post(analyst, query + "/v1/query", COUNT).statusCode() == 403));
 
+            RevokedNames.revoke(dataDir.resolve("tls"), "ingest-svc");
+            NodeHarness.await("a revoked name refused on a running node within 5 s", Duration.ofSeconds(5),
+                    holds(() -> post(writer, gateway + "/v1/streams/readings/events", EVENTS).statusCode() == 401));
+            assertTrue(post(writer, gateway + "/v1/streams/readings/events", EVENTS).body().contains("were revoked"));
+            try (GatewayClient tcp = GatewayClient.connect(node.host(), node.gatewayTcpPort(), pem)) {
+                GatewayClient.Ack ack = tcp.send("readings", event, 0).get(30, TimeUnit.SECONDS);
+                assertTrue(!ack.accepted() && ack.reason().contains("were revoked"), "revoked over TCP too: " + ack);
+            }
+            assertEquals(200, get(ops, query + "/metrics").statusCode(), "other clients keep working");
+
             HttpClient anonymous = HttpClient.newBuilder()
                     .sslContext(((JdkSslContext) TlsContexts.client(null, null, tls.trustStore())).context()).build();
             assertThrows(IOException.class, () -> get(anonymous, gateway + "/health"), "no certificate, no connection");
@@ -131,7 +147,7 @@ class SecurityEndToEndTest {
 
     private HttpClient client(NodeTls tls, String name) throws Exception {
         Path certificate = dataDir.resolve(name + ".p12");
-        tls.issueClient(name, Duration.ofDays(1), certificate);
+        tls.issueClient(name, Duration.ofDays(1), certificate, dataDir);
         return HttpClient.newBuilder().sslContext(((JdkSslContext) tls.clientContext(certificate)).context()).build();
     }
 

@@ -1,8 +1,9 @@
 package io.platform.security.tls;
-
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,6 +29,8 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -151,6 +154,34 @@ public final class CertificateAuthority {
             store.load(null, null);
             store.setKeyEntry("platform", key, password, new Certificate[] {certificate, issuer});
             return store;
+        }
+
+        /**
+         * Writes {@code <name>.crt} (the certificate and its issuer), {@code <name>.key} (the private key, PKCS#8,
+         * readable by its owner only) and {@code ca.crt} (the authority) as PEM into {@code dir}: what curl, kcat,
+         * kafkajs and OpenSSL-based clients take.
+         */
+        public void writePem(Path dir, String name) throws IOException {
+            Files.createDirectories(dir);
+            writePem(dir.resolve(name + ".crt"), certificate, issuer);
+            Path keyFile = dir.resolve(name + ".key");
+            Files.deleteIfExists(keyFile);
+            Files.createFile(keyFile);
+            try {
+                Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not POSIX: the directory's permissions protect it
+            }
+            writePem(keyFile, new JcaPKCS8Generator(key, null).generate());
+            writePem(dir.resolve("ca.crt"), issuer);
+        }
+
+        private static void writePem(Path file, Object... objects) throws IOException {
+            try (JcaPEMWriter pem = new JcaPEMWriter(Files.newBufferedWriter(file, StandardCharsets.US_ASCII))) {
+                for (Object object : objects) {
+                    pem.writeObject(object);
+                }
+            }
         }
     }
 }
