@@ -630,7 +630,8 @@ class PlatformNodeEndToEndTest {
         NodeHarness.await("161 lines stored exactly once", Duration.ofSeconds(30),
                 () -> NodeHarness.queryFirstLine(node, "SELECT count(*) AS n FROM tailed").equals("{\"n\":161}"));
         Thread.sleep(500);
-        assertEquals("{\"n\":161}", NodeHarness.queryFirstLine(node, "SELECT count(*) AS n FROM tailed"));
+        // a query that fails on a loaded host is asked again; only an answer counts
+        assertEquals(java.util.List.of("{\"n\":161}"), NodeHarness.answeredRows(node, "SELECT count(*) AS n FROM tailed"));
         resumed.close();
         again.join(10_000);
     }
